@@ -1,0 +1,43 @@
+// The permission catalogue and the built-in roles every tenant starts with.
+export const PERMISSIONS = {
+  'jurisdiction:read': 'See jurisdiction nodes and boundaries in scope',
+  'household:read': 'See households in scope',
+  'household:write': 'Create and edit households in scope',
+  'person:read': 'See persons in scope (personal data masked)',
+  'person:write': 'Register and edit persons in scope',
+  'person:status': 'Change the status of persons in scope',
+  'person:reveal': 'See unmasked ID numbers, phones and addresses (audited)',
+  'audit:read': 'Read the audit log of the tenant',
+  'user:manage': 'Manage departments, positions, users and roles',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export interface RoleDefinition {
+  code: string;
+  name: string;
+  permissions: Permission[];
+}
+
+const READ: Permission[] = ['jurisdiction:read', 'household:read', 'person:read'];
+
+export const BUILTIN_ROLES: RoleDefinition[] = [
+  { code: 'commander', name: '指挥部领导', permissions: [...READ] },
+  { code: 'street_staff', name: '街道工作人员', permissions: [...READ, 'person:write', 'person:status'] },
+  {
+    code: 'community_staff',
+    name: '社区工作人员',
+    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'person:reveal'],
+  },
+  {
+    code: 'grid_worker',
+    name: '网格员',
+    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'person:reveal'],
+  },
+  { code: 'doctor', name: '社区医生', permissions: [...READ, 'person:status', 'person:reveal'] },
+  {
+    code: 'admin',
+    name: '管理员',
+    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'audit:read', 'user:manage'],
+  },
+];

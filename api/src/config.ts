@@ -1,0 +1,101 @@
+// One typed configuration from the environment, validated at start with messages that name the variable.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const secret = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().url().startsWith('postgres').optional(),
+  DATABASE_OWNER_URL: z.string().url().startsWith('postgres').optional(),
+  DATA_DIR: z.string().min(1).default(resolve(import.meta.dirname, '../../data')),
+  SESSION_SECRET: secret.optional(),
+  FIELD_ENCRYPTION_KEY: secret.optional(),
+  LOOKUP_HASH_KEY: secret.optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(8),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_SEED: z.enum(['true', 'false']).default('true'),
+});
+
+export interface Secrets {
+  session: Buffer;
+  fieldKey: Buffer;
+  lookupKey: Buffer;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Unset means the embedded PGlite database under dataDir. */
+  databaseUrl?: string;
+  /** Owner connection for migrations and imports; defaults to databaseUrl. */
+  databaseOwnerUrl?: string;
+  dataDir: string;
+  poolSize: number;
+  sessionIdleMinutes: number;
+  logLevel: string;
+  demoSeed: boolean;
+  secrets: Secrets;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const secrets = resolveSecrets(e, dataDir);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL ?? e.DATABASE_URL,
+    dataDir,
+    poolSize: e.DB_POOL_SIZE,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    logLevel: e.LOG_LEVEL,
+    demoSeed: e.DEMO_SEED === 'true',
+    secrets,
+  };
+}
+
+const SECRET_NAMES = ['SESSION_SECRET', 'FIELD_ENCRYPTION_KEY', 'LOOKUP_HASH_KEY'] as const;
+
+/**
+ * Production requires every secret from the environment. Elsewhere a missing secret is generated
+ * once into DATA_DIR/secrets.json, so encrypted data stays readable across restarts.
+ */
+function resolveSecrets(e: z.infer<typeof EnvSchema>, dataDir: string): Secrets {
+  const missing = SECRET_NAMES.filter((n) => !e[n]);
+  if (missing.length > 0 && e.NODE_ENV === 'production') {
+    throw new ConfigError(`Invalid configuration:\n${missing.map((n) => `  ${n}: required in production`).join('\n')}`);
+  }
+  let stored: Partial<Record<(typeof SECRET_NAMES)[number], string>> = {};
+  const file = join(dataDir, 'secrets.json');
+  if (missing.length > 0) {
+    mkdirSync(dataDir, { recursive: true });
+    if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8'));
+    let changed = false;
+    for (const n of missing) {
+      if (!stored[n]) {
+        stored[n] = randomBytes(32).toString('hex');
+        changed = true;
+      }
+    }
+    if (changed) writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  }
+  const get = (n: (typeof SECRET_NAMES)[number]) => Buffer.from((e[n] ?? stored[n]) as string, 'hex');
+  return { session: get('SESSION_SECRET'), fieldKey: get('FIELD_ENCRYPTION_KEY'), lookupKey: get('LOOKUP_HASH_KEY') };
+}

@@ -1,0 +1,54 @@
+// Field encryption for personal data: AES-256-GCM for the value, HMAC-SHA256 for lookup.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+const VERSION = 1;
+
+export interface PiiKeys {
+  fieldKey: Buffer;
+  lookupKey: Buffer;
+}
+
+export class PiiCipher {
+  constructor(private readonly keys: PiiKeys) {
+    if (keys.fieldKey.length !== 32 || keys.lookupKey.length !== 32) throw new Error('PII keys must be 32 bytes');
+  }
+
+  /** version(1) | iv(12) | tag(16) | ciphertext */
+  encrypt(plain: string): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.fieldKey, iv);
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+  }
+
+  decrypt(blob: Buffer): string {
+    if (blob[0] !== VERSION) throw new Error(`unknown PII cipher version ${blob[0]}`);
+    const decipher = createDecipheriv('aes-256-gcm', this.keys.fieldKey, blob.subarray(1, 13));
+    decipher.setAuthTag(blob.subarray(13, 29));
+    return Buffer.concat([decipher.update(blob.subarray(29)), decipher.final()]).toString('utf8');
+  }
+
+  /** Keyed hash of a normalised value: equal inputs give equal hashes, nothing is reversible. */
+  lookupHash(normalised: string): Buffer {
+    return createHmac('sha256', this.keys.lookupKey).update(normalised, 'utf8').digest();
+  }
+}
+
+/** 420***********1234: first 3 and last 4 kept. */
+export function maskIdNumber(id: string): string {
+  if (id.length <= 7) return '*'.repeat(id.length);
+  return id.slice(0, 3) + '*'.repeat(id.length - 7) + id.slice(-4);
+}
+
+/** 138****5678 */
+export function maskPhone(phone: string): string {
+  if (phone.length < 7) return '*'.repeat(phone.length);
+  return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
+}
+
+/** Keeps the first third (at most 8 characters) of an address: district and street, never the door. */
+export function maskAddress(address: string): string {
+  const chars = Array.from(address);
+  const keep = Math.min(8, Math.floor(chars.length / 3));
+  return chars.slice(0, keep).join('') + '****';
+}

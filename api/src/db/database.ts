@@ -1,0 +1,104 @@
+// The one database handle the API and the tools use, whichever engine is behind it.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { join } from 'node:path';
+import { startEmbedded, type EmbeddedServer } from './embedded.ts';
+
+// int8 ids and counts fit in a double here; dates stay 'YYYY-MM-DD' strings (no time-zone shifts).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export type DatabaseMode = 'embedded' | 'server';
+
+export interface Database {
+  mode: DatabaseMode;
+  /** Runtime pool: every scoped transaction runs here as role gec_app (see scope.ts). */
+  pool: pg.Pool;
+  /** Owner pool: migrations, imports and the generator only. */
+  ownerPool: pg.Pool;
+  /** Bulk load with COPY ... FROM STDIN text format; rows are already-encoded text lines. */
+  copyText(table: string, columns: string[], lines: Iterable<string> | AsyncIterable<string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  databaseOwnerUrl?: string;
+  /** Folder of the embedded database (ignored in server mode); undefined = in memory. */
+  embeddedDir?: string;
+  embeddedDump?: Blob;
+  poolSize: number;
+}
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+function copyStatement(table: string, columns: string[], source: string): string {
+  for (const name of [table, ...columns]) if (!IDENT.test(name)) throw new Error(`bad identifier ${name}`);
+  return `copy ${table} (${columns.join(', ')}) from ${source}`;
+}
+
+function makePool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    idleTimeoutMillis: 30_000,
+    // A request never holds a connection forever (see scope.ts for the transaction timeouts).
+    connectionTimeoutMillis: 20_000,
+  });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = makePool(opts.databaseUrl, opts.poolSize);
+    const ownerPool = makePool(opts.databaseOwnerUrl ?? opts.databaseUrl, 4);
+    return {
+      mode: 'server',
+      pool,
+      ownerPool,
+      async copyText(table, columns, lines) {
+        const client = await ownerPool.connect();
+        try {
+          const stream = client.query(copyFrom(copyStatement(table, columns, 'stdin')));
+          await pipeline(Readable.from(lines), stream);
+        } finally {
+          client.release();
+        }
+      },
+      async close() {
+        await Promise.all([pool.end(), ownerPool.end()]);
+      },
+    };
+  }
+  const embedded: EmbeddedServer = await startEmbedded({
+    dataDir: opts.embeddedDir,
+    loadDataDir: opts.embeddedDump,
+    maxConnections: opts.poolSize + 8,
+  });
+  const pool = makePool(embedded.url, opts.poolSize);
+  const ownerPool = makePool(embedded.url, 4);
+  return {
+    mode: 'embedded',
+    pool,
+    ownerPool,
+    // pglite-socket does not speak the COPY sub-protocol; PGlite reads COPY input from a blob.
+    async copyText(table, columns, lines) {
+      const parts: string[] = [];
+      for await (const line of lines as AsyncIterable<string>) parts.push(line);
+      await embedded.db.query(copyStatement(table, columns, `'/dev/blob'`), [], { blob: new Blob(parts) });
+    },
+    async close() {
+      await Promise.all([pool.end(), ownerPool.end()]);
+      await embedded.stop();
+    },
+  };
+}
+
+export function embeddedDirFor(dataDir: string): string {
+  return join(dataDir, 'pglite');
+}

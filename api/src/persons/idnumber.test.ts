@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ageOn, idCheckDigit, isMobilePhone, makeResidentId, parseResidentId } from './idnumber.ts';
+
+describe('resident ID (GB 11643)', () => {
+  it('computes the published check digit', () => {
+    // Worked example of the standard: 11010519491231002X
+    expect(idCheckDigit('11010519491231002')).toBe('X');
+    expect(parseResidentId('11010519491231002X')).toEqual({
+      ok: true,
+      info: { region: '110105', birthDate: '1949-12-31', sex: 'female' },
+    });
+  });
+
+  it('names the reason a number is refused', () => {
+    expect(parseResidentId('11010519491231002')).toMatchObject({ ok: false, reason: expect.stringContaining('18') });
+    expect(parseResidentId('110105194912310021')).toMatchObject({ ok: false, reason: expect.stringContaining('check digit') });
+    expect(parseResidentId('110105194902300021')).toMatchObject({ ok: false, reason: expect.stringContaining('birth date') });
+    expect(parseResidentId('420106209901010011', new Date('2026-01-01'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('future'),
+    });
+  });
+
+  it('builds numbers that validate with the requested sex', () => {
+    for (let i = 0; i < 200; i++) {
+      const sex = i % 2 ? 'male' : 'female';
+      const id = makeResidentId('420106', '1988-02-29', i * 7, sex);
+      const r = parseResidentId(id);
+      expect(r.ok && r.info.sex).toBe(sex);
+    }
+  });
+
+  it('counts whole years', () => {
+    expect(ageOn('1990-03-07', new Date('2026-03-06T00:00:00Z'))).toBe(35);
+    expect(ageOn('1990-03-07', new Date('2026-03-07T00:00:00Z'))).toBe(36);
+  });
+
+  it('accepts mainland mobile numbers only', () => {
+    expect(isMobilePhone('13812345678')).toBe(true);
+    expect(isMobilePhone('12812345678')).toBe(false);
+    expect(isMobilePhone('1381234567')).toBe(false);
+  });
+});

@@ -1,0 +1,91 @@
+-- Security-definer lookups used before a caller is known (login, session resolution).
+-- They bypass row-level security on purpose and return only what the auth flow needs.
+
+create or replace function app.login_candidates(p_username text, p_tenant_code text)
+returns table (tenant_id integer, user_id bigint, password_hash text, active boolean,
+               failed_logins integer, locked_until timestamptz)
+language sql stable security definer set search_path = public, app as $$
+  select u.tenant_id, u.id, u.password_hash, u.active, u.failed_logins, u.locked_until
+    from users u join tenants t on t.id = u.tenant_id
+   where lower(u.username) = lower(p_username)
+     and (p_tenant_code is null or t.code = p_tenant_code)
+$$;
+comment on function app.login_candidates(text, text) is 'Accounts matching a login name, optionally within one tenant code.';
+
+create or replace function app.record_login_failure(p_tenant integer, p_user bigint, p_max integer, p_lock interval)
+returns timestamptz
+language sql volatile security definer set search_path = public, app as $$
+  update users
+     set failed_logins = case when failed_logins + 1 >= p_max then 0 else failed_logins + 1 end,
+         locked_until  = case when failed_logins + 1 >= p_max then now() + p_lock else locked_until end
+   where tenant_id = p_tenant and id = p_user
+  returning locked_until
+$$;
+comment on function app.record_login_failure(integer, bigint, integer, interval) is
+  'Counts a failed password; the p_max-th failure in a row locks the account for p_lock.';
+
+create or replace function app.open_session(p_tenant integer, p_user bigint, p_ip inet, p_agent text)
+returns uuid
+language plpgsql volatile security definer set search_path = public, app as $$
+declare
+  sid uuid;
+begin
+  update users set failed_logins = 0, locked_until = null where tenant_id = p_tenant and id = p_user;
+  insert into sessions (tenant_id, user_id, ip, user_agent) values (p_tenant, p_user, p_ip, left(p_agent, 300))
+  returning id into sid;
+  return sid;
+end
+$$;
+comment on function app.open_session(integer, bigint, inet, text) is 'Resets the failure counter and opens a server-side session.';
+
+create or replace function app.session_principal(p_tenant integer, p_session uuid, p_idle interval)
+returns table (tenant_id integer, tenant_code text, user_id bigint, username text, display_name text,
+               is_demo boolean, scope_ids bigint[], scope_paths text[], roles text[], permissions text[])
+language plpgsql volatile security definer set search_path = public, app as $$
+begin
+  -- Touch at most once a minute: the idle timeout needs no write on every request.
+  update sessions s set last_seen = now()
+   where s.tenant_id = p_tenant and s.id = p_session and s.revoked_at is null
+     and s.last_seen > now() - p_idle and s.last_seen < now() - interval '1 minute';
+  return query
+  select u.tenant_id, t.code, u.id, u.username, u.display_name, u.is_demo,
+         coalesce((select array_agg(j.id order by j.path) from user_scopes us
+                     join jurisdictions j on j.tenant_id = us.tenant_id and j.id = us.jurisdiction_id
+                    where us.tenant_id = u.tenant_id and us.user_id = u.id), '{}'),
+         coalesce((select array_agg(j.path::text order by j.path) from user_scopes us
+                     join jurisdictions j on j.tenant_id = us.tenant_id and j.id = us.jurisdiction_id
+                    where us.tenant_id = u.tenant_id and us.user_id = u.id), '{}'),
+         coalesce((select array_agg(distinct r.code order by r.code) from user_positions up
+                     join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+                     join roles r on r.tenant_id = pr.tenant_id and r.id = pr.role_id
+                    where up.tenant_id = u.tenant_id and up.user_id = u.id), '{}'),
+         coalesce((select array_agg(distinct rp.permission_code order by rp.permission_code) from user_positions up
+                     join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+                     join role_permissions rp on rp.tenant_id = pr.tenant_id and rp.role_id = pr.role_id
+                    where up.tenant_id = u.tenant_id and up.user_id = u.id), '{}')
+    from sessions s
+    join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
+    join tenants t on t.id = u.tenant_id
+   where s.tenant_id = p_tenant and s.id = p_session and s.revoked_at is null
+     and s.last_seen > now() - p_idle and u.active;
+end
+$$;
+comment on function app.session_principal(integer, uuid, interval) is
+  'Resolves a live session to its user, jurisdiction scope, roles and permissions; idle sessions resolve to nothing.';
+
+create or replace function app.revoke_session(p_tenant integer, p_session uuid)
+returns void
+language sql volatile security definer set search_path = public, app as $$
+  update sessions set revoked_at = now() where tenant_id = p_tenant and id = p_session and revoked_at is null
+$$;
+comment on function app.revoke_session(integer, uuid) is 'Ends a session on the server (logout).';
+
+create or replace function app.write_audit(p_tenant integer, p_user bigint, p_action text, p_object_type text,
+                                           p_object_id text, p_ip inet, p_result text, p_detail jsonb)
+returns void
+language sql volatile security definer set search_path = public, app as $$
+  insert into audit_log (tenant_id, user_id, action, object_type, object_id, ip, result, detail)
+  values (p_tenant, p_user, p_action, p_object_type, p_object_id, p_ip, p_result, coalesce(p_detail, '{}'))
+$$;
+comment on function app.write_audit(integer, bigint, text, text, text, inet, text, jsonb) is
+  'Appends to the audit log outside the caller''s transaction scope (denied and failed actions are recorded too).';
