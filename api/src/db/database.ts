@@ -10,6 +10,8 @@ import { startEmbedded, type EmbeddedServer } from './embedded.ts';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+const parseTextArray = pg.types.getTypeParser(1009 as never) as (v: string) => string[];
+pg.types.setTypeParser(1016 as never, (v: string) => parseTextArray(v).map(Number)); // int8[]
 
 export type DatabaseMode = 'embedded' | 'server';
 

@@ -1,0 +1,54 @@
+// Builds the Koa application (no listen: tests drive it directly).
+import Router from '@koa/router';
+import Koa from 'koa';
+import bodyParser from 'koa-bodyparser';
+import { authRoutes, sessionMiddleware } from './auth/routes.ts';
+import type { AppContext } from './context.ts';
+import { healthRoutes } from './health/routes.ts';
+import { householdRoutes } from './households/routes.ts';
+import { AppError, errorBoundary } from './http/errors.ts';
+import { Routes } from './http/route.ts';
+import { staticFiles } from './http/static.ts';
+import { jurisdictionRoutes } from './jurisdictions/routes.ts';
+import { personRoutes } from './persons/routes.ts';
+
+function securityHeaders(): Koa.Middleware {
+  return async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Referrer-Policy', 'same-origin');
+    if (ctx.path.startsWith('/api/') && ctx.path !== '/api/docs') ctx.set('Cache-Control', 'no-store');
+    await next();
+  };
+}
+
+/** Bodies are JSON only: a body of another type is refused before parsing (also a CSRF guard). */
+function jsonOnly(): Koa.Middleware {
+  return async (ctx, next) => {
+    if (['POST', 'PATCH', 'PUT'].includes(ctx.method) && ctx.request.length && !ctx.is('application/json')) {
+      throw new AppError(415, 'unsupported_media_type', 'request body must be application/json', 'body');
+    }
+    await next();
+  };
+}
+
+export function buildApp(app: AppContext): Koa {
+  const koa = new Koa({ proxy: app.config.env === 'production' });
+  const router = new Router();
+  const routes = new Routes(router);
+  healthRoutes(routes, app);
+  authRoutes(routes, app);
+  jurisdictionRoutes(routes, app);
+  householdRoutes(routes, app);
+  personRoutes(routes, app);
+
+  koa.use(errorBoundary(app.log));
+  koa.use(securityHeaders());
+  koa.use(staticFiles());
+  koa.use(jsonOnly());
+  koa.use(bodyParser({ enableTypes: ['json'], strict: true, jsonLimit: '1mb' }));
+  koa.use(sessionMiddleware(app));
+  koa.use(router.routes());
+  koa.use(router.allowedMethods({ throw: true }));
+  return koa;
+}

@@ -1,0 +1,23 @@
+// The audit trail: appended through a security-definer function in its own transaction, so a
+// denied or failed action is recorded even when the action's own transaction rolls back.
+import type pg from 'pg';
+import { withoutCaller } from '../db/scope.ts';
+import { sql } from '../db/sql.ts';
+
+export interface AuditEntry {
+  tenantId: number;
+  userId: number | null;
+  action: string;
+  objectType?: string;
+  objectId?: string | number;
+  ip?: string | null;
+  result: 'ok' | 'denied' | 'error';
+  detail?: Record<string, unknown>;
+}
+
+export function writeAudit(pool: pg.Pool, e: AuditEntry): Promise<void> {
+  return withoutCaller(pool, async (tx) => {
+    await tx.query(sql`select app.write_audit(${e.tenantId}, ${e.userId}, ${e.action}, ${e.objectType ?? null},
+      ${e.objectId == null ? null : String(e.objectId)}, ${e.ip ?? null}::inet, ${e.result}, ${JSON.stringify(e.detail ?? {})}::jsonb)`);
+  });
+}

@@ -1,0 +1,27 @@
+// All SQL of the auth feature; the functions called here are in sql/functions/auth.sql.
+import { sql } from '../db/sql.ts';
+
+export const loginCandidates = (username: string, tenantCode: string | null) =>
+  sql`select * from app.login_candidates(${username}, ${tenantCode})`;
+
+export const recordLoginFailure = (tenantId: number, userId: number, max: number, lockMinutes: number) =>
+  sql`select app.record_login_failure(${tenantId}, ${userId}, ${max}, make_interval(mins => ${lockMinutes})) as locked_until`;
+
+export const openSession = (tenantId: number, userId: number, ip: string | null, agent: string | null) =>
+  sql`select app.open_session(${tenantId}, ${userId}, ${ip}::inet, ${agent}) as id`;
+
+export const sessionPrincipal = (tenantId: number, sessionId: string, idleMinutes: number) =>
+  sql`select * from app.session_principal(${tenantId}, ${sessionId}::uuid, make_interval(mins => ${idleMinutes}))`;
+
+export const revokeSession = (tenantId: number, sessionId: string) =>
+  sql`select app.revoke_session(${tenantId}, ${sessionId}::uuid)`;
+
+export const passwordHashOf = (tenantId: number, userId: number) =>
+  sql`select password_hash from users where tenant_id = ${tenantId} and id = ${userId}`;
+
+export const setPassword = (tenantId: number, userId: number, hash: string) =>
+  sql`update users set password_hash = ${hash}, password_changed_at = now() where tenant_id = ${tenantId} and id = ${userId}`;
+
+export const revokeOtherSessions = (tenantId: number, userId: number, keep: string) =>
+  sql`update sessions set revoked_at = now()
+       where tenant_id = ${tenantId} and user_id = ${userId} and id <> ${keep}::uuid and revoked_at is null`;

@@ -1,0 +1,111 @@
+// /api/auth: login, logout, me, password.
+import type Koa from 'koa';
+import { z } from '../http/zod.ts';
+import type { AppContext } from '../context.ts';
+import type { Routes } from '../http/route.ts';
+import type { Principal } from './principal.ts';
+import { changePassword, login, logout, principalFromToken } from './service.ts';
+
+export const SESSION_COOKIE = 'gec_session';
+
+const Me = z
+  .object({
+    userId: z.number(),
+    username: z.string(),
+    displayName: z.string(),
+    tenant: z.string(),
+    roles: z.array(z.string()),
+    permissions: z.array(z.string()),
+    scope: z.array(z.object({ id: z.number(), path: z.string() })),
+    sessionIdleMinutes: z.number(),
+  })
+  .openapi('Me');
+
+function me(p: Principal, idle: number): z.infer<typeof Me> {
+  return {
+    userId: p.userId,
+    username: p.username,
+    displayName: p.displayName,
+    tenant: p.tenantCode,
+    roles: p.roles,
+    permissions: p.permissions,
+    scope: p.scopeIds.map((id, i) => ({ id, path: p.scopePaths[i] })),
+    sessionIdleMinutes: idle,
+  };
+}
+
+/** Resolves the caller from the session cookie or a bearer token; leaves ctx.state.user unset otherwise. */
+export function sessionMiddleware(app: AppContext): Koa.Middleware {
+  return async (ctx, next) => {
+    const header = ctx.get('authorization');
+    const token = header.startsWith('Bearer ') ? header.slice(7) : ctx.cookies.get(SESSION_COOKIE);
+    if (token) ctx.state.user = await principalFromToken(app, token);
+    await next();
+  };
+}
+
+export function authRoutes(routes: Routes, app: AppContext): void {
+  routes.add({
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Sign in with username and password; sets the session cookie',
+    tags: ['auth'],
+    access: { public: true },
+    body: z.strictObject({
+      username: z.string().min(1).max(64),
+      password: z.string().min(1).max(128),
+      tenant: z.string().min(2).max(40).optional().openapi({ description: 'Tenant code, needed only when the username exists in several tenants' }),
+    }),
+    response: Me,
+    async handler({ body, ctx }) {
+      const { token, principal } = await login(app, { ...body, ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
+      ctx.cookies.set(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: app.config.env === 'production',
+        overwrite: true,
+      });
+      return me(principal, app.config.sessionIdleMinutes);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/logout',
+    summary: 'End the session on the server and clear the cookie',
+    tags: ['auth'],
+    access: { authenticated: true },
+    status: 204,
+    async handler({ user, ctx }) {
+      await logout(app, user, ctx.ip || null);
+      ctx.cookies.set(SESSION_COOKIE, null);
+      ctx.status = 204;
+      return undefined;
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/auth/me',
+    summary: 'The signed-in user, with roles, permissions and jurisdiction scope',
+    tags: ['auth'],
+    access: { authenticated: true },
+    response: Me,
+    handler: async ({ user }) => me(user, app.config.sessionIdleMinutes),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/password',
+    summary: 'Change the own password (policy: at least 8 characters, 3 of 4 character classes)',
+    tags: ['auth'],
+    access: { authenticated: true },
+    body: z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(128) }),
+    status: 204,
+    async handler({ user, body, ctx }) {
+      await changePassword(app, user, body.currentPassword, body.newPassword, ctx.ip || null);
+      ctx.status = 204;
+      return undefined;
+    },
+  });
+}

@@ -1,0 +1,103 @@
+// /api/households: dwellings as points; the grid is derived by containment.
+import { z } from '../http/zod.ts';
+import { writeAudit } from '../audit/audit.ts';
+import { callerOf, can, type Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { maskAddress } from '../crypto/pii.ts';
+import { withScope } from '../db/scope.ts';
+import { Bbox } from '../geo/bbox.ts';
+import { notFound, unprocessable } from '../http/errors.ts';
+import { IdParams, type Routes } from '../http/route.ts';
+import { Location } from '../persons/schema.ts';
+import { gridCovering } from '../persons/queries.ts';
+import * as q from './queries.ts';
+
+const MAX_FEATURES = 5000;
+
+interface HouseholdRow {
+  id: number;
+  address: string;
+  building: string | null;
+  unit: string | null;
+  room: string | null;
+  grid_id: number | null;
+  lon: number;
+  lat: number;
+  persons: number;
+}
+
+function view(r: HouseholdRow, user: Principal) {
+  const reveal = can(user, 'person:reveal');
+  return {
+    id: r.id,
+    address: reveal ? r.address : maskAddress(r.address),
+    building: reveal ? r.building : null,
+    unit: reveal ? r.unit : null,
+    room: reveal ? r.room : null,
+    gridId: r.grid_id,
+    persons: r.persons,
+  };
+}
+
+const HouseholdCreate = z
+  .strictObject({
+    location: Location,
+    address: z.string().trim().min(2).max(200),
+    building: z.string().trim().min(1).max(20).optional(),
+    unit: z.string().trim().min(1).max(20).optional(),
+    room: z.string().trim().min(1).max(20).optional(),
+  })
+  .openapi('HouseholdCreate');
+
+export function householdRoutes(routes: Routes, app: AppContext): void {
+  const tags = ['households'];
+  routes.add({
+    method: 'get',
+    path: '/api/households',
+    summary: 'Households in a bbox as GeoJSON points (addresses masked unless the role may see them)',
+    tags,
+    access: { permission: 'household:read' },
+    query: z.strictObject({ bbox: Bbox, limit: z.coerce.number().int().min(1).max(MAX_FEATURES).default(1000) }),
+    handler: async ({ user, query, ctx }) => {
+      const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows<HouseholdRow>(q.inBbox(user.tenantId, query.bbox, query.limit)));
+      ctx.type = 'application/geo+json';
+      return {
+        type: 'FeatureCollection',
+        features: rows.map((r) => ({ type: 'Feature', id: r.id, geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: view(r, user) })),
+        truncated: rows.length === query.limit,
+      };
+    },
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/households/:id',
+    summary: 'One household',
+    tags,
+    access: { permission: 'household:read' },
+    params: IdParams,
+    handler: async ({ user, params }) => {
+      const r = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<HouseholdRow & { grid_name: string }>(q.byId(user.tenantId, params.id)));
+      if (!r) throw notFound('household');
+      return { ...view(r, user), gridName: r.grid_name, location: can(user, 'person:reveal') ? { lon: r.lon, lat: r.lat } : null };
+    },
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/households',
+    summary: 'Register a household at a point inside the caller\'s grids',
+    tags,
+    access: { permission: 'household:write' },
+    body: HouseholdCreate,
+    status: 201,
+    handler: async ({ user, body }) => {
+      const id = await withScope(app.db.pool, callerOf(user), async (tx) => {
+        const grid = await tx.one(gridCovering(user.tenantId, body.location.lon, body.location.lat));
+        if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location');
+        return (await tx.one<{ id: number }>(q.insert(user.tenantId, { ...body, ...body.location })))!.id;
+      });
+      await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'household.create', objectType: 'household', objectId: id, result: 'ok' });
+      const r = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<HouseholdRow & { grid_name: string }>(q.byId(user.tenantId, id)));
+      return { ...view(r!, user), gridName: r!.grid_name };
+    },
+  });
+}

@@ -1,0 +1,86 @@
+// Errors that reach the client as {"error":{"code","message","field"}} with a fitting status.
+import type Koa from 'koa';
+import { ZodError } from 'zod';
+import type pino from 'pino';
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, field?: string) => new AppError(400, 'bad_request', message, field);
+export const unauthorized = (message = 'login required') => new AppError(401, 'unauthorized', message);
+export const forbidden = (message = 'not permitted') => new AppError(403, 'forbidden', message);
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
+export const conflict = (message: string, field?: string) => new AppError(409, 'conflict', message, field);
+export const unprocessable = (message: string, field?: string) => new AppError(422, 'unprocessable', message, field);
+
+/** Turns a zod failure into a 400 naming the first offending field. */
+export function fromZod(err: ZodError, where: 'body' | 'query' | 'params'): AppError {
+  const issue = err.issues[0];
+  const path = issue.path.map(String);
+  let field = path.join('.');
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    field = [...path, issue.keys[0]].join('.');
+    message = `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+  }
+  return new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: ${message}`, field || undefined);
+}
+
+/** Maps PostgreSQL errors the API can explain; anything else is a 500. */
+function fromPg(err: { code?: string; constraint?: string; column?: string; message: string }): AppError | undefined {
+  switch (err.code) {
+    case '23505':
+      return conflict(`duplicate value (${err.constraint ?? 'unique constraint'})`);
+    case '23514':
+      return unprocessable(`value violates rule ${err.constraint ?? ''}`.trim(), err.column);
+    case '42501':
+      return new AppError(404, 'not_found', 'object not found in your jurisdiction');
+    case '22P02':
+    case '22007':
+    case '22008':
+      return badRequest(err.message);
+    case '57014':
+      return new AppError(503, 'timeout', 'the database took too long; try a smaller query');
+    default:
+      return undefined;
+  }
+}
+
+/** The one error boundary: every error becomes the JSON error shape; 5xx are logged, not shown. */
+export function errorBoundary(log: pino.Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body == null && ctx.path.startsWith('/api/')) {
+        throw new AppError(404, 'not_found', `no route ${ctx.method} ${ctx.path}`);
+      }
+    } catch (raw) {
+      const err = raw as Error & { status?: number; expose?: boolean; code?: string; type?: string };
+      let app: AppError | undefined;
+      if (err instanceof AppError) app = err;
+      else if (err instanceof ZodError) app = fromZod(err, 'body');
+      else if (err.type === 'entity.parse.failed' || (err instanceof SyntaxError && err.status === 400)) {
+        app = badRequest(`malformed JSON body: ${err.message}`, 'body');
+      }
+      else if (err.type === 'entity.too.large') app = new AppError(413, 'too_large', 'request body too large', 'body');
+      else if (err.status && err.status < 500 && err.expose) app = new AppError(err.status, 'bad_request', err.message);
+      else if (typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) app = fromPg(err as never);
+      if (!app) {
+        log.error({ err, path: ctx.path, method: ctx.method }, 'unhandled error');
+        app = new AppError(500, 'internal', 'internal error');
+      }
+      ctx.status = app.status;
+      if (app.headers) ctx.set(app.headers);
+      ctx.body = { error: { code: app.code, message: app.message, ...(app.field ? { field: app.field } : {}) } };
+    }
+  };
+}

@@ -1,0 +1,233 @@
+// The person register's rules: validation of identity data, encryption, derivation of the grid,
+// status transitions and the event trail, all in one transaction per request.
+import { writeAudit } from '../audit/audit.ts';
+import { callerOf, can, type Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { maskIdNumber, maskPhone } from '../crypto/pii.ts';
+import { withScope, type Tx } from '../db/scope.ts';
+import { AppError, badRequest, conflict, notFound, unprocessable } from '../http/errors.ts';
+import { ageOn, isMobilePhone, parseResidentId } from './idnumber.ts';
+import * as q from './queries.ts';
+import { JSON_COLUMNS, PLAIN_FIELDS, type PersonCreate, type PersonListQuery, type PersonPatch, type PlainField, type StatusChange } from './schema.ts';
+import { checkTransition, type Severity, type Status } from './status.ts';
+import { toEvent, toPersonDetail, toPersonSummary, type EventRow, type PersonRow } from './view.ts';
+
+type Values = Record<string, unknown>;
+
+/** Personal fields → encrypted, hashed and masked columns; identity cross-checks. */
+function personalColumns(app: AppContext, input: Partial<PersonCreate>, idType: string, current?: PersonRow): Values {
+  const v: Values = {};
+  if (input.idNumber !== undefined) {
+    const id = input.idNumber.toUpperCase();
+    if (idType === 'resident_id') {
+      const r = parseResidentId(id);
+      if (!r.ok) throw badRequest(`idNumber ${r.reason}`, 'idNumber');
+      const sex = input.sex ?? current?.sex;
+      if (input.sex && input.sex !== r.info.sex) throw badRequest(`sex does not match the sex encoded in idNumber (${r.info.sex})`, 'sex');
+      const age = ageOn(r.info.birthDate);
+      if (input.age !== undefined && input.age !== age) throw badRequest(`age does not match the birth date encoded in idNumber (${age})`, 'age');
+      v.birth_date = r.info.birthDate;
+      v.age = age;
+      if (!sex || sex !== r.info.sex) v.sex = r.info.sex;
+    }
+    v.id_number_enc = app.cipher.encrypt(id);
+    v.id_number_hash = app.cipher.lookupHash(`${idType}:${id}`);
+    v.id_number_masked = maskIdNumber(id);
+  } else if (current?.birth_date && current.id_type === 'resident_id') {
+    if (input.sex && input.sex !== current.sex) throw badRequest(`sex does not match the sex encoded in the ID number (${current.sex})`, 'sex');
+    const age = ageOn(current.birth_date);
+    if (input.age !== undefined && input.age !== age) throw badRequest(`age does not match the birth date encoded in the ID number (${age})`, 'age');
+  }
+  if (input.phone !== undefined) {
+    if (!isMobilePhone(input.phone)) throw badRequest('phone must be an 11-digit mainland mobile number', 'phone');
+    v.phone_enc = app.cipher.encrypt(input.phone);
+    v.phone_hash = app.cipher.lookupHash(`phone:${input.phone}`);
+    v.phone_masked = maskPhone(input.phone);
+  }
+  if (input.emergencyPhone !== undefined) {
+    v.emergency_phone_enc = app.cipher.encrypt(input.emergencyPhone);
+    v.emergency_phone_masked = maskPhone(input.emergencyPhone);
+  }
+  if (input.address !== undefined) v.address = input.address;
+  return v;
+}
+
+function plainColumns(input: Partial<Record<PlainField, unknown>>): Values {
+  const v: Values = {};
+  for (const [field, def] of Object.entries(PLAIN_FIELDS)) {
+    const value = input[field as PlainField];
+    if (value === undefined) continue;
+    v[def.column] = JSON_COLUMNS.has(def.column) ? JSON.stringify(value) : value;
+  }
+  return v;
+}
+
+/** Checks the place the person lives: a visible household, or a point inside a grid in scope. */
+async function placeColumns(tx: Tx, tenantId: number, input: { householdId?: number; location?: { lon: number; lat: number } }): Promise<Values> {
+  const v: Values = {};
+  if (input.householdId !== undefined) {
+    const h = await tx.one(q.householdById(tenantId, input.householdId));
+    if (!h) throw unprocessable('householdId does not name a household in your jurisdiction', 'householdId');
+    v.household_id = input.householdId;
+    if (!input.location) v.geom = null; // the trigger takes the household point
+  }
+  if (input.location) {
+    const grid = await tx.one(q.gridCovering(tenantId, input.location.lon, input.location.lat));
+    if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location');
+    v.geom = q.pointOf(input.location.lon, input.location.lat);
+  }
+  return v;
+}
+
+function checkDates(start?: string | null, end?: string | null): void {
+  if (start && end && end < start) throw badRequest('observationEnd must not be before observationStart', 'observationEnd');
+}
+
+export async function createPerson(app: AppContext, user: Principal, input: PersonCreate) {
+  if (input.status === 'confirmed' && !input.severity) throw badRequest('a confirmed case needs a severity', 'severity');
+  if (input.status !== 'confirmed' && input.severity) throw badRequest('severity applies only to confirmed cases', 'severity');
+  if (!input.location && input.householdId === undefined) {
+    throw badRequest('location or householdId is required: the grid is derived from where the person lives', 'location');
+  }
+  checkDates(input.observationStart, input.observationEnd);
+  const values: Values = { ...plainColumns(input), ...personalColumns(app, input, input.idType) };
+  values.status = input.status;
+  values.severity = input.severity ?? null;
+  const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    Object.assign(values, await placeColumns(tx, user.tenantId, input));
+    if (values.id_number_hash) {
+      const dup = await tx.one<{ id: number }>(q.personByHash(user.tenantId, input.idType, values.id_number_hash as Buffer));
+      if (dup) throw conflict(`a person with this ID number is already registered (id ${dup.id})`, 'idNumber');
+    }
+    const { id } = (await tx.one<{ id: number }>(q.insertPerson(user.tenantId, user.userId, values)))!;
+    await tx.query(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'created', actorId: user.userId, toStatus: input.status, toSeverity: input.severity, changes: { fields: Object.keys(input).sort() } }));
+    return loadDetail(tx, user, id);
+  });
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.create', objectType: 'person', objectId: person.id, result: 'ok' });
+  return person;
+}
+
+async function loadDetail(tx: Tx, user: Principal, id: number) {
+  const row = await tx.one<PersonRow>(q.personById(user.tenantId, id));
+  if (!row) throw notFound('person');
+  const events = await tx.rows<EventRow>(q.eventsOf(user.tenantId, id));
+  return toPersonDetail(row, events, can(user, 'person:reveal'));
+}
+
+export function getPerson(app: AppContext, user: Principal, id: number) {
+  return withScope(app.db.pool, callerOf(user), (tx) => loadDetail(tx, user, id));
+}
+
+export async function getEvent(app: AppContext, user: Principal, id: number) {
+  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<EventRow & { person_id: number }>(q.eventById(user.tenantId, id)));
+  if (!row) throw notFound('event');
+  return { ...toEvent(row), personId: row.person_id };
+}
+
+export async function listPersons(app: AppContext, user: Principal, query: PersonListQuery) {
+  return withScope(app.db.pool, callerOf(user), async (tx) => {
+    let jurisdictionPath: string | undefined;
+    if (query.jurisdictionId) {
+      const j = await tx.one<{ path: string }>(q.jurisdictionPath(user.tenantId, query.jurisdictionId));
+      if (!j) throw notFound('jurisdiction');
+      jurisdictionPath = j.path;
+    }
+    const text = query.q;
+    const looksPersonal = text && /^[0-9Xx]{11,18}$/.test(text);
+    const hash = looksPersonal
+      ? app.cipher.lookupHash(text.length === 11 ? `phone:${text}` : `resident_id:${text.toUpperCase()}`)
+      : undefined;
+    const rows = await tx.rows<PersonRow & { total: number }>(
+      q.listPersons(user.tenantId, {
+        status: query.status,
+        source: query.source,
+        jurisdictionPath,
+        from: query.from,
+        to: query.to,
+        name: looksPersonal ? undefined : text,
+        hash,
+        limit: query.pageSize,
+        offset: (query.page - 1) * query.pageSize,
+      }),
+    );
+    const reveal = can(user, 'person:reveal');
+    return { items: rows.map((r) => toPersonSummary(r, reveal)), total: rows[0]?.total ?? 0, page: query.page, pageSize: query.pageSize };
+  });
+}
+
+/** Column-level diff for the event trail; personal values are recorded only as changed. */
+function diff(current: PersonRow, values: Values): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  const personal = new Set(['id_number_enc', 'phone_enc', 'emergency_phone_enc', 'address', 'geom', 'household_id']);
+  for (const [col, value] of Object.entries(values)) {
+    if (col.endsWith('_hash') || col.endsWith('_masked') || col === 'birth_date') continue;
+    if (personal.has(col)) changes[col.replace(/_enc$/, '')] = { changed: true };
+    else {
+      const before = (current as unknown as Values)[col];
+      const norm = (x: unknown) => (typeof x === 'string' && JSON_COLUMNS.has(col) ? JSON.parse(x) : x);
+      if (JSON.stringify(before ?? null) !== JSON.stringify(norm(value) ?? null)) changes[col] = { from: before ?? null, to: norm(value) ?? null };
+    }
+  }
+  return changes;
+}
+
+export async function updatePerson(app: AppContext, user: Principal, id: number, input: PersonPatch) {
+  const { version, reason, ...fields } = input;
+  if (Object.keys(fields).length === 0) throw badRequest('nothing to change', 'body');
+  const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const current = await tx.one<PersonRow>(q.personById(user.tenantId, id, true));
+    if (!current) throw notFound('person');
+    if (version !== undefined && version !== current.version) {
+      throw conflict(`person was changed meanwhile (version ${current.version}, you sent ${version}); reload and retry`, 'version');
+    }
+    const idType = fields.idType ?? current.id_type;
+    if (fields.idType && fields.idType !== current.id_type && fields.idNumber === undefined) {
+      throw badRequest('changing idType needs the idNumber too', 'idNumber');
+    }
+    checkDates(fields.observationStart ?? current.observation_start, fields.observationEnd ?? current.observation_end);
+    const values: Values = { ...plainColumns(fields), ...personalColumns(app, fields, idType, current), ...(await placeColumns(tx, user.tenantId, fields)) };
+    const changes = diff(current, values);
+    if (Object.keys(changes).length === 0) return loadDetail(tx, user, id);
+    await tx.query(q.updatePerson(user.tenantId, id, values));
+    await tx.query(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'edit', actorId: user.userId, changes, reason }));
+    return loadDetail(tx, user, id);
+  });
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.update', objectType: 'person', objectId: id, result: 'ok', detail: { fields: Object.keys(fields) } });
+  return person;
+}
+
+export async function changeStatus(app: AppContext, user: Principal, id: number, input: StatusChange) {
+  const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const current = await tx.one<PersonRow>(q.personById(user.tenantId, id, true));
+    if (!current) throw notFound('person');
+    const check = checkTransition(current.status as Status, current.severity as Severity | null, input.to, input.severity);
+    if (!check.ok) throw new AppError(409, 'invalid_transition', check.message, check.field);
+    await tx.query(q.setStatus(user.tenantId, id, input.to, input.severity ?? null, input.observationMode ?? null));
+    await tx.query(q.insertEvent({
+      tenantId: user.tenantId, personId: id, kind: 'status', actorId: user.userId,
+      fromStatus: current.status, toStatus: input.to, fromSeverity: current.severity, toSeverity: input.severity ?? null, reason: input.reason,
+    }));
+    return loadDetail(tx, user, id);
+  });
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.status', objectType: 'person', objectId: id, result: 'ok', detail: { to: input.to } });
+  return person;
+}
+
+export async function revealPerson(app: AppContext, user: Principal, id: number, fields: string[], reason: string, ip: string | null) {
+  const row = await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.one<{ id_number_enc: Buffer | null; phone_enc: Buffer | null; emergency_phone_enc: Buffer | null; address: string | null; lon: number | null; lat: number | null }>(q.personSecrets(user.tenantId, id)),
+  );
+  if (!row) throw notFound('person');
+  const out: Record<string, unknown> = {};
+  const dec = (b: Buffer | null) => (b ? app.cipher.decrypt(b) : null);
+  for (const f of fields) {
+    if (f === 'idNumber') out.idNumber = dec(row.id_number_enc);
+    if (f === 'phone') out.phone = dec(row.phone_enc);
+    if (f === 'emergencyPhone') out.emergencyPhone = dec(row.emergency_phone_enc);
+    if (f === 'address') out.address = row.address;
+    if (f === 'location') out.location = row.lon == null ? null : { lon: row.lon, lat: row.lat };
+  }
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.reveal', objectType: 'person', objectId: id, ip, result: 'ok', detail: { fields, reason } });
+  return out;
+}
+

@@ -1,0 +1,94 @@
+// Builds the real app against the test database and drives it over HTTP with a cookie-keeping client.
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { buildApp } from '../app.ts';
+import { DEMO_PASSWORD } from '../auth/seed.ts';
+import type { Config } from '../config.ts';
+import type { AppContext } from '../context.ts';
+import { PiiCipher } from '../crypto/pii.ts';
+import { openDatabase } from '../db/database.ts';
+
+export interface TestApp {
+  app: AppContext;
+  baseUrl: string;
+  client(): Client;
+  login(username: string, password?: string): Promise<Client>;
+  close(): Promise<void>;
+}
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class Client {
+  private cookie = '';
+  constructor(private readonly baseUrl: string) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('gec_session='));
+    if (set) this.cookie = set.split(';')[0];
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+  get = <T = any>(path: string) => this.request<T>('GET', path);
+  post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body ?? {}, headers);
+  patch = <T = any>(path: string, body: unknown) => this.request<T>('PATCH', path, body);
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const mode = inject('dbMode');
+  const db = await openDatabase({ databaseUrl: inject('dbUrl'), databaseOwnerUrl: inject('dbOwnerUrl'), poolSize: 4 });
+  db.mode = mode;
+  const config: Config = {
+    env: 'test',
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: '/nonexistent',
+    poolSize: 4,
+    sessionIdleMinutes: 30,
+    logLevel: 'silent',
+    demoSeed: false,
+    secrets: { session: randomBytes(32), fieldKey: randomBytes(32), lookupKey: randomBytes(32) },
+    ...overrides,
+  };
+  const app: AppContext = { db, config, log: pino({ level: 'silent' }), cipher: new PiiCipher(config.secrets) };
+  const server: Server = buildApp(app).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    app,
+    baseUrl,
+    client: () => new Client(baseUrl),
+    async login(username, password = DEMO_PASSWORD) {
+      const c = new Client(baseUrl);
+      const r = await c.post('/api/auth/login', { username, password });
+      if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+      return c;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await db.close();
+    },
+  };
+}

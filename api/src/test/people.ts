@@ -1,0 +1,21 @@
+// Valid person bodies for tests.
+import { makeResidentId } from '../persons/idnumber.ts';
+
+let seq = 0;
+
+export function personBody(location: { lon: number; lat: number }, extra: Record<string, unknown> = {}) {
+  seq++;
+  const sex = seq % 2 ? 'male' : 'female';
+  return {
+    name: `测试${seq}号`,
+    idNumber: makeResidentId('420106', `19${String(50 + (seq % 49)).padStart(2, '0')}-0${1 + (seq % 9)}-1${seq % 10}`, (process.pid + seq * 13) % 1000, sex),
+    phone: `138${String(10_000_000 + ((process.pid * 7919 + seq * 104_729) % 89_999_999)).slice(0, 8)}`,
+    source: 'grid_survey',
+    address: `测试市东区东一街道${seq}号楼${seq % 6}单元${100 + seq}`,
+    location,
+    observationMode: 'home',
+    observationStart: '2026-11-20',
+    observationEnd: '2026-12-04',
+    ...extra,
+  };
+}
