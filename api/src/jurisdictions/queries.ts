@@ -22,7 +22,7 @@ export function geojson(tenantId: number, level: number, bbox: Bbox | undefined,
                'type', 'FeatureCollection',
                'features', coalesce(json_agg(json_build_object(
                  'type', 'Feature', 'id', id,
-                 'geometry', st_asgeojson(st_simplifypreservetopology(geom, ${tolerance}), 7)::json,
+                 'geometry', st_asgeojson(st_multi(st_simplifypreservetopology(geom, ${tolerance})), 7)::json,
                  'properties', json_build_object('id', id, 'code', code, 'name', name, 'level', level, 'parentId', parent_id,
                                                  'label', json_build_array(st_x(label_point), st_y(label_point))))
                order by id), '[]'::json)) as fc,
