@@ -2,6 +2,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
+import { auditRoutes } from './audit/routes.ts';
 import { authRoutes, sessionMiddleware } from './auth/routes.ts';
 import type { AppContext } from './context.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -41,6 +42,7 @@ export function buildApp(app: AppContext): Koa {
   jurisdictionRoutes(routes, app);
   householdRoutes(routes, app);
   personRoutes(routes, app);
+  auditRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());

@@ -2,7 +2,7 @@
 // denied or failed action is recorded even when the action's own transaction rolls back.
 import type pg from 'pg';
 import { withoutCaller } from '../db/scope.ts';
-import { sql } from '../db/sql.ts';
+import * as q from './queries.ts';
 
 export interface AuditEntry {
   tenantId: number;
@@ -17,7 +17,6 @@ export interface AuditEntry {
 
 export function writeAudit(pool: pg.Pool, e: AuditEntry): Promise<void> {
   return withoutCaller(pool, async (tx) => {
-    await tx.query(sql`select app.write_audit(${e.tenantId}, ${e.userId}, ${e.action}, ${e.objectType ?? null},
-      ${e.objectId == null ? null : String(e.objectId)}, ${e.ip ?? null}::inet, ${e.result}, ${JSON.stringify(e.detail ?? {})}::jsonb)`);
+    await tx.query(q.append(e));
   });
 }

@@ -1,0 +1,33 @@
+// All SQL of the audit trail.
+import { and, sql, type Sql } from '../db/sql.ts';
+import type { AuditEntry } from './audit.ts';
+
+export const append = (e: AuditEntry) =>
+  sql`select app.write_audit(${e.tenantId}, ${e.userId}, ${e.action}, ${e.objectType ?? null},
+    ${e.objectId == null ? null : String(e.objectId)}, ${e.ip ?? null}::inet, ${e.result}, ${JSON.stringify(e.detail ?? {})}::jsonb)`;
+
+export interface AuditFilter {
+  action?: string;
+  objectType?: string;
+  objectId?: string;
+  userId?: number;
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+export function list(tenantId: number, f: AuditFilter): Sql {
+  const conds: Sql[] = [sql`a.tenant_id = ${tenantId}`];
+  if (f.action) conds.push(sql`a.action = ${f.action}`);
+  if (f.objectType) conds.push(sql`a.object_type = ${f.objectType}`);
+  if (f.objectId) conds.push(sql`a.object_id = ${f.objectId}`);
+  if (f.userId) conds.push(sql`a.user_id = ${f.userId}`);
+  if (f.from) conds.push(sql`a.at >= ${f.from}::date`);
+  if (f.to) conds.push(sql`a.at < ${f.to}::date + 1`);
+  return sql`select a.id, a.at, a.user_id, u.username, a.action, a.object_type, a.object_id, host(a.ip) as ip, a.result, a.detail,
+                    count(*) over () as total
+               from audit_log a left join users u on u.tenant_id = a.tenant_id and u.id = a.user_id
+              where ${and(conds)}
+              order by a.at desc, a.id desc limit ${f.limit} offset ${f.offset}`;
+}

@@ -1,0 +1,43 @@
+// /api/audit: the tenant's audit trail, for roles with audit:read.
+import { callerOf } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { withScope } from '../db/scope.ts';
+import type { Routes } from '../http/route.ts';
+import { z } from '../http/zod.ts';
+import * as q from './queries.ts';
+
+const AuditQuery = z.strictObject({
+  action: z.string().regex(/^[a-z_.]{2,40}$/).optional(),
+  objectType: z.string().regex(/^[a-z_]{2,40}$/).optional(),
+  objectId: z.string().max(40).optional(),
+  userId: z.coerce.number().int().positive().optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export function auditRoutes(routes: Routes, app: AppContext): void {
+  routes.add({
+    method: 'get',
+    path: '/api/audit',
+    summary: 'Audit trail of the tenant: logins, reveals, changes, with result and IP',
+    tags: ['audit'],
+    access: { permission: 'audit:read' },
+    query: AuditQuery,
+    handler: async ({ user, query }) => {
+      const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+        tx.rows(q.list(user.tenantId, { ...query, limit: query.pageSize, offset: (query.page - 1) * query.pageSize })),
+      );
+      return {
+        items: rows.map((r) => ({
+          id: r.id, at: r.at, user: r.user_id == null ? null : { id: r.user_id, username: r.username },
+          action: r.action, objectType: r.object_type, objectId: r.object_id, ip: r.ip, result: r.result, detail: r.detail,
+        })),
+        total: rows[0]?.total ?? 0,
+        page: query.page,
+        pageSize: query.pageSize,
+      };
+    },
+  });
+}
