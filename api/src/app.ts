@@ -4,6 +4,7 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes, sessionMiddleware } from './auth/routes.ts';
+import { citizenRoutes } from './citizens/routes.ts';
 import type { AppContext } from './context.ts';
 import { healthRoutes } from './health/routes.ts';
 import { householdRoutes } from './households/routes.ts';
@@ -43,6 +44,7 @@ export function buildApp(app: AppContext): Koa {
   householdRoutes(routes, app);
   personRoutes(routes, app);
   auditRoutes(routes, app);
+  citizenRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());

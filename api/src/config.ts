@@ -20,7 +20,11 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_SEED: z.enum(['true', 'false']).default('true'),
-});
+  SMS_PROVIDER: z.enum(['log', 'http']).default('log'),
+  SMS_HTTP_URL: z.string().url().optional(),
+  SMS_HTTP_TOKEN: z.string().min(1).optional(),
+}).refine((e) => e.SMS_PROVIDER !== 'http' || e.SMS_HTTP_URL, { path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' })
+  .refine((e) => e.NODE_ENV !== 'production' || e.SMS_PROVIDER !== 'log', { path: ['SMS_PROVIDER'], message: 'the log provider is for development only; use http in production' });
 
 export interface Secrets {
   session: Buffer;
@@ -41,6 +45,7 @@ export interface Config {
   sessionIdleMinutes: number;
   logLevel: string;
   demoSeed: boolean;
+  sms: { provider: 'log' | 'http'; url?: string; token?: string };
   secrets: Secrets;
 }
 
@@ -67,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     logLevel: e.LOG_LEVEL,
     demoSeed: e.DEMO_SEED === 'true',
+    sms: { provider: e.SMS_PROVIDER, url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN },
     secrets,
   };
 }

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { generateCity } from '../../geodata/src/generate/index.ts';
 import { seedDemoAccounts, syncPermissions, type DemoAccount } from './auth/seed.ts';
 import { demoUserCount, tenantCount } from './auth/seed-queries.ts';
+import { createSmsProvider } from './citizens/sms.ts';
 import { ConfigError, type Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { PiiCipher } from './crypto/pii.ts';
@@ -33,7 +34,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     if (result.applied.length) log.info({ applied: result.applied }, 'migrations applied');
     await syncPermissions(db.ownerPool);
     const cipher = new PiiCipher({ fieldKey: config.secrets.fieldKey, lookupKey: config.secrets.lookupKey });
-    const app: AppContext = { db, config, log, cipher };
+    const app: AppContext = { db, config, log, cipher, sms: createSmsProvider(config, log) };
     let demoAccounts: DemoAccount[] | undefined;
     const tenants = (await db.ownerPool.query(tenantCount().toQuery())).rows[0].n as number;
     if (tenants === 0 && db.mode === 'embedded' && config.demoSeed && config.env !== 'production') {

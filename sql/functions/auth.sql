@@ -89,3 +89,43 @@ language sql volatile security definer set search_path = public, app as $$
 $$;
 comment on function app.write_audit(integer, bigint, text, text, text, inet, text, jsonb) is
   'Appends to the audit log outside the caller''s transaction scope (denied and failed actions are recorded too).';
+
+create or replace function app.tenant_by_code(p_code text) returns integer
+language sql stable security definer set search_path = public, app as $$
+  select id from tenants where code = p_code
+$$;
+comment on function app.tenant_by_code(text) is 'Resolves a tenant code for public (citizen) requests.';
+
+create or replace function app.citizen_session(p_tenant integer, p_session uuid, p_idle interval)
+returns table (tenant_id integer, tenant_code text, citizen_id bigint, person_id bigint, phone_masked text)
+language plpgsql volatile security definer set search_path = public, app as $$
+begin
+  update citizen_sessions s set last_seen = now()
+   where s.tenant_id = p_tenant and s.id = p_session and s.revoked_at is null
+     and s.last_seen > now() - p_idle and s.last_seen < now() - interval '1 minute';
+  return query
+  select c.tenant_id, t.code, c.id, c.person_id, c.phone_masked
+    from citizen_sessions s
+    join citizens c on c.tenant_id = s.tenant_id and c.id = s.citizen_id
+    join tenants t on t.id = c.tenant_id
+   where s.tenant_id = p_tenant and s.id = p_session and s.revoked_at is null and s.last_seen > now() - p_idle;
+end
+$$;
+comment on function app.citizen_session(integer, uuid, interval) is 'Resolves a live citizen session.';
+
+create or replace function app.citizen_sign_in(p_tenant integer, p_phone_hash bytea, p_phone_enc bytea, p_phone_masked text)
+returns table (citizen_id bigint, session_id uuid)
+language plpgsql volatile security definer set search_path = public, app as $$
+declare
+  cid bigint;
+begin
+  insert into citizens as c (tenant_id, phone_hash, phone_enc, phone_masked, last_login_at)
+  values (p_tenant, p_phone_hash, p_phone_enc, p_phone_masked, now())
+  on conflict (tenant_id, phone_hash) do update set last_login_at = now()
+  returning c.id into cid;
+  return query
+  insert into citizen_sessions (tenant_id, citizen_id) values (p_tenant, cid) returning cid, citizen_sessions.id;
+end
+$$;
+comment on function app.citizen_sign_in(integer, bytea, bytea, text) is
+  'Creates the citizen of a verified phone if new and opens a session (the caller has no identity yet).';

@@ -4,9 +4,11 @@ import { z } from '../http/zod.ts';
 import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import type { Principal } from './principal.ts';
-import { changePassword, login, logout, principalFromToken } from './service.ts';
+import { resolveCitizenSession } from '../citizens/service.ts';
+import { changePassword, login, logout, principalFromToken, verifyToken } from './service.ts';
 
 export const SESSION_COOKIE = 'gec_session';
+export const CITIZEN_COOKIE = 'gec_citizen';
 
 const Me = z
   .object({
@@ -34,12 +36,20 @@ function me(p: Principal, idle: number): z.infer<typeof Me> {
   };
 }
 
-/** Resolves the caller from the session cookie or a bearer token; leaves ctx.state.user unset otherwise. */
+/**
+ * Resolves the caller from a bearer token or the session cookies: staff into ctx.state.user,
+ * citizens into ctx.state.citizen. Unknown or dead tokens leave both unset.
+ */
 export function sessionMiddleware(app: AppContext): Koa.Middleware {
   return async (ctx, next) => {
     const header = ctx.get('authorization');
-    const token = header.startsWith('Bearer ') ? header.slice(7) : ctx.cookies.get(SESSION_COOKIE);
-    if (token) ctx.state.user = await principalFromToken(app, token);
+    const tokens = header.startsWith('Bearer ') ? [header.slice(7)] : [ctx.cookies.get(SESSION_COOKIE), ctx.cookies.get(CITIZEN_COOKIE)];
+    for (const token of tokens) {
+      if (!token) continue;
+      const claims = await verifyToken(app, token);
+      if (claims?.typ === 'staff') ctx.state.user = await principalFromToken(app, token);
+      if (claims?.typ === 'citizen') ctx.state.citizen = await resolveCitizenSession(app, claims.tid, claims.sid);
+    }
     await next();
   };
 }

@@ -74,8 +74,14 @@ function lockedError(until: Date): AppError {
   });
 }
 
-/** Token → live session → principal; undefined for a bad, expired, idle or revoked token. */
-export async function principalFromToken(app: AppContext, token: string): Promise<Principal | undefined> {
+export interface TokenClaims {
+  tid: number;
+  sid: string;
+  typ: 'staff' | 'citizen';
+}
+
+/** Verifies a session token's signature and expiry; undefined for anything malformed. */
+export async function verifyToken(app: AppContext, token: string): Promise<TokenClaims | undefined> {
   let payload: Record<string, unknown>;
   try {
     payload = (await jwtVerify(token, app.config.secrets.session, { algorithms: ['HS256'] })).payload;
@@ -83,7 +89,14 @@ export async function principalFromToken(app: AppContext, token: string): Promis
     return undefined;
   }
   if (typeof payload.tid !== 'number' || typeof payload.sid !== 'string') return undefined;
-  return resolveSession(app, payload.tid, payload.sid);
+  return { tid: payload.tid, sid: payload.sid, typ: payload.typ === 'citizen' ? 'citizen' : 'staff' };
+}
+
+/** Token → live session → principal; undefined for a bad, expired, idle or revoked token. */
+export async function principalFromToken(app: AppContext, token: string): Promise<Principal | undefined> {
+  const claims = await verifyToken(app, token);
+  if (!claims || claims.typ !== 'staff') return undefined;
+  return resolveSession(app, claims.tid, claims.sid);
 }
 
 interface SessionRow {

@@ -2,13 +2,15 @@
 // withScope(), as role gec_app, with the caller's tenant and jurisdiction subtrees set for
 // row-level security (sql/migrations/0006_row_level_security.sql).
 import type pg from 'pg';
-import type { Sql } from './sql.ts';
+import { sql as sqlTag, type Sql } from './sql.ts';
 
 export interface Caller {
   tenantId: number;
   userId: number | null;
   /** ltree paths of the caller's jurisdiction nodes; the caller sees their subtrees. */
   scopePaths: string[];
+  /** Set when the caller is a citizen (public account): they see their own rows. */
+  citizenId?: number | null;
 }
 
 export interface Tx {
@@ -62,8 +64,15 @@ export function withScope<T>(pool: pg.Pool, caller: Caller, fn: (tx: Tx) => Prom
       await c.query('set local role gec_app');
       await c.query(
         `select set_config('statement_timeout', $1, true), set_config('app.tenant_id', $2, true),
-                set_config('app.user_id', $3, true), set_config('app.scope', $4, true)`,
-        [STATEMENT_TIMEOUT, String(caller.tenantId), caller.userId == null ? '' : String(caller.userId), scopeLiteral(caller.scopePaths)],
+                set_config('app.user_id', $3, true), set_config('app.scope', $4, true),
+                set_config('app.citizen_id', $5, true)`,
+        [
+          STATEMENT_TIMEOUT,
+          String(caller.tenantId),
+          caller.userId == null ? '' : String(caller.userId),
+          caller.scopePaths.length ? scopeLiteral(caller.scopePaths) : '',
+          caller.citizenId == null ? '' : String(caller.citizenId),
+        ],
       );
     },
     fn,
@@ -83,4 +92,12 @@ export function withoutCaller<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Pro
     },
     fn,
   );
+}
+
+/** Acts for the whole tenant (dispatch, scheduled jobs): the scope is every root of the tenant. */
+export async function withTenantScope<T>(pool: pg.Pool, tenantId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const roots = await withoutCaller(pool, async (tx) =>
+    (await tx.one<{ roots: string[] }>(sqlTag`select app.tenant_roots(${tenantId}) as roots`))!.roots,
+  );
+  return withScope(pool, { tenantId, userId: null, scopePaths: roots }, fn);
 }

@@ -8,16 +8,18 @@ import { z } from './zod.ts';
 import type { ZodType } from 'zod';
 import type { Permission } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { CitizenPrincipal } from '../citizens/service.ts';
 import { fromZod, forbidden, unauthorized } from './errors.ts';
 
 
-export type Access = { public: true } | { authenticated: true } | { permission: Permission };
+export type Access = { public: true } | { authenticated: true } | { permission: Permission } | { citizen: true };
 
 export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
   user: Principal;
+  citizen: CitizenPrincipal;
   ctx: Koa.Context;
 }
 
@@ -41,17 +43,19 @@ export class Routes {
   constructor(private readonly router: Router) {
     this.registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'gec_session' });
     this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+    this.registry.registerComponent('securitySchemes', 'citizenSession', { type: 'apiKey', in: 'cookie', name: 'gec_citizen' });
   }
 
   add<P = Record<string, never>, Q = Record<string, never>, B = undefined>(spec: RouteSpec<P, Q, B>): void {
     this.document(spec);
     this.router[spec.method](spec.path, async (ctx) => {
       const user = ctx.state.user as Principal | undefined;
-      checkAccess(spec.access, user);
+      const citizen = ctx.state.citizen as CitizenPrincipal | undefined;
+      checkAccess(spec.access, user, citizen);
       const params = parse(spec.params, ctx.params, 'params');
       const query = parse(spec.query, ctx.query, 'query');
       const body = parse(spec.body, (ctx.request as { body?: unknown }).body, 'body');
-      const result = await spec.handler({ params, query, body, user: user as Principal, ctx } as RouteInput<P, Q, B>);
+      const result = await spec.handler({ params, query, body, user: user as Principal, citizen: citizen as CitizenPrincipal, ctx } as RouteInput<P, Q, B>);
       if (result !== undefined) {
         ctx.status = spec.status ?? 200;
         ctx.body = result;
@@ -69,7 +73,7 @@ export class Routes {
       summary: spec.summary,
       description: describeAccess(spec.access),
       tags: spec.tags,
-      security: 'public' in spec.access ? [] : [{ session: [] }, { bearer: [] }],
+      security: 'public' in spec.access ? [] : 'citizen' in spec.access ? [{ citizenSession: [] }, { bearer: [] }] : [{ session: [] }, { bearer: [] }],
       request: {
         params: spec.params as never,
         query: spec.query as never,
@@ -92,12 +96,17 @@ const ErrorBody = z
 
 function describeAccess(a: Access): string {
   if ('public' in a) return 'Public.';
-  if ('authenticated' in a) return 'Any signed-in user.';
+  if ('authenticated' in a) return 'Any signed-in staff user.';
+  if ('citizen' in a) return 'A signed-in citizen (phone + SMS code); sees only their own records.';
   return `Requires permission \`${a.permission}\`; rows are limited to the caller's jurisdiction.`;
 }
 
-function checkAccess(access: Access, user: Principal | undefined): void {
+function checkAccess(access: Access, user: Principal | undefined, citizen: CitizenPrincipal | undefined): void {
   if ('public' in access) return;
+  if ('citizen' in access) {
+    if (!citizen) throw unauthorized('citizen sign-in required');
+    return;
+  }
   if (!user) throw unauthorized();
   if ('permission' in access && !user.permissions.includes(access.permission)) {
     throw forbidden(`permission ${access.permission} required`);

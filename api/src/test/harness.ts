@@ -8,6 +8,7 @@ import { buildApp } from '../app.ts';
 import { DEMO_PASSWORD } from '../auth/seed.ts';
 import type { Config } from '../config.ts';
 import type { AppContext } from '../context.ts';
+import { LogSmsProvider } from '../citizens/sms.ts';
 import { PiiCipher } from '../crypto/pii.ts';
 import { openDatabase } from '../db/database.ts';
 
@@ -39,8 +40,13 @@ export class Client {
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('gec_session='));
-    if (set) this.cookie = set.split(';')[0];
+    for (const set of res.headers.getSetCookie()) {
+      const [pair] = set.split(';');
+      const name = pair.split('=')[0];
+      const kept = this.cookie.split('; ').filter((c) => c && !c.startsWith(`${name}=`));
+      if (pair.split('=')[1]) kept.push(pair);
+      this.cookie = kept.join('; ');
+    }
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -51,6 +57,9 @@ export class Client {
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
   get = <T = any>(path: string) => this.request<T>('GET', path);
+  setCookie(cookie: string): void {
+    this.cookie = this.cookie ? `${this.cookie}; ${cookie}` : cookie;
+  }
   post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body ?? {}, headers);
   patch = <T = any>(path: string, body: unknown) => this.request<T>('PATCH', path, body);
 }
@@ -68,10 +77,12 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     sessionIdleMinutes: 30,
     logLevel: 'silent',
     demoSeed: false,
+    sms: { provider: 'log' },
     secrets: { session: randomBytes(32), fieldKey: randomBytes(32), lookupKey: randomBytes(32) },
     ...overrides,
   };
-  const app: AppContext = { db, config, log: pino({ level: 'silent' }), cipher: new PiiCipher(config.secrets) };
+  const log = pino({ level: 'silent' });
+  const app: AppContext = { db, config, log, cipher: new PiiCipher(config.secrets), sms: new LogSmsProvider(log) };
   const server: Server = buildApp(app).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
