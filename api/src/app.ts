@@ -37,7 +37,7 @@ function jsonOnly(): Koa.Middleware {
 export function buildApp(app: AppContext): Koa {
   const koa = new Koa({ proxy: app.config.env === 'production' });
   const router = new Router();
-  const routes = new Routes(router);
+  const routes = new Routes(router, app);
   healthRoutes(routes, app);
   authRoutes(routes, app);
   jurisdictionRoutes(routes, app);

@@ -9,6 +9,14 @@ export const PERMISSIONS = {
   'person:reveal': 'See unmasked ID numbers, phones and addresses (audited)',
   'audit:read': 'Read the audit log of the tenant',
   'user:manage': 'Manage departments, positions, users and roles',
+  'report:read': 'See case reports in scope',
+  'task:read': 'See tasks in scope',
+  'task:work': 'Carry out tasks: verification results, checks',
+  'task:assign': 'Reassign tasks in scope, singly and in bulk',
+  'check:write': 'Record health checks of persons in scope',
+  'rule:manage': 'Configure check rules of the tenant',
+  'content:manage': 'Create, edit, publish and unpublish guidance content',
+  'pass:scan': 'Scan electronic passes and register people at checkpoints',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -19,25 +27,26 @@ export interface RoleDefinition {
   permissions: Permission[];
 }
 
-const READ: Permission[] = ['jurisdiction:read', 'household:read', 'person:read'];
+const READ: Permission[] = ['jurisdiction:read', 'household:read', 'person:read', 'report:read', 'task:read'];
 
 export const BUILTIN_ROLES: RoleDefinition[] = [
   { code: 'commander', name: '指挥部领导', permissions: [...READ] },
-  { code: 'street_staff', name: '街道工作人员', permissions: [...READ, 'person:write', 'person:status'] },
+  { code: 'street_staff', name: '街道工作人员', permissions: [...READ, 'person:write', 'person:status', 'task:assign'] },
   {
     code: 'community_staff',
     name: '社区工作人员',
-    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'person:reveal'],
+    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'person:reveal', 'task:work', 'task:assign'],
   },
   {
     code: 'grid_worker',
     name: '网格员',
-    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'person:reveal'],
+    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'person:reveal', 'task:work'],
   },
-  { code: 'doctor', name: '社区医生', permissions: [...READ, 'person:status', 'person:reveal'] },
+  { code: 'doctor', name: '社区医生', permissions: [...READ, 'person:status', 'person:reveal', 'task:work', 'check:write'] },
+  { code: 'checkpoint', name: '卡口人员', permissions: ['jurisdiction:read', 'pass:scan'] },
   {
     code: 'admin',
     name: '管理员',
-    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'audit:read', 'user:manage'],
+    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'audit:read', 'user:manage', 'task:assign', 'rule:manage', 'content:manage'],
   },
 ];

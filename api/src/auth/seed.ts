@@ -49,6 +49,7 @@ const DEMO_USERS: DemoUserSpec[] = [
   { username: 'gridworker', displayName: '网格员 刘芳', role: 'grid_worker', level: 5, nth: 0 },
   { username: 'gridworker2', displayName: '网格员 陈伟', role: 'grid_worker', level: 5, nth: 1 },
   { username: 'doctor', displayName: '社区医生 赵敏', role: 'doctor', level: 4, nth: 0 },
+  { username: 'checkpoint', displayName: '卡口 孙强', role: 'checkpoint', level: 4, nth: 0 },
   { username: 'admin', displayName: '系统管理员', role: 'admin', level: 1, nth: 0 },
 ];
 

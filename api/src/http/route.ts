@@ -9,6 +9,8 @@ import type { ZodType } from 'zod';
 import type { Permission } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CitizenPrincipal } from '../citizens/service.ts';
+import type { AppContext } from '../context.ts';
+import { idempotent } from '../idempotency/idempotency.ts';
 import { fromZod, forbidden, unauthorized } from './errors.ts';
 
 
@@ -34,13 +36,18 @@ export interface RouteSpec<P, Q, B> {
   body?: ZodType<B>;
   response?: ZodType;
   status?: number;
+  /** A phone submission: honours the Idempotency-Key header (see idempotency.ts). */
+  idempotent?: boolean;
   /** Returns the JSON body; a handler that writes ctx.body itself returns undefined. */
   handler(input: RouteInput<P, Q, B>): Promise<unknown>;
 }
 
 export class Routes {
   readonly registry = new OpenAPIRegistry();
-  constructor(private readonly router: Router) {
+  constructor(
+    private readonly router: Router,
+    private readonly app: AppContext,
+  ) {
     this.registry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'gec_session' });
     this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
     this.registry.registerComponent('securitySchemes', 'citizenSession', { type: 'apiKey', in: 'cookie', name: 'gec_citizen' });
@@ -55,7 +62,23 @@ export class Routes {
       const params = parse(spec.params, ctx.params, 'params');
       const query = parse(spec.query, ctx.query, 'query');
       const body = parse(spec.body, (ctx.request as { body?: unknown }).body, 'body');
-      const result = await spec.handler({ params, query, body, user: user as Principal, citizen: citizen as CitizenPrincipal, ctx } as RouteInput<P, Q, B>);
+      const input = { params, query, body, user: user as Principal, citizen: citizen as CitizenPrincipal, ctx } as RouteInput<P, Q, B>;
+      const key = ctx.get('idempotency-key');
+      if (spec.idempotent && key && (user || citizen)) {
+        const caller = user
+          ? { tenantId: user.tenantId, userId: user.userId, scopePaths: user.scopePaths }
+          : { tenantId: citizen!.tenantId, userId: null, scopePaths: [], citizenId: citizen!.citizenId };
+        const actor = user ? `u${user.userId}` : `c${citizen!.citizenId}`;
+        const r = await idempotent(this.app, caller, actor, key, { method: ctx.method, path: ctx.path, body }, async () => ({
+          status: spec.status ?? 200,
+          body: await spec.handler(input),
+        }));
+        ctx.status = r.status;
+        ctx.body = r.body;
+        if (r.replayed) ctx.set('Idempotent-Replayed', 'true');
+        return;
+      }
+      const result = await spec.handler(input);
       if (result !== undefined) {
         ctx.status = spec.status ?? 200;
         ctx.body = result;
@@ -75,6 +98,7 @@ export class Routes {
       tags: spec.tags,
       security: 'public' in spec.access ? [] : 'citizen' in spec.access ? [{ citizenSession: [] }, { bearer: [] }] : [{ session: [] }, { bearer: [] }],
       request: {
+        headers: spec.idempotent ? z.object({ 'Idempotency-Key': z.string().optional().openapi({ description: 'Retry-safe key: the same key and body replay the first response' }) }) : undefined,
         params: spec.params as never,
         query: spec.query as never,
         body: spec.body ? { content: { 'application/json': { schema: spec.body } } } : undefined,

@@ -1,0 +1,62 @@
+// Idempotency-Key for submissions from phones on bad networks: the same key and body replay the
+// first response; the same key with another body is refused (422); concurrent duplicates wait for
+// the first and replay it, so exactly one row is created.
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../context.ts';
+import { withScope, type Caller } from '../db/scope.ts';
+import { AppError, badRequest, unprocessable } from '../http/errors.ts';
+import * as q from './queries.ts';
+
+const KEY = /^[A-Za-z0-9_-]{8,100}$/;
+const WAIT_MS = 15_000;
+const STALE_SECONDS = 60;
+
+export interface IdempotentResult {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+function requestHash(method: string, path: string, body: unknown): Buffer {
+  return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest();
+}
+
+/** Runs `run` at most once per (caller, key); later calls with the same key get its response. */
+export async function idempotent(
+  app: AppContext,
+  caller: Caller,
+  actor: string,
+  key: string,
+  request: { method: string; path: string; body: unknown },
+  run: () => Promise<{ status: number; body: unknown }>,
+): Promise<IdempotentResult> {
+  if (!KEY.test(key)) throw badRequest('Idempotency-Key must be 8-100 characters of A-Z a-z 0-9 _ -', 'Idempotency-Key');
+  const hash = requestHash(request.method, request.path, request.body);
+  const tx = <T>(fn: Parameters<typeof withScope<T>>[2]) => withScope(app.db.pool, caller, fn);
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const claimed = await tx((t) => t.one(q.claim(caller.tenantId, actor, key, hash)));
+    if (claimed) break;
+    const row = await tx((t) => t.one<{ request_hash: Buffer; status: number | null; response: unknown; age: number }>(q.find(caller.tenantId, actor, key)));
+    if (!row) continue; // released meanwhile: claim again
+    if (!row.request_hash.equals(hash)) throw unprocessable('this Idempotency-Key was used with a different request', 'Idempotency-Key');
+    if (row.status != null) return { status: row.status, body: row.response, replayed: true };
+    if (await tx((t) => t.one(q.reclaim(caller.tenantId, actor, key, hash, STALE_SECONDS)))) break;
+    if (Date.now() > deadline) throw new AppError(409, 'in_progress', 'a request with this Idempotency-Key is still in progress', 'Idempotency-Key');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    const result = await run();
+    await tx((t) => t.query(q.complete(caller.tenantId, actor, key, result.status, result.body)));
+    return { ...result, replayed: false };
+  } catch (err) {
+    // Client errors are answers too: replay them. Anything else frees the key for a retry.
+    if (err instanceof AppError && err.status < 500) {
+      const body = { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } };
+      await tx((t) => t.query(q.complete(caller.tenantId, actor, key, err.status, body)));
+    } else {
+      await tx((t) => t.query(q.release(caller.tenantId, actor, key))).catch(() => {});
+    }
+    throw err;
+  }
+}
