@@ -5,6 +5,8 @@ import bodyParser from 'koa-bodyparser';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes, sessionMiddleware } from './auth/routes.ts';
 import { citizenRoutes } from './citizens/routes.ts';
+import { reportRoutes } from './reports/routes.ts';
+import { taskRoutes } from './tasks/routes.ts';
 import type { AppContext } from './context.ts';
 import { healthRoutes } from './health/routes.ts';
 import { householdRoutes } from './households/routes.ts';
@@ -45,6 +47,8 @@ export function buildApp(app: AppContext): Koa {
   personRoutes(routes, app);
   auditRoutes(routes, app);
   citizenRoutes(routes, app);
+  reportRoutes(routes, app);
+  taskRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());

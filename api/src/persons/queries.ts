@@ -32,7 +32,7 @@ export const householdById = (tenantId: number, id: number) =>
 export const personByHash = (tenantId: number, idType: string, hash: Buffer) =>
   sql`select id from persons where tenant_id = ${tenantId} and id_type = ${idType} and id_number_hash = ${hash} and status <> 'closed'`;
 
-export function insertPerson(tenantId: number, userId: number, values: Record<string, unknown>): Sql {
+export function insertPerson(tenantId: number, userId: number | null, values: Record<string, unknown>): Sql {
   const cols = Object.keys(values);
   const vals = cols.map((c) => asValue(values[c]));
   return sql`insert into persons (tenant_id, created_by, ${raw(cols.join(', '))})
@@ -68,7 +68,7 @@ export interface EventInsert {
   tenantId: number;
   personId: number;
   kind: 'created' | 'status' | 'edit';
-  actorId: number;
+  actorId: number | null;
   fromStatus?: string | null;
   toStatus?: string | null;
   fromSeverity?: string | null;

@@ -84,6 +84,20 @@ function checkDates(start?: string | null, end?: string | null): void {
 }
 
 export async function createPerson(app: AppContext, user: Principal, input: PersonCreate) {
+  const person = await withScope(app.db.pool, callerOf(user), (tx) => createPersonTx(app, tx, user, input));
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.create', objectType: 'person', objectId: person.id, result: 'ok' });
+  return person;
+}
+
+/** Registers a person inside the caller's open transaction (used by workflows that must be atomic). */
+/** Who acts: a staff user, or the system (userId null) acting for a citizen or a job. */
+export interface Actor {
+  tenantId: number;
+  userId: number | null;
+  permissions: readonly string[];
+}
+
+export async function createPersonTx(app: AppContext, tx: Tx, user: Actor, input: PersonCreate) {
   if (input.status === 'confirmed' && !input.severity) throw badRequest('a confirmed case needs a severity', 'severity');
   if (input.status !== 'confirmed' && input.severity) throw badRequest('severity applies only to confirmed cases', 'severity');
   if (!input.location && input.householdId === undefined) {
@@ -93,25 +107,21 @@ export async function createPerson(app: AppContext, user: Principal, input: Pers
   const values: Values = { ...plainColumns(input), ...personalColumns(app, input, input.idType) };
   values.status = input.status;
   values.severity = input.severity ?? null;
-  const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
-    Object.assign(values, await placeColumns(tx, user.tenantId, input));
-    if (values.id_number_hash) {
-      const dup = await tx.one<{ id: number }>(q.personByHash(user.tenantId, input.idType, values.id_number_hash as Buffer));
-      if (dup) throw conflict(`a person with this ID number is already registered (id ${dup.id})`, 'idNumber');
-    }
-    const { id } = (await tx.one<{ id: number }>(q.insertPerson(user.tenantId, user.userId, values)))!;
-    await tx.query(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'created', actorId: user.userId, toStatus: input.status, toSeverity: input.severity, changes: { fields: Object.keys(input).sort() } }));
-    return loadDetail(tx, user, id);
-  });
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.create', objectType: 'person', objectId: person.id, result: 'ok' });
-  return person;
+  Object.assign(values, await placeColumns(tx, user.tenantId, input));
+  if (values.id_number_hash) {
+    const dup = await tx.one<{ id: number }>(q.personByHash(user.tenantId, input.idType, values.id_number_hash as Buffer));
+    if (dup) throw conflict(`a person with this ID number is already registered (id ${dup.id})`, 'idNumber');
+  }
+  const { id } = (await tx.one<{ id: number }>(q.insertPerson(user.tenantId, user.userId, values)))!;
+  await tx.query(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'created', actorId: user.userId, toStatus: input.status, toSeverity: input.severity, changes: { fields: Object.keys(input).sort() } }));
+  return loadDetail(tx, user, id);
 }
 
-async function loadDetail(tx: Tx, user: Principal, id: number) {
+async function loadDetail(tx: Tx, user: Pick<Actor, 'tenantId' | 'permissions'>, id: number) {
   const row = await tx.one<PersonRow>(q.personById(user.tenantId, id));
   if (!row) throw notFound('person');
   const events = await tx.rows<EventRow>(q.eventsOf(user.tenantId, id));
-  return toPersonDetail(row, events, can(user, 'person:reveal'));
+  return toPersonDetail(row, events, user.permissions.includes('person:reveal'));
 }
 
 export function getPerson(app: AppContext, user: Principal, id: number) {

@@ -1,0 +1,86 @@
+// Reports: citizen and enterprise submissions, "my reports", staff registrations and report lists.
+import type { AppContext } from '../context.ts';
+import { IdParams, type Routes } from '../http/route.ts';
+import { CitizenReport, EnterpriseDeclaration, Registration, ReportListQuery } from './schema.ts';
+import * as service from './service.ts';
+
+export function reportRoutes(routes: Routes, app: AppContext): void {
+  const tags = ['reports'];
+  routes.add({
+    method: 'post',
+    path: '/api/citizen/reports',
+    summary: 'Report a suspected case or a close contact (§4.1.4); dispatched to the grid that contains the location',
+    tags,
+    access: { citizen: true },
+    idempotent: true,
+    body: CitizenReport,
+    status: 201,
+    handler: ({ citizen, body }) => service.submitCitizenReport(app, citizen, body),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/citizen/reports',
+    summary: 'My reports, with filters',
+    tags,
+    access: { citizen: true },
+    query: ReportListQuery,
+    handler: ({ citizen, query }) => service.listCitizenReports(app, citizen, query),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/citizen/reports/:id',
+    summary: 'One of my reports',
+    tags,
+    access: { citizen: true },
+    params: IdParams,
+    handler: ({ citizen, params }) => service.getCitizenReport(app, citizen, params.id),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/citizen/enterprise-options',
+    summary: 'Schools, grades and classes of the declaration form (configured per tenant)',
+    tags,
+    access: { citizen: true },
+    handler: ({ citizen }) => service.enterpriseOptions(app, citizen.tenantId),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/citizen/enterprise-declarations',
+    summary: 'Enterprise/school declaration of a returning person (§4.1.5); becomes a verification task',
+    tags,
+    access: { citizen: true },
+    idempotent: true,
+    body: EnterpriseDeclaration,
+    status: 201,
+    handler: ({ citizen, body }) => service.submitEnterpriseDeclaration(app, citizen, body),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/registrations',
+    summary: 'Checkpoint, patrol or doctor-survey registration: the person goes straight onto the watch list',
+    tags,
+    access: { permission: 'person:write' },
+    idempotent: true,
+    body: Registration,
+    status: 201,
+    handler: ({ user, body }) => service.register(app, user, body),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/reports',
+    summary: 'Reports in scope, with filters',
+    tags,
+    access: { permission: 'report:read' },
+    query: ReportListQuery,
+    handler: ({ user, query }) => service.listReports(app, user, query),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/reports/:id',
+    summary: 'One report in scope',
+    tags,
+    access: { permission: 'report:read' },
+    params: IdParams,
+    handler: ({ user, params }) => service.getReport(app, user, params.id),
+  });
+}

@@ -1,0 +1,139 @@
+// Case sources and routing (§3.2): citizen, close-contact and enterprise reports become
+// verification tasks for the grid that contains them; checkpoint, patrol and doctor-survey
+// registrations go straight onto the watch list.
+import type { Principal } from '../auth/principal.ts';
+import { callerOf } from '../auth/principal.ts';
+import { citizenPhone } from '../citizens/queries.ts';
+import { citizenCaller, type CitizenPrincipal } from '../citizens/service.ts';
+import type { AppContext } from '../context.ts';
+import { maskIdNumber, maskPhone } from '../crypto/pii.ts';
+import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
+import { badRequest, notFound, unprocessable } from '../http/errors.ts';
+import { isMobilePhone, parseResidentId } from '../persons/idnumber.ts';
+import { gridCovering } from '../persons/queries.ts';
+import { createPersonTx } from '../persons/service.ts';
+import * as q from './queries.ts';
+import { DEFAULT_ENTERPRISE_OPTIONS, SOURCE_OF_KIND, type CitizenReport, type EnterpriseDeclaration, type Registration, type ReportListQuery } from './schema.ts';
+
+/** Creates the verification task of a report inside the caller's transaction. */
+export async function dispatchVerification(tx: Tx, tenantId: number, reportId: number): Promise<{ taskId: number; assigneeUserId: number | null; jurisdictionId: number }> {
+  const target = await tx.one<{ grid_id: number; community_id: number; worker_id: number | null }>(q.dispatchTarget(tenantId, reportId));
+  if (!target) throw unprocessable('the report lies outside every grid', 'location');
+  const jurisdictionId = target.worker_id ? target.grid_id : target.community_id;
+  const task = (await tx.one<{ id: number }>(q.insertVerificationTask(tenantId, reportId, jurisdictionId, target.worker_id)))!;
+  await tx.query(q.notify({ tenantId, type: 'task_created', taskId: task.id, kind: 'verification', reportId }));
+  return { taskId: task.id, assigneeUserId: target.worker_id, jurisdictionId };
+}
+
+async function requireGrid(tx: Tx, tenantId: number, location: { lon: number; lat: number }): Promise<void> {
+  if (!(await tx.one(gridCovering(tenantId, location.lon, location.lat)))) {
+    throw unprocessable('location is outside every grid of this city', 'location');
+  }
+}
+
+/** A citizen's report (or close-contact report): stored for the citizen, dispatched for verification. */
+export async function submitCitizenReport(app: AppContext, c: CitizenPrincipal, input: CitizenReport) {
+  if (input.subjectPhone && !isMobilePhone(input.subjectPhone)) throw badRequest('subjectPhone must be an 11-digit mainland mobile number', 'subjectPhone');
+  const id = await withTenantScope(app.db.pool, c.tenantId, async (tx) => {
+    await requireGrid(tx, c.tenantId, input.location);
+    const report = (await tx.one<{ id: number }>(q.insertReport({
+      tenantId: c.tenantId, kind: input.kind, citizenId: c.citizenId, userId: null, subjectName: input.subjectName,
+      phoneEnc: input.subjectPhone ? app.cipher.encrypt(input.subjectPhone) : null,
+      phoneHash: input.subjectPhone ? app.cipher.lookupHash(`phone:${input.subjectPhone}`) : null,
+      phoneMasked: input.subjectPhone ? maskPhone(input.subjectPhone) : null,
+      fever: input.fever, cough: input.cough, fatigue: input.fatigue, shortBreath: input.shortBreath, temperature: input.temperature,
+      description: input.description, lon: input.location.lon, lat: input.location.lat, address: input.address, deviceTime: input.deviceTime,
+    })))!;
+    await dispatchVerification(tx, c.tenantId, report.id);
+    await tx.query(q.notify({ tenantId: c.tenantId, type: 'report', reportId: report.id, kind: input.kind }));
+    return report.id;
+  });
+  return getCitizenReport(app, c, id);
+}
+
+export async function enterpriseOptions(app: AppContext, tenantId: number) {
+  const row = await withTenantScope(app.db.pool, tenantId, (tx) => tx.one<{ settings: { enterprise?: Partial<typeof DEFAULT_ENTERPRISE_OPTIONS> } }>(q.tenantSettings(tenantId)));
+  return { ...DEFAULT_ENTERPRISE_OPTIONS, ...(row?.settings.enterprise ?? {}) };
+}
+
+/** §4.1.5: the declaration form; the phone is the signed-in (SMS-verified) one. */
+export async function submitEnterpriseDeclaration(app: AppContext, c: CitizenPrincipal, input: EnterpriseDeclaration) {
+  const id = parseResidentId(input.idNumber);
+  if (!id.ok) throw badRequest(`idNumber ${id.reason}`, 'idNumber');
+  if (id.info.sex !== input.sex) throw badRequest(`sex does not match the sex encoded in idNumber (${id.info.sex})`, 'sex');
+  const options = await enterpriseOptions(app, c.tenantId);
+  if (options.schools.length && !options.schools.includes(input.schoolName)) throw badRequest('schoolName is not one of the configured schools', 'schoolName');
+  if (!options.grades.includes(input.grade)) throw badRequest('grade is not one of the configured grades', 'grade');
+  if (!options.classes.includes(input.className)) throw badRequest('className is not one of the configured classes', 'className');
+  const phoneEnc = await withScope(app.db.pool, citizenCaller(c), async (tx) =>
+    (await tx.one<{ phone_enc: Buffer }>(citizenPhone(c.tenantId, c.citizenId)))!.phone_enc,
+  );
+  const phone = app.cipher.decrypt(phoneEnc);
+  const idNumber = input.idNumber.toUpperCase();
+  const reportId = await withTenantScope(app.db.pool, c.tenantId, async (tx) => {
+    await requireGrid(tx, c.tenantId, input.location);
+    const report = (await tx.one<{ id: number }>(q.insertReport({
+      tenantId: c.tenantId, kind: 'enterprise', citizenId: c.citizenId, userId: null, subjectName: input.name,
+      phoneEnc: app.cipher.encrypt(phone), phoneHash: app.cipher.lookupHash(`phone:${phone}`), phoneMasked: maskPhone(phone),
+      idEnc: app.cipher.encrypt(idNumber), idHash: app.cipher.lookupHash(`resident_id:${idNumber}`), idMasked: maskIdNumber(idNumber),
+      lon: input.location.lon, lat: input.location.lat, address: input.address, deviceTime: input.deviceTime,
+      details: {
+        sex: input.sex, hubeiHistory: input.hubeiHistory, hubeiHistoryRecent: input.hubeiHistoryRecent, nativePlace: input.nativePlace,
+        schoolName: input.schoolName, grade: input.grade, className: input.className, plannedReturnDate: input.plannedReturnDate,
+        returnTransport: input.returnTransport,
+      },
+    })))!;
+    await dispatchVerification(tx, c.tenantId, report.id);
+    return report.id;
+  });
+  return getCitizenReport(app, c, reportId);
+}
+
+/** Checkpoint, patrol and doctor-survey registrations: straight onto the watch list. */
+export async function register(app: AppContext, user: Principal, input: Registration) {
+  return withScope(app.db.pool, callerOf(user), async (tx) => {
+    const person = await createPersonTx(app, tx, user, { ...input.person, source: SOURCE_OF_KIND[input.kind], status: 'watching' } as never);
+    const loc = input.person.location;
+    await tx.query(q.insertReport({
+      tenantId: user.tenantId, kind: input.kind, citizenId: null, userId: user.userId, subjectName: input.person.name,
+      phoneEnc: null, phoneHash: null, phoneMasked: person.phone, lon: loc.lon, lat: loc.lat,
+      address: input.person.address ?? '-', state: 'registered', personId: person.id, deviceTime: input.deviceTime,
+    }));
+    await tx.query(q.notify({ tenantId: user.tenantId, type: 'status', personId: person.id, status: 'watching' }));
+    return person;
+  });
+}
+
+function view(r: Record<string, any>, forStaff = true) {
+  return {
+    id: r.id, kind: r.kind, subjectName: r.subject_name, subjectPhone: r.subject_phone_masked, subjectIdNumber: r.subject_id_masked,
+    fever: r.fever, cough: r.cough, fatigue: r.fatigue, shortBreath: r.short_breath, temperature: r.temperature,
+    description: r.description, address: r.address, location: { lon: r.lon, lat: r.lat }, details: r.details,
+    grid: r.grid_id == null ? null : { id: r.grid_id, name: r.grid_name }, state: r.state, personId: r.person_id,
+    ...(forStaff ? { task: r.task } : {}), deviceTime: r.device_time, createdAt: r.created_at,
+  };
+}
+
+export async function getCitizenReport(app: AppContext, c: CitizenPrincipal, id: number) {
+  const row = await withScope(app.db.pool, citizenCaller(c), (tx) => tx.one(q.reportById(c.tenantId, id)));
+  if (!row) throw notFound('report');
+  return view(row, false);
+}
+
+export async function listCitizenReports(app: AppContext, c: CitizenPrincipal, f: ReportListQuery) {
+  const rows = await withScope(app.db.pool, citizenCaller(c), (tx) =>
+    tx.rows(q.listReports(c.tenantId, { ...f, citizenId: c.citizenId, limit: f.pageSize, offset: (f.page - 1) * f.pageSize })));
+  return { items: rows.map((r) => view(r, false)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
+}
+
+export async function listReports(app: AppContext, user: Principal, f: ReportListQuery) {
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.rows(q.listReports(user.tenantId, { ...f, limit: f.pageSize, offset: (f.page - 1) * f.pageSize })));
+  return { items: rows.map((r) => view(r)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
+}
+
+export async function getReport(app: AppContext, user: Principal, id: number) {
+  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.reportById(user.tenantId, id)));
+  if (!row) throw notFound('report');
+  return view(row);
+}

@@ -1,0 +1,58 @@
+// /api/tasks: lists (nearest first), reassignment single and bulk, verification results.
+import type { AppContext } from '../context.ts';
+import { IdParams, type Routes } from '../http/route.ts';
+import { z } from '../http/zod.ts';
+import { TaskListQuery, Verification } from './schema.ts';
+import { assignTasks, getTask, listTasks, verify } from './service.ts';
+
+export function taskRoutes(routes: Routes, app: AppContext): void {
+  const tags = ['tasks'];
+  routes.add({
+    method: 'get',
+    path: '/api/tasks',
+    summary: 'Tasks in scope; with near=lon,lat nearest first (KNN) with distance in metres; mine=true for the caller\'s own',
+    tags,
+    access: { permission: 'task:read' },
+    query: TaskListQuery,
+    handler: ({ user, query }) => listTasks(app, user, query),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/tasks/:id',
+    summary: 'One task in scope',
+    tags,
+    access: { permission: 'task:read' },
+    params: IdParams,
+    handler: ({ user, params }) => getTask(app, user, params.id),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/tasks/:id/assign',
+    summary: 'Reassign a task to a user whose jurisdiction covers it',
+    tags,
+    access: { permission: 'task:assign' },
+    params: IdParams,
+    body: z.strictObject({ userId: z.number().int().positive() }),
+    handler: ({ user, params, body }) => assignTasks(app, user, [params.id], body.userId),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/tasks/assign',
+    summary: 'Reassign several tasks at once (all or none)',
+    tags,
+    access: { permission: 'task:assign' },
+    body: z.strictObject({ taskIds: z.array(z.number().int().positive()).min(1).max(500), userId: z.number().int().positive() }),
+    handler: ({ user, body }) => assignTasks(app, user, body.taskIds, body.userId),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/tasks/:id/verification',
+    summary: 'Result of a home visit: mistaken (closed), register (watch list) or refer (hospital)',
+    tags,
+    access: { permission: 'task:work' },
+    idempotent: true,
+    params: IdParams,
+    body: Verification,
+    handler: ({ user, params, body }) => verify(app, user, params.id, body),
+  });
+}

@@ -1,0 +1,45 @@
+// Task list query and the verification result form.
+import { z } from '../http/zod.ts';
+import { PersonCreate } from '../persons/schema.ts';
+
+const point = z
+  .string()
+  .transform((s, ctx) => {
+    const [lon, lat] = s.split(',').map(Number);
+    if (s.split(',').length !== 2 || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+      ctx.addIssue({ code: 'custom', message: 'must be lon,lat in WGS-84' });
+      return z.NEVER;
+    }
+    return { lon, lat };
+  })
+  .openapi({ type: 'string', example: '114.30,30.59' });
+
+export const TaskListQuery = z.strictObject({
+  kind: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(z.enum(['verification', 'check', 'referral', 'self_report_overdue'])))
+    .optional(),
+  state: z.enum(['open', 'done', 'cancelled']).default('open'),
+  mine: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
+  near: point.optional().openapi({ description: 'The worker\'s position: nearest tasks first' }),
+  page: z.coerce.number().int().min(1).max(10000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type TaskListQuery = z.infer<typeof TaskListQuery>;
+
+export const Verification = z
+  .strictObject({
+    outcome: z.enum(['mistaken', 'register', 'refer']).openapi({ description: 'mistaken: 情况有误结案; register: onto the watch list; refer: to a designated hospital' }),
+    reason: z.string().trim().min(1).max(500),
+    hospital: z.string().trim().min(1).max(100).optional(),
+    person: PersonCreate.omit({ source: true, status: true, severity: true }).partial({ name: true }).optional()
+      .openapi({ description: 'The person form (defaults: name, location and address of the report)' }),
+    deviceTime: z.iso.datetime({ offset: true }).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.outcome === 'refer' && !v.hospital) ctx.addIssue({ code: 'custom', path: ['hospital'], message: 'a referral names the designated hospital' });
+    if (v.outcome === 'mistaken' && v.person) ctx.addIssue({ code: 'custom', path: ['person'], message: 'a mistaken report registers no one' });
+  })
+  .openapi('Verification');
+export type Verification = z.infer<typeof Verification>;

@@ -1,0 +1,96 @@
+// Tasks: scoped lists (nearest first from the worker's position), reassignment, and the
+// verification result of a report (§4.1.7 入户核实): closed as mistaken, registered onto the
+// watch list, or referred to a designated hospital.
+import { writeAudit } from '../audit/audit.ts';
+import { callerOf, type Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { withScope, type Tx } from '../db/scope.ts';
+import { AppError, conflict, notFound, unprocessable } from '../http/errors.ts';
+import { createPersonTx } from '../persons/service.ts';
+import * as reports from '../reports/queries.ts';
+import { SOURCE_OF_KIND } from '../reports/schema.ts';
+import * as q from './queries.ts';
+import type { TaskListQuery, Verification } from './schema.ts';
+
+function view(r: Record<string, any>) {
+  return {
+    id: r.id, kind: r.kind, state: r.state, reportId: r.report_id, personId: r.person_id,
+    subject: r.person_name ?? r.subject_name ?? null, address: r.report_address ?? null,
+    location: { lon: r.lon, lat: r.lat }, distanceM: r.distance_m == null ? null : Math.round(r.distance_m),
+    gridId: r.grid_id, assignee: { jurisdictionId: r.assignee_jurisdiction_id, jurisdictionName: r.assignee_jurisdiction_name, userId: r.assignee_user_id, userName: r.assignee_name },
+    dueAt: r.due_at, result: r.result, doneAt: r.done_at, createdAt: r.created_at,
+  };
+}
+
+export async function listTasks(app: AppContext, user: Principal, f: TaskListQuery) {
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.rows(q.listTasks(user.tenantId, {
+      kind: f.kind, state: f.state, near: f.near,
+      mineUserId: f.mine ? user.userId : undefined, mineNodes: user.scopeIds,
+      limit: f.pageSize, offset: (f.page - 1) * f.pageSize,
+    })));
+  return { items: rows.map(view), page: f.page, pageSize: f.pageSize };
+}
+
+export async function getTask(app: AppContext, user: Principal, id: number) {
+  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.taskById(user.tenantId, id)));
+  if (!row) throw notFound('task');
+  return view(row);
+}
+
+/** Reassigns open tasks (all or none) to a user whose jurisdiction covers each of them. */
+export async function assignTasks(app: AppContext, user: Principal, ids: number[], userId: number) {
+  const unique = [...new Set(ids)];
+  await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const rows = await tx.rows<{ id: number; state: string; grid_path: string }>(q.lockTasks(user.tenantId, unique));
+    const found = new Set(rows.map((r) => r.id));
+    const missing = unique.filter((id) => !found.has(id));
+    if (missing.length) throw new AppError(404, 'not_found', `task ${missing.join(', ')} not found`, 'taskIds');
+    const closed = rows.filter((r) => r.state !== 'open');
+    if (closed.length) throw conflict(`task ${closed.map((r) => r.id).join(', ')} is no longer open`, 'taskIds');
+    let node: number | undefined;
+    for (const r of rows) {
+      const cover = await tx.one<{ id: number }>(q.userCovers(user.tenantId, userId, r.grid_path));
+      if (!cover) throw unprocessable(`user ${userId} does not work where task ${r.id} is`, 'userId');
+      node ??= cover.id;
+    }
+    await tx.query(q.assign(user.tenantId, unique, userId, node!));
+  });
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'task.assign', objectType: 'task', objectId: unique.join(','), result: 'ok', detail: { to: userId } });
+  return { assigned: unique.length };
+}
+
+async function openVerification(tx: Tx, user: Principal, id: number) {
+  const task = await tx.one(q.taskById(user.tenantId, id, true));
+  if (!task) throw notFound('task');
+  if (task.kind !== 'verification') throw conflict(`task ${id} is a ${task.kind} task, not a verification`, 'id');
+  if (task.state !== 'open') throw conflict(`task ${id} is already ${task.state}`, 'id');
+  const report = await tx.one(reports.reportById(user.tenantId, task.report_id));
+  return { task, report: report! };
+}
+
+/** Records the outcome of a home visit; registering or referring creates the person in the same transaction. */
+export async function verify(app: AppContext, user: Principal, id: number, input: Verification) {
+  const result = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const { report } = await openVerification(tx, user, id);
+    let personId: number | null = null;
+    if (input.outcome !== 'mistaken') {
+      const source = SOURCE_OF_KIND[report.kind as keyof typeof SOURCE_OF_KIND];
+      const person = await createPersonTx(app, tx, user, {
+        location: { lon: report.lon, lat: report.lat },
+        address: report.address ?? undefined,
+        ...input.person,
+        source,
+        status: input.outcome === 'refer' ? 'suspected' : 'watching',
+      } as never);
+      personId = person.id;
+    }
+    const state = { mistaken: 'closed', register: 'registered', refer: 'referred' }[input.outcome];
+    await tx.query(reports.setReportState(user.tenantId, report.id, state, personId));
+    await tx.query(q.complete(user.tenantId, id, user.userId, { outcome: input.outcome, reason: input.reason, hospital: input.hospital ?? null, deviceTime: input.deviceTime ?? null }, personId));
+    await tx.query(reports.notify({ tenantId: user.tenantId, type: 'task_done', taskId: id, outcome: input.outcome, personId }));
+    return { taskId: id, outcome: input.outcome, reportState: state, personId };
+  });
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'task.verify', objectType: 'task', objectId: id, result: 'ok', detail: { outcome: input.outcome } });
+  return result;
+}

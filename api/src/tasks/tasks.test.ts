@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citizenClient } from '../test/citizen.ts';
+import { createFixture, type Fixture } from '../test/fixture.ts';
+import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
+import { personBody } from '../test/people.ts';
+import { makeResidentId } from '../persons/idnumber.ts';
+
+let t: TestApp;
+let f: Fixture;
+let citizen: Client;
+let workerA: Client;
+let workerB: Client;
+let community: Client;
+let ids: Record<string, number>;
+
+const report = (p: { lon: number; lat: number }, extra: Record<string, unknown> = {}) => ({
+  subjectName: '邻居老王', subjectPhone: '13900001111', fever: true, cough: true, temperature: 38.2,
+  description: '连续两天发热', location: p, address: '东一社区3号楼', ...extra,
+});
+
+/** A citizen files a report; the test reads its task through a supervisor. */
+async function fileReport(p: { lon: number; lat: number }, extra: Record<string, unknown> = {}) {
+  const r = await citizen.post('/api/citizen/reports', report(p, extra));
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  const staff = await commander.get(`/api/reports/${r.body.id}`);
+  return { ...r.body, task: staff.body.task };
+}
+let commander: Client;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  f = await createFixture(t.app.db.ownerPool, 'tsk');
+  citizen = await citizenClient(t, f.code);
+  workerA = await t.login(`${f.prefix}gridworker`);
+  workerB = await t.login(`${f.prefix}gridworker2`);
+  community = await t.login(`${f.prefix}community`);
+  commander = await t.login(`${f.prefix}commander`);
+  const users = await t.app.db.ownerPool.query('select id, username from users where tenant_id = $1', [f.tenantId]);
+  ids = Object.fromEntries(users.rows.map((r) => [r.username.slice(f.prefix.length), r.id]));
+});
+afterAll(() => t?.close());
+
+describe('dispatch of citizen reports', () => {
+  it('sends a report to the worker of the grid that contains it, and only they and their supervisors see it', async () => {
+    const r = { body: await fileReport(f.points.gridA) };
+    expect(r.body).toMatchObject({ kind: 'citizen', state: 'open', grid: { id: f.nodes.gridA }, subjectPhone: '139****1111' });
+    expect(r.body.task).toMatchObject({ state: 'open', assigneeUserId: ids.gridworker, assigneeJurisdictionId: f.nodes.gridA });
+    const mine = await workerA.get('/api/tasks?mine=true');
+    expect(mine.body.items.map((x: any) => x.id)).toContain(r.body.task.id);
+    expect((await workerB.get(`/api/tasks/${r.body.task.id}`)).status).toBe(404);
+    expect((await workerB.get(`/api/reports/${r.body.id}`)).status).toBe(404);
+    expect((await community.get(`/api/tasks/${r.body.task.id}`)).status).toBe(200);
+  });
+
+  it('lets a grid without a worker fall to its community', async () => {
+    const r = { body: await fileReport(f.points.gridC) };
+    expect(r.body.task).toMatchObject({ assigneeUserId: null, assigneeJurisdictionId: f.nodes.m2 });
+  });
+
+  it('refuses a report outside the city and names the field', async () => {
+    const r = await citizen.post('/api/citizen/reports', report({ lon: 10, lat: 10 }));
+    expect(r.status).toBe(422);
+    expect(r.body.error.field).toBe('location');
+    const bad = await citizen.post('/api/citizen/reports', report(f.points.gridA, { temperature: 50 }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('temperature');
+  });
+
+  it('shows a citizen only their own reports', async () => {
+    const other = await citizenClient(t, f.code);
+    const mine = await other.post('/api/citizen/reports', report(f.points.gridB));
+    const list = await citizen.get('/api/citizen/reports');
+    expect(list.body.items.map((x: any) => x.id)).not.toContain(mine.body.id);
+    expect((await citizen.get(`/api/citizen/reports/${mine.body.id}`)).status).toBe(404);
+    expect((await other.get(`/api/citizen/reports/${mine.body.id}`)).status).toBe(200);
+    expect((await other.get('/api/citizen/reports?state=open')).body.items).toHaveLength(1);
+  });
+});
+
+describe('task lists', () => {
+  it('orders a worker\'s tasks by distance from their position (KNN) with metres', async () => {
+    const a = f.points.gridA;
+    const near = { body: await fileReport({ lon: a.lon + 0.001, lat: a.lat }) };
+    const far = { body: await fileReport({ lon: a.lon - 0.04, lat: a.lat + 0.15 }) };
+    const list = await workerA.get(`/api/tasks?near=${a.lon},${a.lat}&kind=verification`);
+    const order = list.body.items.map((x: any) => x.id);
+    expect(order.indexOf(near.body.task.id)).toBeLessThan(order.indexOf(far.body.task.id));
+    const d = list.body.items.map((x: any) => x.distanceM);
+    expect(d).toEqual([...d].sort((x: number, y: number) => x - y));
+    expect(list.body.items[0].distanceM).toBeLessThan(200);
+    expect((await workerA.get('/api/tasks?near=500,1')).body.error.field).toBe('near');
+  });
+});
+
+describe('reassignment', () => {
+  it('moves tasks singly and in bulk, only to someone who works there', async () => {
+    const r1 = { body: await fileReport(f.points.gridA) };
+    const r2 = { body: await fileReport(f.points.gridA) };
+    const wrong = await community.post(`/api/tasks/${r1.body.task.id}/assign`, { userId: ids.gridworker2 });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.field).toBe('userId');
+    const bulk = await community.post('/api/tasks/assign', { taskIds: [r1.body.task.id, r2.body.task.id], userId: ids.community });
+    expect(bulk.body).toEqual({ assigned: 2 });
+    const got = await community.get(`/api/tasks/${r2.body.task.id}`);
+    expect(got.body.assignee).toMatchObject({ userId: ids.community, jurisdictionId: f.nodes.m1 });
+    expect((await workerA.post(`/api/tasks/${r1.body.task.id}/assign`, { userId: ids.gridworker })).status).toBe(403);
+    const missing = await community.post('/api/tasks/assign', { taskIds: [r1.body.task.id, 99999999], userId: ids.community });
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe('verification results', () => {
+  it('closes a mistaken report, registers a real one, and refers a sick one', async () => {
+    const m = { body: await fileReport(f.points.gridA) };
+    const done = await workerA.post(`/api/tasks/${m.body.task.id}/verification`, { outcome: 'mistaken', reason: '情况有误' });
+    expect(done.body).toMatchObject({ outcome: 'mistaken', reportState: 'closed', personId: null });
+    expect((await workerA.post(`/api/tasks/${m.body.task.id}/verification`, { outcome: 'mistaken', reason: 'x' })).status).toBe(409);
+
+    const g = { body: await fileReport(f.points.gridA) };
+    const body = personBody(f.points.gridA);
+    const reg = await workerA.post(`/api/tasks/${g.body.task.id}/verification`, { outcome: 'register', reason: '属实', person: { ...body, source: undefined } });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(200);
+    const person = await workerA.get(`/api/persons/${reg.body.personId}`);
+    expect(person.body).toMatchObject({ status: 'watching', source: 'citizen_report', name: body.name });
+    expect((await citizen.get(`/api/citizen/reports/${g.body.id}`)).body.state).toBe('registered');
+
+    const s = { body: await fileReport(f.points.gridA) };
+    const noHospital = await workerA.post(`/api/tasks/${s.body.task.id}/verification`, { outcome: 'refer', reason: '高热' });
+    expect(noHospital.body.error.field).toBe('hospital');
+    const ref = await workerA.post(`/api/tasks/${s.body.task.id}/verification`, { outcome: 'refer', reason: '高热', hospital: '金银潭医院', person: { name: '王五' } });
+    expect(ref.status, JSON.stringify(ref.body)).toBe(200);
+    expect((await workerA.get(`/api/persons/${ref.body.personId}`)).body.status).toBe('suspected');
+  });
+
+  it('writes nothing when the person form is bad', async () => {
+    const g = { body: await fileReport(f.points.gridA) };
+    const bad = await workerA.post(`/api/tasks/${g.body.task.id}/verification`, { outcome: 'register', reason: 'x', person: { name: '赵六', idNumber: '420106199001011230' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('idNumber');
+    expect((await workerA.get(`/api/tasks/${g.body.task.id}`)).body.state).toBe('open');
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('creates one report for parallel duplicates and replays the first response', async () => {
+    const key = `rep-${process.pid}-${Date.now()}`;
+    const body = report(f.points.gridB, { description: key });
+    const results = await Promise.all(Array.from({ length: 4 }, () => citizen.post('/api/citizen/reports', body, { 'idempotency-key': key })));
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    expect(results.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(3);
+    const rows = await t.app.db.ownerPool.query('select count(*)::int n from reports where tenant_id = $1 and description = $2', [f.tenantId, key]);
+    expect(rows.rows[0].n).toBe(1);
+    const other = await citizen.post('/api/citizen/reports', { ...body, description: 'changed' }, { 'idempotency-key': key });
+    expect(other.status).toBe(422);
+    expect(other.body.error.field).toBe('Idempotency-Key');
+  });
+});
+
+describe('registrations and declarations', () => {
+  it('puts checkpoint and patrol registrations straight onto the watch list', async () => {
+    const body = personBody(f.points.gridA);
+    const { source, ...person } = body;
+    void source;
+    const r = await workerA.post('/api/registrations', { kind: 'checkpoint', person });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ status: 'watching', source: 'checkpoint' });
+    const reports = await workerA.get('/api/reports?kind=checkpoint');
+    expect(reports.body.items[0]).toMatchObject({ state: 'registered', personId: r.body.id });
+  });
+
+  it('takes the enterprise declaration form and dispatches it', async () => {
+    const options = await citizen.get('/api/citizen/enterprise-options');
+    expect(options.body.grades).toContain('高一');
+    const decl = {
+      name: '钱七', sex: 'male', idNumber: makeResidentId('420106', '2008-05-06', 31, 'male'), hubeiHistory: true, hubeiHistoryRecent: false,
+      nativePlace: '湖北省武汉市', schoolName: '第一中学', grade: '高一', className: '3班', plannedReturnDate: '2026-12-01',
+      returnTransport: 'train', location: f.points.gridA, address: '东一社区5号楼',
+    };
+    const r = await citizen.post('/api/citizen/enterprise-declarations', decl);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ kind: 'enterprise', subjectIdNumber: expect.stringMatching(/^420\*+/), details: { grade: '高一', className: '3班' } });
+    expect((await commander.get(`/api/reports/${r.body.id}`)).body.task.assigneeUserId).toBe(ids.gridworker);
+    expect((await citizen.post('/api/citizen/enterprise-declarations', { ...decl, grade: '九十年级' })).body.error.field).toBe('grade');
+    expect((await citizen.post('/api/citizen/enterprise-declarations', { ...decl, sex: 'female' })).body.error.field).toBe('sex');
+  });
+});
