@@ -42,7 +42,7 @@ export const BUILTIN_ROLES: RoleDefinition[] = [
     name: '网格员',
     permissions: [...READ, 'household:write', 'person:write', 'person:status', 'person:reveal', 'task:work'],
   },
-  { code: 'doctor', name: '社区医生', permissions: [...READ, 'person:status', 'person:reveal', 'task:work', 'check:write'] },
+  { code: 'doctor', name: '社区医生', permissions: [...READ, 'person:write', 'person:status', 'person:reveal', 'task:work', 'check:write'] },
   { code: 'checkpoint', name: '卡口人员', permissions: ['jurisdiction:read', 'pass:scan'] },
   {
     code: 'admin',

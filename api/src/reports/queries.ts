@@ -93,4 +93,7 @@ export const setReportState = (tenantId: number, id: number, state: string, pers
 
 export const tenantSettings = (tenantId: number) => sql`select settings from tenants where id = ${tenantId}`;
 
+export const setEnterpriseOptions = (tenantId: number, options: unknown) =>
+  sql`select app.set_tenant_setting(${tenantId}, 'enterprise', ${JSON.stringify(options)}::jsonb)`;
+
 export const notify = (payload: Record<string, unknown>) => sql`select pg_notify('gec_events', ${JSON.stringify(payload)})`;

@@ -1,7 +1,7 @@
 // Reports: citizen and enterprise submissions, "my reports", staff registrations and report lists.
 import type { AppContext } from '../context.ts';
 import { IdParams, type Routes } from '../http/route.ts';
-import { CitizenReport, EnterpriseDeclaration, Registration, ReportListQuery } from './schema.ts';
+import { CitizenReport, EnterpriseDeclaration, EnterpriseOptions, Registration, ReportListQuery } from './schema.ts';
 import * as service from './service.ts';
 
 export function reportRoutes(routes: Routes, app: AppContext): void {
@@ -42,6 +42,15 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { citizen: true },
     handler: ({ citizen }) => service.enterpriseOptions(app, citizen.tenantId),
+  });
+  routes.add({
+    method: 'put',
+    path: '/api/enterprise-options',
+    summary: 'Configure the schools, grades and classes of the declaration form',
+    tags,
+    access: { permission: 'rule:manage' },
+    body: EnterpriseOptions,
+    handler: ({ user, body }) => service.setEnterpriseOptions(app, user, body),
   });
   routes.add({
     method: 'post',

@@ -78,3 +78,6 @@ export const DEFAULT_ENTERPRISE_OPTIONS = {
   grades: ['一年级', '二年级', '三年级', '四年级', '五年级', '六年级', '初一', '初二', '初三', '高一', '高二', '高三', '大一', '大二', '大三', '大四', '研究生', '教职工'],
   classes: Array.from({ length: 20 }, (_, i) => `${i + 1}班`),
 };
+
+const names = z.array(z.string().trim().min(1).max(100)).max(500);
+export const EnterpriseOptions = z.strictObject({ schools: names, grades: names.min(1), classes: names.min(1) }).openapi('EnterpriseOptions');

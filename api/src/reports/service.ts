@@ -56,6 +56,11 @@ export async function enterpriseOptions(app: AppContext, tenantId: number) {
   return { ...DEFAULT_ENTERPRISE_OPTIONS, ...(row?.settings.enterprise ?? {}) };
 }
 
+export async function setEnterpriseOptions(app: AppContext, user: Principal, options: typeof DEFAULT_ENTERPRISE_OPTIONS) {
+  await withScope(app.db.pool, callerOf(user), (tx) => tx.query(q.setEnterpriseOptions(user.tenantId, options)));
+  return enterpriseOptions(app, user.tenantId);
+}
+
 /** §4.1.5: the declaration form; the phone is the signed-in (SMS-verified) one. */
 export async function submitEnterpriseDeclaration(app: AppContext, c: CitizenPrincipal, input: EnterpriseDeclaration) {
   const id = parseResidentId(input.idNumber);

@@ -183,5 +183,10 @@ describe('registrations and declarations', () => {
     expect((await commander.get(`/api/reports/${r.body.id}`)).body.task.assigneeUserId).toBe(ids.gridworker);
     expect((await citizen.post('/api/citizen/enterprise-declarations', { ...decl, grade: '九十年级' })).body.error.field).toBe('grade');
     expect((await citizen.post('/api/citizen/enterprise-declarations', { ...decl, sex: 'female' })).body.error.field).toBe('sex');
+    const admin = await t.login(`${f.prefix}admin`);
+    expect((await workerA.request('PUT', '/api/enterprise-options', { schools: ['第二中学'], grades: ['高一'], classes: ['1班'] })).status).toBe(403);
+    const set = await admin.request('PUT', '/api/enterprise-options', { schools: ['第二中学'], grades: ['高一'], classes: ['1班'] });
+    expect(set.body).toEqual({ schools: ['第二中学'], grades: ['高一'], classes: ['1班'] });
+    expect((await citizen.post('/api/citizen/enterprise-declarations', { ...decl, className: '1班' })).body.error.field).toBe('schoolName');
   });
 });
