@@ -7,6 +7,7 @@ import { migrate } from '../../../api/src/db/migrate.ts';
 import { gridsOf } from './city.ts';
 import { generateCity, type GenerateResult } from './index.ts';
 import { generateChunks, planCity } from './model.ts';
+import { idNumberHashInput, phoneHashInput } from './rows.ts';
 import { STATUSES } from './timeline.ts';
 
 const NOW = new Date('2020-02-15T00:00:00Z');
@@ -119,12 +120,15 @@ describe('generateCity into PostGIS', () => {
       expect(all).not.toContain(p.phone);
       expect(all).not.toContain(p.emergencyPhone);
     }
-    const stored = await q<{ id_number_enc: Buffer; id_number_hash: Buffer; id_number_masked: string; phone_enc: Buffer }>(
-      'select id_number_enc, id_number_hash, id_number_masked, phone_enc from persons where tenant_id = $1 order by id',
+    const stored = await q<{ id_number_enc: Buffer; id_number_hash: Buffer; id_number_masked: string; phone_enc: Buffer; phone_hash: Buffer }>(
+      'select id_number_enc, id_number_hash, id_number_masked, phone_enc, phone_hash from persons where tenant_id = $1 order by id',
     );
     stored.forEach((s, i) => {
       expect(cipher.decrypt(s.id_number_enc)).toBe(persons[i].idNumber);
-      expect(s.id_number_hash.equals(cipher.lookupHash(persons[i].idNumber))).toBe(true);
+      // the API's hash inputs: search by ID number or phone finds generated persons
+      expect(s.id_number_hash.equals(cipher.lookupHash(`resident_id:${persons[i].idNumber}`))).toBe(true);
+      expect(s.id_number_hash.equals(cipher.lookupHash(idNumberHashInput(persons[i].idNumber)))).toBe(true);
+      expect(s.phone_hash.equals(cipher.lookupHash(phoneHashInput(persons[i].phone)))).toBe(true);
       expect(s.id_number_masked).toBe(persons[i].idNumber.slice(0, 3) + '*'.repeat(11) + persons[i].idNumber.slice(-4));
       expect(cipher.decrypt(s.phone_enc)).toBe(persons[i].phone);
     });

@@ -12,6 +12,13 @@ export function householdLine(tenantId: number, h: HouseholdRecord): string {
   return copyLine([tenantId, pointEwkbHex(h.point), h.address, h.building, h.unit, h.room, h.createdAt, h.createdAt]);
 }
 
+/**
+ * Lookup-hash inputs exactly as the API computes them (api/src/persons/service.ts), so search and
+ * duplicate detection find generated persons: `<id_type>:<ID upper-cased>` and `phone:<number>`.
+ */
+export const idNumberHashInput = (id: string) => `resident_id:${id.toUpperCase()}`;
+export const phoneHashInput = (phone: string) => `phone:${phone}`;
+
 export const PERSON_COLUMNS = [
   'tenant_id', 'name', 'id_type', 'id_number_enc', 'id_number_hash', 'id_number_masked', 'native_place', 'sex',
   'birth_date', 'age', 'arrival_category', 'address', 'household_id', 'geom', 'phone_enc', 'phone_hash', 'phone_masked',
@@ -27,9 +34,9 @@ export const PERSON_COLUMNS = [
 /** One persons row; `householdId` is the database id of p.household. */
 export function personLine(tenantId: number, p: PersonRecord, householdId: number, cipher: PiiCipher): string {
   return copyLine([
-    tenantId, p.name, 'resident_id', cipher.encrypt(p.idNumber), cipher.lookupHash(p.idNumber), maskIdNumber(p.idNumber),
+    tenantId, p.name, 'resident_id', cipher.encrypt(p.idNumber), cipher.lookupHash(idNumberHashInput(p.idNumber)), maskIdNumber(p.idNumber),
     p.nativePlace, p.sex, p.birthDate, p.age, p.arrivalCategory, p.address, householdId, pointEwkbHex(p.point),
-    cipher.encrypt(p.phone), cipher.lookupHash(p.phone), maskPhone(p.phone),
+    cipher.encrypt(p.phone), cipher.lookupHash(phoneHashInput(p.phone)), maskPhone(p.phone),
     cipher.encrypt(p.emergencyPhone), maskPhone(p.emergencyPhone), textArray(p.conditions), p.conditionNote,
     p.postReleaseState, p.isolationConfirmedAt, p.observationStart, p.observationEnd, p.arrivedAt, p.arrivalTransport,
     p.arrivalTripNo, p.wuhanHistory, p.hubeiHistory, p.contactWithExposed, p.wildAnimalContact, p.wetMarketVisit,
