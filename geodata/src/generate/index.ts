@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { PiiCipher } from '../../../api/src/crypto/pii.ts';
 import type { Database } from '../../../api/src/db/database.ts';
 import { insertJurisdictions } from './jurisdictions.ts';
+import * as q from './queries.ts';
 import { DEFAULT_SEED, generateChunks, planCity, type Chunk } from './model.ts';
 import { EVENT_COLUMNS, eventLine, HOUSEHOLD_COLUMNS, householdLine, PERSON_COLUMNS, personLine, TEMPERATURE_COLUMNS, temperatureLine } from './rows.ts';
 import { isSizeName, SIZES, type SizeName } from './sizes.ts';
@@ -72,20 +73,17 @@ export async function generateCity(db: Database, opts: GenerateOptions): Promise
       await loader.load(chunk);
       log(`grids ${chunk.gridEnd}/${ids[ids.length - 1].length}: ${counts.households} households, ${counts.persons} persons`);
     }
-    await timed('analyze', () => pool.query(`analyze ${LOADED_TABLES.join(', ')}`));
+    await timed('analyze', () => pool.query(q.analyze(LOADED_TABLES).toQuery()));
     await checkContainment(pool, tenantId);
   } catch (err) {
-    await pool.query('delete from tenants where id = $1', [tenantId]).catch(() => {});
+    await pool.query(q.deleteTenant(tenantId).toQuery()).catch(() => {});
     throw err;
   }
   return { tenantId, counts, ms: performance.now() - started, tableMs };
 }
 
 async function createTenant(pool: pg.Pool, opts: GenerateOptions, generator: object): Promise<number> {
-  const { rows } = await pool.query<{ id: number }>(
-    `insert into tenants (code, name, settings) values ($1, $2, $3) on conflict (code) do nothing returning id`,
-    [opts.tenantCode, opts.tenantName, JSON.stringify({ generator })],
-  );
+  const { rows } = await pool.query<{ id: number }>(q.createTenant(opts.tenantCode, opts.tenantName, { generator }).toQuery());
   if (rows.length === 0) {
     throw new GenerateError(`tenant "${opts.tenantCode}" already exists; choose another code or delete that tenant first`);
   }
@@ -94,10 +92,7 @@ async function createTenant(pool: pg.Pool, opts: GenerateOptions, generator: obj
 
 /** Every generated point lies strictly inside its grid, so a household without a grid is a bug. */
 async function checkContainment(pool: pg.Pool, tenantId: number): Promise<void> {
-  const { rows } = await pool.query<{ n: number }>(
-    'select count(*)::int as n from households where tenant_id = $1 and grid_id is null',
-    [tenantId],
-  );
+  const { rows } = await pool.query<{ n: number }>(q.householdsWithoutGrid(tenantId).toQuery());
   if (rows[0].n > 0) throw new GenerateError(`${rows[0].n} generated households were not contained by any grid`);
 }
 
@@ -142,10 +137,7 @@ class ChunkLoader {
   }
 
   private async newIds(table: 'households' | 'persons', after: number, expected: number): Promise<number[]> {
-    const { rows } = await this.db.ownerPool.query<{ id: number }>(
-      `select id from ${table} where tenant_id = $1 and id > $2 order by id`,
-      [this.tenantId, after],
-    );
+    const { rows } = await this.db.ownerPool.query<{ id: number }>(q.newIds(table, this.tenantId, after).toQuery());
     if (rows.length !== expected) {
       throw new GenerateError(`expected ${expected} new ${table} rows, found ${rows.length}: is something else writing to this tenant?`);
     }

@@ -2,12 +2,8 @@
 import type pg from 'pg';
 import { ringOf, type CityLayout } from './city.ts';
 import { multiPolygonEwkt } from './geometry.ts';
+import { insertLevel } from './queries.ts';
 
-const INSERT_LEVEL = `
-  insert into jurisdictions (tenant_id, parent_id, code, name, level, geom)
-  select $1, r.parent_id, r.code, r.name, r.level, st_geomfromewkt(r.geom)
-    from jsonb_to_recordset($2::jsonb) as r(parent_id bigint, code text, name text, level smallint, geom text)
-  returning id, code`;
 
 /** Inserts every level (city first) and returns the database ids, aligned with city.levels. */
 export async function insertJurisdictions(pool: pg.Pool, tenantId: number, city: CityLayout): Promise<number[][]> {
@@ -21,7 +17,7 @@ export async function insertJurisdictions(pool: pg.Pool, tenantId: number, city:
       level: n.level,
       geom: multiPolygonEwkt(ringOf(city, n)),
     }));
-    const { rows: inserted } = await pool.query<{ id: number; code: string }>(INSERT_LEVEL, [tenantId, JSON.stringify(rows)]);
+    const { rows: inserted } = await pool.query<{ id: number; code: string }>(insertLevel(tenantId, rows).toQuery());
     const byCode = new Map(inserted.map((r) => [r.code, Number(r.id)]));
     ids.push(
       nodes.map((n) => {
