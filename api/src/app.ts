@@ -4,6 +4,7 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes, sessionMiddleware } from './auth/routes.ts';
+import { checkRoutes } from './checks/routes.ts';
 import { citizenRoutes } from './citizens/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
@@ -47,6 +48,7 @@ export function buildApp(app: AppContext): Koa {
   personRoutes(routes, app);
   auditRoutes(routes, app);
   citizenRoutes(routes, app);
+  checkRoutes(routes, app);
   reportRoutes(routes, app);
   taskRoutes(routes, app);
 

@@ -1,0 +1,280 @@
+// All SQL of checks, self-reports, rules, alerts, photos, release and the check jobs. Row-level
+// security limits every statement to the caller (or, for jobs, to the tenant).
+import { and, raw, sql, type Sql } from '../db/sql.ts';
+
+const point = (lon: number, lat: number) => sql`st_setsrid(st_makepoint(${lon}, ${lat}), 4326)`;
+
+// The observation window of person p under rules r, as local dates: [start, end). A person without
+// dates of their own is observed from the day of registration for the tenant's observation_days.
+const OBS_START = raw(`coalesce(p.observation_start, (p.created_at at time zone r.timezone)::date)`);
+const OBS_END = raw(`coalesce(p.observation_end, coalesce(p.observation_start, (p.created_at at time zone r.timezone)::date) + r.observation_days)`);
+const localDay = (now: Date | string) => sql`(${now}::timestamptz at time zone r.timezone)::date`;
+
+// ---- rules
+
+export const ensureRules = (tenantId: number) =>
+  sql`insert into check_rules (tenant_id) values (${tenantId}) on conflict (tenant_id) do nothing`;
+
+export const rulesOf = (tenantId: number) =>
+  sql`select statuses, array(select to_char(x, 'HH24:MI') from unnest(check_times) x) as check_times, observation_days,
+             fever_threshold, self_report_overdue_hours, timezone, updated_at
+        from check_rules where tenant_id = ${tenantId}`;
+
+export interface RulesUpdate {
+  statuses: string[];
+  checkTimes: string[];
+  observationDays: number;
+  feverThreshold: number;
+  selfReportOverdueHours: number;
+  timezone: string;
+}
+
+export const updateRules = (tenantId: number, userId: number, r: RulesUpdate) =>
+  sql`update check_rules set statuses = ${r.statuses}::text[], check_times = ${[...r.checkTimes].sort()}::time[],
+             observation_days = ${r.observationDays}, fever_threshold = ${r.feverThreshold},
+             self_report_overdue_hours = ${r.selfReportOverdueHours}, timezone = ${r.timezone},
+             updated_by = ${userId}, updated_at = now()
+       where tenant_id = ${tenantId}`;
+
+export const timeZoneKnown = (tz: string) => sql`select exists (select 1 from pg_timezone_names where name = ${tz}) as ok`;
+
+// ---- persons and tasks touched by checks
+
+export const personForCheck = (tenantId: number, personId: number) =>
+  sql`select id, status, grid_id from persons where tenant_id = ${tenantId} and id = ${personId}`;
+
+export const taskForUpdate = (tenantId: number, taskId: number) =>
+  sql`select id, kind, state, person_id from tasks where tenant_id = ${tenantId} and id = ${taskId} for update`;
+
+export const completeTask = (tenantId: number, taskId: number, userId: number, checkId: number) =>
+  sql`update tasks set state = 'done', done_by = ${userId}, done_at = now(), result = jsonb_build_object('checkId', ${checkId}::bigint)
+       where tenant_id = ${tenantId} and id = ${taskId}`;
+
+/** A resident's self-report settles their open overdue-self-report task. */
+export const settleOverdue = (tenantId: number, personId: number, checkId: number) =>
+  sql`update tasks set state = 'done', done_at = now(), result = jsonb_build_object('resolvedBy', 'self_report', 'checkId', ${checkId}::bigint)
+       where tenant_id = ${tenantId} and person_id = ${personId} and kind = 'self_report_overdue' and state = 'open'`;
+
+export const openReferral = (tenantId: number, personId: number) =>
+  sql`select id from tasks where tenant_id = ${tenantId} and person_id = ${personId} and kind = 'referral' and state = 'open' limit 1`;
+
+/** A referral task at the person's point, for their community (the parent of their grid). */
+export const insertReferral = (tenantId: number, personId: number, checkId: number) =>
+  sql`insert into tasks (tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at)
+      select p.tenant_id, 'referral', p.id, g.parent_id, p.geom, 'referral:' || p.id || ':' || ${checkId}::bigint, now() + interval '2 hours'
+        from persons p join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
+       where p.tenant_id = ${tenantId} and p.id = ${personId} and p.geom is not null and g.parent_id is not null
+      returning id`;
+
+/** Cancels the open check and overdue tasks of a person who left observation (release). */
+export const cancelOpenTasksOf = (tenantId: number, personId: number, reason: string) =>
+  sql`update tasks set state = 'cancelled', result = jsonb_build_object('cancelled', ${reason}::text)
+       where tenant_id = ${tenantId} and person_id = ${personId} and kind in ('check', 'self_report_overdue') and state = 'open'`;
+
+// ---- checks and self-reports
+
+export interface CheckInsert {
+  tenantId: number;
+  personId: number;
+  kind: 'doctor' | 'self';
+  fever: boolean;
+  cough: boolean;
+  fatigue: boolean;
+  shortBreath: boolean;
+  temperature: number;
+  abnormal: boolean;
+  photoId: number | null;
+  description: string | null;
+  location: { lon: number; lat: number } | null;
+  addressDetail: string | null;
+  taskId: number | null;
+  recorderUserId: number | null;
+  citizenId: number | null;
+  deviceTime: string | null;
+}
+
+export const insertCheck = (c: CheckInsert) =>
+  sql`insert into health_checks (tenant_id, person_id, kind, fever, cough, fatigue, short_breath, temperature, abnormal, photo_id,
+                                 description, geom, address_detail, task_id, recorder_user_id, citizen_id, device_time)
+      values (${c.tenantId}, ${c.personId}, ${c.kind}, ${c.fever}, ${c.cough}, ${c.fatigue}, ${c.shortBreath}, ${c.temperature},
+              ${c.abnormal}, ${c.photoId}, ${c.description}, ${c.location ? point(c.location.lon, c.location.lat) : null},
+              ${c.addressDetail}, ${c.taskId}, ${c.recorderUserId}, ${c.citizenId}, ${c.deviceTime}::timestamptz)
+      returning id`;
+
+/** The temperature also joins the person's temperature history (自查 / 被动测量). */
+export const insertReading = (tenantId: number, personId: number, kind: 'self' | 'measured', celsius: number, measuredBy: string, recorderId: number | null, takenAt: string | null) =>
+  sql`insert into temperature_readings (tenant_id, person_id, kind, celsius, measured_by, recorder_id, taken_at)
+      values (${tenantId}, ${personId}, ${kind}, ${celsius}, ${measuredBy}, ${recorderId}, coalesce(${takenAt}::timestamptz, now()))`;
+
+const CHECK_COLUMNS = raw(`h.id, h.person_id, h.kind, h.fever, h.cough, h.fatigue, h.short_breath, h.temperature, h.abnormal,
+  h.photo_id, h.description, st_x(h.geom) as lon, st_y(h.geom) as lat, h.address_detail, h.task_id, h.recorder_user_id,
+  h.citizen_id, h.device_time, h.created_at`);
+
+export const checkById = (tenantId: number, id: number) =>
+  sql`select ${CHECK_COLUMNS}, p.name as person_name, u.display_name as recorder_name
+        from health_checks h
+        left join persons p on p.tenant_id = h.tenant_id and p.id = h.person_id
+        left join users u on u.tenant_id = h.tenant_id and u.id = h.recorder_user_id
+       where h.tenant_id = ${tenantId} and h.id = ${id}`;
+
+export interface CheckFilter {
+  personId?: number;
+  kind?: string;
+  from?: string;
+  to?: string;
+  abnormal?: boolean;
+  timezone: string;
+  limit: number;
+  offset: number;
+}
+
+export function listChecks(tenantId: number, f: CheckFilter): Sql {
+  const conds: Sql[] = [sql`h.tenant_id = ${tenantId}`];
+  if (f.personId) conds.push(sql`h.person_id = ${f.personId}`);
+  if (f.kind) conds.push(sql`h.kind = ${f.kind}`);
+  if (f.from) conds.push(sql`h.created_at >= ${f.from}::date::timestamp at time zone ${f.timezone}`);
+  if (f.to) conds.push(sql`h.created_at < (${f.to}::date + 1)::timestamp at time zone ${f.timezone}`);
+  if (f.abnormal !== undefined) conds.push(sql`h.abnormal = ${f.abnormal}`);
+  return sql`select ${CHECK_COLUMNS}, p.name as person_name, u.display_name as recorder_name, count(*) over () as total
+               from health_checks h
+               left join persons p on p.tenant_id = h.tenant_id and p.id = h.person_id
+               left join users u on u.tenant_id = h.tenant_id and u.id = h.recorder_user_id
+              where ${and(conds)}
+              order by h.created_at desc, h.id desc
+              limit ${f.limit} offset ${f.offset}`;
+}
+
+/** A citizen's own self-reports (the policy shows them only their own; the filter says so too). */
+export const selfReportsOf = (tenantId: number, citizenId: number, limit: number, offset: number) =>
+  sql`select ${CHECK_COLUMNS}, count(*) over () as total from health_checks h
+       where h.tenant_id = ${tenantId} and h.kind = 'self' and h.citizen_id = ${citizenId}
+       order by h.created_at desc, h.id desc limit ${limit} offset ${offset}`;
+
+// ---- alerts
+
+/** Records the alert and announces it on gec_events (delivered when the transaction commits). */
+export const insertAlert = (tenantId: number, personId: number, detail: Record<string, unknown>) =>
+  sql`with a as (insert into alerts (tenant_id, person_id, kind, detail)
+                 values (${tenantId}, ${personId}, 'abnormal_reading', ${JSON.stringify(detail)}::jsonb) returning id, person_id)
+      select a.id, pg_notify('gec_events', json_build_object('tenantId', ${tenantId}::int, 'type', 'alert', 'alertId', a.id,
+                                                              'personId', a.person_id, 'gridPath', p.grid_path::text)::text) is null as sent
+        from a join persons p on p.tenant_id = ${tenantId} and p.id = a.person_id`;
+
+export const notifyReleased = (tenantId: number, personId: number) =>
+  sql`select pg_notify('gec_events', json_build_object('tenantId', ${tenantId}::int, 'type', 'released', 'personId', p.id,
+                                                       'gridPath', p.grid_path::text)::text) is null as sent
+        from persons p where p.tenant_id = ${tenantId} and p.id = ${personId}`;
+
+export const listAlerts = (tenantId: number, openOnly: boolean, limit: number, offset: number) =>
+  sql`select a.id, a.person_id, p.name as person_name, p.status as person_status, a.kind, a.detail, a.created_at,
+             a.acknowledged_at, a.acknowledged_by, count(*) over () as total
+        from alerts a join persons p on p.tenant_id = a.tenant_id and p.id = a.person_id
+       where a.tenant_id = ${tenantId} ${openOnly ? raw('and a.acknowledged_at is null') : raw('')}
+       order by a.created_at desc, a.id desc limit ${limit} offset ${offset}`;
+
+export const acknowledgeAlert = (tenantId: number, id: number, userId: number) =>
+  sql`update alerts set acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, ${userId})
+       where tenant_id = ${tenantId} and id = ${id}
+      returning id, acknowledged_at, acknowledged_by`;
+
+// ---- photos
+
+export const insertFile = (tenantId: number, personId: number, sha256: string, mime: string, size: number, key: string, userId: number) =>
+  sql`insert into files (tenant_id, person_id, sha256, mime, size, storage_key, created_by)
+      values (${tenantId}, ${personId}, ${sha256}, ${mime}, ${size}, ${key}, ${userId})
+      returning id, person_id, sha256, mime, size, created_at`;
+
+export const fileById = (tenantId: number, id: number) =>
+  sql`select id, person_id, sha256, mime, size, storage_key, created_at from files where tenant_id = ${tenantId} and id = ${id}`;
+
+// ---- nearby tasks
+
+export const nearbyTasks = (tenantId: number, kind: string, lon: number, lat: number, limit: number) =>
+  sql`select t.id, t.kind, t.person_id, p.name as person_name, t.grid_id, g.name as grid_name, t.due_at,
+             st_x(t.geom) as lon, st_y(t.geom) as lat, st_distance(t.geom::geography, ${point(lon, lat)}::geography) as distance_m
+        from tasks t
+        left join persons p on p.tenant_id = t.tenant_id and p.id = t.person_id
+        left join jurisdictions g on g.tenant_id = t.tenant_id and g.id = t.grid_id
+       where t.tenant_id = ${tenantId} and t.kind = ${kind} and t.state = 'open'
+       order by t.geom <-> ${point(lon, lat)}, t.due_at, t.id
+       limit ${limit}`;
+
+// ---- release
+
+/** Persons under observation whose window has ended, with no abnormal reading since it began. */
+export function releaseCandidates(tenantId: number, now: Date, opts: { personId?: number; limit: number; offset: number }): Sql {
+  return sql`select p.id, p.name, p.status, p.grid_id, g.name as grid_name, ${OBS_START} as observation_start, ${OBS_END} as observation_end,
+                    ${localDay(now)} as today, count(*) over () as total,
+                    (select h.id from health_checks h
+                      where h.tenant_id = p.tenant_id and h.person_id = p.id and h.abnormal
+                        and h.created_at >= ${OBS_START}::timestamp at time zone r.timezone
+                      order by h.created_at limit 1) as abnormal_check_id
+               from persons p
+               join check_rules r on r.tenant_id = p.tenant_id
+               left join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
+              where p.tenant_id = ${tenantId}
+                and ${opts.personId ? sql`p.id = ${opts.personId}` : sql`p.status = 'watching' and ${OBS_END} <= ${localDay(now)}
+                and not exists (select 1 from health_checks h
+                                 where h.tenant_id = p.tenant_id and h.person_id = p.id and h.abnormal
+                                   and h.created_at >= ${OBS_START}::timestamp at time zone r.timezone)`}
+              order by ${OBS_END}, p.id
+              limit ${opts.limit} offset ${opts.offset}`;
+}
+
+export const issueReleaseNotice = (tenantId: number, personId: number) =>
+  sql`update persons set release_notice_issued = true where tenant_id = ${tenantId} and id = ${personId}`;
+
+// ---- jobs
+
+export const tenantIds = () => sql`select app.tenant_ids() as id`;
+
+/** One job per tenant at a time across all API instances; released when the transaction ends. */
+export const tryJobLock = (job: number, tenantId: number) => sql`select pg_try_advisory_xact_lock(${job}::int, ${tenantId}::int) as locked`;
+
+/** Today's check tasks (one per slot) for persons of the checked statuses inside their window. */
+export const generateCheckTasks = (tenantId: number, now: Date) =>
+  sql`insert into tasks (tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at)
+      select p.tenant_id, 'check', p.id, g.parent_id, p.geom,
+             'check:' || p.id || ':' || to_char(d.day, 'YYYY-MM-DD') || ':' || s.n, (d.day + s.t) at time zone r.timezone
+        from check_rules r
+        cross join lateral (select ${localDay(now)} as day) d
+        join persons p on p.tenant_id = r.tenant_id and p.status = any(r.statuses)
+        join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
+        cross join unnest(r.check_times) with ordinality as s (t, n)
+       where r.tenant_id = ${tenantId} and p.geom is not null and g.parent_id is not null
+         and d.day >= ${OBS_START} and d.day < ${OBS_END}
+      on conflict (tenant_id, dedupe_key) where dedupe_key is not null do nothing
+      returning id`;
+
+/** Open check tasks of persons no longer checked (status changed, or due after their window). */
+export const cancelStaleCheckTasks = (tenantId: number) =>
+  sql`update tasks t set state = 'cancelled', result = jsonb_build_object('cancelled', 'not under observation')
+        from persons p, check_rules r
+       where t.tenant_id = ${tenantId} and t.kind = 'check' and t.state = 'open'
+         and r.tenant_id = t.tenant_id and p.tenant_id = t.tenant_id and p.id = t.person_id
+         and (p.status <> all(r.statuses) or (t.due_at at time zone r.timezone)::date >= ${OBS_END})
+      returning t.id`;
+
+/**
+ * A task for the grid worker when a bound resident has sent no self-report within the window
+ * (counted from their last report, their binding or the start of observation, whichever is last);
+ * at most one open such task per person and one per day.
+ */
+export const flagOverdueSelfReports = (tenantId: number, now: Date) =>
+  sql`insert into tasks (tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at)
+      select p.tenant_id, 'self_report_overdue', p.id, p.grid_id, p.geom,
+             'self_report_overdue:' || p.id || ':' || to_char(d.day, 'YYYY-MM-DD'), ${now}::timestamptz
+        from check_rules r
+        cross join lateral (select ${localDay(now)} as day) d
+        join persons p on p.tenant_id = r.tenant_id and p.status = any(r.statuses)
+        join citizens c on c.tenant_id = p.tenant_id and c.person_id = p.id
+        cross join lateral (select max(h.created_at) as at from health_checks h
+                             where h.tenant_id = p.tenant_id and h.person_id = p.id and h.kind = 'self') last
+       where r.tenant_id = ${tenantId} and p.geom is not null and p.grid_id is not null
+         and d.day >= ${OBS_START} and d.day < ${OBS_END}
+         and greatest(last.at, c.bound_at, ${OBS_START}::timestamp at time zone r.timezone)
+             < ${now}::timestamptz - make_interval(hours => r.self_report_overdue_hours)
+         and not exists (select 1 from tasks o where o.tenant_id = p.tenant_id and o.person_id = p.id
+                                                 and o.kind = 'self_report_overdue' and o.state = 'open')
+      on conflict (tenant_id, dedupe_key) where dedupe_key is not null do nothing
+      returning id`;

@@ -1,0 +1,111 @@
+// /api/check-rules, /api/checks, /api/persons/:id/checks, /api/citizen/self-reports, /api/files,
+// /api/release-candidates, /api/persons/:id/release, /api/alerts (requirements §4.1.6, §4.1.8).
+import type { AppContext } from '../context.ts';
+import { IdParams, type Routes } from '../http/route.ts';
+import { acknowledgeAlert, listAlerts, releaseCandidates, releasePerson } from './release.ts';
+import { readPhoto, uploadPhoto } from './photos.ts';
+import { getRules, putRules } from './rules.ts';
+import { AlertListQuery, CheckListQuery, CheckRules, DoctorCheck, FileUpload, NearbyQuery, PageQuery, Release, SelfReport } from './schema.ts';
+import { getCheck, getSelfReport, listChecks, listSelfReports, nearbyTasks, recordDoctorCheck, submitSelfReport } from './service.ts';
+
+export function checkRoutes(routes: Routes, app: AppContext): void {
+  const tags = ['checks'];
+  routes.add({
+    method: 'get', path: '/api/check-rules', tags, access: { permission: 'rule:manage' },
+    summary: 'Check rules of the tenant (defaults until changed)',
+    handler: ({ user }) => getRules(app, user),
+  });
+  routes.add({
+    method: 'put', path: '/api/check-rules', tags, access: { permission: 'rule:manage' },
+    summary: 'Replace the check rules: statuses checked, daily check times, observation days, fever threshold, self-report window, time zone',
+    body: CheckRules,
+    handler: ({ user, body }) => putRules(app, user, body),
+  });
+  routes.add({
+    method: 'get', path: '/api/checks/tasks/nearby', tags, access: { permission: 'check:write' },
+    summary: 'Open check (or referral) tasks nearest to the doctor\'s position, in scope, with distance in metres',
+    query: NearbyQuery,
+    handler: ({ user, query }) => nearbyTasks(app, user, query),
+  });
+  routes.add({
+    method: 'post', path: '/api/persons/:id/checks', tags, access: { permission: 'check:write' }, idempotent: true, status: 201,
+    summary: 'Record a doctor\'s check; an abnormal reading makes the person suspected, opens a referral and raises an alert',
+    params: IdParams,
+    body: DoctorCheck,
+    handler: ({ user, params, body }) => recordDoctorCheck(app, user, params.id, body),
+  });
+  routes.add({
+    method: 'get', path: '/api/checks', tags, access: { permission: 'person:read' },
+    summary: 'Check and self-report history in scope, by person, kind, date range and abnormality',
+    query: CheckListQuery,
+    handler: ({ user, query }) => listChecks(app, user, query),
+  });
+  routes.add({
+    method: 'get', path: '/api/checks/:id', tags, access: { permission: 'person:read' },
+    summary: 'One check or self-report in scope',
+    params: IdParams,
+    handler: ({ user, params }) => getCheck(app, user, params.id),
+  });
+  routes.add({
+    method: 'post', path: '/api/citizen/self-reports', tags: ['citizen'], access: { citizen: true }, idempotent: true, status: 201,
+    summary: 'Daily self-report of a quarantined resident (account bound to their person); abnormal readings raise an alert',
+    body: SelfReport,
+    handler: ({ citizen, body }) => submitSelfReport(app, citizen, body),
+  });
+  routes.add({
+    method: 'get', path: '/api/citizen/self-reports', tags: ['citizen'], access: { citizen: true },
+    summary: 'The signed-in resident\'s own self-reports, newest first',
+    query: PageQuery,
+    handler: ({ citizen, query }) => listSelfReports(app, citizen, query),
+  });
+  routes.add({
+    method: 'get', path: '/api/citizen/self-reports/:id', tags: ['citizen'], access: { citizen: true },
+    summary: 'One of the signed-in resident\'s own self-reports',
+    params: IdParams,
+    handler: ({ citizen, params }) => getSelfReport(app, citizen, params.id),
+  });
+  routes.add({
+    method: 'post', path: '/api/files', tags, access: { permission: 'check:write' }, idempotent: true, status: 201,
+    summary: 'Upload a check photo (base64 JSON; JPEG, PNG or WebP by content; at most 5 MB, and within the 1 MB JSON body limit)',
+    body: FileUpload,
+    handler: ({ user, body }) => uploadPhoto(app, user, body),
+  });
+  routes.add({
+    method: 'get', path: '/api/files/:id', tags, access: { permission: 'person:read' },
+    summary: 'The bytes of a photo, for callers who can see its person',
+    params: IdParams,
+    async handler({ user, params, ctx }) {
+      const photo = await readPhoto(app, user, params.id);
+      ctx.status = 200;
+      ctx.type = photo.mime;
+      ctx.set('Content-Disposition', `inline; filename="photo-${params.id}.${photo.mime.slice(6)}"`);
+      ctx.body = photo.data;
+      return undefined;
+    },
+  });
+  routes.add({
+    method: 'get', path: '/api/release-candidates', tags, access: { permission: 'person:read' },
+    summary: 'Persons under observation whose observation ended without an abnormal reading (解除隔离名单)',
+    query: PageQuery,
+    handler: ({ user, query }) => releaseCandidates(app, user, query),
+  });
+  routes.add({
+    method: 'post', path: '/api/persons/:id/release', tags, access: { permission: 'person:status' },
+    summary: 'Release after a completed observation: status released, release notice issued, pass re-enabled; 409 if not eligible',
+    params: IdParams,
+    body: Release,
+    handler: ({ user, params, body }) => releasePerson(app, user, params.id, body),
+  });
+  routes.add({
+    method: 'get', path: '/api/alerts', tags, access: { permission: 'person:read' },
+    summary: 'Alerts of abnormal readings in scope, newest first (open only by default)',
+    query: AlertListQuery,
+    handler: ({ user, query }) => listAlerts(app, user, query),
+  });
+  routes.add({
+    method: 'post', path: '/api/alerts/:id/acknowledge', tags, access: { permission: 'task:work' },
+    summary: 'Acknowledge an alert',
+    params: IdParams,
+    handler: ({ user, params }) => acknowledgeAlert(app, user, params.id),
+  });
+}
