@@ -6,6 +6,7 @@ import { auditRoutes } from './audit/routes.ts';
 import { authRoutes, sessionMiddleware } from './auth/routes.ts';
 import { checkRoutes } from './checks/routes.ts';
 import { citizenRoutes } from './citizens/routes.ts';
+import { contentRoutes } from './content/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import type { AppContext } from './context.ts';
@@ -16,6 +17,7 @@ import { Routes } from './http/route.ts';
 import { staticFiles } from './http/static.ts';
 import { jurisdictionRoutes } from './jurisdictions/routes.ts';
 import { personRoutes } from './persons/routes.ts';
+import { passRoutes } from './passes/routes.ts';
 
 function securityHeaders(): Koa.Middleware {
   return async (ctx, next) => {
@@ -49,8 +51,10 @@ export function buildApp(app: AppContext): Koa {
   auditRoutes(routes, app);
   citizenRoutes(routes, app);
   checkRoutes(routes, app);
+  passRoutes(routes, app);
   reportRoutes(routes, app);
   taskRoutes(routes, app);
+  contentRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());

@@ -1,0 +1,136 @@
+// Guidance content (§4.1.4): publicity articles, news and self-check guide links. Content managers
+// create, edit, publish and unpublish; everyone of the tenant reads what is published.
+import { writeAudit } from '../audit/audit.ts';
+import { callerOf, can, type Principal } from '../auth/principal.ts';
+import { tenantByCode } from '../citizens/queries.ts';
+import type { AppContext } from '../context.ts';
+import { withScope, withoutCaller, type Tx } from '../db/scope.ts';
+import { badRequest, forbidden, notFound } from '../http/errors.ts';
+import * as q from './queries.ts';
+
+export type Kind = 'publicity' | 'news' | 'guide';
+
+export interface ArticleCreate {
+  kind: Kind;
+  title: string;
+  body?: string;
+  url?: string;
+}
+export type ArticlePatch = Partial<{ kind: Kind; title: string; body: string; url: string | null }>;
+export interface ArticleQuery {
+  kind?: Kind;
+  status?: 'draft' | 'published';
+  page: number;
+  pageSize: number;
+}
+
+interface ArticleRow {
+  id: number;
+  kind: Kind;
+  title: string;
+  body: string;
+  url: string | null;
+  status: 'draft' | 'published';
+  published_at: Date | null;
+  author_id: number | null;
+  author_name: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** What everyone may read. */
+const toPublic = (r: ArticleRow) => ({ id: r.id, kind: r.kind, title: r.title, body: r.body, url: r.url, publishedAt: r.published_at });
+/** What content managers see besides. */
+const toStaff = (r: ArticleRow) => ({
+  ...toPublic(r), status: r.status, author: r.author_id ? { id: r.author_id, name: r.author_name } : null, createdAt: r.created_at, updatedAt: r.updated_at,
+});
+/** A list item carries a summary, not the whole body. */
+const summarise = <T extends { body: string }>({ body, ...rest }: T) => ({ ...rest, summary: Array.from(body).slice(0, 120).join('') });
+
+/** A guide is a link; publicity and news need a body. Checked on the merged state of an edit. */
+function checkShape(a: { kind: Kind; body: string; url: string | null }): void {
+  if (a.kind === 'guide' && !a.url) throw badRequest('a self-check guide needs a url', 'url');
+  if (a.kind !== 'guide' && !a.body.trim()) throw badRequest(`a ${a.kind} item needs a body`, 'body');
+}
+
+const audit = (app: AppContext, user: Principal, action: string, id: number) =>
+  writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action, objectType: 'article', objectId: id, result: 'ok' });
+
+async function load(tx: Tx, tenantId: number, id: number, publishedOnly: boolean): Promise<ArticleRow> {
+  const row = await tx.one<ArticleRow>(q.articleById(tenantId, id, publishedOnly));
+  if (!row) throw notFound('article');
+  return row;
+}
+
+export async function createArticle(app: AppContext, user: Principal, input: ArticleCreate) {
+  const a = { kind: input.kind, title: input.title, body: input.body ?? '', url: input.url ?? null };
+  checkShape(a);
+  const row = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const { id } = (await tx.one<{ id: number }>(q.insertArticle(user.tenantId, user.userId, a)))!;
+    return load(tx, user.tenantId, id, false);
+  });
+  await audit(app, user, 'article.create', row.id);
+  return toStaff(row);
+}
+
+export async function updateArticle(app: AppContext, user: Principal, id: number, patch: ArticlePatch) {
+  if (Object.keys(patch).length === 0) throw badRequest('nothing to change', 'body');
+  const row = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const current = await tx.one<ArticleRow>(q.articleById(user.tenantId, id, false, true));
+    if (!current) throw notFound('article');
+    checkShape({ kind: patch.kind ?? current.kind, body: patch.body ?? current.body, url: patch.url === undefined ? current.url : patch.url });
+    await tx.query(q.updateArticle(user.tenantId, id, patch));
+    return load(tx, user.tenantId, id, false);
+  });
+  await audit(app, user, 'article.update', id);
+  return toStaff(row);
+}
+
+/** Publishing is idempotent: publishing a published item (or unpublishing a draft) changes nothing. */
+export async function setPublished(app: AppContext, user: Principal, id: number, published: boolean) {
+  const { row, changed } = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    await load(tx, user.tenantId, id, false);
+    const r = await tx.query(published ? q.publishArticle(user.tenantId, id) : q.unpublishArticle(user.tenantId, id));
+    return { row: await load(tx, user.tenantId, id, false), changed: (r.rowCount ?? 0) > 0 };
+  });
+  if (changed) await audit(app, user, published ? 'article.publish' : 'article.unpublish', id);
+  return toStaff(row);
+}
+
+/** Staff listing: drafts only for content managers. */
+export async function listArticles(app: AppContext, user: Principal, query: ArticleQuery) {
+  const manager = can(user, 'content:manage');
+  if (query.status === 'draft' && !manager) throw forbidden('permission content:manage required to see drafts');
+  return withScope(app.db.pool, callerOf(user), async (tx) => {
+    const rows = await tx.rows<ArticleRow & { total: number }>(q.listArticles(user.tenantId, {
+      kind: query.kind, status: query.status, publishedOnly: !manager, limit: query.pageSize, offset: (query.page - 1) * query.pageSize,
+    }));
+    return { items: rows.map((r) => summarise(toStaff(r))), total: rows[0]?.total ?? 0, page: query.page, pageSize: query.pageSize };
+  });
+}
+
+export async function getArticle(app: AppContext, user: Principal, id: number) {
+  const manager = can(user, 'content:manage');
+  return toStaff(await withScope(app.db.pool, callerOf(user), (tx) => load(tx, user.tenantId, id, !manager)));
+}
+
+/** Public reading needs no sign-in: a tenant-only caller, published items only. */
+async function asTenant<T>(app: AppContext, tenantCode: string, fn: (tx: Tx, tenantId: number) => Promise<T>): Promise<T> {
+  const t = await withoutCaller(app.db.pool, (tx) => tx.one<{ id: number | null }>(tenantByCode(tenantCode)));
+  if (!t?.id) throw notFound('tenant');
+  const tenantId = t.id;
+  return withScope(app.db.pool, { tenantId, userId: null, scopePaths: [] }, (tx) => fn(tx, tenantId));
+}
+
+export function listPublished(app: AppContext, tenantCode: string, query: Omit<ArticleQuery, 'status'>) {
+  return asTenant(app, tenantCode, async (tx, tenantId) => {
+    const rows = await tx.rows<ArticleRow & { total: number }>(q.listArticles(tenantId, {
+      kind: query.kind, publishedOnly: true, limit: query.pageSize, offset: (query.page - 1) * query.pageSize,
+    }));
+    return { items: rows.map((r) => summarise(toPublic(r))), total: rows[0]?.total ?? 0, page: query.page, pageSize: query.pageSize };
+  });
+}
+
+export function getPublished(app: AppContext, tenantCode: string, id: number) {
+  return asTenant(app, tenantCode, async (tx, tenantId) => toPublic(await load(tx, tenantId, id, true)));
+}

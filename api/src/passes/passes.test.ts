@@ -1,0 +1,190 @@
+import { createLocalJWKSet, errors, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withScope } from '../db/scope.ts';
+import { sql } from '../db/sql.ts';
+import { makeResidentId } from '../persons/idnumber.ts';
+import { citizenClient } from '../test/citizen.ts';
+import { createFixture, type Fixture } from '../test/fixture.ts';
+import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
+import { personBody } from '../test/people.ts';
+import { signPassToken } from './keys.ts';
+
+let t: TestApp;
+let f: Fixture;
+let worker: Client;
+let checkpoint: Client;
+let seq = 0;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  f = await createFixture(t.app.db.ownerPool, 'pas');
+  worker = await t.login(`${f.prefix}gridworker`);
+  checkpoint = await t.login(`${f.prefix}checkpoint`);
+});
+afterAll(() => t?.close());
+
+/** An ID number no other test uses. */
+const freshId = () => makeResidentId('110101', `198${seq % 10}-0${1 + (seq % 9)}-2${seq % 8}`, (process.pid + 31 * ++seq) % 1000, seq % 2 ? 'male' : 'female');
+const owner = (text: string, values: unknown[] = []) => t.app.db.ownerPool.query(text, values);
+
+async function registerPerson(idNumber: string, to?: 'suspected' | 'released') {
+  const r = await worker.post('/api/persons', personBody(f.points.gridA, { idNumber }));
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  if (to) await changeStatus(r.body.id, to);
+  return r.body.id as number;
+}
+
+async function changeStatus(personId: number, to: string) {
+  const r = await worker.post(`/api/persons/${personId}/status`, { to, reason: '测试' });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+}
+
+async function citizenWithPass(idNumber = freshId()) {
+  const c = await citizenClient(t, f.code);
+  const r = await c.post('/api/citizen/pass', { name: '王五', idNumber });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return { c, passId: r.body.pass.id as number, idNumber };
+}
+
+const scan = (token: string | undefined, extra: Record<string, unknown> = {}) =>
+  checkpoint.post('/api/passes/scan', { token, temperature: 36.5, place: '东一社区北门', location: f.points.gridA, ...extra });
+
+describe('issuing a pass', () => {
+  it('refuses an ID on the watch list with 409, and issues one once the person is released', async () => {
+    const idNumber = freshId();
+    const personId = await registerPerson(idNumber);
+    const c = await citizenClient(t, f.code);
+    const refused = await c.post('/api/citizen/pass', { name: '张三', idNumber });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'pass_refused', field: 'idNumber' });
+    expect(refused.body.error.message).toMatch(/watch list/);
+    expect((await c.get('/api/citizen/pass')).status).toBe(404);
+
+    await changeStatus(personId, 'released');
+    const issued = await c.post('/api/citizen/pass', { name: '张三', idNumber });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    expect(issued.body.pass).toMatchObject({ holderName: '张三', idNumber: `${idNumber.slice(0, 3)}***********${idNumber.slice(-4)}` });
+    const stored = await owner('select * from passes where tenant_id = $1 and id = $2', [f.tenantId, issued.body.pass.id]);
+    expect(JSON.stringify(stored.rows[0])).not.toContain(idNumber.slice(6, 14));
+  });
+
+  it('refuses suspected holders too, and bad input with the field named and nothing written', async () => {
+    const idNumber = freshId();
+    await registerPerson(idNumber, 'suspected');
+    const c = await citizenClient(t, f.code);
+    const r = await c.post('/api/citizen/pass', { name: '李四', idNumber });
+    expect(r.status).toBe(409);
+    expect(r.body.error.message).toMatch(/suspected/);
+    const before = (await owner('select count(*)::int n from passes where tenant_id = $1', [f.tenantId])).rows[0].n;
+    const bad = idNumber.slice(0, 17) + (idNumber[17] === '0' ? '1' : '0');
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ name: '李四', idNumber: bad }, 'idNumber', /check digit/],
+      [{ name: '', idNumber: freshId() }, 'name', /./],
+      [{ name: '李四' }, 'idNumber', /./],
+      [{ name: '李四', idNumber: freshId(), phone: '1' }, 'phone', /unknown field/],
+    ];
+    for (const [body, field, message] of cases) {
+      const res = await c.post('/api/citizen/pass', body);
+      expect(res.status, field).toBe(400);
+      expect(res.body.error.field).toBe(field);
+      expect(res.body.error.message).toMatch(message);
+    }
+    expect((await owner('select count(*)::int n from passes where tenant_id = $1', [f.tenantId])).rows[0].n).toBe(before);
+  });
+
+  it('gives a short-lived QR token that a checkpoint verifies offline with the public JWKS and jose alone', async () => {
+    const { c, passId } = await citizenWithPass();
+    const r = await c.get('/api/citizen/pass');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.qr).toMatch(/^data:image\/png;base64,/);
+    const ttl = new Date(r.body.expiresAt).getTime() - Date.now();
+    expect(ttl).toBeGreaterThan(200_000);
+    expect(ttl).toBeLessThanOrEqual(300_000);
+
+    const jwks = await t.client().get(`/api/passes/keys?tenant=${f.code}`);
+    expect(jwks.status).toBe(200);
+    expect(jwks.body.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
+    expect(jwks.body.keys[0].d).toBeUndefined();
+    const keySet = createLocalJWKSet(jwks.body);
+    const { payload } = await jwtVerify(r.body.token, keySet, { algorithms: ['EdDSA'] });
+    expect(payload).toMatchObject({ tid: f.tenantId, pid: passId });
+    // A changed claim breaks the signature.
+    const [h, , s] = r.body.token.split('.');
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, pid: passId + 1 })).toString('base64url')}.${s}`;
+    await expect(jwtVerify(forged, keySet)).rejects.toBeInstanceOf(errors.JWSSignatureVerificationFailed);
+    // Keys are per tenant, and the private key is stored only encrypted.
+    const other = await createFixture(t.app.db.ownerPool, 'pas2');
+    const otherKeys = createLocalJWKSet((await t.client().get(`/api/passes/keys?tenant=${other.code}`)).body);
+    await expect(jwtVerify(r.body.token, otherKeys)).rejects.toThrow();
+    const stored = await owner('select private_key_enc from tenant_keys where tenant_id = $1', [f.tenantId]);
+    expect(stored.rows[0].private_key_enc.toString('latin1')).not.toContain('"d"');
+    expect((await t.client().get('/api/passes/keys?tenant=nosuchcity')).status).toBe(404);
+  });
+});
+
+describe('scanning a pass', () => {
+  it('allows a good pass, then refuses and revokes it once the holder has become suspected', async () => {
+    const { c, passId, idNumber } = await citizenWithPass();
+    const { token } = (await c.get('/api/citizen/pass')).body;
+    const ok = await scan(token, { deviceTime: '2026-11-25T08:00:00+08:00' });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body).toMatchObject({ result: 'allowed', reasons: [], passId, holder: { name: '王五' }, fever: false, registration: null });
+    expect(new Date(ok.body.deviceTime).toISOString()).toBe('2026-11-25T00:00:00.000Z');
+    expect(Math.abs(new Date(ok.body.createdAt).getTime() - Date.now())).toBeLessThan(60_000);
+
+    await registerPerson(idNumber, 'suspected');
+    const refused = await scan(token);
+    expect(refused.status).toBe(201);
+    expect(refused.body).toMatchObject({ result: 'refused', reasons: ['holder_suspected'], passId });
+    const pass = await owner('select revoked_at, revoked_reason from passes where tenant_id = $1 and id = $2', [f.tenantId, passId]);
+    expect(pass.rows[0]).toMatchObject({ revoked_reason: 'status:suspected' });
+    const mine = await c.get('/api/citizen/pass');
+    expect(mine.status).toBe(409);
+    expect(mine.body.error.code).toBe('pass_revoked');
+  });
+
+  it('refuses an expired token, a forged one and a scan without a pass, and records each', async () => {
+    const { passId } = await citizenWithPass();
+    const { token } = await signPassToken(t.app, f.tenantId, passId, new Date(Date.now() - 60_000));
+    const expired = await scan(token);
+    expect(expired.body).toMatchObject({ result: 'refused', reasons: ['token_expired'], passId });
+    const forged = await scan(token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA'));
+    expect(forged.body).toMatchObject({ result: 'refused', reasons: ['invalid_token'], passId: null, holder: null });
+    const none = await scan(undefined);
+    expect(none.body).toMatchObject({ result: 'refused', reasons: ['no_pass'] });
+    const rows = await owner('select result, reason, pass_id from pass_scans where tenant_id = $1 and id = any($2) order by id',
+      [f.tenantId, [expired.body.id, forged.body.id, none.body.id]]);
+    expect(rows.rows).toEqual([
+      { result: 'refused', reason: 'token_expired', pass_id: passId },
+      { result: 'refused', reason: 'invalid_token', pass_id: null },
+      { result: 'refused', reason: 'no_pass', pass_id: null },
+    ]);
+  });
+});
+
+describe('who may do what', () => {
+  it('lets only checkpoint staff scan; a grid worker or a citizen cannot', async () => {
+    const { c } = await citizenWithPass();
+    const { token } = (await c.get('/api/citizen/pass')).body;
+    const body = { token, temperature: 36.5, place: '北门' };
+    expect((await worker.post('/api/passes/scan', body)).status).toBe(403);
+    expect((await c.post('/api/passes/scan', body)).status).toBe(401);
+    expect((await t.client().post('/api/passes/scan', body)).status).toBe(401);
+    // Staff sessions are not citizen sessions.
+    expect((await checkpoint.get('/api/citizen/pass')).status).toBe(401);
+  });
+
+  it('shows a citizen only their own pass', async () => {
+    const a = await citizenWithPass();
+    const b = await citizenClient(t, f.code);
+    expect((await b.get('/api/citizen/pass')).status).toBe(404);
+    const me = (await b.get('/api/citizen/me')).body;
+    const seen = await withScope(t.app.db.pool, { tenantId: f.tenantId, userId: null, scopePaths: [], citizenId: me.citizenId }, (tx) =>
+      tx.rows(sql`select id from passes where tenant_id = ${f.tenantId}`));
+    expect(seen).toEqual([]);
+    const aMe = (await a.c.get('/api/citizen/me')).body;
+    const own = await withScope(t.app.db.pool, { tenantId: f.tenantId, userId: null, scopePaths: [], citizenId: aMe.citizenId }, (tx) =>
+      tx.rows(sql`select id from passes where tenant_id = ${f.tenantId}`));
+    expect(own).toEqual([{ id: a.passId }]);
+  });
+});

@@ -1,0 +1,103 @@
+// Electronic passes (§4.1.3): a citizen registers with name and ID number; a pass is issued only
+// while the holder's person status allows it, and every QR token is short-lived and re-checked.
+import QRCode from 'qrcode';
+import { writeAudit } from '../audit/audit.ts';
+import type { CitizenPrincipal } from '../citizens/service.ts';
+import { citizenCaller } from '../citizens/service.ts';
+import { tenantByCode } from '../citizens/queries.ts';
+import type { AppContext } from '../context.ts';
+import { maskIdNumber } from '../crypto/pii.ts';
+import { withScope, withTenantScope, withoutCaller, type Tx } from '../db/scope.ts';
+import { AppError, badRequest, notFound } from '../http/errors.ts';
+import { parseResidentId } from '../persons/idnumber.ts';
+import type { Status } from '../persons/status.ts';
+import { publicKeys, signPassToken } from './keys.ts';
+import * as q from './queries.ts';
+
+/**
+ * Statuses that bar a pass: on the watch list, suspected, confirmed — and dead, since a pass in a
+ * dead person's name can only be misuse. Cured, released and closed-as-mistaken allow one.
+ */
+export const BARRED: ReadonlySet<Status> = new Set(['watching', 'suspected', 'confirmed', 'dead']);
+
+const BARRED_WORDS: Record<string, string> = {
+  watching: 'is on the quarantine watch list',
+  suspected: 'is a suspected case',
+  confirmed: 'is a confirmed case',
+  dead: 'is recorded as deceased',
+};
+
+export interface Holder {
+  personId: number;
+  status: Status;
+}
+
+/** The current person record of an ID hash, if any; system work with tenant-wide scope. */
+export function holderOf(tx: Tx, tenantId: number, idHash: Buffer): Promise<Holder | undefined> {
+  return tx.one<{ id: number; status: Status }>(q.holderPerson(tenantId, idHash)).then((r) => (r ? { personId: r.id, status: r.status } : undefined));
+}
+
+export const idHashOf = (app: AppContext, id: string) => app.cipher.lookupHash(`resident_id:${id}`);
+
+function refused(status: Status): AppError {
+  return new AppError(409, 'pass_refused', `no pass can be issued: the holder of this ID number ${BARRED_WORDS[status]}; please contact your community`, 'idNumber');
+}
+
+/** Registers (or re-registers) the citizen's pass; the previous pass of the citizen is replaced. */
+export async function registerPass(app: AppContext, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null) {
+  const id = idNumber.trim().toUpperCase();
+  const parsed = parseResidentId(id);
+  if (!parsed.ok) throw badRequest(`idNumber ${parsed.reason}`, 'idNumber');
+  const hash = idHashOf(app, id);
+  // Citizens have no jurisdiction scope: the status lookup is system work across the tenant.
+  const holder = await withTenantScope(app.db.pool, c.tenantId, (tx) => holderOf(tx, c.tenantId, hash));
+  if (holder && BARRED.has(holder.status)) {
+    await writeAudit(app.db.pool, { tenantId: c.tenantId, userId: null, action: 'pass.register', objectType: 'citizen', objectId: c.citizenId, ip, result: 'denied', detail: { status: holder.status } });
+    throw refused(holder.status);
+  }
+  const pass = await withScope(app.db.pool, citizenCaller(c), async (tx) => {
+    await tx.query(q.revokeCitizenPasses(c.tenantId, c.citizenId, 'replaced'));
+    return (await tx.one<PassRow>(q.insertPass(c.tenantId, c.citizenId, { name, enc: app.cipher.encrypt(id), hash, masked: maskIdNumber(id) })))!;
+  });
+  await writeAudit(app.db.pool, { tenantId: c.tenantId, userId: null, action: 'pass.register', objectType: 'pass', objectId: pass.id, ip, result: 'ok' });
+  return { pass: toPass(pass) };
+}
+
+interface PassRow {
+  id: number;
+  holder_name: string;
+  id_masked: string;
+  issued_at: Date;
+}
+
+const toPass = (r: PassRow) => ({ id: r.id, holderName: r.holder_name, idNumber: r.id_masked, issuedAt: r.issued_at });
+
+/**
+ * The citizen's live pass with a fresh QR token. The holder's status is read now: a pass whose
+ * holder went onto the watch list (or worse) since issue is revoked here and refused.
+ */
+export async function currentPass(app: AppContext, c: CitizenPrincipal) {
+  const row = await withScope(app.db.pool, citizenCaller(c), (tx) =>
+    tx.one<PassRow & { id_number_hash: Buffer; revoked_at: Date | null; revoked_reason: string | null }>(q.latestPassOf(c.tenantId, c.citizenId)),
+  );
+  if (!row) throw notFound('pass');
+  if (row.revoked_at) {
+    throw new AppError(409, 'pass_revoked', `your pass was revoked (${row.revoked_reason}); register again once your status allows it`);
+  }
+  const holder = await withTenantScope(app.db.pool, c.tenantId, async (tx) => {
+    const h = await holderOf(tx, c.tenantId, row.id_number_hash);
+    if (h && BARRED.has(h.status)) await tx.query(q.revokePass(c.tenantId, row.id, `status:${h.status}`));
+    return h;
+  });
+  if (holder && BARRED.has(holder.status)) throw new AppError(409, 'pass_revoked', `your pass was revoked: the holder ${BARRED_WORDS[holder.status]}`);
+  const { token, expiresAt } = await signPassToken(app, c.tenantId, row.id);
+  const qr = await QRCode.toDataURL(token, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+  return { pass: toPass(row), token, expiresAt, qr };
+}
+
+/** Public keys of a tenant by its code, for offline verification at checkpoints. */
+export async function tenantKeys(app: AppContext, tenantCode: string) {
+  const row = await withoutCaller(app.db.pool, (tx) => tx.one<{ id: number | null }>(tenantByCode(tenantCode)));
+  if (!row?.id) throw notFound('tenant');
+  return publicKeys(app, row.id);
+}
