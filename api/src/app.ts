@@ -60,7 +60,10 @@ export function buildApp(app: AppContext): Koa {
   koa.use(securityHeaders());
   koa.use(staticFiles());
   koa.use(jsonOnly());
-  koa.use(bodyParser({ enableTypes: ['json'], strict: true, jsonLimit: '1mb' }));
+  // Photos arrive as base64 JSON (5 MB of image ≈ 6.7 MB of text); every other body stays small.
+  const smallBodies = bodyParser({ enableTypes: ['json'], strict: true, jsonLimit: '1mb' });
+  const photoBodies = bodyParser({ enableTypes: ['json'], strict: true, jsonLimit: '7mb' });
+  koa.use((ctx, next) => (ctx.path === '/api/files' ? photoBodies(ctx, next) : smallBodies(ctx, next)));
   koa.use(sessionMiddleware(app));
   koa.use(router.routes());
   koa.use(router.allowedMethods({ throw: true }));

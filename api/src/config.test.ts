@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'gec-cfg-'));
 const hex = 'ab'.repeat(32);
+const sms = { SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example.invalid/send' };
 
 describe('configuration', () => {
   it('names every bad variable', () => {
@@ -31,9 +32,11 @@ describe('configuration', () => {
   });
 
   it('requires every secret in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir(), SESSION_SECRET: hex })).toThrow(/FIELD_ENCRYPTION_KEY: required in production/);
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir(), SESSION_SECRET: 'short', FIELD_ENCRYPTION_KEY: hex, LOOKUP_HASH_KEY: hex })).toThrow(/SESSION_SECRET: must be 64 hex/);
-    const c = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir(), SESSION_SECRET: hex, FIELD_ENCRYPTION_KEY: hex, LOOKUP_HASH_KEY: hex });
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir(), SESSION_SECRET: hex, ...sms })).toThrow(/FIELD_ENCRYPTION_KEY: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir(), SESSION_SECRET: 'short', FIELD_ENCRYPTION_KEY: hex, LOOKUP_HASH_KEY: hex, ...sms })).toThrow(/SESSION_SECRET: must be 64 hex/);
+    const c = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir(), SESSION_SECRET: hex, FIELD_ENCRYPTION_KEY: hex, LOOKUP_HASH_KEY: hex, ...sms });
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir(), SESSION_SECRET: hex, FIELD_ENCRYPTION_KEY: hex, LOOKUP_HASH_KEY: hex })).toThrow(/SMS_PROVIDER: the log provider is for development only/);
+    expect(() => loadConfig({ SMS_PROVIDER: 'http', DATA_DIR: dir() })).toThrow(/SMS_HTTP_URL: required/);
     expect(c.secrets.session.length).toBe(32);
   });
 });

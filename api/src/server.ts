@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { buildApp } from './app.ts';
+import { startCheckJobs } from './checks/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { readDemoAccountsHint, startRuntime } from './runtime.ts';
 
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   const runtime = await startRuntime(config);
   const { app } = runtime;
   const server: Server = buildApp(app).listen(config.port, config.host);
+  const jobs = startCheckJobs(app);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
+    jobs.stop();
     server.close();
     server.closeAllConnections();
     await runtime.close();

@@ -37,6 +37,12 @@ function scopeLiteral(paths: string[]): string {
 async function inTransaction<T>(pool: pg.Pool, setup: (c: pg.PoolClient) => Promise<void>, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A connection that fails while checked out (network, or a protocol error of the embedded
+  // socket) must not crash the process: the running query rejects, and the client is discarded.
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query('begin');
     try {
@@ -52,6 +58,7 @@ async function inTransaction<T>(pool: pg.Pool, setup: (c: pg.PoolClient) => Prom
     }
   } finally {
     // A connection whose rollback failed is discarded, never returned with a transaction open.
+    client.off('error', onError);
     client.release(broken);
   }
 }
