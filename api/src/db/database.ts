@@ -84,6 +84,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   });
   const pool = makePool(embedded.url, opts.poolSize);
   const ownerPool = makePool(embedded.url, 4);
+  serializeStatements(ownerPool);
   return {
     mode: 'embedded',
     pool,
@@ -99,6 +100,29 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       await embedded.stop();
     },
   };
+}
+
+/**
+ * PGlite is one session behind the socket: pglite-socket keeps a transaction to its connection,
+ * but outside a transaction it interleaves the messages of different connections, so a Parse of
+ * one could meet the Bind of another. Every API query runs inside BEGIN … COMMIT (withScope);
+ * this makes the owner pool's single statements do the same.
+ */
+export function serializeStatements(pool: pg.Pool): void {
+  pool.query = (async (text: string | pg.QueryConfig, values?: unknown[]) => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const result = await client.query(text as string, values);
+      await client.query('commit');
+      return result;
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }) as typeof pool.query;
 }
 
 export function embeddedDirFor(dataDir: string): string {
