@@ -84,7 +84,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   });
   const pool = makePool(embedded.url, opts.poolSize);
   const ownerPool = makePool(embedded.url, 4);
-  serializeStatements(ownerPool);
+  serializeClients([pool, ownerPool]);
   return {
     mode: 'embedded',
     pool,
@@ -103,26 +103,53 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 }
 
 /**
- * PGlite is one session behind the socket: pglite-socket keeps a transaction to its connection,
- * but outside a transaction it interleaves the messages of different connections, so a Parse of
- * one could meet the Bind of another. Every API query runs inside BEGIN … COMMIT (withScope);
- * this makes the owner pool's single statements do the same.
+ * PGlite is one session behind the socket. pglite-socket keeps an open transaction to its
+ * connection, but it schedules protocol messages one by one, so around errors and outside
+ * transactions the messages of two connections can meet in the one session. In embedded mode the
+ * process therefore hands out one connection at a time (all pools together) and runs single
+ * statements inside BEGIN … COMMIT; PGlite runs one transaction at a time anyway.
  */
-export function serializeStatements(pool: pg.Pool): void {
-  pool.query = (async (text: string | pg.QueryConfig, values?: unknown[]) => {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
-      const result = await client.query(text as string, values);
-      await client.query('commit');
-      return result;
-    } catch (err) {
-      await client.query('rollback').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
-  }) as typeof pool.query;
+export function serializeClients(pools: pg.Pool[]): void {
+  let turn: Promise<void> = Promise.resolve();
+  for (const pool of pools) {
+    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    pool.connect = (async () => {
+      const previous = turn;
+      let done!: () => void;
+      turn = new Promise<void>((resolve) => (done = resolve));
+      await previous;
+      let client: pg.PoolClient;
+      try {
+        client = await connect();
+      } catch (err) {
+        done();
+        throw err;
+      }
+      const release = client.release.bind(client);
+      let released = false;
+      client.release = (err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        release(err);
+        done();
+      };
+      return client;
+    }) as typeof pool.connect;
+    pool.query = (async (text: string | pg.QueryConfig, values?: unknown[]) => {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await client.query(text as string, values);
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        await client.query('rollback').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    }) as typeof pool.query;
+  }
 }
 
 export function embeddedDirFor(dataDir: string): string {

@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import type { AppContext } from '../context.ts';
 import { LogSmsProvider } from '../citizens/sms.ts';
 import { PiiCipher } from '../crypto/pii.ts';
-import { openDatabase, serializeStatements } from '../db/database.ts';
+import { openDatabase, serializeClients } from '../db/database.ts';
 
 export interface TestApp {
   app: AppContext;
@@ -68,9 +68,9 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const mode = inject('dbMode');
   const db = await openDatabase({ databaseUrl: inject('dbUrl'), databaseOwnerUrl: inject('dbOwnerUrl'), poolSize: 4 });
   db.mode = mode;
-  // The test database is reached over its socket; in embedded mode owner statements need the
-  // same serialisation the embedded Database applies (see serializeStatements).
-  if (mode === 'embedded') serializeStatements(db.ownerPool);
+  // The test database is reached over its socket; in embedded mode the clients need the same
+  // one-at-a-time discipline the embedded Database applies (see serializeClients).
+  if (mode === 'embedded') serializeClients([db.pool, db.ownerPool]);
   const config: Config = {
     env: 'test',
     port: 0,
