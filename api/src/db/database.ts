@@ -141,12 +141,12 @@ export function serializeClients(pools: pg.Pool[]): void {
         await client.query('begin');
         const result = await client.query(text as string, values);
         await client.query('commit');
+        client.release();
         return result;
       } catch (err) {
         await client.query('rollback').catch(() => {});
+        client.release(true); // never reuse a connection after an error (see scope.ts)
         throw err;
-      } finally {
-        client.release();
       }
     }) as typeof pool.query;
   }

@@ -123,6 +123,7 @@ describe('row-level security behind the query layer', () => {
       tx.query(sql`insert into households (tenant_id, geom, address) values (${x.tenantId}, st_setsrid(st_makepoint(${x.points.gridB.lon}, ${x.points.gridB.lat}), 4326), 'outside')`),
     )).rejects.toThrow(/row-level security/);
     const upd = await withScope(t.app.db.pool, caller, (tx) => tx.query(sql`update persons set name = 'hacked' where tenant_id = ${x.tenantId} and id = ${personB}`));
+    expect(upd.command).toBe('UPDATE');
     expect(upd.rowCount).toBe(0);
     // The grid is derived, never typed: writing another grid id is overwritten by containment.
     await withScope(t.app.db.pool, caller, (tx) => tx.query(sql`update persons set grid_id = ${x.nodes.gridB} where tenant_id = ${x.tenantId} and id = ${personA}`));

@@ -51,6 +51,9 @@ async function inTransaction<T>(pool: pg.Pool, setup: (c: pg.PoolClient) => Prom
       await client.query('commit');
       return result;
     } catch (err) {
+      // After an error raised by the database the connection is not reused: pglite-socket can
+      // leave a stray message behind an error, which would shift every later reply by one.
+      if (isDatabaseError(err)) broken = true;
       await client.query('rollback').catch(() => {
         broken = true;
       });
@@ -61,6 +64,11 @@ async function inTransaction<T>(pool: pg.Pool, setup: (c: pg.PoolClient) => Prom
     client.off('error', onError);
     client.release(broken);
   }
+}
+
+function isDatabaseError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
 
 /** Runs fn in one transaction as the given caller; commits on success, rolls back on any error. */
