@@ -19,8 +19,18 @@ begin
                                       where j.tenant_id = x.tenant_id and j.level = 5 and st_covers(j.geom, x.geom)
                                       order by j.id limit 1);
   get diagnostics p = row_count;
+  update reports x set grid_id = null
+   where x.tenant_id = p_tenant
+     and x.grid_id is distinct from (select j.id from jurisdictions j
+                                      where j.tenant_id = x.tenant_id and j.level = 5 and st_covers(j.geom, x.geom)
+                                      order by j.id limit 1);
+  update tasks x set grid_id = null
+   where x.tenant_id = p_tenant
+     and x.grid_id is distinct from (select j.id from jurisdictions j
+                                      where j.tenant_id = x.tenant_id and j.level = 5 and st_covers(j.geom, x.geom)
+                                      order by j.id limit 1);
   return query select h, p;
 end
 $$;
 comment on function app.rederive_grids(integer) is
-  'Recomputes the containing grid of every household and person of a tenant; returns how many changed.';
+  'Recomputes the containing grid of every household, person, report and task of a tenant; returns how many households and persons changed.';
