@@ -3,7 +3,7 @@ import { OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from '../http/zod.ts';
 import type { AppContext } from '../context.ts';
 import { withoutCaller } from '../db/scope.ts';
-import { sql } from '../db/sql.ts';
+import { postgisVersion } from './queries.ts';
 import type { Routes } from '../http/route.ts';
 
 export function healthRoutes(routes: Routes, app: AppContext): void {
@@ -15,7 +15,7 @@ export function healthRoutes(routes: Routes, app: AppContext): void {
     access: { public: true },
     response: z.object({ status: z.literal('ok'), database: z.enum(['embedded', 'server']), postgis: z.string() }).openapi('Health'),
     handler: async () => {
-      const row = await withoutCaller(app.db.pool, (tx) => tx.one<{ v: string }>(sql`select postgis_lib_version() as v`));
+      const row = await withoutCaller(app.db.pool, (tx) => tx.one<{ v: string }>(postgisVersion()));
       return { status: 'ok', database: app.db.mode, postgis: row!.v };
     },
   });
