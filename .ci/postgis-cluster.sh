@@ -39,6 +39,9 @@ for db in gec gec_test; do
     # Extensions need a superuser on PostgreSQL 15; the migrations then find them present.
     psql_pg -d "$db" -c "create extension if not exists postgis; create extension if not exists ltree; create extension if not exists pgcrypto; create extension if not exists btree_gist;" >/dev/null
   fi
+  # PostGIS predicates must be LEAKPROOF for row-level security to keep the spatial indexes
+  # (sql/migrations/0016); only a superuser can mark them.
+  psql_pg -d "$db" -c "alter function geometry_overlaps(geometry, geometry) leakproof; alter function st_covers(geometry, geometry) leakproof; alter function st_intersects(geometry, geometry) leakproof; alter function st_dwithin(geometry, geometry, double precision) leakproof;" >/dev/null
 done
 echo "DATABASE_URL=postgres://gec_login:login@127.0.0.1:$PORT/gec"
 echo "DATABASE_OWNER_URL=postgres://gec_owner:owner@127.0.0.1:$PORT/gec"

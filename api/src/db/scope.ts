@@ -34,6 +34,12 @@ function scopeLiteral(paths: string[]): string {
   return `{${paths.join(',')}}`;
 }
 
+/** The same subtrees as lquery patterns (`node.*` matches the node and everything under it). */
+function scopeQuery(paths: string[]): string {
+  scopeLiteral(paths);
+  return `{${paths.map((p) => `${p}.*`).join(',')}}`;
+}
+
 async function inTransaction<T>(pool: pg.Pool, setup: (c: pg.PoolClient) => Promise<void>, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
@@ -80,13 +86,14 @@ export function withScope<T>(pool: pg.Pool, caller: Caller, fn: (tx: Tx) => Prom
       await c.query(
         `select set_config('statement_timeout', $1, true), set_config('app.tenant_id', $2, true),
                 set_config('app.user_id', $3, true), set_config('app.scope', $4, true),
-                set_config('app.citizen_id', $5, true)`,
+                set_config('app.citizen_id', $5, true), set_config('app.scope_q', $6, true)`,
         [
           STATEMENT_TIMEOUT,
           String(caller.tenantId),
           caller.userId == null ? '' : String(caller.userId),
           caller.scopePaths.length ? scopeLiteral(caller.scopePaths) : '',
           caller.citizenId == null ? '' : String(caller.citizenId),
+          caller.scopePaths.length ? scopeQuery(caller.scopePaths) : '',
         ],
       );
     },
