@@ -7,6 +7,7 @@ import { authRoutes, sessionMiddleware } from './auth/routes.ts';
 import { checkRoutes } from './checks/routes.ts';
 import { citizenRoutes } from './citizens/routes.ts';
 import { contentRoutes } from './content/routes.ts';
+import { ogcRoutes } from './ogc/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import type { AppContext } from './context.ts';
@@ -55,6 +56,7 @@ export function buildApp(app: AppContext): Koa {
   reportRoutes(routes, app);
   taskRoutes(routes, app);
   contentRoutes(routes, app);
+  ogcRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());
