@@ -19,6 +19,7 @@ import { staticFiles } from './http/static.ts';
 import { jurisdictionRoutes } from './jurisdictions/routes.ts';
 import { personRoutes } from './persons/routes.ts';
 import { passRoutes } from './passes/routes.ts';
+import { statsRoutes } from './stats/routes.ts';
 
 function securityHeaders(): Koa.Middleware {
   return async (ctx, next) => {
@@ -56,6 +57,7 @@ export function buildApp(app: AppContext): Koa {
   reportRoutes(routes, app);
   taskRoutes(routes, app);
   contentRoutes(routes, app);
+  statsRoutes(routes, app);
   ogcRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));

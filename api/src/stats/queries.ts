@@ -1,0 +1,129 @@
+// All SQL of statistics and nearby search; row-level security limits every row to the caller's scope.
+import { and, join, sql, type Sql } from '../db/sql.ts';
+import type { Bbox } from '../geo/bbox.ts';
+import { envelope } from '../jurisdictions/queries.ts';
+
+export interface PersonFilter {
+  status?: string[];
+  severity?: string[];
+  source?: string[];
+  /** Inclusive days (YYYY-MM-DD), local days of China Standard Time. */
+  from?: string;
+  to?: string;
+  /** Which date the range applies to: registration (created_at) or entry into the current status. */
+  dateBy: 'registered' | 'status_changed';
+}
+
+/** Conditions on persons `p` from a filter (the tenant condition included). */
+function personConds(tenantId: number, f: Partial<PersonFilter>): Sql[] {
+  const conds: Sql[] = [sql`p.tenant_id = ${tenantId}`];
+  if (f.status) conds.push(sql`p.status = any(${f.status}::text[])`);
+  if (f.severity) conds.push(sql`p.severity = any(${f.severity}::text[])`);
+  if (f.source) conds.push(sql`p.source = any(${f.source}::text[])`);
+  const at = f.dateBy === 'status_changed' ? sql`p.status_changed_at` : sql`p.created_at`;
+  // Days are local days of the deployment (China Standard Time), whatever the session time zone.
+  if (f.from) conds.push(sql`${at} >= (${f.from}::date)::timestamp at time zone 'Asia/Shanghai'`);
+  if (f.to) conds.push(sql`${at} < (${f.to}::date + 1)::timestamp at time zone 'Asia/Shanghai'`);
+  return conds;
+}
+
+/**
+ * Nodes of one level in scope with person counts by status, as one FeatureCollection. Set-based:
+ * persons join their nodes by `grid_path <@ path` (GiST on persons (tenant_id, grid_path)).
+ */
+export function choropleth(tenantId: number, level: number, bbox: Bbox | undefined, tolerance: number, f: PersonFilter, limit: number): Sql {
+  const nodeConds: Sql[] = [sql`j.tenant_id = ${tenantId}`, sql`j.level = ${level}`];
+  if (bbox) nodeConds.push(sql`j.geom && ${envelope(bbox)}`);
+  return sql`with nodes as (
+                select j.id, j.code, j.name, j.level, j.parent_id, j.path, j.geom, j.label_point
+                  from jurisdictions j where ${and(nodeConds)} order by j.id limit ${limit}
+              ), by_status as (
+                select n.id, p.status, count(*)::int as n
+                  from nodes n join persons p on p.tenant_id = ${tenantId} and p.grid_path <@ n.path
+                 where ${and(personConds(tenantId, f))}
+                 group by n.id, p.status
+              ), totals as (
+                select id, sum(n)::int as total, json_object_agg(status, n order by status) as by_status
+                  from by_status group by id
+              )
+              select json_build_object(
+                'type', 'FeatureCollection',
+                'features', coalesce(json_agg(json_build_object(
+                  'type', 'Feature', 'id', n.id,
+                  'geometry', st_asgeojson(st_multi(st_simplifypreservetopology(n.geom, ${tolerance})), 7)::json,
+                  'properties', json_build_object(
+                    'id', n.id, 'code', n.code, 'name', n.name, 'level', n.level, 'parentId', n.parent_id,
+                    'label', json_build_array(st_x(n.label_point), st_y(n.label_point)),
+                    'total', coalesce(t.total, 0), 'byStatus', coalesce(t.by_status, '{}'::json)))
+                order by n.id), '[]'::json)) as fc
+                from nodes n left join totals t on t.id = n.id`;
+}
+
+/** The CASE expression of heatmap weights per status (documented in service.ts). */
+function weightOf(weights: Record<string, number>, fallback: number): Sql {
+  const whens = Object.entries(weights).map(([status, w]) => sql` when ${status} then ${w}::float8`);
+  return sql`(case p.status ${join(whens, ' ')} else ${fallback}::float8 end)`;
+}
+
+/**
+ * Persons in a bbox binned into the Web-Mercator hexagons of ST_HexagonGrid (edge `size` metres).
+ * Each point finds its own cell, so the cost follows the persons, not the extent; a point on an
+ * edge belongs to one cell only. Cells with fewer than `minCount` persons are left out.
+ */
+export function hexagons(tenantId: number, bbox: Bbox, size: number, status: string[], weights: Record<string, number>, fallback: number, minCount: number): Sql {
+  const conds = personConds(tenantId, { status });
+  conds.push(sql`p.geom && ${envelope(bbox)}`);
+  return sql`with pts as (
+                select st_transform(p.geom, 3857) as g, ${weightOf(weights, fallback)} as w
+                  from persons p where ${and(conds)}
+              ), binned as (
+                select c.i, c.j, count(*)::int as n, sum(pts.w) as weight
+                  from pts cross join lateral (
+                    select h.i, h.j from st_hexagongrid(${size}::float8, pts.g) h
+                     where st_intersects(h.geom, pts.g) order by h.i, h.j limit 1) c
+                 group by c.i, c.j
+                having count(*) >= ${minCount}
+              )
+              select b.i, b.j, b.n, b.weight,
+                     st_asgeojson(st_transform(h.geom, 4326), 7)::json as geometry
+                from binned b
+                cross join lateral (select st_hexagon(${size}::float8, b.i, b.j, st_setsrid(st_makepoint(0, 0), 3857)) as geom) h
+               order by b.i, b.j`;
+}
+
+/** Persons in a bbox as points with their weight, for a client-side heatmap. */
+export function heatPoints(tenantId: number, bbox: Bbox, status: string[], weights: Record<string, number>, fallback: number, limit: number): Sql {
+  const conds = personConds(tenantId, { status });
+  conds.push(sql`p.geom && ${envelope(bbox)}`);
+  return sql`select st_x(p.geom) as lon, st_y(p.geom) as lat, ${weightOf(weights, fallback)} as w
+               from persons p where ${and(conds)} order by p.id limit ${limit}`;
+}
+
+/** The tenant's setting for the smallest heatmap cell shown to roles that may not see individuals. */
+export const heatmapMinCount = (tenantId: number) =>
+  sql`select (settings ->> 'heatmapMinCount')::int as k from tenants where id = ${tenantId}`;
+
+const pointOf = (lon: number, lat: number) => sql`st_setsrid(st_makepoint(${lon}, ${lat}), 4326)`;
+
+/** Tasks in scope nearest first (KNN on the GiST index), with geodesic distance in metres. */
+export function nearbyTasks(tenantId: number, lon: number, lat: number, state: string | undefined, limit: number): Sql {
+  const conds: Sql[] = [sql`t.tenant_id = ${tenantId}`];
+  if (state) conds.push(sql`t.state = ${state}`);
+  const point = pointOf(lon, lat);
+  return sql`select t.id, t.kind, t.state, t.grid_id, t.due_at, t.created_at, st_x(t.geom) as lon, st_y(t.geom) as lat,
+                    st_distance(t.geom::geography, ${point}::geography) as distance_m
+               from tasks t where ${and(conds)}
+              order by t.geom <-> ${point}, t.id
+              limit ${limit}`;
+}
+
+/** Households in scope nearest first (KNN), with geodesic distance in metres. */
+export function nearbyHouseholds(tenantId: number, lon: number, lat: number, limit: number): Sql {
+  const point = pointOf(lon, lat);
+  return sql`select h.id, h.address, h.grid_id, st_x(h.geom) as lon, st_y(h.geom) as lat,
+                    (select count(*)::int from persons p where p.tenant_id = h.tenant_id and p.household_id = h.id) as persons,
+                    st_distance(h.geom::geography, ${point}::geography) as distance_m
+               from households h where h.tenant_id = ${tenantId}
+              order by h.geom <-> ${point}, h.id
+              limit ${limit}`;
+}

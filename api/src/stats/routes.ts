@@ -1,0 +1,106 @@
+// /api/stats (choropleth, hexagon heatmap, heat points) and /api/nearby (KNN tasks and households).
+import type { AppContext } from '../context.ts';
+import { Bbox, Zoom } from '../geo/bbox.ts';
+import type { Routes } from '../http/route.ts';
+import { z } from '../http/zod.ts';
+import { SOURCES } from '../persons/schema.ts';
+import { SEVERITIES, STATUSES } from '../persons/status.ts';
+import * as s from './service.ts';
+
+/** Comma-separated values of an enum; a bad value fails on the field itself (not field.0). */
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((x, ctx) => {
+      const list = x.split(',').map((v) => v.trim()).filter(Boolean);
+      const bad = list.filter((v) => !(values as readonly string[]).includes(v));
+      if (list.length === 0 || bad.length) {
+        ctx.addIssue({ code: 'custom', message: bad.length ? `unknown value ${bad[0]}; expected ${values.join(', ')}` : 'must not be empty' });
+        return z.NEVER;
+      }
+      return list as T[];
+    })
+    .openapi({ type: 'string', description: `Comma-separated: ${values.join(', ')}` });
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'not a date');
+
+const ChoroplethQuery = z
+  .strictObject({
+    level: z.coerce.number().int().min(2).max(5).openapi({ description: '2 district, 3 street, 4 community, 5 grid' }),
+    zoom: Zoom.default(12),
+    bbox: Bbox.optional(),
+    status: csv(STATUSES).optional(),
+    severity: csv(SEVERITIES).optional(),
+    source: csv(SOURCES).optional(),
+    from: Day.optional().openapi({ description: 'First day (inclusive, China Standard Time)' }),
+    to: Day.optional().openapi({ description: 'Last day (inclusive)' }),
+    dateBy: z.enum(['registered', 'status_changed']).default('registered').openapi({ description: 'Date the range applies to' }),
+  })
+  .refine((x) => !x.from || !x.to || x.from <= x.to, { message: 'from must not be after to', path: ['to'] });
+
+const HeatQuery = z.strictObject({ bbox: Bbox, zoom: Zoom, status: csv(STATUSES).optional() });
+const PointsQuery = z.strictObject({ bbox: Bbox, status: csv(STATUSES).optional() });
+
+const NearQuery = {
+  lon: z.coerce.number().min(-180).max(180),
+  lat: z.coerce.number().min(-90).max(90),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+};
+
+export function statsRoutes(routes: Routes, app: AppContext): void {
+  const tags = ['stats'];
+  routes.add({
+    method: 'get',
+    path: '/api/stats/choropleth',
+    summary: 'Nodes of one level in scope with person counts by status (filters: status, severity, source, dates), simplified for the zoom',
+    tags,
+    access: { permission: 'person:read' },
+    query: ChoroplethQuery,
+    handler: async ({ user, query, ctx }) => {
+      const { level, zoom, bbox, ...filter } = query;
+      const fc = await s.choropleth(app, user, level, zoom, bbox, filter);
+      ctx.type = 'application/geo+json';
+      return fc;
+    },
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/stats/heatmap',
+    summary: 'Persons binned into hexagons (edge ≈ 40 px at the zoom), count and status weight; small cells suppressed unless the role may see individuals',
+    tags,
+    access: { permission: 'person:read' },
+    query: HeatQuery,
+    handler: async ({ user, query, ctx }) => {
+      const fc = await s.heatmap(app, user, query.bbox, query.zoom, query.status);
+      ctx.type = 'application/geo+json';
+      return fc;
+    },
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/stats/heatmap/points',
+    summary: 'Persons as [lon, lat, weight] for a client heatmap; only for roles that may see individuals (person:reveal)',
+    tags,
+    access: { permission: 'person:reveal' },
+    query: PointsQuery,
+    handler: ({ user, query }) => s.heatPoints(app, user, query.bbox, query.status),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/nearby/tasks',
+    summary: 'Tasks in scope nearest to a point (KNN) with distance in metres',
+    tags: ['nearby'],
+    access: { permission: 'task:read' },
+    query: z.strictObject({ ...NearQuery, state: z.enum(['open', 'done', 'cancelled']).optional() }),
+    handler: ({ user, query }) => s.nearbyTasks(app, user, query),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/nearby/households',
+    summary: 'Households in scope nearest to a point (KNN) with distance in metres; address masked unless person:reveal',
+    tags: ['nearby'],
+    access: { permission: 'household:read' },
+    query: z.strictObject(NearQuery),
+    handler: ({ user, query }) => s.nearbyHouseholds(app, user, query),
+  });
+}

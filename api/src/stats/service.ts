@@ -1,0 +1,111 @@
+// Rules of the statistics maps: which level, how big a hexagon, who sees individuals, and the
+// k-anonymity floor of heatmap cells.
+import { writeAudit } from '../audit/audit.ts';
+import { callerOf, can, type Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { maskAddress } from '../crypto/pii.ts';
+import { withScope } from '../db/scope.ts';
+import { toleranceForZoom, type Bbox } from '../geo/bbox.ts';
+import { forbidden } from '../http/errors.ts';
+import * as q from './queries.ts';
+
+const MAX_NODES = 5000;
+const MAX_POINTS = 50_000;
+
+/** Smallest heatmap cell shown to roles without person:reveal; tenants.settings.heatmapMinCount overrides. */
+export const DEFAULT_MIN_COUNT = 5;
+
+/**
+ * Heatmap weight of a person by status: confirmed 5, suspected 3, watching 1. Any other status
+ * (cured, dead, released, closed) weighs 1 and is only counted when asked for by `status`.
+ */
+export const STATUS_WEIGHTS: Record<string, number> = { confirmed: 5, suspected: 3, watching: 1 };
+export const OTHER_WEIGHT = 1;
+/** Statuses of a heatmap when the caller names none: the people under active management. */
+export const ACTIVE_STATUSES = ['watching', 'suspected', 'confirmed'];
+
+/** "May see individuals" is the permission person:reveal (grid workers, community staff, doctors; not commanders). */
+export const maySeeIndividuals = (user: Principal) => can(user, 'person:reveal');
+
+/** Hexagon edge in Web-Mercator metres for an edge of about `px` screen pixels at this zoom. */
+export function hexSizeForZoom(zoom: number, px = 40): number {
+  const metresPerPixel = 156_543.033_928_040_97 / 2 ** zoom;
+  return px * metresPerPixel;
+}
+
+export async function choropleth(app: AppContext, user: Principal, level: number, zoom: number, bbox: Bbox | undefined, filter: q.PersonFilter) {
+  const row = await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.one<{ fc: unknown }>(q.choropleth(user.tenantId, level, bbox, toleranceForZoom(zoom), filter, MAX_NODES)),
+  );
+  return row!.fc;
+}
+
+interface CellRow {
+  i: number;
+  j: number;
+  n: number;
+  weight: number;
+  geometry: unknown;
+}
+
+export async function heatmap(app: AppContext, user: Principal, bbox: Bbox, zoom: number, status: string[] | undefined) {
+  const reveal = maySeeIndividuals(user);
+  const size = hexSizeForZoom(zoom);
+  const cells = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const k = reveal ? 1 : ((await tx.one<{ k: number | null }>(q.heatmapMinCount(user.tenantId)))?.k ?? DEFAULT_MIN_COUNT);
+    const rows = await tx.rows<CellRow>(q.hexagons(user.tenantId, bbox, size, status ?? ACTIVE_STATUSES, STATUS_WEIGHTS, OTHER_WEIGHT, Math.max(1, k)));
+    return { k, rows };
+  });
+  return {
+    type: 'FeatureCollection',
+    hexagonSizeM: size,
+    weights: { ...STATUS_WEIGHTS, other: OTHER_WEIGHT },
+    suppressedBelow: reveal ? null : cells.k,
+    features: cells.rows.map((r) => ({
+      type: 'Feature',
+      id: `${r.i}:${r.j}`,
+      geometry: r.geometry,
+      properties: { count: r.n, weight: r.weight },
+    })),
+  };
+}
+
+export async function heatPoints(app: AppContext, user: Principal, bbox: Bbox, status: string[] | undefined) {
+  if (!maySeeIndividuals(user)) throw forbidden('permission person:reveal required for individual points');
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.rows<{ lon: number; lat: number; w: number }>(q.heatPoints(user.tenantId, bbox, status ?? ACTIVE_STATUSES, STATUS_WEIGHTS, OTHER_WEIGHT, MAX_POINTS)),
+  );
+  // Exact locations of individuals are a reveal: recorded like the other reveals of person:reveal.
+  await writeAudit(app.db.pool, {
+    tenantId: user.tenantId, userId: user.userId, action: 'stats.heat_points', objectType: 'person', result: 'ok',
+    detail: { bbox, status: status ?? ACTIVE_STATUSES, points: rows.length },
+  });
+  return { points: rows.map((r) => [r.lon, r.lat, r.w]), truncated: rows.length === MAX_POINTS };
+}
+
+export interface Near {
+  lon: number;
+  lat: number;
+  limit: number;
+}
+
+export async function nearbyTasks(app: AppContext, user: Principal, near: Near & { state?: string }) {
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.nearbyTasks(user.tenantId, near.lon, near.lat, near.state, near.limit)));
+  return {
+    items: rows.map((r) => ({
+      id: r.id, kind: r.kind, state: r.state, gridId: r.grid_id, dueAt: r.due_at, createdAt: r.created_at,
+      location: { lon: r.lon, lat: r.lat }, distanceM: r.distance_m,
+    })),
+  };
+}
+
+export async function nearbyHouseholds(app: AppContext, user: Principal, near: Near) {
+  const reveal = maySeeIndividuals(user);
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.nearbyHouseholds(user.tenantId, near.lon, near.lat, near.limit)));
+  return {
+    items: rows.map((r) => ({
+      id: r.id, address: reveal ? r.address : maskAddress(r.address), gridId: r.grid_id, persons: r.persons,
+      location: reveal ? { lon: r.lon, lat: r.lat } : null, distanceM: r.distance_m,
+    })),
+  };
+}
