@@ -10,6 +10,7 @@ import { contentRoutes } from './content/routes.ts';
 import { ogcRoutes } from './ogc/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
+import { tileRoutes } from './tiles/routes.ts';
 import type { AppContext } from './context.ts';
 import { healthRoutes } from './health/routes.ts';
 import { householdRoutes } from './households/routes.ts';
@@ -56,6 +57,7 @@ export function buildApp(app: AppContext): Koa {
   passRoutes(routes, app);
   reportRoutes(routes, app);
   taskRoutes(routes, app);
+  tileRoutes(routes, app);
   contentRoutes(routes, app);
   statsRoutes(routes, app);
   ogcRoutes(routes, app);

@@ -1,0 +1,36 @@
+// All SQL of vector tiles: the tile functions of sql/functions/tiles.sql, the data version, bounds.
+import { raw, sql, type Sql } from '../db/sql.ts';
+
+export const LAYERS = ['grids', 'households', 'persons', 'tasks'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+// Function names come from the fixed layer list, never from input as such.
+function fn(layer: Layer, suffix = ''): Sql {
+  if (!LAYERS.includes(layer)) throw new Error(`unknown layer ${layer}`);
+  return raw(`app.tile_${layer}${suffix}`);
+}
+
+/** The MVT of one layer, encoded by PostGIS (server mode: ST_AsMVT needs protobuf). */
+export function mvtTile(layer: Layer, z: number, x: number, y: number, params: object): Sql {
+  return sql`select ${fn(layer)}(${z}::int, ${x}::int, ${y}::int, ${JSON.stringify(params)}::jsonb) as tile`;
+}
+
+/** The same features as GeoJSON (WGS-84) with their attributes, for the embedded encoder. */
+export function tileFeatures(layer: Layer, z: number, x: number, y: number, params: object): Sql {
+  return sql`select f.id, st_asgeojson(f.geom, 9)::jsonb as geometry, to_jsonb(f) - 'id' - 'geom' as properties
+               from ${fn(layer, '_features')}(${z}::int, ${x}::int, ${y}::int, ${JSON.stringify(params)}::jsonb) f`;
+}
+
+/** The tenant's tile data version, bumped by triggers on every mapped table (0013_tile_versions.sql). */
+export function tileVersion(tenantId: number): Sql {
+  return sql`select coalesce((select version from tile_versions where tenant_id = ${tenantId}), 0) as version`;
+}
+
+/** Whether PostGIS was built with protobuf, i.e. ST_AsMVT works. */
+export const mvtSupport = sql`select postgis_full_version() like '%PROTOBUF%' as supported`;
+
+/** Extent of the jurisdictions the caller sees (row-level security), for TileJSON bounds. */
+export function scopeBounds(tenantId: number): Sql {
+  return sql`select st_xmin(e) as west, st_ymin(e) as south, st_xmax(e) as east, st_ymax(e) as north
+               from (select st_extent(geom) as e from jurisdictions where tenant_id = ${tenantId}) s`;
+}

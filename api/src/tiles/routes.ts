@@ -1,0 +1,55 @@
+// /api/tiles: Mapbox vector tiles of grids, households, persons and tasks in the caller's scope,
+// and a TileJSON document per layer.
+import { z } from '../http/zod.ts';
+import type { AppContext } from '../context.ts';
+import type { Routes } from '../http/route.ts';
+import { Zoom } from '../geo/bbox.ts';
+import { LAYERS } from './queries.ts';
+import * as service from './service.ts';
+
+const tags = ['tiles'];
+const Layer = z.enum(LAYERS).openapi({ example: 'grids' });
+const TileIndex = z.coerce.number().int().min(0);
+
+const TileParams = z
+  .strictObject({ layer: Layer, z: Zoom, x: TileIndex, y: TileIndex })
+  .superRefine((p, ctx) => {
+    const n = 2 ** p.z;
+    for (const k of ['x', 'y'] as const) {
+      if (p[k] >= n) ctx.addIssue({ code: 'custom', path: [k], message: `must be between 0 and ${n - 1} at zoom ${p.z}` });
+    }
+  });
+
+export function tileRoutes(routes: Routes, app: AppContext): void {
+  routes.add({
+    method: 'get',
+    path: '/api/tiles/:layer.json',
+    summary: 'TileJSON 3.0.0 of a vector tile layer',
+    tags,
+    access: { authenticated: true },
+    params: z.strictObject({ layer: Layer }),
+    handler: ({ user, params, ctx }) => service.tileJson(app, user, params.layer, `${ctx.protocol}://${ctx.host}`),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/tiles/:layer/:z/:x/:y',
+    summary: 'Mapbox vector tile (MVT) of one layer in the caller\'s scope; weak ETag, 304 on If-None-Match',
+    tags,
+    access: { authenticated: true },
+    params: TileParams,
+    async handler({ user, params, ctx }) {
+      const tile = await service.getTile(app, user, params.layer, params.z, params.x, params.y, ctx.get('if-none-match') || undefined);
+      ctx.set('ETag', tile.etag);
+      // Revalidate every time: the ETag follows the data version, so a change shows at once.
+      ctx.set('Cache-Control', 'private, no-cache');
+      ctx.set('X-Tile-Cache', tile.cached ? 'hit' : 'miss');
+      if (!tile.body) {
+        ctx.status = 304;
+        return undefined;
+      }
+      ctx.type = 'application/vnd.mapbox-vector-tile';
+      ctx.body = tile.body;
+      return undefined;
+    },
+  });
+}

@@ -1,0 +1,174 @@
+// Vector tiles in the caller's scope: which layers a role may read, the engine (PostGIS ST_AsMVT
+// on a server, the fallback encoder in embedded mode), ETags from the tenant's data version and an
+// in-process LRU of encoded tiles keyed by everything the tile depends on.
+import { createHash } from 'node:crypto';
+import type { Permission } from '../auth/permissions.ts';
+import type { Principal } from '../auth/principal.ts';
+import { callerOf } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import type { Database } from '../db/database.ts';
+import { withScope, type Tx } from '../db/scope.ts';
+import { forbidden } from '../http/errors.ts';
+import { encodeTile, type TileFeature } from './encode.ts';
+import * as q from './queries.ts';
+import type { Layer } from './queries.ts';
+
+export type Engine = 'postgis' | 'fallback';
+
+export const LAYER_PERMISSION: Record<Layer, Permission> = {
+  grids: 'jurisdiction:read',
+  households: 'household:read',
+  persons: 'person:read',
+  tasks: 'task:read',
+};
+
+/** Attributes of each layer, for TileJSON vector_layers. */
+export const LAYER_FIELDS: Record<Layer, Record<string, string>> = {
+  grids: {
+    name: 'String',
+    watching: 'Number',
+    suspected: 'Number',
+    confirmed: 'Number',
+    cured: 'Number',
+    dead: 'Number',
+    released: 'Number',
+    closed: 'Number',
+  },
+  households: { persons: 'Number' },
+  persons: { status: 'String', severity: 'String' },
+  tasks: { kind: 'String', state: 'String' },
+};
+
+export const MIN_ZOOM = 0;
+export const MAX_ZOOM = 22;
+
+export function assertLayerAccess(user: Principal, layer: Layer): void {
+  const needed = LAYER_PERMISSION[layer];
+  if (!user.permissions.includes(needed)) throw forbidden(`permission ${needed} required for layer ${layer}`);
+}
+
+/** Layer parameters that follow from the caller's permissions: person counts need person:read. */
+export function paramsFor(user: Principal, layer: Layer): Record<string, unknown> {
+  return layer === 'grids' ? { counts: user.permissions.includes('person:read') } : {};
+}
+
+// Detected once per database handle: a server PostGIS without protobuf also gets the fallback.
+const engines = new WeakMap<Database, Promise<Engine>>();
+
+export function engineOf(db: Database): Promise<Engine> {
+  let e = engines.get(db);
+  if (!e) {
+    e = db.mode === 'embedded'
+      ? Promise.resolve('fallback')
+      : db.pool.query(q.mvtSupport.toQuery()).then(
+          (r) => (r.rows[0]?.supported ? 'postgis' : 'fallback') as Engine,
+          () => 'fallback' as Engine,
+        );
+    engines.set(db, e);
+  }
+  return e;
+}
+
+/** Renders one tile with the given engine inside the caller's transaction. */
+export async function renderTile(tx: Tx, engine: Engine, layer: Layer, z: number, x: number, y: number, params: object): Promise<Buffer> {
+  if (engine === 'postgis') {
+    const row = await tx.one<{ tile: Buffer | null }>(q.mvtTile(layer, z, x, y, params));
+    return row?.tile ?? Buffer.alloc(0);
+  }
+  const features = await tx.rows<TileFeature>(q.tileFeatures(layer, z, x, y, params));
+  return encodeTile(layer, z, x, y, features);
+}
+
+/** A small LRU of encoded tiles; Map keeps insertion order, a hit moves the entry to the end. */
+class TileCache {
+  private readonly entries = new Map<string, Buffer>();
+  constructor(private readonly max: number) {}
+  get(key: string): Buffer | undefined {
+    const v = this.entries.get(key);
+    if (v) {
+      this.entries.delete(key);
+      this.entries.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, value: Buffer): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+const cache = new TileCache(2000);
+
+export interface TileResult {
+  etag: string;
+  /** Undefined when the client's ETag still matches (304). */
+  body?: Buffer;
+  cached: boolean;
+}
+
+/**
+ * The tile for the caller. Row-level security depends only on tenant and scope paths, so the key
+ * holds those (not the user) plus the permission-derived params and the tenant's data version:
+ * any write to the mapped tables bumps the version, so a changed tile is never served stale.
+ */
+export async function getTile(app: AppContext, user: Principal, layer: Layer, z: number, x: number, y: number, ifNoneMatch?: string): Promise<TileResult> {
+  assertLayerAccess(user, layer);
+  const engine = await engineOf(app.db);
+  const params = paramsFor(user, layer);
+  return withScope(app.db.pool, callerOf(user), async (tx) => {
+    const { version } = (await tx.one<{ version: number }>(q.tileVersion(user.tenantId)))!;
+    const scope = [...user.scopePaths].sort().join(',');
+    const key = [user.tenantId, scope, layer, JSON.stringify(params), `${z}/${x}/${y}`, version, engine].join('|');
+    const etag = `W/"${version}-${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
+    if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) return { etag, cached: true };
+    const hit = cache.get(key);
+    if (hit) return { etag, body: hit, cached: true };
+    const body = await renderTile(tx, engine, layer, z, x, y, params);
+    cache.set(key, body);
+    return { etag, body, cached: false };
+  });
+}
+
+function etagMatches(header: string, etag: string): boolean {
+  const bare = (s: string) => s.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
+}
+
+export interface TileJson {
+  tilejson: '3.0.0';
+  name: string;
+  scheme: 'xyz';
+  tiles: string[];
+  minzoom: number;
+  maxzoom: number;
+  bounds: [number, number, number, number];
+  vector_layers: { id: string; fields: Record<string, string>; minzoom: number; maxzoom: number; description: string }[];
+}
+
+const DESCRIPTIONS: Record<Layer, string> = {
+  grids: 'Grid polygons with person counts by status',
+  households: 'Households with the number of persons',
+  persons: 'Persons with status and severity (no personal data)',
+  tasks: 'Tasks with kind and state',
+};
+
+/** TileJSON 3.0.0 of one layer; bounds are the extent of the jurisdictions the caller sees. */
+export async function tileJson(app: AppContext, user: Principal, layer: Layer, origin: string): Promise<TileJson> {
+  assertLayerAccess(user, layer);
+  const b = await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.one<{ west: number | null; south: number | null; east: number | null; north: number | null }>(q.scopeBounds(user.tenantId)),
+  );
+  const bounds: [number, number, number, number] =
+    b && b.west != null ? [b.west, b.south!, b.east!, b.north!] : [-180, -85.051129, 180, 85.051129];
+  return {
+    tilejson: '3.0.0',
+    name: `gec-${layer}`,
+    scheme: 'xyz',
+    tiles: [`${origin}/api/tiles/${layer}/{z}/{x}/{y}`],
+    minzoom: MIN_ZOOM,
+    maxzoom: MAX_ZOOM,
+    bounds,
+    vector_layers: [{ id: layer, fields: LAYER_FIELDS[layer], minzoom: MIN_ZOOM, maxzoom: MAX_ZOOM, description: DESCRIPTIONS[layer] }],
+  };
+}
