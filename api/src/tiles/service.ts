@@ -79,10 +79,14 @@ export async function renderTile(tx: Tx, engine: Engine, layer: Layer, z: number
   return encodeTile(layer, z, x, y, features);
 }
 
-/** A small LRU of encoded tiles; Map keeps insertion order, a hit moves the entry to the end. */
+/** An LRU of encoded tiles bounded by count and bytes; a Map keeps insertion order, a hit moves to the end. */
 class TileCache {
   private readonly entries = new Map<string, Buffer>();
-  constructor(private readonly max: number) {}
+  private bytes = 0;
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
   get(key: string): Buffer | undefined {
     const v = this.entries.get(key);
     if (v) {
@@ -92,13 +96,20 @@ class TileCache {
     return v;
   }
   set(key: string, value: Buffer): void {
-    this.entries.delete(key);
+    this.remove(key);
     this.entries.set(key, value);
-    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.bytes += value.length;
+    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) this.remove(this.entries.keys().next().value as string);
+  }
+  private remove(key: string): void {
+    const v = this.entries.get(key);
+    if (!v) return;
+    this.bytes -= v.length;
+    this.entries.delete(key);
   }
 }
 
-const cache = new TileCache(2000);
+const cache = new TileCache(5000, 64 * 1024 * 1024);
 
 export interface TileResult {
   etag: string;
