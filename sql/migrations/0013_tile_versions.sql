@@ -10,8 +10,9 @@ comment on table tile_versions is 'Data version per tenant, bumped by statement 
 create function app.bump_tile_version() returns trigger
 language plpgsql volatile security definer set search_path = public, app as $$
 begin
+  -- A tenant being deleted (its rows go by cascade) has no version to bump.
   insert into tile_versions (tenant_id)
-  select distinct tenant_id from changed_rows
+  select distinct c.tenant_id from changed_rows c where exists (select 1 from tenants t where t.id = c.tenant_id)
   on conflict (tenant_id) do update set version = tile_versions.version + 1, changed_at = now();
   return null;
 end
