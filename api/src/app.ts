@@ -8,6 +8,7 @@ import { checkRoutes } from './checks/routes.ts';
 import { citizenRoutes } from './citizens/routes.ts';
 import { contentRoutes } from './content/routes.ts';
 import { ogcRoutes } from './ogc/routes.ts';
+import { liveRoutes } from './live/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import { tileRoutes } from './tiles/routes.ts';
@@ -61,6 +62,7 @@ export function buildApp(app: AppContext): Koa {
   contentRoutes(routes, app);
   statsRoutes(routes, app);
   ogcRoutes(routes, app);
+  liveRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());

@@ -1,0 +1,137 @@
+// The live stream: gec_live notifications ({tenantId, id}) wake each open stream, which re-reads
+// the new rows of live_events through withScope, so row-level security decides per caller and the
+// table, not the notification, is the truth: a missed notification (another instance in embedded
+// mode, a listener reconnecting) is caught up at the next heartbeat.
+import { PassThrough } from 'node:stream';
+import { callerOf, type Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { withScope } from '../db/scope.ts';
+import * as q from './queries.ts';
+
+export const HEARTBEAT_MS = 15_000;
+const BATCH = 500;
+/** How long a sent id is remembered (the late-arrival window in queries.ts is 2 minutes). */
+const LATE_WINDOW_MS = 3 * 60_000;
+
+interface LiveRow {
+  id: number;
+  type: string;
+  grid_path: string | null;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
+
+interface Subscriber {
+  tenantId: number;
+  wake(): void;
+}
+
+/** One LISTEN per app instance, fanned out to the open streams of that instance. */
+export class LiveHub {
+  private readonly subscribers = new Set<Subscriber>();
+  private listening?: Promise<unknown>;
+  constructor(private readonly app: AppContext) {}
+
+  async subscribe(s: Subscriber): Promise<() => void> {
+    this.subscribers.add(s);
+    this.listening ??= this.app.db.listen('gec_live', (payload) => this.notified(payload)).catch((err) => {
+      this.listening = undefined;
+      this.app.log.error({ err }, 'live: listen failed');
+    });
+    await this.listening;
+    return () => this.subscribers.delete(s);
+  }
+
+  private notified(payload: string): void {
+    let tenantId: unknown;
+    try {
+      tenantId = (JSON.parse(payload) as { tenantId?: unknown }).tenantId;
+    } catch {
+      return;
+    }
+    for (const s of this.subscribers) if (s.tenantId === tenantId) s.wake();
+  }
+}
+
+export function formatEvent(r: LiveRow): string {
+  const data = { id: r.id, type: r.type, gridPath: r.grid_path, createdAt: r.created_at, ...r.payload };
+  return `id: ${r.id}\nevent: ${r.type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * Opens a stream for the caller: replays events after lastEventId (or starts from now), then
+ * follows. Returns the stream and a close function; nothing holds a database connection between reads.
+ */
+export async function openLiveStream(app: AppContext, hub: LiveHub, user: Principal, lastEventId: number | undefined) {
+  const caller = callerOf(user);
+  let last = lastEventId ?? (await withScope(app.db.pool, caller, (tx) => tx.one<{ id: number }>(q.latestId(user.tenantId))))!.id;
+  const stream = new PassThrough();
+  let closed = false;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  // Ids sent in the last minutes, so that late commits below the cursor are sent once.
+  const sent = new Map<number, number>();
+  const send = (rows: LiveRow[]) => {
+    const now = Date.now();
+    for (const r of rows) {
+      if (sent.has(r.id)) continue;
+      sent.set(r.id, now);
+      stream.write(formatEvent(r));
+    }
+  };
+  const forgetOld = () => {
+    const before = Date.now() - LATE_WINDOW_MS;
+    for (const [id, at] of sent) if (at < before) sent.delete(id);
+  };
+  // The first read only notes what lies at or below the starting cursor: the client has it already.
+  let primed = false;
+  const readNew = async () => {
+    const late = await withScope(app.db.pool, caller, (tx) => tx.rows<LiveRow>(q.lateArrivals(user.tenantId, last, [...sent.keys()], BATCH)));
+    if (closed) return;
+    if (primed) send(late);
+    else for (const r of late) sent.set(r.id, Date.now());
+    primed = true;
+    for (;;) {
+      const rows = await withScope(app.db.pool, caller, (tx) => tx.rows<LiveRow>(q.since(user.tenantId, last, BATCH)));
+      if (closed) return;
+      send(rows);
+      if (rows.length) last = rows[rows.length - 1].id;
+      if (rows.length < BATCH) return;
+    }
+  };
+  // One read at a time; a wake-up during a read asks for one more.
+  const wake = () => {
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = readNew()
+      .catch((err) => app.log.warn({ err }, 'live: read failed'))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          wake();
+        }
+      });
+  };
+
+  stream.write(`retry: 3000\n: connected\n\n`);
+  const unsubscribe = await hub.subscribe({ tenantId: user.tenantId, wake });
+  const heartbeat = setInterval(() => {
+    stream.write(': heartbeat\n\n');
+    forgetOld();
+    wake();
+  }, HEARTBEAT_MS);
+  wake();
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    unsubscribe();
+    stream.end();
+  };
+  return { stream, close };
+}
