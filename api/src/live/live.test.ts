@@ -122,6 +122,19 @@ describe('live events', () => {
     expect((await fetch(`${t.baseUrl}/api/live`)).status).toBe(401);
   });
 
+  it('starts a stream without Last-Event-ID from now, replaying nothing', async () => {
+    const cmd = await tokenOf(t, `${f.prefix}commander`);
+    await createPerson(t, `${f.prefix}gridworker`, f.points.gridA);
+    const s = await listen(t, cmd);
+    try {
+      const p = await createPerson(t, `${f.prefix}gridworker2`, f.points.gridB);
+      await expect.poll(() => s.personIds().includes(p), { timeout: 10_000 }).toBe(true);
+      expect(s.personIds()).toEqual([p]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it.runIf(inject('dbMode') === 'server')('sends an event whose transaction commits after a later one', async () => {
     const cmd = await tokenOf(t, `${f.prefix}commander`);
     const s = await listen(t, cmd);

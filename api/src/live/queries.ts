@@ -13,13 +13,15 @@ export const latestId = (tenantId: number) =>
   sql`select coalesce(max(id), 0) as id from live_events where tenant_id = ${tenantId}`;
 
 /**
- * Rows at or below the cursor that were not sent yet: identity values are taken at insert, not
- * at commit, so a transaction that commits late can land below ids already streamed.
+ * Rows between the stream's starting cursor and its current one that were not sent yet: identity
+ * values are taken at insert, not at commit, so a transaction that commits late can land below
+ * ids already streamed.
  */
-export const lateArrivals = (tenantId: number, atOrBelowId: number, sentIds: number[], limit: number) =>
+export const lateArrivals = (tenantId: number, aboveId: number, atOrBelowId: number, sentIds: number[], limit: number) =>
   sql`select id, type, grid_path::text as grid_path, payload, created_at
         from live_events
-       where tenant_id = ${tenantId} and id <= ${atOrBelowId} and created_at > now() - interval '2 minutes'
+       where tenant_id = ${tenantId} and id > ${aboveId} and id <= ${atOrBelowId}
+         and created_at > now() - interval '2 minutes'
          and id <> all(${sentIds}::bigint[])
        order by id
        limit ${limit}`;

@@ -84,14 +84,15 @@ export async function openLiveStream(app: AppContext, hub: LiveHub, user: Princi
     const before = Date.now() - LATE_WINDOW_MS;
     for (const [id, at] of sent) if (at < before) sent.delete(id);
   };
-  // The first read only notes what lies at or below the starting cursor: the client has it already.
-  let primed = false;
+  // Rows at or below the starting cursor are the client's already (or older than it asked for).
+  const start = last;
   const readNew = async () => {
-    const late = await withScope(app.db.pool, caller, (tx) => tx.rows<LiveRow>(q.lateArrivals(user.tenantId, last, [...sent.keys()], BATCH)));
-    if (closed) return;
-    if (primed) send(late);
-    else for (const r of late) sent.set(r.id, Date.now());
-    primed = true;
+    if (last > start) {
+      const late = await withScope(app.db.pool, caller, (tx) =>
+        tx.rows<LiveRow>(q.lateArrivals(user.tenantId, start, last, [...sent.keys()], BATCH)));
+      if (closed) return;
+      send(late);
+    }
     for (;;) {
       const rows = await withScope(app.db.pool, caller, (tx) => tx.rows<LiveRow>(q.since(user.tenantId, last, BATCH)));
       if (closed) return;
