@@ -1,9 +1,8 @@
 // /api/households: dwellings as points; the grid is derived by containment.
 import { z } from '../http/zod.ts';
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf, can, type Principal } from '../auth/principal.ts';
+import { callerOf } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { maskAddress } from '../crypto/pii.ts';
 import { withScope } from '../db/scope.ts';
 import { Bbox } from '../geo/bbox.ts';
 import { notFound, unprocessable } from '../http/errors.ts';
@@ -11,33 +10,9 @@ import { IdParams, type Routes } from '../http/route.ts';
 import { Location } from '../persons/schema.ts';
 import { gridCovering } from '../persons/queries.ts';
 import * as q from './queries.ts';
+import { householdView, type HouseholdRow } from './view.ts';
 
 const MAX_FEATURES = 5000;
-
-interface HouseholdRow {
-  id: number;
-  address: string;
-  building: string | null;
-  unit: string | null;
-  room: string | null;
-  grid_id: number | null;
-  lon: number;
-  lat: number;
-  persons: number;
-}
-
-function view(r: HouseholdRow, user: Principal) {
-  const reveal = can(user, 'person:reveal');
-  return {
-    id: r.id,
-    address: reveal ? r.address : maskAddress(r.address),
-    building: reveal ? r.building : null,
-    unit: reveal ? r.unit : null,
-    room: reveal ? r.room : null,
-    gridId: r.grid_id,
-    persons: r.persons,
-  };
-}
 
 const HouseholdCreate = z
   .strictObject({
@@ -63,7 +38,7 @@ export function householdRoutes(routes: Routes, app: AppContext): void {
       ctx.type = 'application/geo+json';
       return {
         type: 'FeatureCollection',
-        features: rows.map((r) => ({ type: 'Feature', id: r.id, geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: view(r, user) })),
+        features: rows.map((r) => ({ type: 'Feature', id: r.id, geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: householdView(r, user) })),
         truncated: rows.length === query.limit,
       };
     },
@@ -78,7 +53,7 @@ export function householdRoutes(routes: Routes, app: AppContext): void {
     handler: async ({ user, params }) => {
       const r = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<HouseholdRow & { grid_name: string }>(q.byId(user.tenantId, params.id)));
       if (!r) throw notFound('household');
-      return { ...view(r, user), gridName: r.grid_name, location: can(user, 'person:reveal') ? { lon: r.lon, lat: r.lat } : null };
+      return { ...householdView(r, user), gridName: r.grid_name };
     },
   });
   routes.add({
@@ -97,7 +72,7 @@ export function householdRoutes(routes: Routes, app: AppContext): void {
       });
       await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'household.create', objectType: 'household', objectId: id, result: 'ok' });
       const r = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<HouseholdRow & { grid_name: string }>(q.byId(user.tenantId, id)));
-      return { ...view(r!, user), gridName: r!.grid_name };
+      return { ...householdView(r!, user), gridName: r!.grid_name };
     },
   });
 }

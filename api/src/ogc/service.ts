@@ -4,7 +4,7 @@
 import type { Permission } from '../auth/permissions.ts';
 import { callerOf, can, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { maskAddress } from '../crypto/pii.ts';
+import { householdView, type HouseholdRow } from '../households/view.ts';
 import { withScope, type Tx } from '../db/scope.ts';
 import type { Bbox } from '../geo/bbox.ts';
 import { forbidden, notFound } from '../http/errors.ts';
@@ -43,16 +43,6 @@ interface JurisdictionRow {
   parent_id: number | null;
   geometry: unknown;
 }
-interface HouseholdRow {
-  id: number;
-  address: string;
-  building: string | null;
-  unit: string | null;
-  room: string | null;
-  grid_id: number | null;
-  lon: number;
-  lat: number;
-}
 interface ExtentRow {
   x0: number | null;
   y0: number;
@@ -67,19 +57,9 @@ function jurisdictionFeature(r: JurisdictionRow): Feature {
 }
 
 function householdFeature(r: HouseholdRow, user: Principal): Feature {
-  const reveal = can(user, 'person:reveal');
-  return {
-    type: 'Feature',
-    id: r.id,
-    geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
-    properties: {
-      address: reveal ? r.address : maskAddress(r.address),
-      building: reveal ? r.building : null,
-      unit: reveal ? r.unit : null,
-      room: reveal ? r.room : null,
-      gridId: r.grid_id,
-    },
-  };
+  const { id, location, ...properties } = householdView(r, user);
+  void location; // the feature's geometry is the point
+  return { type: 'Feature', id, geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties };
 }
 
 function jurisdictionLevel(id: string, level: number, title: string, description: string): CollectionSource {

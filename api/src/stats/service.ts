@@ -3,7 +3,7 @@
 import { writeAudit } from '../audit/audit.ts';
 import { callerOf, can, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { maskAddress } from '../crypto/pii.ts';
+import { householdView, type HouseholdRow } from '../households/view.ts';
 import { withScope } from '../db/scope.ts';
 import { toleranceForZoom, type Bbox } from '../geo/bbox.ts';
 import { forbidden } from '../http/errors.ts';
@@ -100,12 +100,9 @@ export async function nearbyTasks(app: AppContext, user: Principal, near: Near &
 }
 
 export async function nearbyHouseholds(app: AppContext, user: Principal, near: Near) {
-  const reveal = maySeeIndividuals(user);
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.nearbyHouseholds(user.tenantId, near.lon, near.lat, near.limit)));
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.rows<HouseholdRow & { distance_m: number }>(q.nearbyHouseholds(user.tenantId, near.lon, near.lat, near.limit)));
   return {
-    items: rows.map((r) => ({
-      id: r.id, address: reveal ? r.address : maskAddress(r.address), gridId: r.grid_id, persons: r.persons,
-      location: reveal ? { lon: r.lon, lat: r.lat } : null, distanceM: r.distance_m,
-    })),
+    items: rows.map((r) => ({ ...householdView(r, user), distanceM: r.distance_m })),
   };
 }
