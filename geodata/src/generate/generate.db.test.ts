@@ -5,7 +5,7 @@ import { PiiCipher } from '../../../api/src/crypto/pii.ts';
 import { openDatabase, type Database } from '../../../api/src/db/database.ts';
 import { migrate } from '../../../api/src/db/migrate.ts';
 import { gridsOf } from './city.ts';
-import { generateCity, type GenerateResult } from './index.ts';
+import { generateCity, SIZES, type GenerateResult } from './index.ts';
 import { generateChunks, planCity } from './model.ts';
 import { idNumberHashInput, phoneHashInput } from './rows.ts';
 import { STATUSES } from './timeline.ts';
@@ -44,7 +44,24 @@ describe('generateCity into PostGIS', () => {
       persons: persons.length,
       person_events: persons.reduce((n, p) => n + p.events.length, 0),
       temperature_readings: persons.reduce((n, p) => n + p.temperatures.length, 0),
+      health_checks: persons.length * SIZES.tiny.checksPerPerson,
     });
+  });
+
+  it('gives every person its health checks, none in the future, abnormal exactly when feverish or symptomatic', async () => {
+    const [row] = await q<{ persons: number; min: number; max: number; future: number; inconsistent: number; doctor: number }>(
+      `select count(distinct person_id)::int as persons,
+              min(n)::int as min, max(n)::int as max,
+              sum(future)::int as future, sum(inconsistent)::int as inconsistent, sum(doctor)::int as doctor
+         from (select person_id, count(*) as n,
+                      count(*) filter (where created_at > $2) as future,
+                      count(*) filter (where abnormal <> (temperature >= 37.3 or fever or cough or fatigue)) as inconsistent,
+                      count(*) filter (where kind = 'doctor') as doctor
+                 from health_checks where tenant_id = $1 group by person_id) c`,
+      [result.tenantId, NOW],
+    );
+    const k = SIZES.tiny.checksPerPerson;
+    expect(row).toEqual({ persons: persons.length, min: k, max: k, future: 0, inconsistent: 0, doctor: persons.length * Math.ceil(k / 2) });
   });
 
   it('refuses an existing tenant code', async () => {

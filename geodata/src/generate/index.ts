@@ -37,7 +37,7 @@ export interface GenerateResult {
 export class GenerateError extends Error {}
 
 const TENANT_CODE = /^[a-z][a-z0-9_-]{1,39}$/;
-const LOADED_TABLES = ['jurisdictions', 'households', 'persons', 'person_events', 'temperature_readings'];
+const LOADED_TABLES = ['jurisdictions', 'households', 'persons', 'person_events', 'temperature_readings', 'health_checks'];
 
 export function startOfUtcDay(at = new Date()): Date {
   return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
@@ -73,6 +73,8 @@ export async function generateCity(db: Database, opts: GenerateOptions): Promise
       await loader.load(chunk);
       log(`grids ${chunk.gridEnd}/${ids[ids.length - 1].length}: ${counts.households} households, ${counts.persons} persons`);
     }
+    counts.health_checks = await timed('health_checks', () => insertHealthChecks(pool, tenantId, SIZES[opts.size].checksPerPerson, now));
+    log(`health checks: ${counts.health_checks}`);
     await timed('analyze', () => pool.query(q.analyze(LOADED_TABLES).toQuery()));
     await checkContainment(pool, tenantId);
   } catch (err) {
@@ -80,6 +82,13 @@ export async function generateCity(db: Database, opts: GenerateOptions): Promise
     throw err;
   }
   return { tenantId, counts, ms: performance.now() - started, tableMs };
+}
+
+/** Generates `perPerson` health checks for every person of a loaded tenant (set-based SQL). */
+export async function insertHealthChecks(pool: pg.Pool, tenantId: number, perPerson: number, now = startOfUtcDay()): Promise<number> {
+  if (perPerson <= 0) return 0;
+  const { rows } = await pool.query<{ n: number }>(q.insertHealthChecks(tenantId, perPerson, now).toQuery());
+  return rows[0].n;
 }
 
 async function createTenant(pool: pg.Pool, opts: GenerateOptions, generator: object): Promise<number> {

@@ -22,3 +22,30 @@ export const newIds = (table: 'households' | 'persons', tenantId: number, after:
   sql`select id from ${raw(table)} where tenant_id = ${tenantId} and id > ${after} order by id`;
 
 export const analyze = (tables: readonly string[]) => raw(`analyze ${tables.join(', ')}`);
+
+/**
+ * `perPerson` health checks for every person of the tenant, set-based: check k of a person falls
+ * on day k after registration (never in the future), alternates doctor/self, and takes a
+ * temperature and symptoms from a hash of (person, k) so reruns give the same rows. About 4 % are
+ * abnormal (≥ 37.3 °C or a symptom). Returns the number of rows.
+ */
+export const insertHealthChecks = (tenantId: number, perPerson: number, now: Date) =>
+  sql`with src as (
+        select p.id, p.geom, p.created_at, k,
+               abs(hashtext(p.id::text || ':' || k)) % 1000 as h
+          from persons p cross join generate_series(0, ${perPerson}::int - 1) as k
+         where p.tenant_id = ${tenantId}
+      ), ins as (
+        insert into health_checks (tenant_id, person_id, kind, fever, cough, fatigue, temperature, abnormal, geom, device_time, created_at)
+        select ${tenantId}, id, case when k % 2 = 0 then 'doctor' else 'self' end,
+               h >= 985, h between 970 and 984, h between 960 and 969,
+               case when h >= 985 then 37.5 + (h - 985) / 10.0 else 36.0 + (h % 12) / 10.0 end,
+               h >= 960, geom, t, t
+          from src
+         cross join lateral (select least(created_at + make_interval(days => k, hours => 9 + (h % 9)), ${now.toISOString()}::timestamptz) as t) c
+        returning 1
+      )
+      select count(*)::int as n from ins`;
+
+export const healthCheckCount = (tenantId: number) =>
+  sql`select count(*)::int as n from health_checks where tenant_id = ${tenantId}`;
