@@ -1,0 +1,66 @@
+// Page helpers against the UI test contract (data-testid attributes of the command center).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS } from './build.ts';
+
+export const STATUSES = ['confirmed', 'suspected', 'dead', 'cured', 'watching'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+
+/** Waits for a condition in the page (polled by chromium, no fixed sleeps). */
+export async function waitFor(page: Page, fn: string, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(fn, undefined, { timeout, polling: 100 });
+}
+
+/** Opens `path`; signs in through the login form if the app asks for it. */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string, path = '/command'): Promise<void> {
+  await page.goto(baseUrl + path);
+  const login = byTestId(page, 'login-username');
+  await login.waitFor({ state: 'visible', timeout: 60_000 });
+  await login.fill(username);
+  await byTestId(page, 'login-password').fill(password);
+  await byTestId(page, 'login-submit').click();
+  await login.waitFor({ state: 'detached', timeout: 60_000 });
+  if (new URL(page.url()).pathname !== path) await page.goto(baseUrl + path);
+}
+
+/** Waits until the map shows node `nodeId` ('' = the scope root) with its choropleth and heatmap drawn. */
+export async function waitForMap(page: Page, nodeId?: string, timeout = 90_000): Promise<void> {
+  const node = nodeId === undefined ? 'true' : `m.getAttribute('data-node-id') === ${JSON.stringify(nodeId)}`;
+  await waitFor(page, `(() => { const m = document.querySelector('[data-testid="map"]'); return !!m && ${node} && m.getAttribute('data-ready') === 'true'; })()`, timeout);
+}
+
+/** The panel counts as rendered: data-value of count-<status>, or null where the element is missing. */
+export async function panelCounts(page: Page): Promise<Record<Status, number | null>> {
+  return page.evaluate((statuses) => {
+    const out: Record<string, number | null> = {};
+    for (const s of statuses) {
+      const v = document.querySelector(`[data-testid="count-${s}"]`)?.getAttribute('data-value');
+      out[s] = v == null || v === '' ? null : Number(v);
+    }
+    return out as Record<Status, number | null>;
+  }, [...STATUSES]);
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, name);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+/** Collects console errors and page errors, to print when a test fails. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 500) errors.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  return errors;
+}
