@@ -29,22 +29,28 @@ function personConds(tenantId: number, f: Partial<PersonFilter>): Sql[] {
 
 /**
  * Nodes of one level in scope with person counts by status, as one FeatureCollection. Set-based:
- * persons join their nodes by `grid_path <@ path` (GiST on persons (tenant_id, grid_path)).
+ * persons are counted once, grouped by the ancestor of their grid at that level
+ * (`subpath(grid_path, 0, level)`: a level-L node's path has L labels), and joined to the nodes by
+ * path. One pass over the persons in scope whatever the level (a join per node by `<@` took
+ * 2 s for the 10 districts of city-L and over 15 s for its 100 streets).
  */
 export function choropleth(tenantId: number, level: number, bbox: Bbox | undefined, tolerance: number, f: PersonFilter, limit: number): Sql {
   const nodeConds: Sql[] = [sql`j.tenant_id = ${tenantId}`, sql`j.level = ${level}`];
   if (bbox) nodeConds.push(sql`j.geom && ${envelope(bbox)}`);
+  const conds = personConds(tenantId, f);
+  conds.push(sql`nlevel(p.grid_path) >= ${level}`);
   return sql`with nodes as (
                 select j.id, j.code, j.name, j.level, j.parent_id, j.path, j.geom, j.label_point
                   from jurisdictions j where ${and(nodeConds)} order by j.id limit ${limit}
               ), by_status as (
-                select n.id, p.status, count(*)::int as n
-                  from nodes n join persons p on p.tenant_id = ${tenantId} and p.grid_path <@ n.path
-                 where ${and(personConds(tenantId, f))}
-                 group by n.id, p.status
+                select subpath(p.grid_path, 0, ${level}::int) as path, p.status, count(*)::int as n
+                  from persons p
+                 where ${and(conds)}
+                 group by 1, 2
               ), totals as (
-                select id, sum(n)::int as total, json_object_agg(status, n order by status) as by_status
-                  from by_status group by id
+                select n.id, sum(b.n)::int as total, json_object_agg(b.status, b.n order by b.status) as by_status
+                  from nodes n join by_status b on b.path = n.path
+                 group by n.id
               )
               select json_build_object(
                 'type', 'FeatureCollection',
