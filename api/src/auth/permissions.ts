@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   'rule:manage': 'Configure check rules of the tenant',
   'content:manage': 'Create, edit, publish and unpublish guidance content',
   'pass:scan': 'Scan electronic passes and register people at checkpoints',
+  'dashboard:view': 'Open the command center dashboard and its statistics',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -30,12 +31,12 @@ export interface RoleDefinition {
 const READ: Permission[] = ['jurisdiction:read', 'household:read', 'person:read', 'report:read', 'task:read'];
 
 export const BUILTIN_ROLES: RoleDefinition[] = [
-  { code: 'commander', name: '指挥部领导', permissions: [...READ] },
-  { code: 'street_staff', name: '街道工作人员', permissions: [...READ, 'person:write', 'person:status', 'task:assign'] },
+  { code: 'commander', name: '指挥部领导', permissions: [...READ, 'dashboard:view'] },
+  { code: 'street_staff', name: '街道工作人员', permissions: [...READ, 'person:write', 'person:status', 'task:assign', 'dashboard:view'] },
   {
     code: 'community_staff',
     name: '社区工作人员',
-    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'person:reveal', 'task:work', 'task:assign'],
+    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'person:reveal', 'task:work', 'task:assign', 'dashboard:view'],
   },
   {
     code: 'grid_worker',
@@ -47,6 +48,6 @@ export const BUILTIN_ROLES: RoleDefinition[] = [
   {
     code: 'admin',
     name: '管理员',
-    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'audit:read', 'user:manage', 'task:assign', 'rule:manage', 'content:manage'],
+    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'audit:read', 'user:manage', 'task:assign', 'rule:manage', 'content:manage', 'dashboard:view'],
   },
 ];

@@ -6,6 +6,7 @@ import { z } from '../http/zod.ts';
 import { SOURCES } from '../persons/schema.ts';
 import { SEVERITIES, STATUSES } from '../persons/status.ts';
 import * as s from './service.ts';
+import { summary } from './summary.ts';
 
 /** Comma-separated values of an enum; a bad value fails on the field itself (not field.0). */
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -38,6 +39,18 @@ const ChoroplethQuery = z
   })
   .refine((x) => !x.from || !x.to || x.from <= x.to, { message: 'from must not be after to', path: ['to'] });
 
+/** A calendar day that exists (2026-02-30 is refused, not rolled over). */
+const RealDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a date');
+
+const SummaryQuery = z.strictObject({
+  node: z.coerce.number().int().positive().optional().openapi({ description: "Jurisdiction id; default the caller's scope root(s)" }),
+  from: RealDay.optional().openapi({ description: 'First day (inclusive, China Standard Time); default 29 days before to' }),
+  to: RealDay.optional().openapi({ description: 'Last day (inclusive); default today. At most 366 days from from' }),
+});
+
 const HeatQuery = z.strictObject({ bbox: Bbox, zoom: Zoom, status: csv(STATUSES).optional() });
 const PointsQuery = z.strictObject({ bbox: Bbox, status: csv(STATUSES).optional() });
 
@@ -62,6 +75,15 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
       ctx.type = 'application/geo+json';
       return fc;
     },
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/stats/summary',
+    summary: 'Command center statistics of a node: counts by status, overview, daily and cumulative trends, per child jurisdiction, by route of infection',
+    tags,
+    access: { permission: 'dashboard:view' },
+    query: SummaryQuery,
+    handler: ({ user, query }) => summary(app, user, query),
   });
   routes.add({
     method: 'get',
