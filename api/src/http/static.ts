@@ -1,39 +1,123 @@
-// Serves a fixed set of files (the minimal dashboard page and the API docs assets); never a path from input.
-import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+// Serves the built dashboard (dashboard/dist: index.html for the SPA routes, hashed assets with a
+// long cache) and a fixed set of API docs files. A path from input is only ever resolved inside dist.
+import { readFile, stat } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type Koa from 'koa';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
 };
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.svg', '.txt']);
 
 const root = resolve(import.meta.dirname, '../../..');
 const swagger = resolve(root, 'node_modules/swagger-ui-dist');
+export const DEFAULT_DIST = resolve(root, 'dashboard/dist');
 
-/** URL → file on disk: exactly these. */
-const FILES: Record<string, string> = {
-  '/': resolve(root, 'dashboard/index.html'),
+/** API docs: URL → file on disk, exactly these. */
+const API_FILES: Record<string, string> = {
   '/api/docs': resolve(import.meta.dirname, 'docs.html'),
   '/api/docs/swagger-ui.css': resolve(swagger, 'swagger-ui.css'),
   '/api/docs/swagger-ui-bundle.js': resolve(swagger, 'swagger-ui-bundle.js'),
   '/api/docs/favicon-32x32.png': resolve(swagger, 'favicon-32x32.png'),
 };
 
-export function staticFiles(): Koa.Middleware {
-  const cache = new Map<string, Buffer>();
-  return async (ctx, next) => {
-    const file = ctx.method === 'GET' || ctx.method === 'HEAD' ? FILES[ctx.path] : undefined;
-    if (!file) return next();
-    let body = cache.get(file);
-    if (!body) {
-      body = await readFile(file);
-      cache.set(file, body);
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Dashboard not built</title>
+<p>The dashboard has not been built. Run <code>npm run build:dashboard</code> (or <code>npm start</code>, which builds it).</p>`;
+
+interface Cached {
+  mtimeMs: number;
+  body: Buffer;
+  gzip?: Buffer;
+}
+
+/** The file under `dir` that a URL path names, or undefined if it would leave `dir` or is hidden. */
+export function resolveInside(dir: string, urlPath: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  if (decoded.split('/').some((part) => part.startsWith('.'))) return undefined;
+  const file = resolve(dir, `.${decoded}`);
+  return file.startsWith(dir + sep) ? file : undefined;
+}
+
+export interface StaticOptions {
+  /** The built dashboard (default dashboard/dist); tests point it at a fixture. */
+  dist?: string;
+}
+
+export function staticFiles(options: StaticOptions = {}): Koa.Middleware {
+  const dist = resolve(options.dist ?? DEFAULT_DIST);
+  const cache = new Map<string, Cached>();
+
+  /** Reads a file (cached until its mtime changes); undefined when it is not a regular file. */
+  async function load(file: string): Promise<Cached | undefined> {
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return undefined;
+    const hit = cache.get(file);
+    if (hit && hit.mtimeMs === info.mtimeMs) return hit;
+    const entry: Cached = { mtimeMs: info.mtimeMs, body: await readFile(file) };
+    cache.set(file, entry);
+    return entry;
+  }
+
+  async function send(ctx: Koa.Context, file: string, entry: Cached, cacheControl: string): Promise<void> {
+    const ext = extname(file);
+    ctx.type = TYPES[ext] ?? 'application/octet-stream';
+    ctx.set('Cache-Control', cacheControl);
+    ctx.vary('Accept-Encoding');
+    if (COMPRESSIBLE.has(ext) && entry.body.length > 1024 && ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      entry.gzip ??= gzipSync(entry.body);
+      ctx.set('Content-Encoding', 'gzip');
+      ctx.body = entry.gzip;
+      return;
     }
-    ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
-    ctx.set('Cache-Control', 'no-cache');
-    ctx.body = body;
+    ctx.body = entry.body;
+  }
+
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    const path = ctx.path;
+    if (path === '/api' || path.startsWith('/api/')) {
+      const file = API_FILES[path];
+      const entry = file ? await load(file) : undefined;
+      if (!file || !entry) return next();
+      return send(ctx, file, entry, 'no-cache');
+    }
+    const file = path === '/' ? undefined : resolveInside(dist, path);
+    const entry = file ? await load(file) : undefined;
+    if (file && entry) {
+      // Vite names assets by content hash: they never change under the same name.
+      const immutable = path.startsWith('/assets/');
+      return send(ctx, file, entry, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    }
+    // A missing asset (or any path with an extension) is a 404, not the app shell.
+    if (path.startsWith('/assets/') || extname(path)) return next();
+    const index = resolve(dist, 'index.html');
+    const shell = await load(index);
+    if (!shell) {
+      ctx.status = 503;
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = NOT_BUILT;
+      return;
+    }
+    return send(ctx, index, shell, 'no-cache');
   };
 }

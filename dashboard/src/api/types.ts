@@ -1,0 +1,147 @@
+// Shapes of the API responses the command center reads (see README and api/src/*/routes.ts).
+
+export const STATUSES = ['watching', 'suspected', 'confirmed', 'cured', 'dead', 'released', 'closed'] as const;
+export type Status = (typeof STATUSES)[number];
+export type Counts = Record<Status, number>;
+
+export interface Me {
+  userId: number;
+  username: string;
+  displayName: string;
+  tenant: string;
+  roles: string[];
+  permissions: string[];
+  scope: { id: number; path: string }[];
+  sessionIdleMinutes: number;
+}
+
+export interface NodeRef {
+  id: number;
+  name: string;
+  level: number;
+  parentId: number | null;
+}
+
+export interface Summary {
+  node: NodeRef | null;
+  range: { from: string | null; to: string | null };
+  counts: Counts;
+  overview: { persons: number; households: number; grids: number; openTasks: number; openAlerts: number; newInRange: number };
+  daily: { day: string; registered: number; suspected: number; confirmed: number; cured: number; dead: number }[];
+  cumulative: { day: string; confirmed: number; cured: number; dead: number; suspected: number }[];
+  byJurisdiction: { id: number; name: string; level: number; counts: Partial<Counts>; total: number }[];
+  byRoute: { route: 'imported' | 'local_contact' | 'cluster' | 'unknown' | 'unspecified'; count: number }[];
+}
+
+export type Position = [number, number];
+export interface Feature<P, G = GeoJSON.Geometry> {
+  type: 'Feature';
+  id?: number | string;
+  geometry: G;
+  properties: P;
+}
+export interface FeatureCollection<P, G = GeoJSON.Geometry> {
+  type: 'FeatureCollection';
+  features: Feature<P, G>[];
+}
+
+export interface ChoroplethProps {
+  id: number;
+  code: string;
+  name: string;
+  level: number;
+  parentId: number | null;
+  label: Position;
+  total: number;
+  byStatus: Partial<Counts>;
+}
+export type Choropleth = FeatureCollection<ChoroplethProps>;
+
+export interface HexProps {
+  count: number;
+  weight: number;
+  suppressed?: boolean;
+}
+export type Heatmap = FeatureCollection<HexProps> & { hexagonSizeM: number; suppressedBelow: number | null };
+
+export interface HeatPoints {
+  points: [number, number, number][];
+  truncated: boolean;
+}
+
+export interface JurisdictionNode extends NodeRef {
+  code: string;
+  path: string;
+  geometry: GeoJSON.MultiPolygon | GeoJSON.Polygon;
+  labelPoint: GeoJSON.Point;
+  persons: number;
+}
+
+export interface MapConfig {
+  basemap: null | { type: 'xyz' | 'pmtiles'; url: string; attribution?: string };
+  gcj02: boolean;
+}
+
+export interface PersonSummary {
+  id: number;
+  name: string;
+  sex: string | null;
+  age: number | null;
+  idNumber: string | null;
+  phone: string | null;
+  address: string | null;
+  status: Status;
+  severity: string | null;
+  source: string | null;
+  observationMode: string | null;
+  observationStart: string | null;
+  observationEnd: string | null;
+  grid: { id: number; name: string } | null;
+  statusChangedAt: string;
+  createdAt: string;
+}
+export interface PersonPage {
+  items: PersonSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+export interface PersonEvent {
+  id: number;
+  kind: string;
+  at: string;
+  actor: string | { id: number; name?: string; displayName?: string } | null;
+  fromStatus: Status | null;
+  toStatus: Status | null;
+  fromSeverity: string | null;
+  toSeverity: string | null;
+  changes: Record<string, unknown>;
+  reason: string | null;
+}
+export interface PersonDetail extends PersonSummary {
+  masked: boolean;
+  emergencyPhone: string | null;
+  nativePlace: string | null;
+  infectionRoute: string | null;
+  observationPlace: string | null;
+  conditions: string[];
+  events: PersonEvent[];
+  [field: string]: unknown;
+}
+
+export interface LiveEvent {
+  id: number;
+  type: 'report' | 'status' | 'task_created' | 'task_done' | 'alert';
+  gridPath: string | null;
+  createdAt: string;
+  gridId?: number;
+  personId?: number;
+  reportId?: number;
+  taskId?: number;
+  alertId?: number;
+  kind?: string;
+  status?: Status;
+  fromStatus?: Status | null;
+  severity?: string | null;
+  state?: string;
+}

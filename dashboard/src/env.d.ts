@@ -1,0 +1,13 @@
+/// <reference types="vite/client" />
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent<object, object, unknown>;
+  export default component;
+}
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean;
+    dashboard?: boolean;
+  }
+}
+export {};

@@ -1,0 +1,52 @@
+// Simplified Chinese (default).
+export default {
+  app: { title: '网格化社区疫情防控指挥中心', short: '疫情防控指挥中心', phoneTitle: '掌上战疫' },
+  lang: { label: '语言', zh: '中文', en: 'English' },
+  login: {
+    title: '指挥中心登录', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…',
+    failed: '登录失败：{msg}', hint: '工作人员账号登录',
+  },
+  nav: { command: '大屏', phone: '掌上战疫', persons: '人员清单', logout: '退出', back: '返回' },
+  forbidden: { title: '无权访问', body: '当前账号（{roles}）没有查看指挥中心的权限（dashboard:view）。请使用指挥部账号登录。', other: '换个账号登录' },
+  status: {
+    watching: '医学观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', dead: '死亡', released: '解除隔离', closed: '排除结案',
+  },
+  severity: { mild: '轻症', severe: '重症', critical: '危重' },
+  level: { 1: '市', 2: '区', 3: '街道', 4: '社区', 5: '网格' },
+  route: { imported: '输入性', local_contact: '本地接触', cluster: '聚集性', unknown: '不明', unspecified: '未填写' },
+  source: {
+    cdc: '疾控推送', self_declared: '自主申报', three_person_team: '三人小组', grid_survey: '网格排查', checkpoint: '卡口登记',
+    citizen_report: '市民举报', close_contact: '密接上报', enterprise: '企业申报', doctor_survey: '医生排查', other: '其他',
+  },
+  panel: {
+    counts: '分类统计', overview: '总体概况', daily: '每日新增趋势', cumulative: '累计趋势', byJurisdiction: '辖区分布',
+    byRoute: '感染途径', national: '全国疫情', live: '实时动态', persons: '人员清单', legend: '图例', layers: '图层',
+  },
+  overview: { persons: '在管人员', households: '住户', grids: '网格', openTasks: '待办任务', openAlerts: '未处理预警', newInRange: '区间新增' },
+  chart: { registered: '新登记', total: '合计' },
+  national: { none: '未配置数据源', note: '全国数据接入后在此显示；当前不显示任何估算数字。' },
+  common: { loading: '加载中…', error: '加载失败：{msg}', empty: '暂无数据', retry: '重试', all: '全部', total: '共 {n} 条', page: '第 {p} / {n} 页', prev: '上一页', next: '下一页', scope: '全部辖区' },
+  range: { from: '开始', to: '结束', last7: '近7天', last14: '近14天', last30: '近30天', all: '全部', label: '时间范围' },
+  layer: { choropleth: '辖区分级', heatmap: '热力蜂窝', heatpoints: '个案热力', households: '住户', tasks: '任务' },
+  metric: { label: '着色指标', active: '在管（观察+疑似+确诊）', confirmed: '确诊', suspected: '疑似', watching: '医学观察' },
+  legend: { suppressed: '人数过少已隐藏', heat: '热力权重', none: '0', tasksOpen: '待办任务', tasksDone: '已完成任务', household: '住户' },
+  tooltip: { total: '人员合计', count: '人数', weight: '权重', suppressed: '少于 {k} 人，不显示具体数字', clickDrill: '点击下钻' },
+  live: {
+    connected: '已连接', connecting: '连接中…', offline: '连接中断，正在重连', empty: '等待实时事件…',
+    report: '新上报（{kind}）', status: '状态变更：{from} → {to}', statusNew: '新登记：{to}', task_created: '新任务：{kind}', task_done: '任务完成：{kind}', alert: '预警：{kind}',
+    grid: '网格 {id}',
+  },
+  reportKind: { citizen: '市民上报', close_contact: '密接上报', enterprise: '企业申报', checkpoint: '卡口登记', patrol: '网格巡查', doctor_survey: '医生排查' },
+  taskKind: { verification: '入户核实', check: '健康检查', referral: '转诊', self_report_overdue: '自报逾期' },
+  alertKind: { abnormal_reading: '体征异常' },
+  person: {
+    name: '姓名', sex: '性别', age: '年龄', idNumber: '证件号', phone: '电话', address: '住址', status: '状态', grid: '网格',
+    source: '来源', registered: '登记时间', observation: '观察期', history: '变更记录', masked: '个人信息已按权限脱敏',
+    search: '姓名 / 完整证件号 / 手机号', filter: '筛选', detail: '人员详情', notFound: '未找到该人员',
+    male: '男', female: '女', emergencyPhone: '紧急联系人电话', nativePlace: '籍贯', infectionRoute: '感染途径', observationPlace: '观察地点',
+    conditions: '症状', mode: '观察方式', home: '居家', centralized: '集中',
+    event: { created: '登记', edit: '修改', status: '状态变更', reveal: '查看明文' }, by: '操作人', reason: '原因', changes: '改动',
+  },
+  breadcrumb: { root: '全部辖区' },
+  clock: { updated: '更新于 {t}' },
+};

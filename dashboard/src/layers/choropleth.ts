@@ -1,0 +1,37 @@
+// Jurisdiction choropleth: nodes of the viewed level filled by a status count on a fixed class scale.
+import { GeoJsonLayer } from '@deck.gl/layers';
+import type { Choropleth, Feature, ChoroplethProps } from '../api/types';
+import { breaksFor, classColor, metricValue, type Metric } from './colors';
+
+export interface ChoroplethOptions {
+  metric: Metric;
+  level: number;
+  visible: boolean;
+  hoveredId?: number | null;
+  /** Fill fades when points (households, tasks) are shown underneath at high zoom. */
+  fillOpacity?: number;
+}
+
+export const CHOROPLETH_ID = 'choropleth';
+
+export function createChoroplethLayer(data: Choropleth, opts: ChoroplethOptions) {
+  const breaks = breaksFor(opts.level, opts.metric);
+  return new GeoJsonLayer<ChoroplethProps>({
+    id: CHOROPLETH_ID,
+    data: data as unknown as GeoJSON.FeatureCollection<GeoJSON.Geometry, ChoroplethProps>,
+    visible: opts.visible,
+    pickable: true,
+    stroked: true,
+    filled: true,
+    opacity: opts.fillOpacity ?? 1,
+    getFillColor: (f: Feature<ChoroplethProps>) => classColor(metricValue(f.properties, opts.metric), breaks),
+    getLineColor: (f: Feature<ChoroplethProps>) => (f.properties.id === opts.hoveredId ? [255, 255, 255, 255] : [100, 200, 255, 200]),
+    getLineWidth: (f: Feature<ChoroplethProps>) => (f.properties.id === opts.hoveredId ? 3 : 1.2),
+    lineWidthUnits: 'pixels',
+    updateTriggers: {
+      getFillColor: [opts.metric, opts.level],
+      getLineColor: [opts.hoveredId],
+      getLineWidth: [opts.hoveredId],
+    },
+  });
+}

@@ -1,0 +1,46 @@
+// The maplibre style: a command-room background, the optional deployment basemap, and the
+// households/tasks vector tiles of the API (circles only: no glyphs or sprites are needed offline).
+import type { StyleSpecification, LayerSpecification, SourceSpecification } from 'maplibre-gl';
+import type { MapConfig } from '../api/types';
+
+export const BACKGROUND = '#071426';
+export const POINT_LAYERS = { households: ['households'], tasks: ['tasks'] } as const;
+
+function basemapSource(cfg: MapConfig['basemap']): SourceSpecification | null {
+  if (!cfg) return null;
+  if (cfg.type === 'pmtiles') {
+    return { type: 'raster', url: `pmtiles://${new URL(cfg.url, location.href).href}`, tileSize: 256, attribution: cfg.attribution };
+  }
+  return { type: 'raster', tiles: [cfg.url], tileSize: 256, attribution: cfg.attribution };
+}
+
+export function buildStyle(cfg: MapConfig | null, show: { households: boolean; tasks: boolean }): StyleSpecification {
+  const sources: Record<string, SourceSpecification> = {
+    households: { type: 'vector', tiles: [`${location.origin}/api/tiles/households/{z}/{x}/{y}`], minzoom: 14, maxzoom: 16 },
+    tasks: { type: 'vector', tiles: [`${location.origin}/api/tiles/tasks/{z}/{x}/{y}`], minzoom: 11, maxzoom: 16 },
+  };
+  const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
+  const base = basemapSource(cfg?.basemap ?? null);
+  if (base) {
+    sources.basemap = base;
+    layers.push({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.55, 'raster-saturation': -0.6, 'raster-brightness-max': 0.6 } });
+  }
+  layers.push(
+    {
+      id: 'households', type: 'circle', source: 'households', 'source-layer': 'households', minzoom: 14,
+      layout: { visibility: show.households ? 'visible' : 'none' },
+      paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 14, 1.5, 18, 5], 'circle-color': '#9fb3c8', 'circle-opacity': 0.8 },
+    },
+    {
+      id: 'tasks', type: 'circle', source: 'tasks', 'source-layer': 'tasks', minzoom: 11,
+      layout: { visibility: show.tasks ? 'visible' : 'none' },
+      filter: ['in', ['get', 'state'], ['literal', ['open', 'done']]],
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 2.5, 17, 7],
+        'circle-color': ['match', ['get', 'state'], 'open', '#ffd666', '#52c41a'],
+        'circle-stroke-color': '#071426', 'circle-stroke-width': 1,
+      },
+    },
+  );
+  return { version: 8, sources, layers };
+}

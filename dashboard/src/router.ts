@@ -1,0 +1,29 @@
+// Routes: /login, /command (wall screen), /m (phone), /persons/:id. Every route but /login needs
+// a session; the command views also need dashboard:view (App.vue shows the no-access screen).
+import { createRouter, createWebHistory } from 'vue-router';
+import { useCommand } from './stores/command';
+import { useSession } from './stores/session';
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', redirect: '/command' },
+    { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+    { path: '/command', component: () => import('./views/CommandView.vue'), meta: { dashboard: true } },
+    { path: '/m', component: () => import('./views/PhoneView.vue'), meta: { dashboard: true } },
+    { path: '/persons/:id(\\d+)', component: () => import('./views/PersonView.vue'), meta: { dashboard: true } },
+    { path: '/:rest(.*)*', redirect: '/command' },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  const session = useSession();
+  if (!session.checked) await session.load().catch(() => null);
+  if (to.meta.public) return true;
+  if (!session.me) return { path: '/login', query: to.fullPath === '/command' ? {} : { next: to.fullPath } };
+  if (session.me.permissions.includes('dashboard:view')) {
+    const command = useCommand();
+    if (!command.roots.length) await command.init().catch((err) => console.warn('scope', err));
+  }
+  return true;
+});

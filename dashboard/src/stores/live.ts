@@ -1,0 +1,44 @@
+// The live feed: one EventSource on /api/live; each event goes into the feed and asks the
+// command store for a (debounced) refresh of counts and map.
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { LiveEvent } from '../api/types';
+import { useCommand } from './command';
+
+const TYPES: LiveEvent['type'][] = ['report', 'status', 'task_created', 'task_done', 'alert'];
+const MAX_ITEMS = 60;
+
+export const useLive = defineStore('live', () => {
+  const items = shallowRef<LiveEvent[]>([]);
+  const state = ref<'connecting' | 'connected' | 'offline'>('connecting');
+  let source: EventSource | null = null;
+
+  function connect(): void {
+    if (source) return;
+    const command = useCommand();
+    source = new EventSource('/api/live', { withCredentials: true });
+    source.onopen = () => (state.value = 'connected');
+    // EventSource reconnects by itself (retry: 3000 from the server) and sends Last-Event-ID.
+    source.onerror = () => (state.value = source?.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
+    const onEvent = (e: MessageEvent<string>) => {
+      let ev: LiveEvent;
+      try {
+        ev = JSON.parse(e.data) as LiveEvent;
+      } catch {
+        return;
+      }
+      if (items.value.some((x) => x.id === ev.id)) return;
+      items.value = [ev, ...items.value].slice(0, MAX_ITEMS);
+      command.liveChanged();
+    };
+    for (const t of TYPES) source.addEventListener(t, onEvent as EventListener);
+  }
+
+  function disconnect(): void {
+    source?.close();
+    source = null;
+    state.value = 'connecting';
+  }
+
+  return { items, state, connect, disconnect };
+});
