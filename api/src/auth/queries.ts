@@ -1,4 +1,5 @@
 // All SQL of the auth feature; the functions called here are in sql/functions/auth.sql.
+import { literal } from '../db/scope.ts';
 import { sql } from '../db/sql.ts';
 
 export const loginCandidates = (username: string, tenantCode: string | null) =>
@@ -10,8 +11,9 @@ export const recordLoginFailure = (tenantId: number, userId: number, max: number
 export const openSession = (tenantId: number, userId: number, ip: string | null, agent: string | null) =>
   sql`select app.open_session(${tenantId}, ${userId}, ${ip}::inet, ${agent}) as id`;
 
+/** A statement for oneShot (literals inline: it runs on every request, in one round trip). */
 export const sessionPrincipal = (tenantId: number, sessionId: string, idleMinutes: number) =>
-  sql`select * from app.session_principal(${tenantId}, ${sessionId}::uuid, make_interval(mins => ${idleMinutes}))`;
+  `select * from app.session_principal(${literal(tenantId)}::int, ${literal(sessionId)}::uuid, make_interval(mins => ${literal(idleMinutes)}::int))`;
 
 export const revokeSession = (tenantId: number, sessionId: string) =>
   sql`select app.revoke_session(${tenantId}, ${sessionId}::uuid)`;

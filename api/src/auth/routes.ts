@@ -5,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import type { Principal } from './principal.ts';
 import { resolveCitizenSession } from '../citizens/service.ts';
-import { changePassword, login, logout, principalFromToken, verifyToken } from './service.ts';
+import { changePassword, login, logout, principalFromClaims, verifyToken } from './service.ts';
 
 export const SESSION_COOKIE = 'gec_session';
 export const CITIZEN_COOKIE = 'gec_citizen';
@@ -47,7 +47,7 @@ export function sessionMiddleware(app: AppContext): Koa.Middleware {
     for (const token of tokens) {
       if (!token) continue;
       const claims = await verifyToken(app, token);
-      if (claims?.typ === 'staff') ctx.state.user = await principalFromToken(app, token);
+      if (claims?.typ === 'staff') ctx.state.user = await principalFromClaims(app, claims);
       if (claims?.typ === 'citizen') ctx.state.citizen = await resolveCitizenSession(app, claims.tid, claims.sid);
     }
     await next();

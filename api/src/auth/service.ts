@@ -2,7 +2,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import { writeAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
-import { withScope, withoutCaller } from '../db/scope.ts';
+import { oneShot, withScope, withoutCaller } from '../db/scope.ts';
 import { AppError, unauthorized, unprocessable } from '../http/errors.ts';
 import { dummyHash, hashPassword, passwordPolicyError, verifyPassword } from './password.ts';
 import type { Permission } from './permissions.ts';
@@ -92,12 +92,13 @@ export async function verifyToken(app: AppContext, token: string): Promise<Token
   return { tid: payload.tid, sid: payload.sid, typ: payload.typ === 'citizen' ? 'citizen' : 'staff' };
 }
 
-/** Token → live session → principal; undefined for a bad, expired, idle or revoked token. */
-export async function principalFromToken(app: AppContext, token: string): Promise<Principal | undefined> {
-  const claims = await verifyToken(app, token);
-  if (!claims || claims.typ !== 'staff') return undefined;
+/** Verified token claims → live session → principal; undefined for a bad, expired, idle or revoked session. */
+export function principalFromClaims(app: AppContext, claims: TokenClaims | undefined): Promise<Principal | undefined> {
+  if (!claims || claims.typ !== 'staff') return Promise.resolve(undefined);
   return resolveSession(app, claims.tid, claims.sid);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface SessionRow {
   tenant_id: number;
@@ -113,9 +114,8 @@ interface SessionRow {
 }
 
 async function resolveSession(app: AppContext, tenantId: number, sessionId: string): Promise<Principal | undefined> {
-  const row = await withoutCaller(app.db.pool, (tx) =>
-    tx.one<SessionRow>(q.sessionPrincipal(tenantId, sessionId, app.config.sessionIdleMinutes)),
-  );
+  if (!UUID.test(sessionId) || !Number.isInteger(tenantId)) return undefined;
+  const [row] = await oneShot<SessionRow>(app.db.pool, q.sessionPrincipal(tenantId, sessionId, app.config.sessionIdleMinutes));
   if (!row) return undefined;
   return {
     sessionId,
