@@ -1,4 +1,5 @@
 // All SQL of vector tiles: the tile functions of sql/functions/tiles.sql, the data version, bounds.
+import { literal } from '../db/scope.ts';
 import { raw, sql, type Sql } from '../db/sql.ts';
 
 export const LAYERS = ['grids', 'households', 'persons', 'tasks'] as const;
@@ -22,8 +23,9 @@ export function tileFeatures(layer: Layer, z: number, x: number, y: number, para
 }
 
 /** The tenant's tile data version, bumped by triggers on every mapped table (0013_tile_versions.sql). */
-export function tileVersion(tenantId: number): Sql {
-  return sql`select coalesce((select version from tile_versions where tenant_id = ${tenantId}), 0) as version`;
+export function tileVersion(tenantId: number): string {
+  // A oneShot statement (every tile request reads it, cached or not: one round trip).
+  return `select coalesce((select version from tile_versions where tenant_id = ${literal(tenantId)}::int), 0) as version`;
 }
 
 /** Whether PostGIS was built with protobuf, i.e. ST_AsMVT works. */

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.ts';
 import { callerOf } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Database } from '../db/database.ts';
-import { withScope, type Tx } from '../db/scope.ts';
+import { oneShot, withScope, type Tx } from '../db/scope.ts';
 import { forbidden } from '../http/errors.ts';
 import { encodeTile, type TileFeature } from './encode.ts';
 import * as q from './queries.ts';
@@ -39,8 +39,14 @@ export const LAYER_FIELDS: Record<Layer, Record<string, string>> = {
   tasks: { kind: 'String', state: 'String' },
 };
 
-export const MIN_ZOOM = 0;
 export const MAX_ZOOM = 22;
+
+/**
+ * The lowest zoom each layer is drawn at. Below it a tile is empty (200, no features) and no query
+ * runs: on city-L one z12 tile of households is 80k points, 1.4 MB and a second of PostGIS
+ * (docs/benchmarks.md); the map shows grids, choropleths and heatmaps at those zooms instead.
+ */
+export const LAYER_MIN_ZOOM: Record<Layer, number> = { grids: 0, households: 14, persons: 12, tasks: 10 };
 
 export function assertLayerAccess(user: Principal, layer: Layer): void {
   const needed = LAYER_PERMISSION[layer];
@@ -125,20 +131,20 @@ export interface TileResult {
  */
 export async function getTile(app: AppContext, user: Principal, layer: Layer, z: number, x: number, y: number, ifNoneMatch?: string): Promise<TileResult> {
   assertLayerAccess(user, layer);
+  if (z < LAYER_MIN_ZOOM[layer]) return { etag: `W/"below-minzoom-${layer}"`, body: Buffer.alloc(0), cached: true };
   const engine = await engineOf(app.db);
   const params = paramsFor(user, layer);
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
-    const { version } = (await tx.one<{ version: number }>(q.tileVersion(user.tenantId)))!;
-    const scope = [...user.scopePaths].sort().join(',');
-    const key = [user.tenantId, scope, layer, JSON.stringify(params), `${z}/${x}/${y}`, version, engine].join('|');
-    const etag = `W/"${version}-${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
-    if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) return { etag, cached: true };
-    const hit = cache.get(key);
-    if (hit) return { etag, body: hit, cached: true };
-    const body = await renderTile(tx, engine, layer, z, x, y, params);
-    cache.set(key, body);
-    return { etag, body, cached: false };
-  });
+  // The version and the cache first: a cached tile (or a 304) costs one round trip, no transaction.
+  const [{ version }] = await oneShot<{ version: string }>(app.db.pool, q.tileVersion(user.tenantId), user.tenantId);
+  const scope = [...user.scopePaths].sort().join(',');
+  const key = [user.tenantId, scope, layer, JSON.stringify(params), `${z}/${x}/${y}`, version, engine].join('|');
+  const etag = `W/"${version}-${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
+  if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) return { etag, cached: true };
+  const hit = cache.get(key);
+  if (hit) return { etag, body: hit, cached: true };
+  const body = await withScope(app.db.pool, callerOf(user), (tx) => renderTile(tx, engine, layer, z, x, y, params));
+  cache.set(key, body);
+  return { etag, body, cached: false };
 }
 
 function etagMatches(header: string, etag: string): boolean {
@@ -177,9 +183,9 @@ export async function tileJson(app: AppContext, user: Principal, layer: Layer, o
     name: `gec-${layer}`,
     scheme: 'xyz',
     tiles: [`${origin}/api/tiles/${layer}/{z}/{x}/{y}`],
-    minzoom: MIN_ZOOM,
+    minzoom: LAYER_MIN_ZOOM[layer],
     maxzoom: MAX_ZOOM,
     bounds,
-    vector_layers: [{ id: layer, fields: LAYER_FIELDS[layer], minzoom: MIN_ZOOM, maxzoom: MAX_ZOOM, description: DESCRIPTIONS[layer] }],
+    vector_layers: [{ id: layer, fields: LAYER_FIELDS[layer], minzoom: LAYER_MIN_ZOOM[layer], maxzoom: MAX_ZOOM, description: DESCRIPTIONS[layer] }],
   };
 }

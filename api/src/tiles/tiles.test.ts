@@ -63,6 +63,17 @@ async function insertTask(point: { lon: number; lat: number }, grid: number): Pr
 }
 
 let CITY: [number, number, number];
+/** Point layers are drawn from zoom 14 (households; persons 12, tasks 10): tiles at each point. */
+const DEEP = 14;
+
+/** The features of one layer over the deep tiles of the three fixture points, merged. */
+async function across(who: string, layer: string) {
+  const merged: Decoded[string] = new Map();
+  for (const p of [f.points.gridA, f.points.gridB, f.points.gridC]) {
+    for (const [id, feat] of (await tile(who, layer, tileOf(p, DEEP))).layers[layer] ?? []) merged.set(id, feat);
+  }
+  return merged;
+}
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -99,21 +110,21 @@ describe('tile contents', () => {
     expect([...grids.keys()].sort((a, b) => a - b)).toEqual([f.nodes.gridA, f.nodes.gridB, f.nodes.gridC]);
     expect(grids.get(f.nodes.gridA)!.props).toMatchObject({ name: '第一网格', watching: 1, suspected: 0, confirmed: 0 });
     expect(grids.get(f.nodes.gridC)!.props).toMatchObject({ name: '第三网格', watching: 0 });
-    const persons = (await tile('commander', 'persons', CITY)).layers.persons;
+    const persons = await across('commander', 'persons');
     expect([...persons.keys()].sort((a, b) => a - b)).toEqual([ids.personA, ids.personB]);
     for (const p of persons.values()) expect(Object.keys(p.props)).toEqual(['status']); // severity null: left out
     expect(persons.get(ids.personA)!.props.status).toBe('watching');
-    const households = (await tile('commander', 'households', CITY)).layers.households;
+    const households = await across('commander', 'households');
     expect(households.get(ids.householdA)!.props).toEqual({ persons: 1 });
     expect(households.get(ids.householdB)!.props).toEqual({ persons: 0 });
-    const tasks = (await tile('commander', 'tasks', CITY)).layers.tasks;
+    const tasks = await across('commander', 'tasks');
     expect(tasks.get(ids.taskA)!.props).toEqual({ kind: 'check', state: 'open' });
     expect(tasks.has(ids.taskB)).toBe(true);
   });
 
   it('a grid worker sees only their own grid in every layer', async () => {
     const only = async (who: string, layer: string, expected: number[]) => {
-      const l = (await tile(who, layer, CITY)).layers[layer];
+      const l = layer === 'grids' ? (await tile(who, layer, CITY)).layers[layer] : await across(who, layer);
       expect([...(l?.keys() ?? [])], `${who} ${layer}`).toEqual(expected);
     };
     await only('gridworker', 'grids', [f.nodes.gridA]);
@@ -167,34 +178,39 @@ describe('the two encoders', () => {
 
   it.runIf(!server)('embedded mode serves the fallback encoding of the same scoped features', async () => {
     expect(await engineOf(t.app.db)).toBe('fallback');
-    const viaHttp = (await tile('commander', 'persons', CITY)).layers;
-    const direct = await withTenantScope(t.app.db.pool, f.tenantId, async (tx) => decode(await renderTile(tx, 'fallback', 'persons', ...CITY, {})));
+    const at = tileOf(f.points.gridA, DEEP);
+    const viaHttp = (await tile('commander', 'persons', at)).layers;
+    const direct = await withTenantScope(t.app.db.pool, f.tenantId, async (tx) => decode(await renderTile(tx, 'fallback', 'persons', ...at, {})));
+    expect(direct.persons.size).toBeGreaterThan(0);
     expect([...direct.persons.keys()].sort()).toEqual([...viaHttp.persons.keys()].sort());
   });
 });
 
 describe('caching and freshness', () => {
   it('answers If-None-Match with 304 and serves an unchanged tile from cache', async () => {
-    const first = await tile('commander', 'households', CITY);
+    const A = tileOf(f.points.gridA, DEEP);
+    const first = await tile('commander', 'households', A);
+    expect(first.layers.households.size).toBeGreaterThan(0);
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^W\/"/);
     expect(first.headers.get('cache-control')).toBe('private, no-cache');
-    const again = await tile('commander', 'households', CITY);
+    const again = await tile('commander', 'households', A);
     expect(again.headers.get('etag')).toBe(etag);
     expect(again.headers.get('x-tile-cache')).toBe('hit');
     expect(Buffer.from(again.buf).equals(Buffer.from(first.buf))).toBe(true);
-    const notModified = await tile('commander', 'households', CITY, { 'if-none-match': etag });
+    const notModified = await tile('commander', 'households', A, { 'if-none-match': etag });
     expect(notModified.status).toBe(304);
     // Another scope gets another ETag for the same tile.
-    expect((await tile('gridworker', 'households', CITY)).headers.get('etag')).not.toBe(etag);
+    expect((await tile('gridworker', 'households', A)).headers.get('etag')).not.toBe(etag);
   });
 
   it('shows a status change in the next request', async () => {
-    const before = await tile('commander', 'persons', CITY);
+    const A = tileOf(f.points.gridA, DEEP);
+    const before = await tile('commander', 'persons', A);
     const etag = before.headers.get('etag')!;
     const r = await workerA.post(`/api/persons/${ids.personA}/status`, { to: 'suspected', reason: '发热' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const after = await tile('commander', 'persons', CITY, { 'if-none-match': etag });
+    const after = await tile('commander', 'persons', A, { 'if-none-match': etag });
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).not.toBe(etag);
     expect(after.layers.persons.get(ids.personA)!.props.status).toBe('suspected');
@@ -203,7 +219,8 @@ describe('caching and freshness', () => {
   });
 
   it('shows a new report and its verification task in the next request', async () => {
-    const before = await tile('gridworker', 'tasks', CITY);
+    const A = tileOf(f.points.gridA, DEEP);
+    const before = await tile('gridworker', 'tasks', A);
     const etag = before.headers.get('etag')!;
     const report = await t.app.db.ownerPool.query(
       `insert into reports (tenant_id, kind, subject_name, geom) values ($1, 'patrol', '王某', st_setsrid(st_makepoint($2, $3), 4326)) returning id`,
@@ -214,7 +231,7 @@ describe('caching and freshness', () => {
        select tenant_id, 'verification', id, $3, geom from reports where tenant_id = $1 and id = $2 returning id`,
       [f.tenantId, report.rows[0].id, f.nodes.gridA],
     );
-    const after = await tile('gridworker', 'tasks', CITY, { 'if-none-match': etag });
+    const after = await tile('gridworker', 'tasks', A, { 'if-none-match': etag });
     expect(after.status).toBe(200);
     expect(after.layers.tasks.get(task.rows[0].id)!.props).toEqual({ kind: 'verification', state: 'open' });
   });
@@ -249,10 +266,20 @@ describe('validation, permissions and TileJSON', () => {
     expect((await fetch(`${t.baseUrl}/api/tiles/grids/0/0/0`)).status).toBe(401);
   });
 
+  it('serves point layers only from their minimum zoom: an empty tile below it', async () => {
+    for (const [layer, min] of [['households', 14], ['persons', 12], ['tasks', 10]] as const) {
+      const below = await tile('commander', layer, tileOf(f.points.gridA, min - 1));
+      expect(below.status, layer).toBe(200);
+      expect(below.buf.length, layer).toBe(0);
+      const at = await tile('commander', layer, tileOf(f.points.gridA, min));
+      expect(at.layers[layer]?.size, layer).toBeGreaterThan(0);
+    }
+  });
+
   it('describes a layer with TileJSON 3.0.0', async () => {
     const r = await get('commander', '/api/tiles/persons.json');
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ tilejson: '3.0.0', minzoom: 0, maxzoom: 22, vector_layers: [{ id: 'persons', fields: { status: 'String', severity: 'String' } }] });
+    expect(r.json).toMatchObject({ tilejson: '3.0.0', minzoom: 12, maxzoom: 22, vector_layers: [{ id: 'persons', minzoom: 12, fields: { status: 'String', severity: 'String' } }] });
     expect(r.json.tiles[0]).toBe(`${t.baseUrl}/api/tiles/persons/{z}/{x}/{y}`);
     const [w, s, e, n] = r.json.bounds;
     expect(w).toBeCloseTo(f.points.gridA.lon - 0.05, 6);
