@@ -1,0 +1,217 @@
+// Map data API at city scale (issue 4): median and p95 of each map request through the HTTP API
+// against the bare SQL it runs (same query, same caller, same row-level security), on city-L in a
+// real PostGIS. Not a test. Run:
+//   eval "$(.ci/postgis-cluster.sh /tmp/pgdev 55432 | sed 's/^/export /')"
+//   npx tsx bench/map-api.ts            # BENCH_SAMPLES=30 BENCH_TENANT=citylbench BENCH_WRITE=1
+// It generates city-L (and its 1M health checks) first when the tenant is missing, prints the
+// tables and, unless BENCH_WRITE=0, replaces its section of docs/benchmarks.md.
+import { cpus, totalmem } from 'node:os';
+import type { Caller } from '../api/src/db/scope.ts';
+import { withScope } from '../api/src/db/scope.ts';
+import type { Sql } from '../api/src/db/sql.ts';
+import { toleranceForZoom, type Bbox } from '../api/src/geo/bbox.ts';
+import * as statsQ from '../api/src/stats/queries.ts';
+import { ACTIVE_STATUSES, DEFAULT_MIN_COUNT, hexSizeForZoom, OTHER_WEIGHT, STATUS_WEIGHTS } from '../api/src/stats/service.ts';
+import * as tilesQ from '../api/src/tiles/queries.ts';
+import type { Layer } from '../api/src/tiles/queries.ts';
+import { benchLogin, listen, openBenchCity } from './lib/city.ts';
+import { median, p95, prng, tileOf, writeSection } from './lib/measure.ts';
+import * as q from './queries.ts';
+
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
+const ZOOMS = [12, 13, 14, 15, 16];
+const TILE_LAYERS: Layer[] = ['grids', 'persons', 'households'];
+
+const city = await openBenchCity();
+const { app, tenantId } = city;
+const http = await listen(app);
+const cookie = await benchLogin(http.baseUrl, city.tenantCode, 'commander');
+const owner = async <T>(s: Sql) => (await app.db.ownerPool.query(s.toQuery())).rows as T[];
+
+async function api(path: string): Promise<{ ms: number; bytes: number; cache: string | null }> {
+  const t0 = performance.now();
+  const res = await fetch(http.baseUrl + path, { headers: { cookie } });
+  const body = await res.arrayBuffer();
+  const ms = performance.now() - t0;
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`);
+  return { ms, bytes: body.byteLength, cache: res.headers.get('x-tile-cache') };
+}
+
+const me = await (await fetch(`${http.baseUrl}/api/auth/me`, { headers: { cookie } })).json() as { userId: number; scope: { path: string }[]; permissions: string[] };
+const caller: Caller = { tenantId, userId: me.userId, scopePaths: me.scope.map((s) => s.path) };
+
+/** The bare SQL: the same statement in the same scoped transaction the API opens, timed alone. */
+async function bare(s: Sql): Promise<number> {
+  return withScope(app.db.pool, caller, async (tx) => {
+    const t0 = performance.now();
+    await tx.query(s);
+    return performance.now() - t0;
+  });
+}
+
+interface Row {
+  name: string;
+  n: number;
+  sql: number[];
+  api: number[];
+  cached?: number[];
+  bytes: number[];
+}
+const rows: Row[] = [];
+
+function summarise(r: Row): string {
+  const ratio = median(r.api) / median(r.sql);
+  const cols = [
+    r.name, String(r.n),
+    `${median(r.sql).toFixed(1)} / ${p95(r.sql).toFixed(1)}`,
+    `${median(r.api).toFixed(1)} / ${p95(r.api).toFixed(1)}`,
+    ratio.toFixed(2),
+    r.cached ? `${median(r.cached).toFixed(2)} / ${p95(r.cached).toFixed(2)}` : '',
+    r.cached ? `${(median(r.api) / median(r.cached)).toFixed(0)}×` : '',
+    `${(median(r.bytes) / 1024).toFixed(1)}`,
+  ];
+  return `| ${cols.join(' | ')} |`;
+}
+
+const HEADER = [
+  '| request | samples | bare SQL ms (median / p95) | API ms (median / p95) | API / SQL | cached API ms (median / p95) | cached speed-up | KiB (median) |',
+  '|---|---|---|---|---|---|---|---|',
+];
+
+// ---- Tiles: SQL, then the API uncached (a fresh data version), then the same tile again (cached).
+const grids = await owner<{ lon: number; lat: number }>(q.gridPoints(tenantId));
+const rand = prng(20261125);
+for (const layer of TILE_LAYERS) {
+  const params = layer === 'grids' ? { counts: me.permissions.includes('person:read') } : {};
+  for (const z of ZOOMS) {
+    const seen = new Set<string>();
+    const tiles: [number, number, number][] = [];
+    const order = grids.map((g) => ({ g, k: rand() })).sort((a, b) => a.k - b.k).map((x) => x.g);
+    for (const g of order) {
+      const t = tileOf(g.lon, g.lat, z);
+      if (!seen.has(t.join('/'))) tiles.push(t);
+      seen.add(t.join('/'));
+      if (tiles.length >= SAMPLES) break;
+    }
+    // Warm the buffers for both sides alike, then make every cached tile stale.
+    for (const t of tiles) await bare(tilesQ.mvtTile(layer, ...t, params));
+    await owner(q.bumpTileVersion(tenantId));
+    const row: Row = { name: `tile ${layer} z${z}`, n: tiles.length, sql: [], api: [], cached: [], bytes: [] };
+    for (const t of tiles) {
+      row.sql.push(await bare(tilesQ.mvtTile(layer, ...t, params)));
+      const miss = await api(`/api/tiles/${layer}/${t.join('/')}`);
+      if (miss.cache !== 'miss') throw new Error(`expected a cache miss for ${layer}/${t.join('/')}, got ${miss.cache}`);
+      const hit = await api(`/api/tiles/${layer}/${t.join('/')}`);
+      if (hit.cache !== 'hit') throw new Error(`expected a cache hit for ${layer}/${t.join('/')}, got ${hit.cache}`);
+      row.api.push(miss.ms);
+      row.cached!.push(hit.ms);
+      row.bytes.push(miss.bytes);
+    }
+    rows.push(row);
+    console.log(summarise(row));
+  }
+}
+
+// ---- Whole-city aggregation: choropleth per level, hexagon heatmap.
+const [ext] = await owner<{ west: number; south: number; east: number; north: number }>(q.cityExtent(tenantId));
+const bbox: Bbox = { minLon: ext.west, minLat: ext.south, maxLon: ext.east, maxLat: ext.north };
+const bboxParam = [ext.west, ext.south, ext.east, ext.north].map((x) => x.toFixed(6)).join(',');
+const reps = Math.max(5, Math.round(SAMPLES / 2));
+async function pair(name: string, path: string, s: Sql): Promise<void> {
+  await bare(s);
+  await api(path);
+  const row: Row = { name, n: reps, sql: [], api: [], bytes: [] };
+  for (let i = 0; i < reps; i++) {
+    row.sql.push(await bare(s));
+    const r = await api(path);
+    row.api.push(r.ms);
+    row.bytes.push(r.bytes);
+  }
+  rows.push(row);
+  console.log(summarise(row));
+}
+const CITY_ZOOM = 11;
+for (const level of [2, 3, 4, 5]) {
+  await pair(
+    `choropleth level ${level}, whole city`,
+    `/api/stats/choropleth?level=${level}&zoom=${CITY_ZOOM}`,
+    statsQ.choropleth(tenantId, level, undefined, toleranceForZoom(CITY_ZOOM), { dateBy: 'registered' }, 5000),
+  );
+}
+const k = me.permissions.includes('person:reveal') ? 1 : DEFAULT_MIN_COUNT;
+for (const zoom of [CITY_ZOOM, 13]) {
+  await pair(
+    `heatmap z${zoom}, whole city`,
+    `/api/stats/heatmap?bbox=${bboxParam}&zoom=${zoom}`,
+    statsQ.hexagons(tenantId, bbox, hexSizeForZoom(zoom), ACTIVE_STATUSES, STATUS_WEIGHTS, OTHER_WEIGHT, k),
+  );
+}
+
+// ---- KNN from points spread over the city.
+{
+  const row: Row = { name: 'nearby households (20 of 1M)', n: SAMPLES, sql: [], api: [], bytes: [] };
+  for (let i = 0; i < SAMPLES; i++) {
+    const lon = ext.west + rand() * (ext.east - ext.west);
+    const lat = ext.south + rand() * (ext.north - ext.south);
+    const s = statsQ.nearbyHouseholds(tenantId, lon, lat, 20);
+    if (i === 0) await bare(s);
+    row.sql.push(await bare(s));
+    const r = await api(`/api/nearby/households?lon=${lon}&lat=${lat}&limit=20`);
+    row.api.push(r.ms);
+    row.bytes.push(r.bytes);
+  }
+  rows.push(row);
+  console.log(summarise(row));
+}
+if (city.counts.tasks > 0) {
+  const row: Row = { name: `nearby tasks (20 of ${city.counts.tasks})`, n: SAMPLES, sql: [], api: [], bytes: [] };
+  for (let i = 0; i < SAMPLES; i++) {
+    const lon = ext.west + rand() * (ext.east - ext.west);
+    const lat = ext.south + rand() * (ext.north - ext.south);
+    row.sql.push(await bare(statsQ.nearbyTasks(tenantId, lon, lat, undefined, 20)));
+    const r = await api(`/api/nearby/tasks?lon=${lon}&lat=${lat}&limit=20`);
+    row.api.push(r.ms);
+    row.bytes.push(r.bytes);
+  }
+  rows.push(row);
+  console.log(summarise(row));
+}
+
+// ---- Goals.
+const tileRows = rows.filter((r) => r.cached);
+const aggRows = rows.filter((r) => /choropleth|heatmap/.test(r.name));
+const knnRows = rows.filter((r) => r.name.startsWith('nearby'));
+const worst = (rs: Row[]) => Math.max(...rs.map((r) => median(r.api) / median(r.sql)));
+const minSpeedup = Math.min(...tileRows.map((r) => median(r.api) / median(r.cached!)));
+const goals = [
+  `- tiles: worst API / SQL ${worst(tileRows).toFixed(2)} (goal ≤ 1.3) — ${worst(tileRows) <= 1.3 ? 'met' : 'MISSED'}`,
+  `- aggregation: worst API / SQL ${worst(aggRows).toFixed(2)} (goal ≤ 1.3) — ${worst(aggRows) <= 1.3 ? 'met' : 'MISSED'}`,
+  `- KNN: worst API / SQL ${worst(knnRows).toFixed(2)} (goal ≤ 1.5) — ${worst(knnRows) <= 1.5 ? 'met' : 'MISSED'}`,
+  `- cache: smallest uncached / cached ${minSpeedup.toFixed(0)}× (goal ≥ 20×) — ${minSpeedup >= 20 ? 'met' : 'MISSED'}`,
+];
+console.log(goals.join('\n'));
+
+const date = new Date().toISOString().slice(0, 10);
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, PostgreSQL ${city.versions.pg} + PostGIS ${city.versions.postgis}`;
+const c = city.counts;
+const section = [
+  `## Map data API vs bare SQL on city-L — ${date}`,
+  '',
+  `\`npx tsx bench/map-api.ts\` (bench/map-api.ts; DATABASE_URL/DATABASE_OWNER_URL of a cluster from \`.ci/postgis-cluster.sh\`). Machine: ${machine}.`,
+  `Data: tenant \`${city.tenantCode}\`, ${c.grids.toLocaleString('en')} grids, ${c.households.toLocaleString('en')} households, ${c.persons.toLocaleString('en')} persons, ${c.health_checks.toLocaleString('en')} health checks, ${c.tasks.toLocaleString('en')} tasks.`,
+  'Caller: the bench commander (whole city in scope, `person:read` without `person:reveal`, so heatmap cells under 5 are suppressed).',
+  '"Bare SQL" is the same statement in the same scoped transaction (role gec_app, row-level security on), timed alone on the',
+  'client; "API" is the whole HTTP request (session lookup, scope, data version, encoding, transfer). Tiles: each sampled tile',
+  'is fetched right after its SQL run with a fresh data version (miss), then again (hit from the in-process cache).',
+  '',
+  ...HEADER,
+  ...rows.map(summarise),
+  '',
+  'Goals (issue 4):',
+  '',
+  ...goals,
+].join('\n');
+if (process.env.BENCH_WRITE !== '0') await writeSection('map-api', section);
+
+await http.close();
+await city.runtime.close();

@@ -1,0 +1,30 @@
+// All SQL of the benchmark scripts (owner connection unless noted).
+import { sql } from '../api/src/db/sql.ts';
+
+export const tenantByCode = (code: string) => sql`select id from tenants where code = ${code}`;
+
+export const userCount = (tenantId: number, prefix: string) =>
+  sql`select count(*)::int as n from users where tenant_id = ${tenantId} and starts_with(username, ${prefix})`;
+
+/** Grid label points in a deterministic order, to sample tiles and KNN origins from. */
+export const gridPoints = (tenantId: number) =>
+  sql`select id, st_x(label_point) as lon, st_y(label_point) as lat, path::text as path
+        from jurisdictions where tenant_id = ${tenantId} and level = 5 order by code`;
+
+export const cityExtent = (tenantId: number) =>
+  sql`select st_xmin(e) as west, st_ymin(e) as south, st_xmax(e) as east, st_ymax(e) as north
+        from (select st_extent(geom) as e from jurisdictions where tenant_id = ${tenantId} and level = 1) s`;
+
+/** Makes every cached tile of the tenant stale (the key holds the version), as any write would. */
+export const bumpTileVersion = (tenantId: number) =>
+  sql`insert into tile_versions (tenant_id, version) values (${tenantId}, 1)
+      on conflict (tenant_id) do update set version = tile_versions.version + 1`;
+
+export const tableCounts = (tenantId: number) =>
+  sql`select (select count(*) from jurisdictions where tenant_id = ${tenantId} and level = 5)::int as grids,
+             (select count(*) from households where tenant_id = ${tenantId})::int as households,
+             (select count(*) from persons where tenant_id = ${tenantId})::int as persons,
+             (select count(*) from health_checks where tenant_id = ${tenantId})::int as health_checks,
+             (select count(*) from tasks where tenant_id = ${tenantId})::int as tasks`;
+
+export const serverVersions = sql`select current_setting('server_version') as pg, postgis_lib_version() as postgis`;
