@@ -9,6 +9,7 @@ import { citizenRoutes } from './citizens/routes.ts';
 import { contentRoutes } from './content/routes.ts';
 import { ogcRoutes } from './ogc/routes.ts';
 import { liveRoutes } from './live/routes.ts';
+import { mapRoutes } from './map/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import { tileRoutes } from './tiles/routes.ts';
@@ -63,6 +64,7 @@ export function buildApp(app: AppContext): Koa {
   statsRoutes(routes, app);
   ogcRoutes(routes, app);
   liveRoutes(routes, app);
+  mapRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());

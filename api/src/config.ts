@@ -1,6 +1,6 @@
 // One typed configuration from the environment, validated at start with messages that name the variable.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -23,13 +23,33 @@ const EnvSchema = z.object({
   SMS_PROVIDER: z.enum(['log', 'http']).default('log'),
   SMS_HTTP_URL: z.string().url().optional(),
   SMS_HTTP_TOKEN: z.string().min(1).optional(),
-}).refine((e) => e.SMS_PROVIDER !== 'http' || e.SMS_HTTP_URL, { path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' })
+  BASEMAP_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL')
+    .refine((u) => ['{z}', '{x}', '{y}'].every((p) => u.includes(p)), 'must contain {z}, {x} and {y}')
+    .optional(),
+  BASEMAP_PMTILES: z.string().min(1).optional(),
+  BASEMAP_GCJ02: z.enum(['true', 'false']).default('false'),
+  BASEMAP_ATTRIBUTION: z.string().max(500).default(''),
+}).refine((e) => !(e.BASEMAP_URL && e.BASEMAP_PMTILES), { path: ['BASEMAP_PMTILES'], message: 'set BASEMAP_URL or BASEMAP_PMTILES, not both' })
+  .refine((e) => e.SMS_PROVIDER !== 'http' || e.SMS_HTTP_URL, { path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' })
   .refine((e) => e.NODE_ENV !== 'production' || e.SMS_PROVIDER !== 'log', { path: ['SMS_PROVIDER'], message: 'the log provider is for development only; use http in production' });
 
 export interface Secrets {
   session: Buffer;
   fieldKey: Buffer;
   lookupKey: Buffer;
+}
+
+/** The deployment's optional basemap; without one the dashboard draws a plain background (offline). */
+export type Basemap =
+  | { type: 'xyz'; url: string; attribution: string }
+  | { type: 'pmtiles'; path: string; attribution: string };
+
+export interface MapConfig {
+  basemap: Basemap | null;
+  /** The basemap is in GCJ-02 (as Chinese providers' are): the dashboard shifts its data layers to match. */
+  gcj02: boolean;
 }
 
 export interface Config {
@@ -47,6 +67,8 @@ export interface Config {
   demoSeed: boolean;
   sms: { provider: 'log' | 'http'; url?: string; token?: string };
   secrets: Secrets;
+  /** Absent means no basemap, WGS-84. */
+  map?: MapConfig;
 }
 
 export class ConfigError extends Error {}
@@ -74,7 +96,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: e.DEMO_SEED === 'true',
     sms: { provider: e.SMS_PROVIDER, url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN },
     secrets,
+    map: { basemap: basemapOf(e), gcj02: e.BASEMAP_GCJ02 === 'true' },
   };
+}
+
+const PMTILES_MAGIC = 'PMTiles';
+
+/** The basemap from the environment; a PMTiles path must name a readable PMTiles archive. */
+function basemapOf(e: z.infer<typeof EnvSchema>): Basemap | null {
+  const attribution = e.BASEMAP_ATTRIBUTION;
+  if (e.BASEMAP_URL) return { type: 'xyz', url: e.BASEMAP_URL, attribution };
+  if (!e.BASEMAP_PMTILES) return null;
+  const path = resolve(e.BASEMAP_PMTILES);
+  const bad = (why: string) => new ConfigError(`Invalid configuration:\n  BASEMAP_PMTILES: ${why} (${path})`);
+  let head = Buffer.alloc(0);
+  try {
+    if (!statSync(path).isFile()) throw bad('not a file');
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(PMTILES_MAGIC.length);
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw bad(`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (head.toString('latin1') !== PMTILES_MAGIC) throw bad('not a PMTiles archive (it must start with "PMTiles")');
+  return { type: 'pmtiles', path, attribution };
 }
 
 const SECRET_NAMES = ['SESSION_SECRET', 'FIELD_ENCRYPTION_KEY', 'LOOKUP_HASH_KEY'] as const;
