@@ -1,5 +1,5 @@
 // Page helpers against the UI test contract (data-testid attributes of the command center).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS } from './build.ts';
@@ -44,10 +44,23 @@ export async function panelCounts(page: Page): Promise<Record<Status, number | n
   }, [...STATUSES]);
 }
 
+/**
+ * Saves a screenshot of the viewport once the page has stopped changing (chart and map animations
+ * finished: two consecutive shots alike), or after 10 s of changes: it is a picture for people to
+ * look at, nothing is asserted on its timing.
+ */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, name);
-  await page.screenshot({ path, fullPage: false });
+  let last = await page.screenshot();
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 250)));
+    const next = await page.screenshot();
+    if (next.equals(last)) break;
+    last = next;
+  }
+  writeFileSync(path, last);
   return path;
 }
 

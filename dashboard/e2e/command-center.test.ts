@@ -1,0 +1,215 @@
+// The command center in a real browser (Debian chromium, SwiftShader WebGL) against the real API on
+// the test database with a generated demo city: pixels on the map, drill-down to a grid, panel
+// counts equal to the API's, live updates, the grid worker kept out, English, the phone view.
+// Screenshots go to test-artifacts/ (git-ignored).
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
+import { personBody } from '../../api/src/test/people.ts';
+import { colouredShare, decodePng, diffShare, launchBrowser, requireChromium, type Browser, type Rgba } from './support/browser.ts';
+import { byTestId, panelCounts, saveScreenshot, signIn, STATUSES, waitFor, waitForMap, watchErrors, type Status } from './support/page.ts';
+import { startStack, type Stack } from './support/stack.ts';
+
+const LONG = 180_000;
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+let errors: string[] = [];
+
+beforeAll(async () => {
+  requireChromium();
+  stack = await startStack();
+  browser = await launchBrowser({ width: 1920, height: 1080 });
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  errors = watchErrors(page);
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+/** On failure: a screenshot and the page's errors, to see what the browser saw. */
+function onFailure(name: string): void {
+  onTestFailed(async () => {
+    await saveScreenshot(page, `failed-${name}.png`).catch(() => {});
+    console.error(`[e2e ${name}] url ${page.url()}\n${errors.slice(-30).join('\n')}`);
+  });
+}
+
+/** The API's counts for a node ('' = the caller's scope), fetched with the page's own session cookie. */
+async function apiSummary(nodeId: string): Promise<{ counts: Record<Status, number>; overview: Record<string, number> }> {
+  const res = await page.request.get(`${stack.baseUrl}/api/stats/summary${nodeId ? `?node=${nodeId}` : ''}`);
+  expect(res.status(), await res.text()).toBe(200);
+  return res.json();
+}
+
+async function apiCounts(nodeId: string): Promise<Record<Status, number>> {
+  const { counts } = await apiSummary(nodeId);
+  return Object.fromEntries(STATUSES.map((s) => [s, Number(counts[s])])) as Record<Status, number>;
+}
+
+/** The overview panel's persons, households and grids (data-value of overview-<key>). */
+async function panelOverview(): Promise<Record<string, number | null>> {
+  return page.evaluate(() => {
+    const out: Record<string, number | null> = {};
+    for (const k of ['persons', 'households', 'grids']) {
+      const v = document.querySelector(`[data-testid="overview-${k}"]`)?.getAttribute('data-value');
+      out[k] = v == null || v === '' ? null : Number(v);
+    }
+    return out;
+  });
+}
+
+async function mapShot(): Promise<Rgba> {
+  return decodePng(await byTestId(page, 'map').screenshot({ animations: 'disabled' }));
+}
+
+/** Takes map screenshots until one differs from `from` on more than `share` of its pixels. */
+async function mapChangedFrom(from: Rgba, share: number, what: string): Promise<Rgba> {
+  let last = from;
+  let diff = 0;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    last = await mapShot();
+    diff = diffShare(from, last);
+    if (diff > share) return last;
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  throw new Error(`${what}: the map changed on only ${(diff * 100).toFixed(2)} % of its pixels (expected > ${share * 100} %)`);
+}
+
+const nodeOf = () => byTestId(page, 'map').getAttribute('data-node-id').then((v) => v ?? '');
+const breadcrumbCount = () => page.locator('[data-testid="breadcrumb"] [data-testid="breadcrumb-item"]').count();
+
+describe('command center in chromium', () => {
+  it('signs the demo commander in and draws choropleth and heatmap on the map (pixels)', { timeout: LONG }, async () => {
+    onFailure('map-layers');
+    await signIn(page, stack.baseUrl, stack.username('commander'), DEMO_PASSWORD, '/command');
+    await waitForMap(page, '');
+    const gec = await page.evaluate(() => {
+      const g = (window as any).__gec;
+      return g && { map: !!g.map, deck: !!g.deck, ready: g.ready, firstLayerAt: g.firstLayerAt };
+    });
+    expect(gec).toMatchObject({ map: true, deck: true, firstLayerAt: expect.any(Number) });
+    // Panels fill in on their own schedule: wait for the counts before the full-screen picture.
+    const rootCounts = await apiCounts('');
+    expect(rootCounts.watching + rootCounts.confirmed + rootCounts.suspected, 'the demo city has cases').toBeGreaterThan(0);
+    await expect.poll(() => panelCounts(page), { timeout: 60_000 }).toEqual(rootCounts);
+    await saveScreenshot(page, 'command-1920x1080.png');
+
+    const all = await mapShot();
+    expect(colouredShare(all), 'coloured pixels with every layer on').toBeGreaterThan(0.01);
+    await byTestId(page, 'toggle-choropleth').click();
+    const noChoropleth = await mapChangedFrom(all, 0.005, 'choropleth off');
+    await byTestId(page, 'toggle-heatmap').click();
+    const neither = await mapChangedFrom(noChoropleth, 0.002, 'heatmap off');
+    expect(colouredShare(neither)).toBeLessThan(colouredShare(all));
+    // Back on: the map shows the layers again.
+    await byTestId(page, 'toggle-choropleth').click();
+    await byTestId(page, 'toggle-heatmap').click();
+    await mapChangedFrom(neither, 0.005, 'layers on again');
+  });
+
+  it('drills down by the jurisdiction rows to a grid, breadcrumbs and map following, counts equal to the API', { timeout: LONG }, async () => {
+    onFailure('drill-down');
+    await waitForMap(page, '');
+    expect(await nodeOf()).toBe('');
+    const rootCrumbs = await breadcrumbCount();
+    for (let level = 2; level <= 5; level++) {
+      const row = page.locator('[data-testid="jurisdiction-row"]').first();
+      await row.waitFor({ state: 'visible', timeout: 60_000 });
+      const id = (await row.getAttribute('data-id'))!;
+      expect(id).toMatch(/^\d+$/);
+      await row.click();
+      await waitForMap(page, id);
+      await expect.poll(breadcrumbCount, { timeout: 30_000 }).toBe(rootCrumbs + level - 1);
+      const { rows } = await stack.t.app.db.ownerPool.query('select level, name from jurisdictions where id = $1 and tenant_id = $2', [id, stack.city.tenantId]);
+      expect(rows[0]?.level).toBe(level);
+      await expect.poll(() => page.locator('[data-testid="breadcrumb-item"]').last().innerText(), { timeout: 30_000 }).toContain(rows[0].name);
+      await expect.poll(() => panelCounts(page), { timeout: 60_000 }).toEqual(await apiCounts(id));
+      const { overview } = await apiSummary(id);
+      await expect.poll(panelOverview, { timeout: 30_000 }).toEqual({ persons: overview.persons, households: overview.households, grids: overview.grids });
+    }
+    await saveScreenshot(page, 'command-grid-1920x1080.png');
+    // The first breadcrumb goes back to the whole city.
+    await page.locator('[data-testid="breadcrumb-item"]').first().click();
+    await waitForMap(page, '');
+    await expect.poll(breadcrumbCount, { timeout: 30_000 }).toBe(rootCrumbs);
+  });
+
+  it('shows a registration posted through the API in the feed and the counts within seconds', { timeout: LONG }, async () => {
+    onFailure('live');
+    await waitForMap(page, '');
+    const before = await apiCounts('');
+    await expect.poll(() => panelCounts(page), { timeout: 60_000 }).toEqual(before);
+    const feedTexts = () => page.locator('[data-testid="feed-item"]').allInnerTexts();
+    await byTestId(page, 'live-feed').waitFor({ state: 'visible', timeout: 30_000 });
+    const feedBefore = await feedTexts();
+
+    // A grid worker registers a person at a checkpoint inside their grid: straight onto the watch list.
+    const worker = await stack.login('gridworker');
+    const me = await worker.get('/api/auth/me');
+    const gridId = me.body.scope[0].id as number;
+    const { rows } = await stack.t.app.db.ownerPool.query(
+      'select st_x(p) as lon, st_y(p) as lat from (select st_pointonsurface(geom) as p from jurisdictions where id = $1) x',
+      [gridId],
+    );
+    const { source: _source, ...person } = personBody({ lon: rows[0].lon, lat: rows[0].lat });
+    const posted = await worker.post('/api/registrations', { kind: 'checkpoint', person });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+
+    await expect.poll(async () => (await panelCounts(page)).watching, { timeout: 20_000, interval: 250 }).toBe(before.watching + 1);
+    await expect.poll(async () => JSON.stringify(await feedTexts()) !== JSON.stringify(feedBefore), { timeout: 20_000, interval: 250 }).toBe(true);
+    expect(await panelCounts(page)).toEqual(await apiCounts(''));
+  });
+
+  it('shows the same counts on the phone view /m at 390×844', { timeout: LONG }, async () => {
+    onFailure('phone');
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${stack.baseUrl}/m`);
+      await expect.poll(() => panelCounts(page), { timeout: 60_000 }).toEqual(await apiCounts(''));
+      await saveScreenshot(page, 'phone-390x844.png');
+    } finally {
+      await page.setViewportSize({ width: 1920, height: 1080 });
+    }
+  });
+
+  it('switches to English', { timeout: LONG }, async () => {
+    onFailure('english');
+    await page.goto(`${stack.baseUrl}/command`);
+    await waitForMap(page, '');
+    const sw = byTestId(page, 'lang-switch');
+    if ((await sw.evaluate((e) => e.tagName)) === 'SELECT') {
+      const value = await sw.evaluate((e) => [...(e as HTMLSelectElement).options].find((o) => /^en|english/i.test(o.value + ' ' + o.text))?.value);
+      await sw.selectOption(value!);
+    } else {
+      await sw.click();
+    }
+    await waitFor(page, `/\\bConfirmed\\b/i.test(document.body.innerText) && /\\bSuspected\\b/i.test(document.body.innerText)`, 30_000);
+    expect(await page.evaluate(() => document.documentElement.lang)).toMatch(/^en/);
+    await waitForMap(page, '');
+    await saveScreenshot(page, 'command-en-1920x1080.png');
+    // Back to Chinese for whoever comes next.
+    if ((await sw.evaluate((e) => e.tagName)) === 'SELECT') {
+      const zh = await sw.evaluate((e) => [...(e as HTMLSelectElement).options].find((o) => /^zh|中文/i.test(o.value + ' ' + o.text))?.value);
+      await sw.selectOption(zh!);
+    } else {
+      await sw.click();
+    }
+    await waitFor(page, `/确诊/.test(document.body.innerText)`, 30_000);
+  });
+
+  it('keeps a grid worker out: forbidden screen and 403 from /api/stats/summary', { timeout: LONG }, async () => {
+    onFailure('forbidden');
+    await browser.context.clearCookies();
+    await signIn(page, stack.baseUrl, stack.username('gridworker'), DEMO_PASSWORD, '/command');
+    await byTestId(page, 'forbidden').waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await byTestId(page, 'map').count()).toBe(0);
+    const res = await page.request.get(`${stack.baseUrl}/api/stats/summary`);
+    expect(res.status()).toBe(403);
+    await saveScreenshot(page, 'forbidden-gridworker.png');
+  });
+});
