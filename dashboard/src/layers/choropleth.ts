@@ -7,7 +7,6 @@ export interface ChoroplethOptions {
   metric: Metric;
   level: number;
   visible: boolean;
-  hoveredId?: number | null;
   /** Fill fades when points (households, tasks) are shown underneath at high zoom. */
   fillOpacity?: number;
 }
@@ -21,17 +20,11 @@ export function createChoroplethLayer(data: Choropleth, opts: ChoroplethOptions)
     data: data as unknown as GeoJSON.FeatureCollection<GeoJSON.Geometry, ChoroplethProps>,
     visible: opts.visible,
     pickable: true,
-    stroked: true,
+    // Outlines come from the outlines layer, drawn above the heatmap.
+    stroked: false,
     filled: true,
     opacity: opts.fillOpacity ?? 1,
     getFillColor: (f: Feature<ChoroplethProps>) => classColor(metricValue(f.properties, opts.metric), breaks),
-    getLineColor: (f: Feature<ChoroplethProps>) => (f.properties.id === opts.hoveredId ? [255, 255, 255, 255] : [100, 200, 255, 200]),
-    getLineWidth: (f: Feature<ChoroplethProps>) => (f.properties.id === opts.hoveredId ? 3 : 1.2),
-    lineWidthUnits: 'pixels',
-    updateTriggers: {
-      getFillColor: [opts.metric, opts.level],
-      getLineColor: [opts.hoveredId],
-      getLineWidth: [opts.hoveredId],
-    },
+    updateTriggers: { getFillColor: [opts.metric, opts.level] },
   });
 }

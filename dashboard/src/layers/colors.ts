@@ -45,14 +45,17 @@ export function breaksFor(level: number, metric: Metric): number[] {
   return out;
 }
 
-/** Sequential ramp, dark-theme friendly: 0 is a faint blue-grey, then yellow → deep red. */
+/**
+ * Choropleth ramp in blues (the heatmap above it is warm, so the two read apart): 0 is nearly
+ * the background, then deeper to brighter blue as the count grows.
+ */
 export const CLASS_COLORS: Rgba[] = [
-  [40, 70, 110, 90],
-  [255, 237, 160, 150],
-  [254, 178, 76, 165],
-  [253, 110, 60, 180],
-  [227, 26, 28, 195],
-  [160, 0, 38, 210],
+  [22, 44, 74, 150],
+  [22, 70, 120, 175],
+  [24, 98, 160, 190],
+  [30, 128, 196, 200],
+  [70, 164, 222, 210],
+  [140, 205, 245, 220],
 ];
 
 export function classColor(value: number, breaks: number[]): Rgba {
@@ -61,18 +64,22 @@ export function classColor(value: number, breaks: number[]): Rgba {
   return CLASS_COLORS[i];
 }
 
-/** Hexagon heat: fixed domain of summed status weights (confirmed 5, suspected 3, watching 1). */
-export const HEX_BREAKS = [1, 5, 10, 20, 40, 80];
+/**
+ * Hexagon heat: fixed domain of weighted persons per km² (weights confirmed 5, suspected 3,
+ * watching 1), roughly logarithmic from a sparse suburb to a dense outbreak block.
+ */
+export const HEX_BREAKS = [5, 10, 25, 50, 100, 250];
+/** Magma-like and increasingly opaque: sparse cells tint the map purple, hot spots glow yellow-white. */
 export const HEX_COLORS: Rgba[] = [
-  [49, 54, 149, 120],
-  [69, 117, 180, 150],
-  [116, 173, 209, 170],
-  [254, 224, 144, 190],
-  [253, 174, 97, 205],
-  [244, 109, 67, 220],
-  [215, 48, 39, 235],
+  [80, 18, 123, 80],
+  [129, 37, 129, 115],
+  [181, 54, 122, 145],
+  [229, 80, 100, 170],
+  [251, 135, 97, 190],
+  [254, 194, 135, 210],
+  [252, 253, 191, 230],
 ];
-export const SUPPRESSED_COLOR: Rgba = [128, 128, 140, 70];
+export const SUPPRESSED_COLOR: Rgba = [150, 150, 160, 60];
 
 export function hexColor(weight: number): Rgba {
   let i = 0;

@@ -35,6 +35,8 @@ export const useCommand = defineStore('command', () => {
   const path = ref<NodeRef[]>([]);
   const current = computed<NodeRef | null>(() => path.value[path.value.length - 1] ?? null);
   const bounds = shallowRef<Bounds | null>(null);
+  /** Boundary of what is viewed (the current node, or the scope roots): outlined and used to clip the heatmap. */
+  const focus = shallowRef<GeoJSON.Geometry[]>([]);
   const from = ref('');
   const to = ref('');
   const metric = ref<Metric>('active');
@@ -61,7 +63,10 @@ export const useCommand = defineStore('command', () => {
     const scope = session.me?.scope ?? [];
     const nodes = await Promise.all(scope.map((s) => api.get<JurisdictionNode>(`/api/jurisdictions/${s.id}`)));
     roots.value = nodes;
-    if (!path.value.length && nodes.length) bounds.value = unionBounds(nodes.map((n) => boundsOf(n.geometry)));
+    if (!path.value.length && nodes.length) {
+      bounds.value = unionBounds(nodes.map((n) => boundsOf(n.geometry)));
+      focus.value = nodes.map((n) => n.geometry);
+    }
   }
 
   const loadNode = latestOnly();
@@ -77,7 +82,10 @@ export const useCommand = defineStore('command', () => {
     }
     try {
       const full = await loadNode((signal) => api.get<JurisdictionNode>(`/api/jurisdictions/${node.id}`, signal));
-      if (current.value?.id === full.id) bounds.value = boundsOf(full.geometry);
+      if (current.value?.id === full.id) {
+        bounds.value = boundsOf(full.geometry);
+        focus.value = [full.geometry];
+      }
     } catch (err) {
       if (!isAbort(err)) console.warn('drill: node', err);
     }
@@ -85,7 +93,10 @@ export const useCommand = defineStore('command', () => {
 
   function goRoot(): void {
     path.value = [];
-    if (roots.value.length) bounds.value = unionBounds(roots.value.map((n) => boundsOf(n.geometry)));
+    if (roots.value.length) {
+      bounds.value = unionBounds(roots.value.map((n) => boundsOf(n.geometry)));
+      focus.value = roots.value.map((n) => n.geometry);
+    }
   }
 
   // ---- summary of the current node and range
@@ -124,7 +135,7 @@ export const useCommand = defineStore('command', () => {
   }
 
   return {
-    roots, path, current, bounds, from, to, metric, layers, tick, viewLevel, parentFilter,
+    roots, path, current, bounds, focus, from, to, metric, layers, tick, viewLevel, parentFilter,
     summary, summaryError, summaryLoading, init, drill, goRoot, refreshSummary, liveChanged, setRange,
   };
 });
