@@ -49,6 +49,7 @@ const en: typeof zh = {
     conditions: 'Conditions', mode: 'Mode', home: 'Home', centralized: 'Centralized',
     event: { created: 'Registered', edit: 'Edited', status: 'Status change', reveal: 'Revealed' }, by: 'By', reason: 'Reason', changes: 'Changes',
   },
+  condition: { none: 'None', fever: 'Fever', cough: 'Cough', vomiting: 'Vomiting', diarrhoea: 'Diarrhoea', rash: 'Rash', headache: 'Headache', other: 'Other' },
   breadcrumb: { root: 'All jurisdictions' },
   clock: { updated: 'Updated {t}' },
 };

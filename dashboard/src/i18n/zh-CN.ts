@@ -47,6 +47,7 @@ export default {
     conditions: '症状', mode: '观察方式', home: '居家', centralized: '集中',
     event: { created: '登记', edit: '修改', status: '状态变更', reveal: '查看明文' }, by: '操作人', reason: '原因', changes: '改动',
   },
+  condition: { none: '无', fever: '发热', cough: '咳嗽', vomiting: '呕吐', diarrhoea: '腹泻', rash: '皮疹', headache: '头痛', other: '其他' },
   breadcrumb: { root: '全部辖区' },
   clock: { updated: '更新于 {t}' },
 };

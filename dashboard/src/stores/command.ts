@@ -69,6 +69,17 @@ export const useCommand = defineStore('command', () => {
     }
   }
 
+  /** Boundaries of the nodes on the map (filled by the map view): a drill-down needs no round trip for them. */
+  const knownGeometry = new Map<number, GeoJSON.Geometry>();
+  function rememberGeometries(features: { geometry: GeoJSON.Geometry; properties: { id: number } }[]): void {
+    if (knownGeometry.size > 20_000) knownGeometry.clear();
+    for (const f of features) knownGeometry.set(f.properties.id, f.geometry);
+  }
+  function show(geometry: GeoJSON.Geometry): void {
+    bounds.value = boundsOf(geometry);
+    focus.value = [geometry];
+  }
+
   const loadNode = latestOnly();
   /** Drill into a node below the current one (map click, jurisdiction row, breadcrumb). */
   async function drill(node: NodeRef): Promise<void> {
@@ -80,12 +91,11 @@ export const useCommand = defineStore('command', () => {
       const parentAt = path.value.findIndex((n) => n.id === node.parentId);
       path.value = [...path.value.slice(0, parentAt + 1), node];
     }
+    const known = knownGeometry.get(node.id);
+    if (known) return show(known);
     try {
       const full = await loadNode((signal) => api.get<JurisdictionNode>(`/api/jurisdictions/${node.id}`, signal));
-      if (current.value?.id === full.id) {
-        bounds.value = boundsOf(full.geometry);
-        focus.value = [full.geometry];
-      }
+      if (current.value?.id === full.id) show(full.geometry);
     } catch (err) {
       if (!isAbort(err)) console.warn('drill: node', err);
     }
@@ -136,6 +146,6 @@ export const useCommand = defineStore('command', () => {
 
   return {
     roots, path, current, bounds, focus, from, to, metric, layers, tick, viewLevel, parentFilter,
-    summary, summaryError, summaryLoading, init, drill, goRoot, refreshSummary, liveChanged, setRange,
+    summary, summaryError, summaryLoading, rememberGeometries, init, drill, goRoot, refreshSummary, liveChanged, setRange,
   };
 });

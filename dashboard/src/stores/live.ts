@@ -1,7 +1,8 @@
 // The live feed: one EventSource on /api/live; each event goes into the feed and asks the
 // command store for a (debounced) refresh of counts and map.
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
+import { reactive, ref, shallowRef } from 'vue';
+import { api } from '../api/client';
 import type { LiveEvent } from '../api/types';
 import { useCommand } from './command';
 
@@ -12,6 +13,14 @@ export const useLive = defineStore('live', () => {
   const items = shallowRef<LiveEvent[]>([]);
   const state = ref<'connecting' | 'connected' | 'offline'>('connecting');
   let source: EventSource | null = null;
+  /** Grid names of the feed, looked up once per grid. */
+  const gridNames = reactive(new Map<number, string>());
+  const asked = new Set<number>();
+  function lookUpGrid(id: number | undefined): void {
+    if (!id || asked.has(id)) return;
+    asked.add(id);
+    api.get<{ name: string }>(`/api/jurisdictions/${id}`).then((n) => gridNames.set(id, n.name), () => undefined);
+  }
 
   function connect(): void {
     if (source) return;
@@ -29,6 +38,7 @@ export const useLive = defineStore('live', () => {
       }
       if (items.value.some((x) => x.id === ev.id)) return;
       items.value = [ev, ...items.value].slice(0, MAX_ITEMS);
+      lookUpGrid(ev.gridId);
       command.liveChanged();
     };
     for (const t of TYPES) source.addEventListener(t, onEvent as EventListener);
@@ -40,5 +50,5 @@ export const useLive = defineStore('live', () => {
     state.value = 'connecting';
   }
 
-  return { items, state, connect, disconnect };
+  return { items, state, gridNames, connect, disconnect };
 });
