@@ -51,6 +51,26 @@ const SummaryQuery = z.strictObject({
   to: RealDay.optional().openapi({ description: 'Last day (inclusive); default today. At most 366 days from from' }),
 });
 
+const StatusCounts = z.object(Object.fromEntries(STATUSES.map((x) => [x, z.number().int()])) as Record<(typeof STATUSES)[number], z.ZodNumber>);
+const SummaryResponse = z.object({
+  node: z.object({ id: z.number(), name: z.string(), level: z.number(), parentId: z.number().nullable() }).nullable()
+    .openapi({ description: 'null when the caller has several scope roots and named no node' }),
+  range: z.object({ from: z.string(), to: z.string() }),
+  counts: StatusCounts.openapi({ description: 'Persons under the node by current status' }),
+  overview: z.object({
+    persons: z.number(), households: z.number(), grids: z.number(), openTasks: z.number(), openAlerts: z.number(),
+    newInRange: z.number().openapi({ description: 'Persons registered in the range' }),
+  }),
+  daily: z.array(z.object({ day: z.string(), registered: z.number(), suspected: z.number(), confirmed: z.number(), cured: z.number(), dead: z.number() }))
+    .openapi({ description: 'Every day of the range: registrations and entries into each status that day' }),
+  cumulative: z.array(z.object({ day: z.string(), confirmed: z.number(), cured: z.number(), dead: z.number(), suspected: z.number() }))
+    .openapi({ description: 'Entries into each status up to and including the day, earlier history included' }),
+  byJurisdiction: z.array(z.object({ id: z.number(), name: z.string(), level: z.number(), counts: StatusCounts, total: z.number() }))
+    .openapi({ description: 'Children of the node (or the scope roots when node is null), largest total first' }),
+  byRoute: z.array(z.object({ route: z.enum(['imported', 'local_contact', 'cluster', 'unknown', 'unspecified']), count: z.number() }))
+    .openapi({ description: 'Confirmed, cured and dead persons by route of infection' }),
+});
+
 const HeatQuery = z.strictObject({ bbox: Bbox, zoom: Zoom, status: csv(STATUSES).optional() });
 const PointsQuery = z.strictObject({ bbox: Bbox, status: csv(STATUSES).optional() });
 
@@ -71,9 +91,9 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     query: ChoroplethQuery,
     handler: async ({ user, query, ctx }) => {
       const { level, zoom, bbox, ...filter } = query;
-      const fc = await s.choropleth(app, user, level, zoom, bbox, filter);
+      ctx.body = await s.choropleth(app, user, level, zoom, bbox, filter);
       ctx.type = 'application/geo+json';
-      return fc;
+      return undefined;
     },
   });
   routes.add({
@@ -83,6 +103,7 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'dashboard:view' },
     query: SummaryQuery,
+    response: SummaryResponse,
     handler: ({ user, query }) => summary(app, user, query),
   });
   routes.add({
