@@ -20,6 +20,15 @@ export interface Tx {
 }
 
 const STATEMENT_TIMEOUT = '15s';
+/**
+ * Settings of every API transaction besides the caller. JIT is off: PostGIS set-returning
+ * functions (ST_HexagonGrid) carry huge cost estimates, so the planner compiled whole-city
+ * heatmaps and choropleths, spending 1.7 s of a 2.1 s query in LLVM (bench/explain.ts).
+ */
+const BASE_SETTINGS: [string, string][] = [
+  ['statement_timeout', STATEMENT_TIMEOUT],
+  ['jit', 'off'],
+];
 
 function txOf(client: pg.PoolClient): Tx {
   return {
@@ -86,7 +95,7 @@ function isDatabaseError(err: unknown): boolean {
 /** Runs fn in one transaction as the given caller; commits on success, rolls back on any error. */
 export function withScope<T>(pool: pg.Pool, caller: Caller, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const settings: [string, string][] = [
-    ['statement_timeout', STATEMENT_TIMEOUT],
+    ...BASE_SETTINGS,
     ['app.tenant_id', String(Number(caller.tenantId))],
     ['app.user_id', caller.userId == null ? '' : String(Number(caller.userId))],
     ['app.scope', caller.scopePaths.length ? scopeLiteral(caller.scopePaths) : ''],
@@ -105,7 +114,7 @@ function settingsSql(settings: [string, string][]): string {
  * (login, session resolution, audit) can read or write anything.
  */
 export function withoutCaller<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(pool, `set local role gec_app; select ${settingsSql([['statement_timeout', STATEMENT_TIMEOUT]])}`, fn);
+  return inTransaction(pool, `set local role gec_app; select ${settingsSql(BASE_SETTINGS)}`, fn);
 }
 
 /**
@@ -115,7 +124,7 @@ export function withoutCaller<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Pro
  * must come escaped from a queries.ts builder (see `literal`).
  */
 export async function oneShot<R extends pg.QueryResultRow = pg.QueryResultRow>(pool: pg.Pool, statement: string, tenantId?: number): Promise<R[]> {
-  const settings: [string, string][] = [['statement_timeout', STATEMENT_TIMEOUT]];
+  const settings: [string, string][] = [...BASE_SETTINGS];
   // The tenant alone (no user, no scope): for tenant-wide rows such as the tile data version.
   if (tenantId != null) settings.push(['app.tenant_id', String(Number(tenantId))]);
   const client = await pool.connect();
