@@ -33,9 +33,10 @@ export function hexSizeForZoom(zoom: number, px = 40): number {
   return px * metresPerPixel;
 }
 
-export async function choropleth(app: AppContext, user: Principal, level: number, zoom: number, bbox: Bbox | undefined, filter: q.PersonFilter) {
+/** The FeatureCollection as JSON text, built by PostGIS and sent as it is (megabytes for 10k grids: no parse and re-encode). */
+export async function choropleth(app: AppContext, user: Principal, level: number, zoom: number, bbox: Bbox | undefined, filter: q.PersonFilter): Promise<string> {
   const row = await withScope(app.db.pool, callerOf(user), (tx) =>
-    tx.one<{ fc: unknown }>(q.choropleth(user.tenantId, level, bbox, toleranceForZoom(zoom), filter, MAX_NODES)),
+    tx.one<{ fc: string }>(q.choropleth(user.tenantId, level, bbox, toleranceForZoom(zoom), filter, MAX_NODES)),
   );
   return row!.fc;
 }
