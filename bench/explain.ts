@@ -6,6 +6,11 @@ import { openDatabase } from '../api/src/db/database.ts';
 import { migrate } from '../api/src/db/migrate.ts';
 import { withScope, type Caller } from '../api/src/db/scope.ts';
 import { sql, type Sql } from '../api/src/db/sql.ts';
+import { toleranceForZoom } from '../api/src/geo/bbox.ts';
+import * as statsQ from '../api/src/stats/queries.ts';
+import { ACTIVE_STATUSES, DEFAULT_MIN_COUNT, hexSizeForZoom, OTHER_WEIGHT, STATUS_WEIGHTS } from '../api/src/stats/service.ts';
+import * as tilesQ from '../api/src/tiles/queries.ts';
+import { tileOf } from './lib/measure.ts';
 
 const tenantCode = process.argv[2] ?? 'citylbench';
 const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, databaseOwnerUrl: process.env.DATABASE_OWNER_URL, poolSize: 2 });
@@ -26,6 +31,14 @@ const queries: Record<string, (p: { lon: number; lat: number }) => Sql> = {
            and geom && st_makeenvelope(${p.lon - 0.005}, ${p.lat - 0.005}, ${p.lon + 0.005}, ${p.lat + 0.005}, 4326)`,
   'watch list, newest 20': () =>
     sql`select id, name from persons where tenant_id = ${tenant.id} and status = 'watching' order by created_at desc limit 20`,
+  // The statements of the map API themselves (api/src/*/queries.ts).
+  'API: nearby households (20)': (p) => statsQ.nearbyHouseholds(tenant.id, p.lon + 0.003, p.lat + 0.002, 20),
+  'API: choropleth of the grids': () => statsQ.choropleth(tenant.id, 5, undefined, toleranceForZoom(11), { dateBy: 'registered' }, 5000),
+  'API: choropleth of the streets': () => statsQ.choropleth(tenant.id, 3, undefined, toleranceForZoom(11), { dateBy: 'registered' }, 5000),
+  'API: heatmap z11 over a 10 km box': (p) =>
+    statsQ.hexagons(tenant.id, { minLon: p.lon - 0.05, minLat: p.lat - 0.05, maxLon: p.lon + 0.05, maxLat: p.lat + 0.05 }, hexSizeForZoom(11), ACTIVE_STATUSES, STATUS_WEIGHTS, OTHER_WEIGHT, DEFAULT_MIN_COUNT),
+  'API: tile grids z13': (p) => tilesQ.mvtTile('grids', ...tileOf(p.lon, p.lat, 13), { counts: true }),
+  'API: tile households z15': (p) => tilesQ.mvtTile('households', ...tileOf(p.lon, p.lat, 15), {}),
   'grid containing a point': (p) =>
     sql`select id from jurisdictions where tenant_id = ${tenant.id} and level = 5 and st_covers(geom, st_setsrid(st_makepoint(${p.lon}, ${p.lat}), 4326))`,
 };
