@@ -19,6 +19,9 @@ import { median, p95, prng, tileOf, writeSection } from './lib/measure.ts';
 import * as q from './queries.ts';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
+/** BENCH_ONLY=tiles,aggregation,knn runs some parts (for development; the goals need all three). */
+const ONLY = (process.env.BENCH_ONLY ?? 'tiles,aggregation,knn').split(',');
+const part = (name: string) => ONLY.includes(name);
 const ZOOMS = [12, 13, 14, 15, 16];
 const TILE_LAYERS: Layer[] = ['grids', 'persons', 'households'];
 
@@ -81,7 +84,7 @@ const HEADER = [
 // ---- Tiles: SQL, then the API uncached (a fresh data version), then the same tile again (cached).
 const grids = await owner<{ lon: number; lat: number }>(q.gridPoints(tenantId));
 const rand = prng(20261125);
-for (const layer of TILE_LAYERS) {
+for (const layer of part('tiles') ? TILE_LAYERS : []) {
   const params = layer === 'grids' ? { counts: me.permissions.includes('person:read') } : {};
   for (const z of ZOOMS) {
     const seen = new Set<string>();
@@ -131,7 +134,7 @@ async function pair(name: string, path: string, s: Sql): Promise<void> {
   console.log(summarise(row));
 }
 const CITY_ZOOM = 11;
-for (const level of [2, 3, 4, 5]) {
+for (const level of part('aggregation') ? [2, 3, 4, 5] : []) {
   await pair(
     `choropleth level ${level}, whole city`,
     `/api/stats/choropleth?level=${level}&zoom=${CITY_ZOOM}`,
@@ -139,7 +142,7 @@ for (const level of [2, 3, 4, 5]) {
   );
 }
 const k = me.permissions.includes('person:reveal') ? 1 : DEFAULT_MIN_COUNT;
-for (const zoom of [CITY_ZOOM, 13]) {
+for (const zoom of part('aggregation') ? [CITY_ZOOM, 13] : []) {
   await pair(
     `heatmap z${zoom}, whole city`,
     `/api/stats/heatmap?bbox=${bboxParam}&zoom=${zoom}`,
@@ -148,7 +151,7 @@ for (const zoom of [CITY_ZOOM, 13]) {
 }
 
 // ---- KNN from points spread over the city.
-{
+if (part('knn')) {
   const row: Row = { name: 'nearby households (20 of 1M)', n: SAMPLES, sql: [], api: [], bytes: [] };
   for (let i = 0; i < SAMPLES; i++) {
     const lon = ext.west + rand() * (ext.east - ext.west);
@@ -163,7 +166,7 @@ for (const zoom of [CITY_ZOOM, 13]) {
   rows.push(row);
   console.log(summarise(row));
 }
-if (city.counts.tasks > 0) {
+if (part('knn') && city.counts.tasks > 0) {
   const row: Row = { name: `nearby tasks (20 of ${city.counts.tasks})`, n: SAMPLES, sql: [], api: [], bytes: [] };
   for (let i = 0; i < SAMPLES; i++) {
     const lon = ext.west + rand() * (ext.east - ext.west);
@@ -181,7 +184,7 @@ if (city.counts.tasks > 0) {
 const tileRows = rows.filter((r) => r.cached);
 const aggRows = rows.filter((r) => /choropleth|heatmap/.test(r.name));
 const knnRows = rows.filter((r) => r.name.startsWith('nearby'));
-const worst = (rs: Row[]) => Math.max(...rs.map((r) => median(r.api) / median(r.sql)));
+const worst = (rs: Row[]) => (rs.length ? Math.max(...rs.map((r) => median(r.api) / median(r.sql))) : Number.NaN);
 const minSpeedup = Math.min(...tileRows.map((r) => median(r.api) / median(r.cached!)));
 const goals = [
   `- tiles: worst API / SQL ${worst(tileRows).toFixed(2)} (goal ≤ 1.3) — ${worst(tileRows) <= 1.3 ? 'met' : 'MISSED'}`,
