@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { buildApp } from './app.ts';
 import { startCheckJobs } from './checks/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startHousekeeping } from './housekeeping/jobs.ts';
 import { readDemoAccountsHint, startRuntime } from './runtime.ts';
 
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const { app } = runtime;
   const server: Server = buildApp(app).listen(config.port, config.host);
   const jobs = startCheckJobs(app);
+  const housekeeping = startHousekeeping(app);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     jobs.stop();
+    void housekeeping.stop();
     server.close();
     server.closeAllConnections();
     await runtime.close();

@@ -1,0 +1,39 @@
+// Hourly purge of rows that only matter for a while. Deleting is idempotent, so several API
+// instances may run it at once without harm.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { AppContext } from '../context.ts';
+import { withoutCaller } from '../db/scope.ts';
+import * as q from './queries.ts';
+
+/**
+ * How long rows are kept. Live events: twice the one-day replay window of GET /api/live.
+ * Idempotency keys: a week, longer than a phone plausibly stays offline with a queued submission
+ * (a retry after that is a new submission). SMS codes: a day, beyond the hourly and daily rate
+ * limits that count them.
+ */
+export const RETENTION = { liveHours: 48, idempotencyDays: 7, smsHours: 24 } as const;
+
+export interface Purged {
+  live_events: number;
+  idempotency_keys: number;
+  sms_codes: number;
+}
+
+export async function purgeExpired(app: AppContext): Promise<Purged> {
+  const row = await withoutCaller(app.db.pool, (tx) =>
+    tx.one<Record<keyof Purged, string>>(q.purgeExpired(RETENTION.liveHours, RETENTION.idempotencyDays, RETENTION.smsHours)),
+  );
+  return { live_events: Number(row!.live_events), idempotency_keys: Number(row!.idempotency_keys), sms_codes: Number(row!.sms_codes) };
+}
+
+export function startHousekeeping(app: AppContext): { stop(): Promise<void> } {
+  const job = async () => {
+    const purged = await purgeExpired(app);
+    if (purged.live_events || purged.idempotency_keys || purged.sms_codes) app.log.info({ purged }, 'housekeeping');
+  };
+  const task: ScheduledTask = cron.schedule('20 * * * *', () => job().catch((err) => app.log.error({ err }, 'housekeeping failed')), {
+    name: 'housekeeping',
+    noOverlap: true,
+  });
+  return { stop: () => Promise.resolve(task.destroy()) };
+}

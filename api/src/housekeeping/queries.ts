@@ -1,0 +1,6 @@
+// All SQL of housekeeping (sql/migrations/0018_housekeeping.sql).
+import { sql } from '../db/sql.ts';
+
+export const purgeExpired = (liveHours: number, idempotencyDays: number, smsHours: number) =>
+  sql`select * from app.purge_expired(make_interval(hours => ${liveHours}), make_interval(days => ${idempotencyDays}),
+                                      make_interval(hours => ${smsHours}))`;
