@@ -3,6 +3,7 @@ import { DEMO_PASSWORD } from '../auth/seed.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type TestApp } from '../test/harness.ts';
 import { personBody } from '../test/people.ts';
+import { liveTiming } from './service.ts';
 
 interface LiveEvent {
   id: number;
@@ -72,6 +73,24 @@ async function createPerson(app: TestApp, username: string, at: { lon: number; l
 }
 
 describe('live events', () => {
+  it('ends a stream at the next heartbeat once its session is revoked', async () => {
+    const saved = liveTiming.heartbeatMs;
+    liveTiming.heartbeatMs = 300;
+    const cmd = await tokenOf(t, `${f.prefix}commander`);
+    const s = await listen(t, cmd);
+    liveTiming.heartbeatMs = saved;
+    try {
+      await new Promise((r) => setTimeout(r, 700));
+      expect(s.events.filter((e) => e.event === 'end')).toEqual([]); // alive while the session is
+      const out = await fetch(`${t.baseUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${cmd}` } });
+      expect(out.status).toBeLessThan(300);
+      await expect.poll(() => s.events.find((e) => e.event === 'end')?.data, { timeout: 5_000 }).toEqual({ reason: 'unauthorized' });
+      expect((await fetch(`${t.baseUrl}/api/live`, { headers: { authorization: `Bearer ${cmd}` } })).status).toBe(401);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('delivers an event of grid A to grid A\'s worker and the commander, not to grid B\'s worker', async () => {
     const [a, b, cmd] = await Promise.all(['gridworker', 'gridworker2', 'commander'].map((u) => tokenOf(t, `${f.prefix}${u}`)));
     const sa = await listen(t, a);

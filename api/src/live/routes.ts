@@ -3,6 +3,7 @@ import { z } from '../http/zod.ts';
 import type { AppContext } from '../context.ts';
 import { badRequest } from '../http/errors.ts';
 import type { Routes } from '../http/route.ts';
+import { principalFromClaims } from '../auth/service.ts';
 import { LiveHub, openLiveStream } from './service.ts';
 
 const EventId = z.coerce.number().int().min(0);
@@ -24,7 +25,8 @@ export function liveRoutes(routes: Routes, app: AppContext): void {
         if (!parsed.success) throw badRequest('Last-Event-ID must be an event id', 'Last-Event-ID');
         lastEventId = parsed.data;
       }
-      const { stream, close } = await openLiveStream(app, hub, user, lastEventId);
+      const revalidate = () => principalFromClaims(app, { tid: user.tenantId, sid: user.sessionId, typ: 'staff' });
+      const { stream, close } = await openLiveStream(app, hub, user, lastEventId, revalidate);
       ctx.req.socket.setTimeout(0);
       ctx.req.socket.setNoDelay(true);
       ctx.res.on('close', close);

@@ -9,6 +9,8 @@ import { withScope } from '../db/scope.ts';
 import * as q from './queries.ts';
 
 export const HEARTBEAT_MS = 15_000;
+/** Stream timing; tests shorten the heartbeat (which also re-checks the session). */
+export const liveTiming = { heartbeatMs: HEARTBEAT_MS };
 const BATCH = 500;
 /** How long a sent id is remembered (the late-arrival window in queries.ts is 2 minutes). */
 const LATE_WINDOW_MS = 3 * 60_000;
@@ -62,8 +64,15 @@ export function formatEvent(r: LiveRow): string {
  * Opens a stream for the caller: replays events after lastEventId (or starts from now), then
  * follows. Returns the stream and a close function; nothing holds a database connection between reads.
  */
-export async function openLiveStream(app: AppContext, hub: LiveHub, user: Principal, lastEventId: number | undefined) {
-  const caller = callerOf(user);
+export async function openLiveStream(
+  app: AppContext,
+  hub: LiveHub,
+  user: Principal,
+  lastEventId: number | undefined,
+  /** Re-resolves the caller's session: undefined once it is revoked, expired or its user disabled. */
+  revalidate: () => Promise<Principal | undefined>,
+) {
+  let caller = callerOf(user);
   let last = lastEventId ?? (await withScope(app.db.pool, caller, (tx) => tx.one<{ id: number }>(q.latestId(user.tenantId))))!.id;
   const stream = new PassThrough();
   let closed = false;
@@ -121,11 +130,23 @@ export async function openLiveStream(app: AppContext, hub: LiveHub, user: Princi
 
   stream.write(`retry: 3000\n: connected\n\n`);
   const unsubscribe = await hub.subscribe({ tenantId: user.tenantId, wake });
+  // Each heartbeat re-checks the session: a stream ends when its session does (logout, idle,
+  // revocation, user disabled) or loses person:read, and follows a changed scope.
+  const recheck = async () => {
+    const now = await revalidate().catch(() => user);
+    if (closed) return;
+    if (!now || !now.permissions.includes('person:read')) {
+      stream.write(`event: end\ndata: ${JSON.stringify({ reason: now ? 'forbidden' : 'unauthorized' })}\n\n`);
+      close();
+      return;
+    }
+    caller = callerOf(now);
+  };
   const heartbeat = setInterval(() => {
     stream.write(': heartbeat\n\n');
     forgetOld();
-    wake();
-  }, HEARTBEAT_MS);
+    void recheck().then(wake);
+  }, liveTiming.heartbeatMs);
   wake();
   const close = () => {
     if (closed) return;
