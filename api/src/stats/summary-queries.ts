@@ -104,9 +104,3 @@ export const overview = (tenantId: number) =>
         (select coalesce(sum(c.households), 0) from grid_household_counts c where c.tenant_id = ${tenantId})::int as households,
         (select count(*) from tasks t where t.tenant_id = ${tenantId} and t.state = 'open')::int as open_tasks,
         (select count(*) from alerts a where a.tenant_id = ${tenantId} and a.acknowledged_at is null)::int as open_alerts`;
-
-/**
- * For this transaction only: no JIT. The row estimates under row-level security are poor, so the
- * planner's cost crosses the JIT threshold and compiling took 0.9 s of a 0.2 s query on city-L.
- */
-export const withoutJit = sql`select set_config('jit', 'off', true)`;
