@@ -77,9 +77,9 @@ function weightOf(weights: Record<string, number>, fallback: number): Sql {
 }
 
 /**
- * Persons in a bbox binned into the Web-Mercator hexagons of ST_HexagonGrid (edge `size` metres).
- * Each point finds its own cell, so the cost follows the persons, not the extent; a point on an
- * edge belongs to one cell only. Cells with fewer than `minCount` persons are left out.
+ * Persons in a bbox binned into the Web-Mercator hexagons of ST_HexagonGrid / ST_Hexagon (edge
+ * `size` metres, origin 0,0); each point finds its cell with app.hex_cell (sql/functions/grids.sql).
+ * Cells with fewer than `minCount` persons are left out.
  */
 export function hexagons(tenantId: number, bbox: Bbox, size: number, status: string[], weights: Record<string, number>, fallback: number, minCount: number): Sql {
   const conds = personConds(tenantId, { status });
@@ -87,18 +87,16 @@ export function hexagons(tenantId: number, bbox: Bbox, size: number, status: str
   return sql`with pts as (
                 select st_transform(p.geom, 3857) as g, ${weightOf(weights, fallback)} as w
                   from persons p where ${and(conds)}
+              ), cells as (
+                select c[1] as i, c[2] as j, w from pts cross join lateral app.hex_cell(st_x(g), st_y(g), ${size}::float8) as c
               ), binned as (
-                select c.i, c.j, count(*)::int as n, sum(pts.w) as weight
-                  from pts cross join lateral (
-                    select h.i, h.j from st_hexagongrid(${size}::float8, pts.g) h
-                     where st_intersects(h.geom, pts.g) order by h.i, h.j limit 1) c
-                 group by c.i, c.j
+                select i, j, count(*)::int as n, sum(w) as weight
+                  from cells group by i, j
                 having count(*) >= ${minCount}
               )
               select b.i, b.j, b.n, b.weight,
-                     st_asgeojson(st_transform(h.geom, 4326), 7)::json as geometry
+                     st_asgeojson(st_transform(st_hexagon(${size}::float8, b.i::int, b.j::int, st_setsrid(st_makepoint(0, 0), 3857)), 4326), 7)::json as geometry
                 from binned b
-                cross join lateral (select st_hexagon(${size}::float8, b.i, b.j, st_setsrid(st_makepoint(0, 0), 3857)) as geom) h
                order by b.i, b.j`;
 }
 

@@ -139,6 +139,22 @@ describe('hexagon heatmap', () => {
     expect(audit.rows.map((x) => x.detail.points)).toEqual([6]);
   });
 
+  it('finds each point\'s hexagon arithmetically exactly as ST_HexagonGrid does', async () => {
+    const { rows } = await t.app.db.ownerPool.query(
+      `with pts as (
+         select st_setsrid(st_makepoint(x0 + (random() - 0.5) * 40 * s, y0 + (random() - 0.5) * 40 * s), 3857) as g, s
+           from generate_series(1, 1500),
+                (values (37.3::float8), (611.5), (4891.97)) as v(s),
+                (values (12.7e6::float8, 3.56e6::float8), (0, 0), (-8.2e6, -4.1e6)) as o(x0, y0)
+       )
+       select count(*)::int as n,
+              count(*) filter (where app.hex_cell(st_x(g), st_y(g), s) <> array[h.i, h.j]::bigint[])::int as mismatched
+         from pts cross join lateral (
+           select h.i, h.j from st_hexagongrid(s, g) h where st_intersects(h.geom, g) order by h.i, h.j limit 1) h`,
+    );
+    expect(rows[0]).toEqual({ n: 13_500, mismatched: 0 });
+  });
+
   it('bins any extent at any zoom without losing or doubling a person', async () => {
     for (const [bbox, zoom] of [['-180,-85,180,85', 0], [cityBbox, 9], [cityBbox, 22]] as const) {
       const r = await workerA.get(`/api/stats/heatmap?bbox=${bbox}&zoom=${zoom}`);
