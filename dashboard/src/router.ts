@@ -1,6 +1,7 @@
 // Routes: /login, /command (wall screen), /m (phone), /persons/:id. Every route but /login needs
 // a session; the command views also need dashboard:view (App.vue shows the no-access screen).
 import { createRouter, createWebHistory } from 'vue-router';
+import { fetchMapConfig } from './map/data';
 import { useCommand } from './stores/command';
 import { useSession } from './stores/session';
 
@@ -23,7 +24,9 @@ router.beforeEach(async (to) => {
   if (!session.me) return { path: '/login', query: to.fullPath === '/command' ? {} : { next: to.fullPath } };
   if (session.me.permissions.includes('dashboard:view')) {
     const command = useCommand();
-    if (!command.roots.length) await command.init().catch((err) => console.warn('scope', err));
+    // Not awaited: the view's code loads meanwhile, and the map waits for the scope's bounds.
+    if (!command.roots.length && !command.initializing) void command.init().catch((err) => console.warn('scope', err));
+    void fetchMapConfig();
   }
   return true;
 });

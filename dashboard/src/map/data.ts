@@ -29,11 +29,12 @@ export function fetchHeatPoints(view: View): Promise<HeatPoints> {
   return pointsOnly((signal) => api.get<HeatPoints>(`/api/stats/heatmap/points${qs({ bbox: bboxParam(view.bbox) })}`, signal));
 }
 
-/** The deployment's basemap setting; a server without the endpoint means "no basemap". */
-export async function fetchMapConfig(): Promise<MapConfig> {
-  try {
-    return await api.get<MapConfig>('/api/map/config');
-  } catch {
-    return { basemap: null, gcj02: false };
-  }
+let mapConfig: Promise<MapConfig> | undefined;
+/**
+ * The deployment's basemap setting, asked once (the router starts it while the map code loads);
+ * a server without the endpoint means "no basemap".
+ */
+export function fetchMapConfig(): Promise<MapConfig> {
+  mapConfig ??= api.get<MapConfig>('/api/map/config').catch(() => ({ basemap: null, gcj02: false }));
+  return mapConfig;
 }

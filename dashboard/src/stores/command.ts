@@ -59,9 +59,11 @@ export const useCommand = defineStore('command', () => {
     return c.level >= 5 ? { id: c.id } : { parentId: c.id };
   });
 
+  const initializing = ref(false);
   async function init(): Promise<void> {
+    initializing.value = true;
     const scope = session.me?.scope ?? [];
-    const nodes = await Promise.all(scope.map((s) => api.get<JurisdictionNode>(`/api/jurisdictions/${s.id}`)));
+    const nodes = await Promise.all(scope.map((s) => api.get<JurisdictionNode>(`/api/jurisdictions/${s.id}`))).finally(() => (initializing.value = false));
     roots.value = nodes;
     if (!path.value.length && nodes.length) {
       bounds.value = unionBounds(nodes.map((n) => boundsOf(n.geometry)));
@@ -146,6 +148,7 @@ export const useCommand = defineStore('command', () => {
 
   return {
     roots, path, current, bounds, focus, from, to, metric, layers, tick, viewLevel, parentFilter,
-    summary, summaryError, summaryLoading, rememberGeometries, init, drill, goRoot, refreshSummary, liveChanged, setRange,
+    summary, summaryError, summaryLoading, rememberGeometries, init,
+    initializing, drill, goRoot, refreshSummary, liveChanged, setRange,
   };
 });
