@@ -1,6 +1,7 @@
 // Choropleth, hexagon heatmap with k-suppression, heat points and KNN nearby: scoped by RLS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
+import { hexCellAgreement } from './queries.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
 import { hexSizeForZoom } from './service.ts';
 
@@ -140,18 +141,7 @@ describe('hexagon heatmap', () => {
   });
 
   it('finds each point\'s hexagon arithmetically exactly as ST_HexagonGrid does', async () => {
-    const { rows } = await t.app.db.ownerPool.query(
-      `with pts as (
-         select st_setsrid(st_makepoint(x0 + (random() - 0.5) * 40 * s, y0 + (random() - 0.5) * 40 * s), 3857) as g, s
-           from generate_series(1, 1500),
-                (values (37.3::float8), (611.5), (4891.97)) as v(s),
-                (values (12.7e6::float8, 3.56e6::float8), (0, 0), (-8.2e6, -4.1e6)) as o(x0, y0)
-       )
-       select count(*)::int as n,
-              count(*) filter (where app.hex_cell(st_x(g), st_y(g), s) <> array[h.i, h.j]::bigint[])::int as mismatched
-         from pts cross join lateral (
-           select h.i, h.j from st_hexagongrid(s, g) h where st_intersects(h.geom, g) order by h.i, h.j limit 1) h`,
-    );
+    const { rows } = await t.app.db.ownerPool.query(hexCellAgreement(1500).toQuery());
     expect(rows[0]).toEqual({ n: 13_500, mismatched: 0 });
   });
 
