@@ -4,7 +4,7 @@ import type { StyleSpecification, LayerSpecification, SourceSpecification } from
 import type { MapConfig } from '../api/types';
 
 export const BACKGROUND = '#071426';
-export const POINT_LAYERS = { households: ['households'], tasks: ['tasks'] } as const;
+import { STATUS_COLORS } from '../layers/colors';
 
 function basemapSource(cfg: MapConfig['basemap']): SourceSpecification | null {
   if (!cfg) return null;
@@ -14,11 +14,18 @@ function basemapSource(cfg: MapConfig['basemap']): SourceSpecification | null {
   return { type: 'raster', tiles: [cfg.url], tileSize: 256, attribution: cfg.attribution };
 }
 
-export function buildStyle(cfg: MapConfig | null, show: { households: boolean; tasks: boolean }): StyleSpecification {
+/**
+ * `persons` is shown with households (same toggle) and only to roles that may see individuals:
+ * a person's point is as revealing as the heat points of /api/stats/heatmap/points.
+ */
+export function buildStyle(cfg: MapConfig | null, show: { households: boolean; tasks: boolean; persons: boolean | null }): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {
     households: { type: 'vector', tiles: [`${location.origin}/api/tiles/households/{z}/{x}/{y}`], minzoom: 14, maxzoom: 16 },
     tasks: { type: 'vector', tiles: [`${location.origin}/api/tiles/tasks/{z}/{x}/{y}`], minzoom: 11, maxzoom: 16 },
   };
+  if (show.persons !== null) {
+    sources.persons = { type: 'vector', tiles: [`${location.origin}/api/tiles/persons/{z}/{x}/{y}`], minzoom: 15, maxzoom: 16 };
+  }
   const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
   const base = basemapSource(cfg?.basemap ?? null);
   if (base) {
@@ -42,5 +49,17 @@ export function buildStyle(cfg: MapConfig | null, show: { households: boolean; t
       },
     },
   );
+  if (show.persons !== null) {
+    const colors = Object.entries(STATUS_COLORS).flat();
+    layers.push({
+      id: 'persons', type: 'circle', source: 'persons', 'source-layer': 'persons', minzoom: 15,
+      layout: { visibility: show.persons ? 'visible' : 'none' },
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 15, 2.5, 18, 6],
+        'circle-color': ['match', ['get', 'status'], ...colors, '#cccccc'] as never,
+        'circle-stroke-color': '#071426', 'circle-stroke-width': 0.8,
+      },
+    });
+  }
   return { version: 8, sources, layers };
 }

@@ -5,6 +5,7 @@ import { reactive, ref, shallowRef } from 'vue';
 import { api } from '../api/client';
 import type { LiveEvent } from '../api/types';
 import { useCommand } from './command';
+import { useSession } from './session';
 
 const TYPES: LiveEvent['type'][] = ['report', 'status', 'task_created', 'task_done', 'alert'];
 const MAX_ITEMS = 60;
@@ -42,6 +43,17 @@ export const useLive = defineStore('live', () => {
       command.liveChanged();
     };
     for (const t of TYPES) source.addEventListener(t, onEvent as EventListener);
+    // The server ends a stream whose session was revoked or whose rights changed: no reconnect then;
+    // re-read the session (App shows the login or the no-access screen accordingly).
+    source.addEventListener('end', () => {
+      disconnect();
+      state.value = 'offline';
+      const session = useSession();
+      void session.load().then((me) => {
+        if (!me) location.assign('/login');
+        else if (me.permissions.includes('person:read')) connect();
+      });
+    });
   }
 
   function disconnect(): void {
