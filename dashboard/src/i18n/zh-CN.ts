@@ -29,7 +29,7 @@ export default {
   range: { from: '开始', to: '结束', last7: '近7天', last14: '近14天', last30: '近30天', all: '全部', label: '时间范围' },
   layer: { choropleth: '辖区分级', heatmap: '热力蜂窝', heatpoints: '个案热力', households: '住户', tasks: '任务' },
   metric: { label: '着色指标', active: '在管（观察+疑似+确诊）', confirmed: '确诊', suspected: '疑似', watching: '医学观察' },
-  legend: { heatpoints: '核密度（加权）', suppressed: '人数过少已隐藏', heat: '加权人数/平方公里', none: '0', tasksOpen: '待办任务', tasksDone: '已完成任务', household: '住户' },
+  legend: { basemap: '底图', heatpoints: '核密度（加权）', suppressed: '人数过少已隐藏', heat: '加权人数/平方公里', none: '0', tasksOpen: '待办任务', tasksDone: '已完成任务', household: '住户' },
   tooltip: { total: '人员合计', count: '人数', weight: '权重', density: '密度（/平方公里）', suppressed: '少于 {k} 人，不显示具体数字', clickDrill: '点击下钻' },
   live: {
     connected: '已连接', connecting: '连接中…', offline: '连接中断，正在重连', empty: '等待实时事件…',

@@ -1,24 +1,16 @@
 // The maplibre style: a command-room background, the optional deployment basemap, and the
 // households/tasks vector tiles of the API (circles only: no glyphs or sprites are needed offline).
 import type { StyleSpecification, LayerSpecification, SourceSpecification } from 'maplibre-gl';
-import type { MapConfig } from '../api/types';
+import type { Basemap } from './basemap';
 
 export const BACKGROUND = '#071426';
 import { STATUS_COLORS } from '../layers/colors';
-
-function basemapSource(cfg: MapConfig['basemap']): SourceSpecification | null {
-  if (!cfg) return null;
-  if (cfg.type === 'pmtiles') {
-    return { type: 'raster', url: `pmtiles://${new URL(cfg.url, location.href).href}`, tileSize: 256, attribution: cfg.attribution };
-  }
-  return { type: 'raster', tiles: [cfg.url], tileSize: 256, attribution: cfg.attribution };
-}
 
 /**
  * `persons` is shown with households (same toggle) and only to roles that may see individuals:
  * a person's point is as revealing as the heat points of /api/stats/heatmap/points.
  */
-export function buildStyle(cfg: MapConfig | null, show: { households: boolean; tasks: boolean; persons: boolean | null }): StyleSpecification {
+export function buildStyle(basemap: Basemap | null, show: { households: boolean; tasks: boolean; persons: boolean | null }): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {
     households: { type: 'vector', tiles: [`${location.origin}/api/tiles/households/{z}/{x}/{y}`], minzoom: 14, maxzoom: 16 },
     tasks: { type: 'vector', tiles: [`${location.origin}/api/tiles/tasks/{z}/{x}/{y}`], minzoom: 11, maxzoom: 16 },
@@ -27,10 +19,9 @@ export function buildStyle(cfg: MapConfig | null, show: { households: boolean; t
     sources.persons = { type: 'vector', tiles: [`${location.origin}/api/tiles/persons/{z}/{x}/{y}`], minzoom: 15, maxzoom: 16 };
   }
   const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
-  const base = basemapSource(cfg?.basemap ?? null);
-  if (base) {
-    sources.basemap = base;
-    layers.push({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.55, 'raster-saturation': -0.6, 'raster-brightness-max': 0.6 } });
+  if (basemap) {
+    Object.assign(sources, basemap.sources);
+    layers.push(...basemap.layers);
   }
   layers.push(
     {

@@ -41,6 +41,10 @@ export const useCommand = defineStore('command', () => {
   const to = ref('');
   const metric = ref<Metric>('active');
   const layers = ref<Record<LayerId, boolean>>({ choropleth: true, heatmap: true, heatpoints: false, households: true, tasks: true });
+  /** True over a GCJ-02 basemap: the WGS-84 vector tiles of points would sit ~500 m off, so they are not offered. */
+  const pointLayersShifted = ref(false);
+  /** Attribution of the deployment's basemap (empty without one). */
+  const attribution = ref('');
   /** Bumped (debounced) by live events: everything that shows counts reloads. */
   const tick = ref(0);
 
@@ -147,7 +151,7 @@ export const useCommand = defineStore('command', () => {
   }
 
   return {
-    roots, path, current, bounds, focus, from, to, metric, layers, tick, viewLevel, parentFilter,
+    roots, path, current, bounds, focus, pointLayersShifted, attribution, from, to, metric, layers, tick, viewLevel, parentFilter,
     summary, summaryError, summaryLoading, rememberGeometries, init,
     initializing, drill, goRoot, refreshSummary, liveChanged, setRange,
   };
