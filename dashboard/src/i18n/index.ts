@@ -14,9 +14,11 @@ export const i18n = createI18n({
   messages: { 'zh-CN': zh, en },
 });
 document.documentElement.lang = initial;
+document.title = (initial === 'en' ? en : zh).app.title;
 
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale;
   localStorage.setItem('gec.lang', locale);
   document.documentElement.lang = locale;
+  document.title = (locale === 'en' ? en : zh).app.title;
 }
