@@ -338,6 +338,12 @@ Goal of issue 5 — first map with choropleth and heatmap within 3 s: **${met ? 
 
 Where the time goes: on the first load ${where(first)}; on the last warm load ${where(loads[loads.length - 1])}.
 
+The browser here has no GPU: chromium draws WebGL in software (SwiftShader) on the same two
+cores as the API and PostgreSQL, and maplibre and deck.gl compile and link their shader programs
+synchronously on the main thread, which is what the native \`(program)\` time below mostly is. So the
+part after the data arrived is far slower here than on a command-room PC with a graphics card; the
+API part (the view's three /api/stats calls, in parallel) is what this machine measures fairly.
+
 ${failures.length ? `**${failures.length} of ${RUNS} loads never became data-ready** (not counted above):\n\n${failures.map((f) => `- ${f}`).join('\n')}\n\n` : ''}Largest main-thread tasks of the first load before data-ready: ${bigTasks || 'none'}.
 
 ${profileLines.length ? `CPU profile of one more warm load until data-ready (CDP Profiler, self time per function;
