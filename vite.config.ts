@@ -1,17 +1,46 @@
 // Vite build of the command center (dashboard/ → dashboard/dist), served by api/src/http/static.ts.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('./dashboard', import.meta.url));
+const dist = join(root, 'dist');
+/** Assets of earlier builds stay this long: a page loaded before a rebuild can still fetch its lazy chunks. */
+const KEEP_OLD_ASSETS_MS = 60 * 60_000;
+
+/**
+ * A rebuild under a running server must not leave it without index.html (emptyOutDir would, for
+ * the seconds of the build): files are overwritten in place, and assets of old builds are removed
+ * once they are older than KEEP_OLD_ASSETS_MS.
+ */
+function pruneOldAssets(): Plugin {
+  const current = new Set<string>();
+  return {
+    name: 'gec-prune-old-assets',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      for (const name of Object.keys(bundle)) current.add(name);
+    },
+    writeBundle() {
+      const dir = join(dist, 'assets');
+      const before = Date.now() - KEEP_OLD_ASSETS_MS;
+      for (const name of readdirSync(dir)) {
+        const file = join(dir, name);
+        if (!current.has(`assets/${name}`) && statSync(file).mtimeMs < before) rmSync(file, { force: true });
+      }
+    },
+  };
+}
 
 export default defineConfig({
   root,
   base: '/',
-  plugins: [vue()],
+  plugins: [vue(), pruneOldAssets()],
   build: {
     outDir: 'dist',
-    emptyOutDir: true,
+    emptyOutDir: false,
     chunkSizeWarningLimit: 2500,
   },
   server: {

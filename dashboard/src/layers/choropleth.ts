@@ -7,6 +7,8 @@ export interface ChoroplethOptions {
   metric: Metric;
   level: number;
   visible: boolean;
+  /** False while the map moves: no picking pass (a full-screen render) on every pointer move. */
+  pickable?: boolean;
   /** Fill fades when points (households, tasks) are shown underneath at high zoom. */
   fillOpacity?: number;
 }
@@ -19,7 +21,7 @@ export function createChoroplethLayer(data: Choropleth, opts: ChoroplethOptions)
     id: CHOROPLETH_ID,
     data: data as unknown as GeoJSON.FeatureCollection<GeoJSON.Geometry, ChoroplethProps>,
     visible: opts.visible,
-    pickable: true,
+    pickable: opts.pickable ?? true,
     // Outlines come from the outlines layer, drawn above the heatmap.
     stroked: false,
     filled: true,

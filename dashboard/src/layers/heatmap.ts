@@ -9,6 +9,8 @@ export const HEATMAP_ID = 'heatmap';
 
 export interface HeatmapOptions {
   visible: boolean;
+  /** False while the map moves (see choropleth.ts). */
+  pickable?: boolean;
 }
 
 /** Ground area of one hexagon in km²: Web-Mercator edge shrunk by cos(latitude) in both directions. */
@@ -28,7 +30,7 @@ export function createHexHeatLayer(data: Heatmap, opts: HeatmapOptions) {
     id: HEATMAP_ID,
     data: data as unknown as GeoJSON.FeatureCollection<GeoJSON.Geometry, HexProps>,
     visible: opts.visible,
-    pickable: true,
+    pickable: opts.pickable ?? true,
     stroked: true,
     filled: true,
     getFillColor: (f: Feature<HexProps>) => (f.properties.suppressed ? SUPPRESSED_COLOR : hexColor(hexDensity(f, data))),
