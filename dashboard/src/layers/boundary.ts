@@ -5,7 +5,9 @@ import type { Choropleth } from '../api/types';
 export const OUTLINES_ID = 'outlines';
 export const FOCUS_ID = 'focus';
 
-export function createOutlineLayer(data: Choropleth, opts: { visible: boolean; hoveredId?: number | null }) {
+/** `scale`: screen pixels per design pixel (2 on a 4K wall), so lines keep their visual weight. */
+export function createOutlineLayer(data: Choropleth, opts: { visible: boolean; hoveredId?: number | null; scale?: number }) {
+  const k = opts.scale ?? 1;
   return new GeoJsonLayer({
     id: OUTLINES_ID,
     data: data as unknown as GeoJSON.FeatureCollection,
@@ -14,13 +16,13 @@ export function createOutlineLayer(data: Choropleth, opts: { visible: boolean; h
     stroked: true,
     pickable: false,
     getLineColor: (f: GeoJSON.Feature) => (f.properties?.id === opts.hoveredId ? [255, 255, 255, 255] : [120, 210, 255, 190]),
-    getLineWidth: (f: GeoJSON.Feature) => (f.properties?.id === opts.hoveredId ? 3 : 1.2),
+    getLineWidth: (f: GeoJSON.Feature) => (f.properties?.id === opts.hoveredId ? 3 : 1.2) * k,
     lineWidthUnits: 'pixels',
-    updateTriggers: { getLineColor: [opts.hoveredId], getLineWidth: [opts.hoveredId] },
+    updateTriggers: { getLineColor: [opts.hoveredId], getLineWidth: [opts.hoveredId, k] },
   });
 }
 
-export function createFocusLayer(geometries: GeoJSON.Geometry[]) {
+export function createFocusLayer(geometries: GeoJSON.Geometry[], scale = 1) {
   return new GeoJsonLayer({
     id: FOCUS_ID,
     data: { type: 'FeatureCollection', features: geometries.map((geometry) => ({ type: 'Feature', geometry, properties: {} })) } as GeoJSON.FeatureCollection,
@@ -28,7 +30,7 @@ export function createFocusLayer(geometries: GeoJSON.Geometry[]) {
     stroked: true,
     pickable: false,
     getLineColor: [0, 234, 255, 255],
-    getLineWidth: 3,
+    getLineWidth: 3 * scale,
     lineWidthUnits: 'pixels',
   });
 }
