@@ -30,6 +30,10 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
   });
   if (res.status === 204) return undefined as T;
   const json = await res.json().catch(() => null);
+  if (res.status === 401 && !path.startsWith('/api/auth/') && location.pathname !== '/login') {
+    // The session ended (idle timeout, revoked): back to the sign-in, then to where the user was.
+    location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+  }
   if (!res.ok) {
     const e = (json as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`);
