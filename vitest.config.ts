@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     // dashboard/e2e: browser tests of the command center (playwright-core driving Debian's
     // /usr/bin/chromium; they fail, not skip, when it is missing — .ci/run installs it).
-    include: ['api/src/**/*.test.ts', 'geodata/src/**/*.test.ts', 'dashboard/e2e/**/*.test.ts'],
+    include: ['api/src/**/*.test.ts', 'geodata/src/**/*.test.ts', 'dashboard/src/**/*.test.ts', 'dashboard/e2e/**/*.test.ts'],
     globalSetup: ['api/src/test/global-setup.ts'],
     // The embedded database is one PGlite session: its clients are serialised per process (see
     // serializeClients), so the test files share one process there; a server runs them in parallel.
