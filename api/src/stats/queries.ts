@@ -1,4 +1,5 @@
 // All SQL of statistics and nearby search; row-level security limits every row to the caller's scope.
+import { literal } from '../db/scope.ts';
 import { and, join, sql, type Sql } from '../db/sql.ts';
 import type { Bbox } from '../geo/bbox.ts';
 import { envelope } from '../jurisdictions/queries.ts';
@@ -148,9 +149,15 @@ export function heatPoints(tenantId: number, bbox: Bbox, status: string[], weigh
                from persons p where ${and(conds)} order by p.id limit ${limit}`;
 }
 
-/** The tenant's setting for the smallest heatmap cell shown to roles that may not see individuals. */
-export const heatmapMinCount = (tenantId: number) =>
-  sql`select (settings ->> 'heatmapMinCount')::int as k from tenants where id = ${tenantId}`;
+/**
+ * A oneShot statement (one round trip): what cached aggregates are keyed by besides the request —
+ * the tenant's data version (tile_versions, bumped by every write to jurisdictions, households,
+ * persons, reports and tasks) and its setting for the smallest heatmap cell shown to roles that
+ * may not see individuals.
+ */
+export const cacheKeyParts = (tenantId: number) =>
+  `select coalesce((select version from tile_versions where tenant_id = ${literal(tenantId)}::int), 0)::text as version,
+          (select (settings ->> 'heatmapMinCount')::int from tenants where id = ${literal(tenantId)}::int) as k`;
 
 const pointOf = (lon: number, lat: number) => sql`st_setsrid(st_makepoint(${lon}, ${lat}), 4326)`;
 

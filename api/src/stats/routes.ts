@@ -91,8 +91,10 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     query: ChoroplethQuery,
     handler: async ({ user, query, ctx }) => {
       const { level, zoom, bbox, ...filter } = query;
-      ctx.body = await s.choropleth(app, user, level, zoom, bbox, filter);
+      const r = await s.choropleth(app, user, level, zoom, bbox, filter);
+      ctx.set('X-Cache', r.cached ? 'hit' : 'miss');
       ctx.type = 'application/geo+json';
+      ctx.body = r.body;
       return undefined;
     },
   });
@@ -114,9 +116,11 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:read' },
     query: HeatQuery,
     handler: async ({ user, query, ctx }) => {
-      const fc = await s.heatmap(app, user, query.bbox, query.zoom, query.status);
+      const r = await s.heatmap(app, user, query.bbox, query.zoom, query.status);
+      ctx.set('X-Cache', r.cached ? 'hit' : 'miss');
       ctx.type = 'application/geo+json';
-      return fc;
+      ctx.body = r.body;
+      return undefined;
     },
   });
   routes.add({

@@ -4,7 +4,8 @@ import { writeAudit } from '../audit/audit.ts';
 import { callerOf, can, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { householdView, type HouseholdRow } from '../households/view.ts';
-import { withScope } from '../db/scope.ts';
+import { Lru } from '../cache/lru.ts';
+import { oneShot, withScope } from '../db/scope.ts';
 import { toleranceForZoom, type Bbox } from '../geo/bbox.ts';
 import { forbidden } from '../http/errors.ts';
 import * as q from './queries.ts';
@@ -33,12 +34,35 @@ export function hexSizeForZoom(zoom: number, px = 40): number {
   return px * metresPerPixel;
 }
 
+/**
+ * Whole-city aggregates are the same for every commander of a tenant until its data changes: the
+ * JSON text of choropleths and heatmaps is kept per (tenant, scope, request, data version, k).
+ */
+const aggregates = new Lru<string>(1000, 64 * 1024 * 1024, (text) => text.length);
+const scopeKey = (user: Principal) => [...user.scopePaths].sort().join(',');
+
+async function keyParts(app: AppContext, user: Principal): Promise<{ version: string; k: number | null }> {
+  const [row] = await oneShot<{ version: string; k: number | null }>(app.db.pool, q.cacheKeyParts(user.tenantId), user.tenantId);
+  return row;
+}
+
+export interface Aggregate {
+  /** GeoJSON FeatureCollection as JSON text. */
+  body: string;
+  cached: boolean;
+}
+
 /** The FeatureCollection as JSON text, built by PostGIS and sent as it is (megabytes for 10k grids: no parse and re-encode). */
-export async function choropleth(app: AppContext, user: Principal, level: number, zoom: number, bbox: Bbox | undefined, filter: q.PersonFilter): Promise<string> {
+export async function choropleth(app: AppContext, user: Principal, level: number, zoom: number, bbox: Bbox | undefined, filter: q.PersonFilter): Promise<Aggregate> {
+  const { version } = await keyParts(app, user);
+  const key = JSON.stringify(['choropleth', user.tenantId, scopeKey(user), level, zoom, bbox ?? null, filter, version]);
+  const hit = aggregates.get(key);
+  if (hit) return { body: hit, cached: true };
   const row = await withScope(app.db.pool, callerOf(user), (tx) =>
     tx.one<{ fc: string }>(q.choropleth(user.tenantId, level, bbox, toleranceForZoom(zoom), filter, MAX_NODES)),
   );
-  return row!.fc;
+  aggregates.set(key, row!.fc);
+  return { body: row!.fc, cached: false };
 }
 
 interface CellRow {
@@ -49,26 +73,32 @@ interface CellRow {
   geometry: unknown;
 }
 
-export async function heatmap(app: AppContext, user: Principal, bbox: Bbox, zoom: number, status: string[] | undefined) {
+export async function heatmap(app: AppContext, user: Principal, bbox: Bbox, zoom: number, status: string[] | undefined): Promise<Aggregate> {
   const reveal = maySeeIndividuals(user);
   const size = hexSizeForZoom(zoom);
-  const cells = await withScope(app.db.pool, callerOf(user), async (tx) => {
-    const k = reveal ? 1 : ((await tx.one<{ k: number | null }>(q.heatmapMinCount(user.tenantId)))?.k ?? DEFAULT_MIN_COUNT);
-    const rows = await tx.rows<CellRow>(q.hexagons(user.tenantId, bbox, size, status ?? ACTIVE_STATUSES, STATUS_WEIGHTS, OTHER_WEIGHT, Math.max(1, k)));
-    return { k, rows };
-  });
-  return {
+  const parts = await keyParts(app, user);
+  const k = reveal ? 1 : (parts.k ?? DEFAULT_MIN_COUNT);
+  const statuses = status ?? ACTIVE_STATUSES;
+  const key = JSON.stringify(['heatmap', user.tenantId, scopeKey(user), bbox, zoom, statuses, k, reveal, parts.version]);
+  const hit = aggregates.get(key);
+  if (hit) return { body: hit, cached: true };
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.rows<CellRow>(q.hexagons(user.tenantId, bbox, size, statuses, STATUS_WEIGHTS, OTHER_WEIGHT, Math.max(1, k))),
+  );
+  const body = JSON.stringify({
     type: 'FeatureCollection',
     hexagonSizeM: size,
     weights: { ...STATUS_WEIGHTS, other: OTHER_WEIGHT },
-    suppressedBelow: reveal ? null : cells.k,
-    features: cells.rows.map((r) => ({
+    suppressedBelow: reveal ? null : k,
+    features: rows.map((r) => ({
       type: 'Feature',
       id: `${r.i}:${r.j}`,
       geometry: r.geometry,
       properties: { count: r.n, weight: r.weight },
     })),
-  };
+  });
+  aggregates.set(key, body);
+  return { body, cached: false };
 }
 
 export async function heatPoints(app: AppContext, user: Principal, bbox: Bbox, status: string[] | undefined) {

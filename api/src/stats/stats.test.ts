@@ -216,3 +216,28 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('caching by data version', () => {
+  it('serves an unchanged choropleth and heatmap from cache, per scope, and a change in the next request', async () => {
+    const choro = '/api/stats/choropleth?level=5&zoom=11';
+    const heat = `/api/stats/heatmap?bbox=${cityBbox}&zoom=14`;
+    for (const path of [choro, heat]) {
+      const first = await commander.get(path);
+      const again = await commander.get(path);
+      expect(again.headers.get('x-cache'), path).toBe('hit');
+      expect(again.body, path).toEqual(first.body);
+    }
+    // Another scope never gets the commander's entry.
+    const worker = await workerA.get(choro);
+    expect(worker.body.features.map((x: any) => x.id)).toEqual([f.nodes.gridA]);
+    const before = byId((await commander.get(choro)).body)[f.nodes.gridB].byStatus.confirmed ?? 0;
+    const cellsBefore = (await commander.get(heat)).body.features.reduce((n: number, c: any) => n + c.properties.count, 0);
+    await addPerson(f.points.gridB, 'confirmed', { severity: 'mild' });
+    const after = await commander.get(choro);
+    expect(after.headers.get('x-cache')).toBe('miss');
+    expect(byId(after.body)[f.nodes.gridB].byStatus.confirmed).toBe(before + 1);
+    const heatAfter = await commander.get(heat);
+    expect(heatAfter.headers.get('x-cache')).toBe('miss');
+    expect(heatAfter.body.features.reduce((n: number, c: any) => n + c.properties.count, 0)).toBeGreaterThanOrEqual(cellsBefore);
+  });
+});

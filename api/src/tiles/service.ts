@@ -9,6 +9,7 @@ import type { AppContext } from '../context.ts';
 import type { Database } from '../db/database.ts';
 import { oneShot, withScope, type Tx } from '../db/scope.ts';
 import { forbidden } from '../http/errors.ts';
+import { Lru } from '../cache/lru.ts';
 import { encodeTile, type TileFeature } from './encode.ts';
 import * as q from './queries.ts';
 import type { Layer } from './queries.ts';
@@ -85,37 +86,8 @@ export async function renderTile(tx: Tx, engine: Engine, layer: Layer, z: number
   return encodeTile(layer, z, x, y, features);
 }
 
-/** An LRU of encoded tiles bounded by count and bytes; a Map keeps insertion order, a hit moves to the end. */
-class TileCache {
-  private readonly entries = new Map<string, Buffer>();
-  private bytes = 0;
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxBytes: number,
-  ) {}
-  get(key: string): Buffer | undefined {
-    const v = this.entries.get(key);
-    if (v) {
-      this.entries.delete(key);
-      this.entries.set(key, v);
-    }
-    return v;
-  }
-  set(key: string, value: Buffer): void {
-    this.remove(key);
-    this.entries.set(key, value);
-    this.bytes += value.length;
-    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) this.remove(this.entries.keys().next().value as string);
-  }
-  private remove(key: string): void {
-    const v = this.entries.get(key);
-    if (!v) return;
-    this.bytes -= v.length;
-    this.entries.delete(key);
-  }
-}
-
-const cache = new TileCache(5000, 64 * 1024 * 1024);
+/** Encoded tiles: 5,000 or 64 MB at most. */
+const cache = new Lru<Buffer>(5000, 64 * 1024 * 1024, (b) => b.length);
 
 export interface TileResult {
   etag: string;
