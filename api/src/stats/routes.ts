@@ -1,4 +1,5 @@
 // /api/stats (choropleth, hexagon heatmap, heat points) and /api/nearby (KNN tasks and households).
+import type Koa from 'koa';
 import type { AppContext } from '../context.ts';
 import { Bbox, Zoom } from '../geo/bbox.ts';
 import type { Routes } from '../http/route.ts';
@@ -80,6 +81,14 @@ const NearQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(20),
 };
 
+/** Sends a cached or fresh GeoJSON text as it is (no parse and re-encode), saying which. */
+function sendAggregate(ctx: Koa.Context, r: s.Aggregate): undefined {
+  ctx.set('X-Cache', r.cached ? 'hit' : 'miss');
+  ctx.type = 'application/geo+json';
+  ctx.body = r.body;
+  return undefined;
+}
+
 export function statsRoutes(routes: Routes, app: AppContext): void {
   const tags = ['stats'];
   routes.add({
@@ -91,11 +100,7 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     query: ChoroplethQuery,
     handler: async ({ user, query, ctx }) => {
       const { level, zoom, bbox, ...filter } = query;
-      const r = await s.choropleth(app, user, level, zoom, bbox, filter);
-      ctx.set('X-Cache', r.cached ? 'hit' : 'miss');
-      ctx.type = 'application/geo+json';
-      ctx.body = r.body;
-      return undefined;
+      return sendAggregate(ctx, await s.choropleth(app, user, level, zoom, bbox, filter));
     },
   });
   routes.add({
@@ -116,11 +121,7 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:read' },
     query: HeatQuery,
     handler: async ({ user, query, ctx }) => {
-      const r = await s.heatmap(app, user, query.bbox, query.zoom, query.status);
-      ctx.set('X-Cache', r.cached ? 'hit' : 'miss');
-      ctx.type = 'application/geo+json';
-      ctx.body = r.body;
-      return undefined;
+      return sendAggregate(ctx, await s.heatmap(app, user, query.bbox, query.zoom, query.status));
     },
   });
   routes.add({

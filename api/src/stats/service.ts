@@ -41,6 +41,16 @@ export function hexSizeForZoom(zoom: number, px = 40): number {
 const aggregates = new Lru<string>(1000, 64 * 1024 * 1024, (text) => text.length);
 const scopeKey = (user: Principal) => [...user.scopePaths].sort().join(',');
 
+/** The cached text under `key`, or the text `compute` makes (then kept). */
+async function cachedAggregate(key: unknown[], compute: () => Promise<string>): Promise<Aggregate> {
+  const k = JSON.stringify(key);
+  const hit = aggregates.get(k);
+  if (hit) return { body: hit, cached: true };
+  const body = await compute();
+  aggregates.set(k, body);
+  return { body, cached: false };
+}
+
 async function keyParts(app: AppContext, user: Principal): Promise<{ version: string; k: number | null }> {
   const [row] = await oneShot<{ version: string; k: number | null }>(app.db.pool, q.cacheKeyParts(user.tenantId), user.tenantId);
   return row;
@@ -55,14 +65,12 @@ export interface Aggregate {
 /** The FeatureCollection as JSON text, built by PostGIS and sent as it is (megabytes for 10k grids: no parse and re-encode). */
 export async function choropleth(app: AppContext, user: Principal, level: number, zoom: number, bbox: Bbox | undefined, filter: q.PersonFilter): Promise<Aggregate> {
   const { version } = await keyParts(app, user);
-  const key = JSON.stringify(['choropleth', user.tenantId, scopeKey(user), level, zoom, bbox ?? null, filter, version]);
-  const hit = aggregates.get(key);
-  if (hit) return { body: hit, cached: true };
-  const row = await withScope(app.db.pool, callerOf(user), (tx) =>
-    tx.one<{ fc: string }>(q.choropleth(user.tenantId, level, bbox, toleranceForZoom(zoom), filter, MAX_NODES)),
-  );
-  aggregates.set(key, row!.fc);
-  return { body: row!.fc, cached: false };
+  return cachedAggregate(['choropleth', user.tenantId, scopeKey(user), level, zoom, bbox ?? null, filter, version], async () => {
+    const row = await withScope(app.db.pool, callerOf(user), (tx) =>
+      tx.one<{ fc: string }>(q.choropleth(user.tenantId, level, bbox, toleranceForZoom(zoom), filter, MAX_NODES)),
+    );
+    return row!.fc;
+  });
 }
 
 interface CellRow {
@@ -79,26 +87,23 @@ export async function heatmap(app: AppContext, user: Principal, bbox: Bbox, zoom
   const parts = await keyParts(app, user);
   const k = reveal ? 1 : (parts.k ?? DEFAULT_MIN_COUNT);
   const statuses = status ?? ACTIVE_STATUSES;
-  const key = JSON.stringify(['heatmap', user.tenantId, scopeKey(user), bbox, zoom, statuses, k, reveal, parts.version]);
-  const hit = aggregates.get(key);
-  if (hit) return { body: hit, cached: true };
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
-    tx.rows<CellRow>(q.hexagons(user.tenantId, bbox, size, statuses, STATUS_WEIGHTS, OTHER_WEIGHT, Math.max(1, k))),
-  );
-  const body = JSON.stringify({
-    type: 'FeatureCollection',
-    hexagonSizeM: size,
-    weights: { ...STATUS_WEIGHTS, other: OTHER_WEIGHT },
-    suppressedBelow: reveal ? null : k,
-    features: rows.map((r) => ({
-      type: 'Feature',
-      id: `${r.i}:${r.j}`,
-      geometry: r.geometry,
-      properties: { count: r.n, weight: r.weight },
-    })),
+  return cachedAggregate(['heatmap', user.tenantId, scopeKey(user), bbox, zoom, statuses, k, reveal, parts.version], async () => {
+    const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+      tx.rows<CellRow>(q.hexagons(user.tenantId, bbox, size, statuses, STATUS_WEIGHTS, OTHER_WEIGHT, Math.max(1, k))),
+    );
+    return JSON.stringify({
+      type: 'FeatureCollection',
+      hexagonSizeM: size,
+      weights: { ...STATUS_WEIGHTS, other: OTHER_WEIGHT },
+      suppressedBelow: reveal ? null : k,
+      features: rows.map((r) => ({
+        type: 'Feature',
+        id: `${r.i}:${r.j}`,
+        geometry: r.geometry,
+        properties: { count: r.n, weight: r.weight },
+      })),
+    });
   });
-  aggregates.set(key, body);
-  return { body, cached: false };
 }
 
 export async function heatPoints(app: AppContext, user: Principal, bbox: Bbox, status: string[] | undefined) {
