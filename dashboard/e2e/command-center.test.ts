@@ -165,6 +165,29 @@ describe('command center in chromium', () => {
     expect(await panelCounts(page)).toEqual(await apiCounts(''));
   });
 
+  it('lists persons in the drawer and narrows them by the name search, as the API does', { timeout: LONG }, async () => {
+    onFailure('persons');
+    await waitForMap(page, '');
+    await byTestId(page, 'open-persons').click();
+    const rows = page.locator('[data-testid="person-row"]');
+    await rows.first().waitFor({ state: 'visible', timeout: 30_000 });
+    const name = (await rows.first().locator('td').first().innerText()).trim();
+    expect(name.length).toBeGreaterThan(0);
+    await byTestId(page, 'person-search').fill(name);
+    await byTestId(page, 'person-search').press('Enter');
+    const api = await page.request.get(`${stack.baseUrl}/api/persons?q=${encodeURIComponent(name)}&pageSize=200`);
+    expect(api.status()).toBe(200);
+    const expected = (await api.json()) as { total: number; items: { id: number; name: string }[] };
+    expect(expected.total).toBeGreaterThan(0);
+    const shownIds = async () => (await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))))).sort((a, b) => a - b);
+    const apiIds = expected.items.map((p) => p.id).sort((a, b) => a - b).slice(0, 10);
+    await expect.poll(shownIds, { timeout: 20_000 }).toEqual(apiIds);
+    for (const text of await rows.locator('td:first-child').allInnerTexts()) expect(text.trim()).toBe(name);
+    await saveScreenshot(page, 'persons-1920x1080.png');
+    await byTestId(page, 'close-persons').click();
+    await expect.poll(() => rows.count()).toBe(0);
+  });
+
   it('shows the same counts on the phone view /m at 390×844', { timeout: LONG }, async () => {
     onFailure('phone');
     await page.setViewportSize({ width: 390, height: 844 });

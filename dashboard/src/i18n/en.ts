@@ -27,7 +27,7 @@ const en: typeof zh = {
   overview: { persons: 'Persons', households: 'Households', grids: 'Grids', openTasks: 'Open tasks', openAlerts: 'Open alerts', newInRange: 'New in range' },
   chart: { registered: 'Registered', total: 'Total' },
   national: { none: 'No data source configured', note: 'National figures appear here once a source is connected; no estimates are shown meanwhile.' },
-  common: { loading: 'Loading…', error: 'Failed to load: {msg}', empty: 'No data', retry: 'Retry', all: 'All', total: '{n} in total', page: 'Page {p} of {n}', prev: 'Previous', next: 'Next', scope: 'All jurisdictions' },
+  common: { loading: 'Loading…', error: 'Failed to load: {msg}', empty: 'No data', retry: 'Retry', all: 'All', total: '{n} in total', page: 'Page {p} of {n}', prev: 'Previous', next: 'Next', scope: 'All jurisdictions', close: 'Close' },
   range: { from: 'From', to: 'To', last7: '7 days', last14: '14 days', last30: '30 days', all: 'All', label: 'Time range' },
   layer: { choropleth: 'Jurisdictions', heatmap: 'Hexagon heat', heatpoints: 'Case heatmap', households: 'Households', tasks: 'Tasks' },
   metric: { label: 'Colour by', active: 'Managed (observation + suspected + confirmed)', confirmed: 'Confirmed', suspected: 'Suspected', watching: 'Under observation' },

@@ -25,7 +25,7 @@ export default {
   overview: { persons: '在管人员', households: '住户', grids: '网格', openTasks: '待办任务', openAlerts: '未处理预警', newInRange: '区间新增' },
   chart: { registered: '新登记', total: '合计' },
   national: { none: '未配置数据源', note: '全国数据接入后在此显示；当前不显示任何估算数字。' },
-  common: { loading: '加载中…', error: '加载失败：{msg}', empty: '暂无数据', retry: '重试', all: '全部', total: '共 {n} 条', page: '第 {p} / {n} 页', prev: '上一页', next: '下一页', scope: '全部辖区' },
+  common: { loading: '加载中…', error: '加载失败：{msg}', empty: '暂无数据', retry: '重试', all: '全部', total: '共 {n} 条', page: '第 {p} / {n} 页', prev: '上一页', next: '下一页', scope: '全部辖区', close: '关闭' },
   range: { from: '开始', to: '结束', last7: '近7天', last14: '近14天', last30: '近30天', all: '全部', label: '时间范围' },
   layer: { choropleth: '辖区分级', heatmap: '热力蜂窝', heatpoints: '个案热力', households: '住户', tasks: '任务' },
   metric: { label: '着色指标', active: '在管（观察+疑似+确诊）', confirmed: '确诊', suspected: '疑似', watching: '医学观察' },
