@@ -48,6 +48,10 @@ describe('SMS sign-in', () => {
     const wrong = await c.post('/api/citizen/login', { tenant: f.code, phone, code: code === '000000' ? '111111' : '000000' });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toMatchObject({ code: 'invalid_code', field: 'code' });
+    // The failed attempt is audited with the masked phone only.
+    const audit = await t.app.db.ownerPool.query(`select result, detail from audit_log where tenant_id = $1 and action = 'citizen.login'`, [f.tenantId]);
+    expect(audit.rows.map((r) => r.result)).toContain('denied');
+    expect(JSON.stringify(audit.rows)).not.toContain(phone);
     expect((await c.post('/api/citizen/login', { tenant: f.code, phone, code })).status).toBe(200);
     expect((await t.client().post('/api/citizen/login', { tenant: f.code, phone, code })).status).toBe(401);
     // Expiry: age the next code past five minutes.

@@ -80,7 +80,11 @@ export async function signIn(app: AppContext, tenantCode: string, phone: string,
     const s = (await tx.one<{ citizen_id: number; session_id: string }>(q.citizenSignIn(tid, ph, app.cipher.encrypt(phone), maskPhone(phone))))!;
     return { ok: true as const, citizenId: s.citizen_id, sessionId: s.session_id };
   });
-  if (!result.ok) throw new AppError(401, 'invalid_code', 'the code is wrong, used or expired; request a new one', 'code');
+  if (!result.ok) {
+    // The phone is personal data: the audit keeps only its masked form, with the address.
+    await writeAudit(app.db.pool, { tenantId: tid, userId: null, action: 'citizen.login', ip, result: 'denied', detail: { phone: maskPhone(phone) } });
+    throw new AppError(401, 'invalid_code', 'the code is wrong, used or expired; request a new one', 'code');
+  }
   const token = await new SignJWT({ tid, sid: result.sessionId, typ: 'citizen' })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuedAt()
