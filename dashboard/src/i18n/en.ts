@@ -30,7 +30,7 @@ const en: typeof zh = {
   common: { loading: 'Loading…', error: 'Failed to load: {msg}', empty: 'No data', retry: 'Retry', all: 'All', total: '{n} in total', page: 'Page {p} of {n}', prev: 'Previous', next: 'Next', scope: 'All jurisdictions', close: 'Close' },
   range: { from: 'From', to: 'To', last7: '7 days', last14: '14 days', last30: '30 days', all: 'All', label: 'Time range' },
   layer: { choropleth: 'Jurisdictions', heatmap: 'Hexagon heat', heatpoints: 'Case heatmap', households: 'Households', tasks: 'Tasks' },
-  metric: { label: 'Colour by', active: 'Managed (observation + suspected + confirmed)', confirmed: 'Confirmed', suspected: 'Suspected', watching: 'Under observation' },
+  metric: { label: 'Colour by', active: 'Active (obs. + susp. + conf.)', confirmed: 'Confirmed', suspected: 'Suspected', watching: 'Under observation' },
   legend: { basemap: 'Basemap', heatpoints: 'kernel density (weighted)', suppressed: 'Too few persons, hidden', heat: 'weighted persons per km²', none: '0', tasksOpen: 'Open task', tasksDone: 'Done task', household: 'Household' },
   tooltip: { total: 'Persons', count: 'Persons', weight: 'Weight', density: 'Density (per km²)', suppressed: 'Fewer than {k} persons, not shown', clickDrill: 'Click to drill down' },
   live: {
