@@ -232,6 +232,9 @@ try {
     load.run = i + 1;
     loads.push(load);
     log(`run ${i + 1}: first layer ${f0(load.firstLayer)} ms, data-ready ${f0(load.ready)} ms, ${load.calls.length} API calls`);
+    log(`  marks ${Object.entries(load.marks).map(([k, v]) => `${k} ${f0(v)}`).join(', ')}; assets end ${f0(Math.max(0, ...load.assets.map((a) => a.end)))}`);
+    log(`  calls ${load.calls.map((c) => `${c.path.split('?')[0]} ${f0(c.start)}–${f0(c.end)}`).join(', ')}`);
+    log(`  long tasks ${load.longTasks.map(([t, d]) => `${f0(d)}@${f0(t)}`).join(', ')}`);
     if (i === RUNS - 1) frames = await panAndZoom(page);
     await page.close();
   }

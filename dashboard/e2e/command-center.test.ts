@@ -93,6 +93,11 @@ describe('command center in chromium', () => {
       return g && { map: !!g.map, deck: !!g.deck, ready: g.ready, firstLayerAt: g.firstLayerAt };
     });
     expect(gec).toMatchObject({ map: true, deck: true, firstLayerAt: expect.any(Number) });
+    // The first view's data was asked for before the map code loaded, and the map used it: the
+    // zoom worked out without the map (map/view.ts fitZoom) is the one maplibre's fit chose.
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
+    expect(marks).toContain('gec:view-primed');
+    expect(marks).not.toContain('gec:view-requested');
     // Panels fill in on their own schedule: wait for the counts before the full-screen picture.
     const rootCounts = await apiCounts('');
     expect(rootCounts.watching + rootCounts.confirmed + rootCounts.suspected, 'the demo city has cases').toBeGreaterThan(0);

@@ -6,4 +6,5 @@ import { i18n } from './i18n';
 import { router } from './router';
 import './style.css';
 
+performance.mark('gec:app-start');
 createApp(App).use(createPinia()).use(router).use(i18n).mount('#app');

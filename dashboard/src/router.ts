@@ -2,6 +2,8 @@
 // a session; the command views also need dashboard:view (App.vue shows the no-access screen).
 import { createRouter, createWebHistory } from 'vue-router';
 import { fetchMapConfig } from './map/data';
+import { primeFirstView } from './map/prime';
+import { commandLayout } from './views/commandLayout';
 import { useCommand } from './stores/command';
 import { useSession } from './stores/session';
 
@@ -25,7 +27,19 @@ router.beforeEach(async (to) => {
   if (session.me.permissions.includes('dashboard:view')) {
     const command = useCommand();
     // Not awaited: the view's code loads meanwhile, and the map waits for the scope's bounds.
-    if (!command.roots.length && !command.initializing) void command.init().catch((err) => console.warn('scope', err));
+    if (!command.roots.length && !command.initializing) {
+      void command
+        .init()
+        .then(() => {
+          // The wall screen's first view is known from the window size: its data is asked for
+          // now, while the map code (2.4 MB) loads. (The phone view asks once it is laid out.)
+          if (to.path === '/command') {
+            const layout = commandLayout(window.innerWidth, window.innerHeight);
+            primeFirstView(layout.map.width, layout.map.height, { padding: layout.padding, pixelScale: layout.scale });
+          }
+        })
+        .catch((err) => console.warn('scope', err));
+    }
     void fetchMapConfig();
   }
   return true;

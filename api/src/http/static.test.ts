@@ -1,9 +1,10 @@
 // The dashboard's static serving: SPA shell for app routes, hashed assets with a long cache,
 // 404 for unknown API paths and missing assets, nothing outside dist.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveInside, staticFiles } from './static.ts';
@@ -14,6 +15,13 @@ mkdirSync(join(dist, 'assets'), { recursive: true });
 writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="app"></div>');
 writeFileSync(join(dist, 'assets', 'main-abc123.js'), `console.log(${JSON.stringify('x'.repeat(4000))});`);
 writeFileSync(join(base, 'secret.txt'), 'outside dist');
+// A chunk with the build's precompressed twin (its content marked, to tell which one was sent)…
+writeFileSync(join(dist, 'assets', 'map-def456.js'), `console.log(${JSON.stringify('y'.repeat(4000))});`);
+writeFileSync(join(dist, 'assets', 'map-def456.js.gz'), gzipSync(`console.log(${JSON.stringify('y'.repeat(4000))}, 'precompressed');`));
+// …and one whose .gz is older than the file (a rebuild that did not rewrite it): never sent.
+writeFileSync(join(dist, 'assets', 'old-0a0a0a.js'), `console.log(${JSON.stringify('z'.repeat(4000))});`);
+writeFileSync(join(dist, 'assets', 'old-0a0a0a.js.gz'), gzipSync('stale'));
+utimesSync(join(dist, 'assets', 'old-0a0a0a.js.gz'), new Date(2020, 0, 1), new Date(2020, 0, 1));
 
 let server: ReturnType<Koa['listen']>;
 let url = '';
@@ -49,6 +57,20 @@ describe('dashboard static serving', () => {
     expect(res.headers.get('cache-control')).toContain('immutable');
     expect(res.headers.get('content-encoding')).toBe('gzip');
     expect(await res.text()).toContain('console.log');
+  });
+
+  it('sends the build\'s precompressed .gz when it is as new as the file, and compresses otherwise', async () => {
+    const pre = await fetch(`${url}/assets/map-def456.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(pre.headers.get('content-encoding')).toBe('gzip');
+    expect(await pre.text()).toContain('precompressed');
+    const stale = await fetch(`${url}/assets/old-0a0a0a.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(stale.headers.get('content-encoding')).toBe('gzip');
+    const text = await stale.text();
+    expect(text).toContain('zzzz');
+    expect(text).not.toContain('stale');
+    const plain = await fetch(`${url}/assets/map-def456.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).not.toContain('precompressed');
   });
 
   it('answers 404 for unknown API paths and missing assets instead of the shell', async () => {

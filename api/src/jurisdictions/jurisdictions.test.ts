@@ -43,6 +43,12 @@ describe('jurisdictions', () => {
     const node = await c.get(`/api/jurisdictions/${f.nodes.gridA}`);
     expect(node.body).toMatchObject({ id: f.nodes.gridA, level: 5, parentId: f.nodes.m1, geometry: { type: 'MultiPolygon' } });
     expect(node.body.areaM2).toBeGreaterThan(1e8);
+    expect(node.body.persons).not.toBeNull();
+    // The dashboard needs only the boundary: the count can be left out.
+    const bare = await c.get(`/api/jurisdictions/${f.nodes.gridA}?persons=false`);
+    expect(bare.body).toMatchObject({ id: f.nodes.gridA, geometry: node.body.geometry, persons: null });
+    const bad = await c.get(`/api/jurisdictions/${f.nodes.gridA}?persons=no`);
+    expect([bad.status, bad.body.error.field]).toEqual([400, 'persons']);
   });
 
   it('rejects bad bbox and zoom naming the field', async () => {

@@ -9,10 +9,10 @@ export const tree = (tenantId: number, maxLevel: number) =>
        where tenant_id = ${tenantId} and level <= ${maxLevel}
        order by path`;
 
-export const byId = (tenantId: number, id: number) =>
+export const byId = (tenantId: number, id: number, countPersons = true) =>
   sql`select id, parent_id, code, name, level, path::text as path, area_m2,
              st_asgeojson(geom, 7)::json as geometry, st_asgeojson(label_point, 7)::json as label_point,
-             (select count(*) from persons p where p.tenant_id = j.tenant_id and p.grid_path <@ j.path) as persons
+             ${countPersons ? sql`(select count(*) from persons p where p.tenant_id = j.tenant_id and p.grid_path <@ j.path)` : sql`null::bigint`} as persons
         from jurisdictions j where tenant_id = ${tenantId} and id = ${id}`;
 
 export function geojson(tenantId: number, level: number, bbox: Bbox | undefined, tolerance: number, limit: number): Sql {

@@ -10,6 +10,14 @@ import * as q from './queries.ts';
 
 const MAX_FEATURES = 5000;
 
+const NodeQuery = z.strictObject({
+  persons: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(true)
+    .openapi({ description: 'Count the persons under the node (false: `persons` is null; a whole city is a 0.3–0.6 s count under row-level security)' }),
+});
+
 interface Node {
   id: number;
   parent_id: number | null;
@@ -84,8 +92,9 @@ export function jurisdictionRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'jurisdiction:read' },
     params: IdParams,
-    handler: async ({ user, params }) => {
-      const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.byId(user.tenantId, params.id)));
+    query: NodeQuery,
+    handler: async ({ user, params, query }) => {
+      const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.byId(user.tenantId, params.id, query.persons)));
       if (!row) throw notFound('jurisdiction');
       return {
         id: row.id, parentId: row.parent_id, code: row.code, name: row.name, level: row.level, path: row.path,

@@ -74,7 +74,8 @@ export interface JurisdictionNode extends NodeRef {
   path: string;
   geometry: GeoJSON.MultiPolygon | GeoJSON.Polygon;
   labelPoint: GeoJSON.Point;
-  persons: number;
+  /** Null when asked with persons=false (the dashboard does: it counts from the summary). */
+  persons: number | null;
 }
 
 export interface MapConfig {

@@ -41,3 +41,31 @@ export function ringCentre(g: GeoJSON.Geometry): [number, number] | null {
   }
   return [x / n, y / n];
 }
+
+/** One edge of a polygon ring, tagged with the id of its feature (for hover highlighting). */
+export interface Segment {
+  from: number[];
+  to: number[];
+  id: number | null;
+}
+
+/**
+ * Every ring edge of the (multi)polygons as a segment: outlines drawn as straight segments
+ * (deck.gl LineLayer) rather than joined paths. At 1–3 pixels a join cannot be seen, and the
+ * path shader costs a second of compiling on software GL before the first map appears.
+ */
+export function ringSegments(items: { geometry: GeoJSON.Geometry; id?: number | null }[]): Segment[] {
+  const out: Segment[] = [];
+  for (const { geometry, id = null } of items) {
+    for (const poly of polygons(geometry)) {
+      for (const ring of poly) {
+        for (let i = 1; i < ring.length; i++) out.push({ from: ring[i - 1], to: ring[i], id });
+        // An unclosed ring still gets its closing edge.
+        const a = ring[0];
+        const z = ring[ring.length - 1];
+        if (ring.length > 2 && (a[0] !== z[0] || a[1] !== z[1])) out.push({ from: z, to: a, id });
+      }
+    }
+  }
+  return out;
+}

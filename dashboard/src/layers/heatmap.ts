@@ -1,11 +1,13 @@
 // Hexagon heatmap from /api/stats/heatmap: cells filled by weighted persons per km² on a fixed
 // domain (density, so a colour means the same at every zoom, although the hexagons grow as the
 // map zooms out); k-suppressed cells (when the API marks them) are drawn neutral, without a number.
-import { GeoJsonLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, LineLayer } from '@deck.gl/layers';
 import type { Feature, Heatmap, HexProps } from '../api/types';
 import { hexColor, SUPPRESSED_COLOR } from './colors';
+import { ringSegments, type Segment } from './geometry';
 
 export const HEATMAP_ID = 'heatmap';
+export const HEATMAP_EDGES_ID = 'heatmap-edges';
 
 export interface HeatmapOptions {
   visible: boolean;
@@ -31,11 +33,30 @@ export function createHexHeatLayer(data: Heatmap, opts: HeatmapOptions) {
     data: data as unknown as GeoJSON.FeatureCollection<GeoJSON.Geometry, HexProps>,
     visible: opts.visible,
     pickable: opts.pickable ?? true,
-    stroked: true,
+    // Edges come from createHexEdgeLayer (straight segments: see ringSegments).
+    stroked: false,
     filled: true,
     getFillColor: (f: Feature<HexProps>) => (f.properties.suppressed ? SUPPRESSED_COLOR : hexColor(hexDensity(f, data))),
-    getLineColor: [200, 230, 255, 50],
-    getLineWidth: 1,
-    lineWidthUnits: 'pixels',
+  });
+}
+
+const edges = new WeakMap<object, Segment[]>();
+/** Faint cell edges, so neighbouring cells of one colour still read as cells. */
+export function createHexEdgeLayer(data: Heatmap, opts: { visible: boolean }) {
+  let segments = edges.get(data);
+  if (!segments) {
+    segments = ringSegments(data.features.map((f) => ({ geometry: f.geometry as GeoJSON.Geometry })));
+    edges.set(data, segments);
+  }
+  return new LineLayer<Segment>({
+    id: HEATMAP_EDGES_ID,
+    data: segments,
+    visible: opts.visible,
+    pickable: false,
+    getSourcePosition: (s) => s.from as [number, number],
+    getTargetPosition: (s) => s.to as [number, number],
+    getColor: () => [200, 230, 255, 50],
+    getWidth: () => 1,
+    widthUnits: 'pixels',
   });
 }

@@ -7,7 +7,8 @@ import { CHOROPLETH_ID, createChoroplethLayer } from './choropleth';
 import { breaksFor, classColor, CLASS_COLORS, hexColor, HEX_BREAKS, HEX_COLORS, HEATPOINT_DOMAIN, METRICS, metricValue } from './colors';
 import { createHexHeatLayer, HEATMAP_ID, hexAreaKm2, hexDensity } from './heatmap';
 import { createHeatPointsLayer, HEATPOINTS_ID } from './heatpoints';
-import { pointInAny } from './geometry';
+import { pointInAny, ringSegments } from './geometry';
+import { createHexEdgeLayer, HEATMAP_EDGES_ID } from './heatmap';
 
 const square = (x: number, y: number, d = 1): GeoJSON.Polygon => ({
   type: 'Polygon',
@@ -68,6 +69,26 @@ describe('layer factories', () => {
     expect(createOutlineLayer(data, { visible: true }).id).toBe(OUTLINES_ID);
     expect(createFocusLayer([square(114, 30)]).id).toBe(FOCUS_ID);
     expect(createHeatPointsLayer([[114, 30, 5]], { visible: true }).id).toBe(HEATPOINTS_ID);
+  });
+
+  it('draws outlines as the ring edges of every polygon, tagged with their node for hovering', () => {
+    const segs = ringSegments([
+      { geometry: square(0, 0), id: 7 },
+      // An unclosed ring with a hole, in a MultiPolygon: the closing edges are added.
+      { geometry: { type: 'MultiPolygon', coordinates: [[[[10, 10], [14, 10], [14, 14], [10, 14]], [[11, 11], [12, 11], [12, 12]]]] }, id: 8 },
+      { geometry: { type: 'Point', coordinates: [0, 0] }, id: 9 },
+    ]);
+    expect(segs.filter((s) => s.id === 7)).toHaveLength(4);
+    expect(segs.filter((s) => s.id === 8)).toHaveLength(4 + 3);
+    expect(segs.filter((s) => s.id === 8).at(-1)).toEqual({ from: [12, 12], to: [11, 11], id: 8 });
+    expect(segs.some((s) => s.id === 9)).toBe(false);
+    const outline = createOutlineLayer(choropleth([{}, {}]), { visible: true, hoveredId: 2 });
+    const color = outline.props.getColor as unknown as (s: { id: number }) => number[];
+    expect(color({ id: 2 })).not.toEqual(color({ id: 1 }));
+    const hexes = { type: 'FeatureCollection', hexagonSizeM: 100, suppressedBelow: null, features: [{ type: 'Feature', geometry: square(1, 1), properties: { count: 1, weight: 1 } }] } as unknown as Heatmap;
+    const edges = createHexEdgeLayer(hexes, { visible: true });
+    expect(edges.id).toBe(HEATMAP_EDGES_ID);
+    expect(edges.props.data).toHaveLength(4);
   });
 
   it('colours hexagons by weighted persons per km², so a colour means the same at every zoom', () => {

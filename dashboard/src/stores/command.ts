@@ -67,7 +67,7 @@ export const useCommand = defineStore('command', () => {
   async function init(): Promise<void> {
     initializing.value = true;
     const scope = session.me?.scope ?? [];
-    const nodes = await Promise.all(scope.map((s) => api.get<JurisdictionNode>(`/api/jurisdictions/${s.id}`))).finally(() => (initializing.value = false));
+    const nodes = await Promise.all(scope.map((s) => api.get<JurisdictionNode>(`/api/jurisdictions/${s.id}?persons=false`))).finally(() => (initializing.value = false));
     roots.value = nodes;
     if (!path.value.length && nodes.length) {
       bounds.value = unionBounds(nodes.map((n) => boundsOf(n.geometry)));
@@ -100,7 +100,7 @@ export const useCommand = defineStore('command', () => {
     const known = knownGeometry.get(node.id);
     if (known) return show(known);
     try {
-      const full = await loadNode((signal) => api.get<JurisdictionNode>(`/api/jurisdictions/${node.id}`, signal));
+      const full = await loadNode((signal) => api.get<JurisdictionNode>(`/api/jurisdictions/${node.id}?persons=false`, signal));
       if (current.value?.id === full.id) show(full.geometry);
     } catch (err) {
       if (!isAbort(err)) console.warn('drill: node', err);
