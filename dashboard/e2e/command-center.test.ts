@@ -98,6 +98,15 @@ describe('command center in chromium', () => {
     const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
     expect(marks).toContain('gec:view-primed');
     expect(marks).not.toContain('gec:view-requested');
+    // Households and tasks (vector tiles) join the style after the first frame, under the deck.gl layers.
+    await expect
+      .poll(() => page.evaluate(() => {
+        const m = (window as any).__gec.map;
+        const order: string[] = m.getLayersOrder();
+        const deck = order.findIndex((id) => m.getLayer(id)?.type === 'custom');
+        return ['households', 'tasks'].map((id) => order.indexOf(id) >= 0 && deck > order.indexOf(id));
+      }))
+      .toEqual([true, true]);
     // Panels fill in on their own schedule: wait for the counts before the full-screen picture.
     const rootCounts = await apiCounts('');
     expect(rootCounts.watching + rootCounts.confirmed + rootCounts.suspected, 'the demo city has cases').toBeGreaterThan(0);

@@ -19,6 +19,13 @@ export const router = createRouter({
   ],
 });
 
+/**
+ * The map code (maplibre, deck.gl: 2.4 MB), fetched before the view that shows it asks for it.
+ * Evaluating it holds the main thread for a few hundred milliseconds, so on a first visit it is
+ * started right after the first view's data has been asked for, not before.
+ */
+const loadMapCode = () => void import('./map/MapView.vue').catch(() => undefined);
+
 router.beforeEach(async (to) => {
   const session = useSession();
   if (!session.checked) await session.load().catch(() => null);
@@ -26,20 +33,22 @@ router.beforeEach(async (to) => {
   if (!session.me) return { path: '/login', query: to.fullPath === '/command' ? {} : { next: to.fullPath } };
   if (session.me.permissions.includes('dashboard:view')) {
     const command = useCommand();
+    const withMap = to.path === '/command' || to.path === '/m';
     // Not awaited: the view's code loads meanwhile, and the map waits for the scope's bounds.
     if (!command.roots.length && !command.initializing) {
       void command
         .init()
         .then(() => {
           // The wall screen's first view is known from the window size: its data is asked for
-          // now, while the map code (2.4 MB) loads. (The phone view asks once it is laid out.)
+          // now, while the map code loads. (The phone view asks once it is laid out.)
           if (to.path === '/command') {
             const layout = commandLayout(window.innerWidth, window.innerHeight);
             primeFirstView(layout.map.width, layout.map.height, { padding: layout.padding, pixelScale: layout.scale });
           }
         })
-        .catch((err) => console.warn('scope', err));
-    }
+        .catch((err) => console.warn('scope', err))
+        .finally(() => withMap && loadMapCode());
+    } else if (withMap) loadMapCode();
     void fetchMapConfig();
   }
   return true;

@@ -30,32 +30,38 @@ function personConds(tenantId: number, f: Partial<PersonFilter>): Sql[] {
 
 /**
  * Nodes of one level in scope with person counts by status, as one FeatureCollection. Set-based:
- * persons are counted once per (grid, status) with an integer hash aggregate, the grids are
- * rolled up to their ancestor at that level (`subpath(path, 0, level)`: a level-L node's path has
- * L labels) and joined to the nodes by path. One pass over the persons in scope whatever the
+ * persons are counted once per (grid path, status) — read from grid_person_counts when no filter
+ * applies — the grid paths are rolled up to their ancestor at that level (`subpath(path, 0,
+ * level)`: a level-L node's path has L labels) and joined to the nodes by path. One pass over the persons in scope whatever the
  * level (a join per node by `<@` took 2 s for the 10 districts of city-L and over 15 s for its
  * 100 streets; grouping 100k persons by ltree directly spent 200 ms sorting paths).
  */
 export function choropleth(tenantId: number, level: number, bbox: Bbox | undefined, tolerance: number, f: PersonFilter, limit: number): Sql {
   const nodeConds: Sql[] = [sql`j.tenant_id = ${tenantId}`, sql`j.level = ${level}`];
   if (bbox) nodeConds.push(sql`j.geom && ${envelope(bbox)}`);
-  const conds = personConds(tenantId, f);
-  conds.push(sql`p.grid_id is not null`);
+  // Counts per (grid path, status) of all persons: from the trigger-kept table (0019) when nothing
+  // narrows them, else one pass over the persons.
+  const byGrid = isUnfiltered(f)
+    ? sql`select c.grid_path as path, c.status, c.n from grid_person_counts c where c.tenant_id = ${tenantId} and c.n > 0`
+    : sql`select g.path, b.status, b.n
+            from (select p.grid_id, p.status, count(*)::int as n
+                    from persons p
+                   where ${and([...personConds(tenantId, f), sql`p.grid_id is not null`])}
+                   group by p.grid_id, p.status) b
+            join jurisdictions g on g.tenant_id = ${tenantId} and g.id = b.grid_id`;
   return sql`with nodes as (
                 select j.id, j.code, j.name, j.level, j.parent_id, j.path, j.geom, j.label_point
                   from jurisdictions j where ${and(nodeConds)} order by j.id limit ${limit}
-              ), by_grid as (
-                select p.grid_id, p.status, count(*)::int as n
-                  from persons p
-                 where ${and(conds)}
-                 group by p.grid_id, p.status
+              ), by_grid as (${byGrid}
               ), by_status as (
-                select subpath(g.path, 0, ${level}::int) as path, b.status, sum(b.n)::int as n
-                  from by_grid b join jurisdictions g on g.tenant_id = ${tenantId} and g.id = b.grid_id
+                -- Grouped as text: hashed, where ltree keys would be sorted (tens of thousands of paths).
+                select subpath(b.path, 0, ${level}::int)::text as path, b.status, sum(b.n)::int as n
+                  from by_grid b
+                 where nlevel(b.path) >= ${level}::int
                  group by 1, 2
               ), totals as (
                 select n.id, sum(b.n)::int as total, json_object_agg(b.status, b.n order by b.status) as by_status
-                  from nodes n join by_status b on b.path = n.path
+                  from nodes n join by_status b on b.path = n.path::text
                  group by n.id
               )
               select json_build_object(
@@ -69,6 +75,11 @@ export function choropleth(tenantId: number, level: number, bbox: Bbox | undefin
                     'total', coalesce(t.total, 0), 'byStatus', coalesce(t.by_status, '{}'::json)))
                 order by n.id), '[]'::json))::text as fc
                 from nodes n left join totals t on t.id = n.id`;
+}
+
+/** No filter narrows the persons: every person of a grid counts. */
+function isUnfiltered(f: Partial<PersonFilter>): boolean {
+  return !f.status && !f.severity && !f.source && !f.from && !f.to;
 }
 
 /** The CASE expression of heatmap weights per status (documented in service.ts). */

@@ -87,6 +87,33 @@ describe('choropleth', () => {
     expect(await get('from=2026-01-11&to=2026-01-31')).toBe(0);
   });
 
+  it('keeps the per-grid counts (grid_person_counts) exact through inserts, status changes, moves and deletes', async () => {
+    const own = t.app.db.ownerPool;
+    const truth = async () =>
+      (await own.query(`select grid_path::text as path, status, count(*)::int as n from persons
+                         where tenant_id = $1 and grid_path is not null group by 1, 2 order by 1, 2`, [f.tenantId])).rows;
+    const kept = async () =>
+      (await own.query(`select grid_path::text as path, status, n from grid_person_counts
+                         where tenant_id = $1 and n > 0 order by 1, 2`, [f.tenantId])).rows;
+    expect(await kept()).toEqual(await truth());
+    // One statement inserting several, a status change, a move to another grid, a delete.
+    const { gridA, gridB, gridC } = f.points;
+    const ids = (await own.query(
+      `insert into persons (tenant_id, name, source, status, geom)
+       select $1, '计数测试', 'grid_survey', s, g::geometry from (values ('watching', $2), ('suspected', $2), ('watching', $3)) v (s, g)
+       returning id`, [f.tenantId, wkt(gridA), wkt(gridB)])).rows.map((r) => r.id);
+    expect(await kept()).toEqual(await truth());
+    await own.query(`update persons set status = 'confirmed', severity = 'mild' where id = $1`, [ids[1]]);
+    await own.query(`update persons set geom = $2 where id = $1`, [ids[2], wkt(gridC)]);
+    await own.query(`update persons set name = '计数测试改名' where id = $1`, [ids[0]]); // no count changes
+    expect(await kept()).toEqual(await truth());
+    // The choropleth with every status named (a pass over the persons) agrees with the kept counts.
+    const all = 'watching,suspected,confirmed,cured,dead,released,closed';
+    expect(byId((await commander.get(`/api/stats/choropleth?level=5&status=${all}`)).body)).toEqual(byId((await commander.get('/api/stats/choropleth?level=5')).body));
+    await own.query(`delete from persons where id = any($1::bigint[])`, [ids]);
+    expect(await kept()).toEqual(await truth());
+  });
+
   it('shows a grid worker only their own grid', async () => {
     const r = await workerA.get('/api/stats/choropleth?level=5');
     expect(r.body.features.map((x: any) => x.id)).toEqual([f.nodes.gridA]);

@@ -56,6 +56,8 @@ interface Primed {
   heatmap: Promise<Heatmap> | null;
 }
 let primed: Primed | null = null;
+/** Settles when the last primed requests have (answered or failed). */
+let primedDone: Promise<unknown> = Promise.resolve();
 /** A primed answer older than this is not used (live events may have changed the counts since). */
 const PRIMED_FOR_MS = 20_000;
 
@@ -78,6 +80,16 @@ export function primeView(bbox: View['bbox'], request: ViewRequest): void {
     choropleth: settle(api.get<Choropleth>(choroplethUrl({ bbox, zoom: request.zoom }, request.level, request.from, request.to))),
     heatmap: request.heatZoom === null ? null : settle(api.get<Heatmap>(heatmapUrl({ bbox, zoom: request.heatZoom }))),
   };
+  primedDone = Promise.allSettled([primed.choropleth, primed.heatmap]);
+}
+
+/**
+ * Resolves when the first view's primed requests have been answered, or after `maxMs`: the
+ * panels' summary is asked for then, so that the database computes the map's first view without
+ * the summary's pass over the same persons competing for the same cores.
+ */
+export function primedSettled(maxMs: number): Promise<void> {
+  return Promise.race([primedDone.then(() => undefined), new Promise<void>((r) => setTimeout(r, maxMs))]);
 }
 
 /** The primed answers, once, if they were asked for the same request and the view shows all of their box. */

@@ -6,11 +6,25 @@ import type { Basemap } from './basemap';
 export const BACKGROUND = '#071426';
 import { STATUS_COLORS } from '../layers/colors';
 
+/** The first style: background and the deployment's basemap. */
+export function buildStyle(basemap: Basemap | null): StyleSpecification {
+  const sources: Record<string, SourceSpecification> = {};
+  const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
+  if (basemap) {
+    Object.assign(sources, basemap.sources);
+    layers.push(...basemap.layers);
+  }
+  return { version: 8, sources, layers };
+}
+
 /**
- * `persons` is shown with households (same toggle) and only to roles that may see individuals:
- * a person's point is as revealing as the heat points of /api/stats/heatmap/points.
+ * The point layers, added once the map has loaded (MapView): vector sources in the first style held
+ * the map's first frame back by about a second on a cold start, for tiles that only exist from
+ * zoom 11 on. `persons` is shown with households (same toggle) and only to roles that may see
+ * individuals (null otherwise): a person's point is as revealing as the heat points of
+ * /api/stats/heatmap/points.
  */
-export function buildStyle(basemap: Basemap | null, show: { households: boolean; tasks: boolean; persons: boolean | null }): StyleSpecification {
+export function pointLayers(show: { households: boolean; tasks: boolean; persons: boolean | null }): { sources: Record<string, SourceSpecification>; layers: LayerSpecification[] } {
   const sources: Record<string, SourceSpecification> = {
     households: { type: 'vector', tiles: [`${location.origin}/api/tiles/households/{z}/{x}/{y}`], minzoom: 14, maxzoom: 16 },
     tasks: { type: 'vector', tiles: [`${location.origin}/api/tiles/tasks/{z}/{x}/{y}`], minzoom: 11, maxzoom: 16 },
@@ -18,11 +32,7 @@ export function buildStyle(basemap: Basemap | null, show: { households: boolean;
   if (show.persons !== null) {
     sources.persons = { type: 'vector', tiles: [`${location.origin}/api/tiles/persons/{z}/{x}/{y}`], minzoom: 15, maxzoom: 16 };
   }
-  const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
-  if (basemap) {
-    Object.assign(sources, basemap.sources);
-    layers.push(...basemap.layers);
-  }
+  const layers: LayerSpecification[] = [];
   layers.push(
     {
       id: 'households', type: 'circle', source: 'households', 'source-layer': 'households', minzoom: 14,
@@ -52,5 +62,5 @@ export function buildStyle(basemap: Basemap | null, show: { households: boolean;
       },
     });
   }
-  return { version: 8, sources, layers };
+  return { sources, layers };
 }
