@@ -153,6 +153,28 @@ describe('command center in chromium', () => {
     await expect.poll(breadcrumbCount, { timeout: 30_000 }).toBe(rootCrumbs);
   });
 
+  it('shows a tooltip on hover and drills into the district clicked on the map', { timeout: LONG }, async () => {
+    onFailure('map-click');
+    await waitForMap(page, '');
+    const rootCrumbs = await breadcrumbCount();
+    // A district's label sits on a point inside it; labels let clicks through to the map.
+    const label = page.locator('.map-label').first();
+    const id = (await label.getAttribute('data-id'))!;
+    const name = (await label.innerText()).trim();
+    const box = (await label.boundingBox())!;
+    const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await page.mouse.move(at.x - 5, at.y - 5);
+    await page.mouse.move(at.x, at.y);
+    await expect.poll(() => page.evaluate(() => (document.querySelector('.deck-tooltip') as HTMLElement | null)?.innerText.trim() ?? ''), { timeout: 30_000 }).not.toBe('');
+    await page.mouse.click(at.x, at.y);
+    await waitForMap(page, id);
+    await expect.poll(breadcrumbCount, { timeout: 30_000 }).toBe(rootCrumbs + 1);
+    await expect.poll(() => page.locator('[data-testid="breadcrumb-item"]').last().innerText(), { timeout: 30_000 }).toContain(name);
+    await expect.poll(() => panelCounts(page), { timeout: 60_000 }).toEqual(await apiCounts(id));
+    await page.locator('[data-testid="breadcrumb-item"]').first().click();
+    await waitForMap(page, '');
+  });
+
   it('shows a registration posted through the API in the feed and the counts within seconds', { timeout: LONG }, async () => {
     onFailure('live');
     await waitForMap(page, '');
