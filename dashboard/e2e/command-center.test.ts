@@ -199,6 +199,13 @@ describe('command center in chromium', () => {
     await expect.poll(async () => (await panelCounts(page)).watching, { timeout: 20_000, interval: 250 }).toBe(before.watching + 1);
     await expect.poll(async () => JSON.stringify(await feedTexts()) !== JSON.stringify(feedBefore), { timeout: 20_000, interval: 250 }).toBe(true);
     expect(await panelCounts(page)).toEqual(await apiCounts(''));
+
+    // A page opened later shows the recent events too (the stream replays them first).
+    const newest = await page.locator('[data-testid="feed-item"]').first().getAttribute('data-id');
+    expect(newest).toMatch(/^\d+$/);
+    await page.reload();
+    await waitForMap(page, '');
+    await expect.poll(() => page.locator(`[data-testid="feed-item"][data-id="${newest}"]`).count(), { timeout: 20_000 }).toBe(1);
   });
 
   it('lists persons in the drawer and narrows them by the name search, as the API does', { timeout: LONG }, async () => {

@@ -28,9 +28,9 @@ async function tokenOf(app: TestApp, username: string): Promise<string> {
 }
 
 /** Opens /api/live with a bearer token and collects parsed events until closed. */
-async function listen(app: TestApp, token: string, lastEventId?: number) {
+async function listen(app: TestApp, token: string, lastEventId?: number, query = '') {
   const ac = new AbortController();
-  const res = await fetch(`${app.baseUrl}/api/live`, {
+  const res = await fetch(`${app.baseUrl}/api/live${query ? `?${query}` : ''}`, {
     headers: { authorization: `Bearer ${token}`, ...(lastEventId != null ? { 'last-event-id': String(lastEventId) } : {}) },
     signal: ac.signal,
   });
@@ -73,6 +73,48 @@ async function createPerson(app: TestApp, username: string, at: { lon: number; l
 }
 
 describe('live events', () => {
+  it('opens with the latest events of the caller\'s scope when asked (?recent), marked replayed, then follows', async () => {
+    const [a, cmd] = await Promise.all(['gridworker', 'commander'].map((u) => tokenOf(t, `${f.prefix}${u}`)));
+    const pa1 = await createPerson(t, `${f.prefix}gridworker`, f.points.gridA);
+    const pb = await createPerson(t, `${f.prefix}gridworker2`, f.points.gridB);
+    const pa2 = await createPerson(t, `${f.prefix}gridworker`, f.points.gridA);
+    const sc = await listen(t, cmd, undefined, 'recent=2');
+    const sa = await listen(t, a, undefined, 'recent=50');
+    let pa3 = 0;
+    try {
+      // The commander's two latest, oldest first.
+      await expect.poll(() => sc.events.length, { timeout: 10_000 }).toBe(2);
+      expect(sc.personIds()).toEqual([pb, pa2]);
+      expect(sc.events.every((e) => e.data.replayed === true)).toBe(true);
+      // Grid A's worker: grid A's events only.
+      await expect.poll(() => sa.personIds().includes(pa2), { timeout: 10_000 }).toBe(true);
+      expect(sa.personIds()).toContain(pa1);
+      expect(sa.personIds()).not.toContain(pb);
+      expect(sa.events.every((e) => e.data.gridId === f.nodes.gridA && e.data.replayed === true)).toBe(true);
+      const ids = sa.events.map((e) => e.id);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+      // Then news, not marked.
+      pa3 = await createPerson(t, `${f.prefix}gridworker`, f.points.gridA);
+      await expect.poll(() => sa.events.find((e) => e.data.personId === pa3)?.data.replayed, { timeout: 10_000 }).toBe(undefined);
+      await expect.poll(() => sa.personIds().includes(pa3), { timeout: 10_000 }).toBe(true);
+    } finally {
+      await Promise.all([sc.close(), sa.close()]);
+    }
+    // A reconnect (Last-Event-ID) resumes after its id (pa3's registration came since) and replays no history.
+    const last = sc.events.find((e) => e.data.personId === pa2)!.id;
+    const resumed = await listen(t, cmd, last, 'recent=2');
+    try {
+      await expect.poll(() => resumed.events.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(resumed.events.every((e) => e.id > last && e.data.replayed === undefined)).toBe(true);
+      expect(resumed.personIds()).toContain(pa3);
+    } finally {
+      await resumed.close();
+    }
+    const bad = await fetch(`${t.baseUrl}/api/live?recent=101`, { headers: { authorization: `Bearer ${cmd}` } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.field).toBe('recent');
+  });
+
   it('ends a stream at the next heartbeat once its session is revoked', async () => {
     const saved = liveTiming.heartbeatMs;
     liveTiming.heartbeatMs = 300;

@@ -9,6 +9,14 @@ export const since = (tenantId: number, afterId: number, limit: number) =>
        order by id
        limit ${limit}`;
 
+/** The latest `limit` events of the replay window, newest first: what a feed shows when it opens. */
+export const recent = (tenantId: number, limit: number) =>
+  sql`select id, type, grid_path::text as grid_path, payload, created_at
+        from live_events
+       where tenant_id = ${tenantId} and created_at > now() - interval '1 day'
+       order by id desc
+       limit ${limit}`;
+
 export const latestId = (tenantId: number) =>
   sql`select coalesce(max(id), 0) as id from live_events where tenant_id = ${tenantId}`;
 

@@ -16,7 +16,12 @@ export function liveRoutes(routes: Routes, app: AppContext): void {
     summary: 'Live events as text/event-stream (`id:` = event id; resume with Last-Event-ID or ?lastEventId)',
     tags: ['live'],
     access: { permission: 'person:read' },
-    query: z.strictObject({ lastEventId: EventId.optional().openapi({ description: 'Replay events after this id (as the Last-Event-ID header)' }) }),
+    query: z.strictObject({
+      lastEventId: EventId.optional().openapi({ description: 'Replay events after this id (as the Last-Event-ID header)' }),
+      recent: z.coerce.number().int().min(0).max(100).default(0).openapi({
+        description: 'Without lastEventId: first send the latest N events of the last day (oldest first, data.replayed = true), as a feed shows when it opens',
+      }),
+    }),
     handler: async ({ user, query, ctx }) => {
       const header = ctx.get('last-event-id');
       let lastEventId = query.lastEventId;
@@ -26,7 +31,7 @@ export function liveRoutes(routes: Routes, app: AppContext): void {
         lastEventId = parsed.data;
       }
       const revalidate = () => principalFromClaims(app, { tid: user.tenantId, sid: user.sessionId, typ: 'staff' });
-      const { stream, close } = await openLiveStream(app, hub, user, lastEventId, revalidate);
+      const { stream, close } = await openLiveStream(app, hub, user, lastEventId, revalidate, query.recent);
       ctx.req.socket.setTimeout(0);
       ctx.req.socket.setNoDelay(true);
       ctx.res.on('close', close);

@@ -55,14 +55,16 @@ export class LiveHub {
   }
 }
 
-export function formatEvent(r: LiveRow): string {
-  const data = { id: r.id, type: r.type, gridPath: r.grid_path, createdAt: r.created_at, ...r.payload };
+/** `replayed`: sent because the stream opened with ?recent (history, not news). */
+export function formatEvent(r: LiveRow, replayed = false): string {
+  const data = { id: r.id, type: r.type, gridPath: r.grid_path, createdAt: r.created_at, ...r.payload, ...(replayed ? { replayed: true } : {}) };
   return `id: ${r.id}\nevent: ${r.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /**
- * Opens a stream for the caller: replays events after lastEventId (or starts from now), then
- * follows. Returns the stream and a close function; nothing holds a database connection between reads.
+ * Opens a stream for the caller: replays events after lastEventId (or, without one, the latest
+ * `recent` events, marked replayed), then follows. Returns the stream and a close function;
+ * nothing holds a database connection between reads.
  */
 export async function openLiveStream(
   app: AppContext,
@@ -71,9 +73,15 @@ export async function openLiveStream(
   lastEventId: number | undefined,
   /** Re-resolves the caller's session: undefined once it is revoked, expired or its user disabled. */
   revalidate: () => Promise<Principal | undefined>,
+  recent = 0,
 ) {
   let caller = callerOf(user);
-  let last = lastEventId ?? (await withScope(app.db.pool, caller, (tx) => tx.one<{ id: number }>(q.latestId(user.tenantId))))!.id;
+  // Read together: the history shown is exactly what lies at or below the cursor the stream follows from.
+  const [cursor, history] = await withScope(app.db.pool, caller, async (tx) => [
+    lastEventId ?? (await tx.one<{ id: number }>(q.latestId(user.tenantId)))!.id,
+    lastEventId == null && recent > 0 ? await tx.rows<LiveRow>(q.recent(user.tenantId, recent)) : [],
+  ] as const);
+  let last = cursor;
   const stream = new PassThrough();
   let closed = false;
   let running: Promise<void> | undefined;
@@ -129,6 +137,10 @@ export async function openLiveStream(
   };
 
   stream.write(`retry: 3000\n: connected\n\n`);
+  for (const r of [...history].reverse()) {
+    sent.set(r.id, Date.now());
+    stream.write(formatEvent(r, true));
+  }
   const unsubscribe = await hub.subscribe({ tenantId: user.tenantId, wake });
   // Each heartbeat re-checks the session: a stream ends when its session does (logout, idle,
   // revocation, user disabled) or loses person:read, and follows a changed scope.

@@ -135,6 +135,8 @@ export interface LiveEvent {
   type: 'report' | 'status' | 'task_created' | 'task_done' | 'alert';
   gridPath: string | null;
   createdAt: string;
+  /** Sent as history when the stream opened (?recent), not as news. */
+  replayed?: true;
   gridId?: number;
   personId?: number;
   reportId?: number;

@@ -9,6 +9,8 @@ import { useSession } from './session';
 
 const TYPES: LiveEvent['type'][] = ['report', 'status', 'task_created', 'task_done', 'alert'];
 const MAX_ITEMS = 60;
+/** Events of the last day the feed opens with (the stream sends them first, marked replayed). */
+const RECENT = 20;
 
 export const useLive = defineStore('live', () => {
   const items = shallowRef<LiveEvent[]>([]);
@@ -26,7 +28,8 @@ export const useLive = defineStore('live', () => {
   function connect(): void {
     if (source) return;
     const command = useCommand();
-    source = new EventSource('/api/live', { withCredentials: true });
+    // A reconnect sends Last-Event-ID and gets what it missed instead of the history again.
+    source = new EventSource(`/api/live?recent=${RECENT}`, { withCredentials: true });
     source.onopen = () => (state.value = 'connected');
     // EventSource reconnects by itself (retry: 3000 from the server) and sends Last-Event-ID.
     source.onerror = () => (state.value = source?.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
@@ -38,9 +41,10 @@ export const useLive = defineStore('live', () => {
         return;
       }
       if (items.value.some((x) => x.id === ev.id)) return;
-      items.value = [ev, ...items.value].slice(0, MAX_ITEMS);
+      items.value = [ev, ...items.value].sort((x, y) => y.id - x.id).slice(0, MAX_ITEMS);
       lookUpGrid(ev.gridId);
-      command.liveChanged();
+      // History is already in the counts and the map: only news asks for a refresh.
+      if (!ev.replayed) command.liveChanged();
     };
     for (const t of TYPES) source.addEventListener(t, onEvent as EventListener);
     // The server ends a stream whose session was revoked or whose rights changed: no reconnect then;
