@@ -3,7 +3,7 @@
 // chromium, the slowest API calls of that load, and frame times during a scripted pan and zoom.
 // Not a test: numbers depend on the machine. Run against a real PostGIS holding city-L:
 //   DATABASE_URL=postgres://gec_login:…@127.0.0.1:55432/gec DATABASE_OWNER_URL=postgres://gec_owner:…@127.0.0.1:55432/gec \
-//     npx tsx bench/dashboard.ts          # BENCH_RUNS=5 BENCH_TENANT=citylbench BENCH_WRITE=1 BENCH_PROFILE=1
+//     npx tsx bench/dashboard.ts          # BENCH_RUNS=7 BENCH_TENANT=citylbench BENCH_WRITE=1 BENCH_PROFILE=1 BENCH_VIEWPORT=1920x1080
 // It builds the dashboard if stale, starts the API in this process (bench/lib/city.ts: migrations,
 // city-L and the bench_ accounts made when missing), prints the tables and, unless BENCH_WRITE=0,
 // replaces its section of docs/benchmarks.md.
@@ -208,7 +208,9 @@ log('building the dashboard if stale');
 await ensureDashboardBuilt();
 const city = await openBenchCity();
 const http = await listen(city.app);
-const browser = await launchBrowser({ width: 1920, height: 1080 });
+const [vw, vh] = (process.env.BENCH_VIEWPORT ?? '1920x1080').split('x').map(Number);
+if (!(vw > 0 && vh > 0)) throw new Error('BENCH_VIEWPORT must look like 1920x1080');
+const browser = await launchBrowser({ width: vw, height: vh });
 const PROFILE = process.env.BENCH_PROFILE !== '0';
 let profileLines: string[] = [];
 const loads: Load[] = [];
@@ -346,7 +348,7 @@ const section = `## Command center on city-L — ${date}
 
 \`DATABASE_URL=… DATABASE_OWNER_URL=… npx tsx bench/dashboard.ts\` (BENCH_RUNS=${RUNS}): the commander
 (\`${BENCH_PREFIX}commander\`, whole city) opens \`/command\` in headless ${chromiumVersion} (SwiftShader
-WebGL, 1920×1080, launch options of dashboard/e2e/support/browser.ts) against the API in the
+WebGL, ${vw}×${vh}, launch options of dashboard/e2e/support/browser.ts) against the API in the
 script's process on city-L in PostgreSQL ${city.versions.pg} + PostGIS ${city.versions.postgis}
 (${city.counts.grids.toLocaleString('en-US')} grids, ${city.counts.households.toLocaleString('en-US')} households, ${city.counts.persons.toLocaleString('en-US')} persons). Machine: ${cpus().length} cores,
 ${Math.round(totalmem() / 2 ** 30)} GiB, Debian ${debian}, Node ${process.version.slice(1)}; chromium, the API and PostgreSQL share the cores
