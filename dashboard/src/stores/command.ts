@@ -64,7 +64,14 @@ export const useCommand = defineStore('command', () => {
   });
 
   const initializing = ref(false);
-  async function init(): Promise<void> {
+  let scoped: Promise<void> | null = null;
+  /** Settles once the scope's roots have been loaded (or failed to); at once if none is loading. */
+  const whenScoped = (): Promise<void> => (scoped ?? Promise.resolve()).catch(() => undefined);
+  function init(): Promise<void> {
+    scoped = loadRoots();
+    return scoped;
+  }
+  async function loadRoots(): Promise<void> {
     initializing.value = true;
     const scope = session.me?.scope ?? [];
     const nodes = await Promise.all(scope.map((s) => api.get<JurisdictionNode>(`/api/jurisdictions/${s.id}?persons=false`))).finally(() => (initializing.value = false));
@@ -152,7 +159,7 @@ export const useCommand = defineStore('command', () => {
 
   return {
     roots, path, current, bounds, focus, pointLayersShifted, attribution, from, to, metric, layers, tick, viewLevel, parentFilter,
-    summary, summaryError, summaryLoading, rememberGeometries, init,
+    summary, summaryError, summaryLoading, rememberGeometries, init, whenScoped,
     initializing, drill, goRoot, refreshSummary, liveChanged, setRange,
   };
 });
