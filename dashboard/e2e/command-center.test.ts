@@ -172,9 +172,14 @@ describe('command center in chromium', () => {
     const name = (await label.innerText()).trim();
     const box = (await label.boundingBox())!;
     const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    await page.mouse.move(at.x - 5, at.y - 5);
-    await page.mouse.move(at.x, at.y);
-    await expect.poll(() => page.evaluate(() => (document.querySelector('.deck-tooltip') as HTMLElement | null)?.innerText.trim() ?? ''), { timeout: 30_000 }).not.toBe('');
+    // The pointer keeps moving a pixel back and forth, as a hand does: a pick is made per move.
+    let wiggle = 0;
+    const tooltipText = async () => {
+      wiggle++;
+      await page.mouse.move(at.x + (wiggle % 2), at.y);
+      return page.evaluate(() => (document.querySelector('.deck-tooltip') as HTMLElement | null)?.innerText.trim() ?? '');
+    };
+    await expect.poll(tooltipText, { timeout: 30_000 }).not.toBe('');
     await page.mouse.click(at.x, at.y);
     await waitForMap(page, id);
     await expect.poll(breadcrumbCount, { timeout: 30_000 }).toBe(rootCrumbs + 1);
