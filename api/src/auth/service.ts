@@ -81,7 +81,6 @@ export interface TokenClaims {
   typ: 'staff' | 'citizen';
 }
 
-/** Verifies a session token's signature and expiry; undefined for anything malformed. */
 // The session secret as a KeyObject, made once per secret: given raw bytes, jose imports the key
 // on every call (0.6 ms of each request's token check).
 const sessionKeys = new WeakMap<Buffer, KeyObject>();
@@ -91,6 +90,7 @@ function sessionKey(secret: Buffer): KeyObject {
   return key;
 }
 
+/** Verifies a session token's signature and expiry; undefined for anything malformed. */
 export async function verifyToken(app: AppContext, token: string): Promise<TokenClaims | undefined> {
   let payload: Record<string, unknown>;
   try {

@@ -47,7 +47,18 @@ describe('housekeeping', () => {
   });
 
   it('runs as the application role, which cannot delete those rows itself', async () => {
-    const r = await t.app.db.pool.query(`begin; set local role gec_app; delete from live_events; rollback`).catch((e: Error) => e);
+    // On one connection, rolled back whatever happens: a failed statement must not leave the
+    // pooled connection inside an aborted transaction.
+    const c = await t.app.db.pool.connect();
+    let r: unknown;
+    try {
+      await c.query('begin');
+      await c.query('set local role gec_app');
+      r = await c.query('delete from live_events').catch((e: Error) => e);
+    } finally {
+      await c.query('rollback');
+      c.release();
+    }
     expect(r).toBeInstanceOf(Error);
   });
 });

@@ -5,8 +5,13 @@ import { onBeforeUnmount, onMounted, ref } from 'vue';
 export const DESIGN = { width: 1920, height: 1080 };
 export const designScale = ref(1);
 
+/** Screen pixels per design pixel in a window of width × height. */
+export function designScaleFor(width: number, height: number): number {
+  return Math.min(width / DESIGN.width, height / DESIGN.height);
+}
+
 function measure(): void {
-  designScale.value = Math.min(window.innerWidth / DESIGN.width, window.innerHeight / DESIGN.height);
+  designScale.value = designScaleFor(window.innerWidth, window.innerHeight);
 }
 
 export function useDesignScale() {

@@ -1,6 +1,6 @@
 // Where the wall screen puts the map, from the window size alone: CommandView lays itself out with
 // it, and the router uses it to ask for the first view's data before CommandView's code has loaded.
-import { DESIGN } from '../components/designScale';
+import { DESIGN, designScaleFor } from '../components/designScale';
 
 /** Width of each side column of panels, in design pixels. */
 export const SIDE = 470;
@@ -10,10 +10,6 @@ export const SIDE = 470;
  * (software WebGL pays for every one of them on every frame).
  */
 const MAP_BOX = { left: SIDE + 12, right: DESIGN.width - SIDE - 12, top: 64 };
-
-export function designScaleFor(width: number, height: number): number {
-  return Math.min(width / DESIGN.width, height / DESIGN.height);
-}
 
 export function commandLayout(width: number, height: number, scale = designScaleFor(width, height)) {
   // The design layer is centred; the map behind it covers the whole window.
