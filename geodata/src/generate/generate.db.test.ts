@@ -1,12 +1,15 @@
 // One database test: a tiny city loaded into PostGIS, checked by PostGIS itself.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../../api/src/auth/seed.ts';
+import { verifyPassword } from '../../../api/src/auth/password.ts';
 import { PiiCipher } from '../../../api/src/crypto/pii.ts';
 import { openDatabase, type Database } from '../../../api/src/db/database.ts';
 import { migrate } from '../../../api/src/db/migrate.ts';
 import { gridsOf } from './city.ts';
 import { generateCity, SIZES, type GenerateResult } from './index.ts';
 import { generateChunks, planCity } from './model.ts';
+import { recorderRows } from './staff.ts';
 import { idNumberHashInput, phoneHashInput } from './rows.ts';
 import { STATUSES } from './timeline.ts';
 
@@ -40,6 +43,7 @@ describe('generateCity into PostGIS', () => {
   it('loads every table with the generated counts', () => {
     expect(result.counts).toEqual({
       jurisdictions: plan.city.levels.flat().length,
+      users: plan.city.levels[3].length,
       households: households.length,
       persons: persons.length,
       person_events: persons.reduce((n, p) => n + p.events.length, 0),
@@ -62,6 +66,37 @@ describe('generateCity into PostGIS', () => {
     );
     const k = SIZES.tiny.checksPerPerson;
     expect(row).toEqual({ persons: persons.length, min: k, max: k, future: 0, inconsistent: 0, doctor: persons.length * Math.ceil(k / 2) });
+  });
+
+  it('records every doctor check by the generated doctor of the person\'s community, a staff user who cannot sign in', async () => {
+    const [row] = await q<{ doctor: number; own: number; self: number }>(
+      `select count(*) filter (where h.kind = 'doctor')::int as doctor,
+              count(*) filter (where h.kind = 'doctor' and u.username = 'doctor.' || c.code and us.jurisdiction_id = c.id)::int as own,
+              count(*) filter (where h.kind = 'self' and h.recorder_user_id is not null)::int as self
+         from health_checks h
+         join persons p on p.tenant_id = h.tenant_id and p.id = h.person_id
+         join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
+         join jurisdictions c on c.tenant_id = g.tenant_id and c.id = g.parent_id
+         left join users u on u.tenant_id = h.tenant_id and u.id = h.recorder_user_id
+         left join user_scopes us on us.tenant_id = u.tenant_id and us.user_id = u.id
+        where h.tenant_id = $1`,
+    );
+    expect(row.doctor).toBe(persons.length * Math.ceil(SIZES.tiny.checksPerPerson / 2));
+    expect(row).toEqual({ doctor: row.doctor, own: row.doctor, self: 0 });
+    const users = await q<{ username: string; display_name: string; password_hash: string; positions: number }>(
+      `select u.username, u.display_name, u.password_hash,
+              (select count(*)::int from user_positions up where up.tenant_id = u.tenant_id and up.user_id = u.id) as positions
+         from users u where u.tenant_id = $1 order by u.username`,
+    );
+    // Deterministic: the stored doctors are the ones the plan and the seed give.
+    const ids = await q<{ id: number; code: string }>('select id, code from jurisdictions where tenant_id = $1 and level = 4');
+    const idOf = new Map(ids.map((r) => [r.code, Number(r.id)]));
+    const planned = recorderRows(plan.city, plan.city.levels[3].map((c) => idOf.get(c.code)!), SEED);
+    expect(users.map((u) => [u.username, u.display_name])).toEqual(planned.map((r) => [r.username, r.display_name]).sort((a, b) => a[0].localeCompare(b[0])));
+    for (const u of users) {
+      expect(u.positions).toBe(0);
+      expect(await verifyPassword(u.password_hash, DEMO_PASSWORD)).toBe(false);
+    }
   });
 
   it('refuses an existing tenant code', async () => {

@@ -7,6 +7,7 @@ import * as q from './queries.ts';
 import { DEFAULT_SEED, generateChunks, planCity, type Chunk } from './model.ts';
 import { EVENT_COLUMNS, eventLine, HOUSEHOLD_COLUMNS, householdLine, PERSON_COLUMNS, personLine, TEMPERATURE_COLUMNS, temperatureLine } from './rows.ts';
 import { isSizeName, SIZES, type SizeName } from './sizes.ts';
+import { insertRecorders, RECORDER_PREFIX, recorderRows } from './staff.ts';
 
 export { DEFAULT_SEED, generateChunks, planCity } from './model.ts';
 export { SIZES, type SizeName, type SizeSpec } from './sizes.ts';
@@ -37,7 +38,7 @@ export interface GenerateResult {
 export class GenerateError extends Error {}
 
 const TENANT_CODE = /^[a-z][a-z0-9_-]{1,39}$/;
-const LOADED_TABLES = ['jurisdictions', 'households', 'persons', 'person_events', 'temperature_readings', 'health_checks'];
+const LOADED_TABLES = ['jurisdictions', 'users', 'households', 'persons', 'person_events', 'temperature_readings', 'health_checks'];
 
 export function startOfUtcDay(at = new Date()): Date {
   return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
@@ -68,6 +69,7 @@ export async function generateCity(db: Database, opts: GenerateOptions): Promise
     const ids = await timed('jurisdictions', () => insertJurisdictions(pool, tenantId, plan.city));
     counts.jurisdictions = ids.reduce((n, level) => n + level.length, 0);
     log(`jurisdictions: ${ids.map((l) => l.length).join(' / ')}`);
+    counts.users = await timed('users', () => insertRecorders(pool, tenantId, recorderRows(plan.city, ids[3], seed)));
     const loader = new ChunkLoader(db, tenantId, opts.cipher, counts, timed);
     for (const chunk of generateChunks(plan, opts.chunkHouseholds ?? 50_000)) {
       await loader.load(chunk);
@@ -87,7 +89,7 @@ export async function generateCity(db: Database, opts: GenerateOptions): Promise
 /** Generates `perPerson` health checks for every person of a loaded tenant (set-based SQL). */
 export async function insertHealthChecks(pool: pg.Pool, tenantId: number, perPerson: number, now = startOfUtcDay()): Promise<number> {
   if (perPerson <= 0) return 0;
-  const { rows } = await pool.query<{ n: number }>(q.insertHealthChecks(tenantId, perPerson, now).toQuery());
+  const { rows } = await pool.query<{ n: number }>(q.insertHealthChecks(tenantId, perPerson, now, RECORDER_PREFIX).toQuery());
   return rows[0].n;
 }
 
