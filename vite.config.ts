@@ -1,10 +1,13 @@
-// Vite build of the command center (dashboard/ → dashboard/dist), served by api/src/http/static.ts.
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Vite build of the front-end apps (dashboard/ → dashboard/dist), served by api/src/http/static.ts:
+// one HTML entry per app, so a phone never downloads the wall's charts or a map it has not opened.
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type Plugin } from 'vite';
+import { APP_PAGES, pageFor } from './dashboard/pages.ts';
 
 const root = fileURLToPath(new URL('./dashboard', import.meta.url));
 const dist = join(root, 'dist');
@@ -31,7 +34,8 @@ function pruneOldAssets(): Plugin {
       for (const name of current) {
         if (!/\.(js|css)$/.test(name)) continue;
         const file = join(dist, name);
-        if (statSync(file).size > 64 * 1024) writeFileSync(`${file}.gz`, gzipSync(readFileSync(file), { level: 9 }));
+        // A chunk left empty (a CSS-only module's JS) is in the bundle but never written.
+        if (existsSync(file) && statSync(file).size > 64 * 1024) writeFileSync(`${file}.gz`, gzipSync(readFileSync(file), { level: 9 }));
       }
       const before = Date.now() - KEEP_OLD_ASSETS_MS;
       for (const name of readdirSync(dir)) {
@@ -43,14 +47,69 @@ function pruneOldAssets(): Plugin {
   };
 }
 
+type OutputChunk = { type: 'chunk'; fileName: string; facadeModuleId: string | null; imports: string[]; dynamicImports: string[]; viteMetadata?: { importedCss: Set<string>; importedAssets: Set<string> } };
+
+/**
+ * The field app's service worker (dist/field/sw.js, scope /field/): it precaches the app's shell and
+ * every chunk reachable from its entry (its lazy map and scanner included, nothing of the other
+ * apps), so a phone that lost its network can still reload the app and reach its outbox. Written
+ * here rather than with vite-plugin-pwa: workbox-build brings ~150 packages for a worker of 40 lines.
+ */
+function fieldServiceWorker(): Plugin {
+  return {
+    name: 'gec-field-service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const chunks = Object.values(bundle).filter((x): x is OutputChunk & (typeof bundle)[string] => x.type === 'chunk');
+      const entry = chunks.find((c) => c.facadeModuleId?.endsWith('/field.html'));
+      if (!entry) return;
+      const files = new Set<string>();
+      const walk = (name: string) => {
+        const chunk = bundle[name] as unknown as OutputChunk | undefined;
+        if (!chunk || files.has(name)) return;
+        files.add(name);
+        chunk.viteMetadata?.importedCss.forEach((f) => files.add(f));
+        chunk.viteMetadata?.importedAssets.forEach((f) => files.add(f));
+        [...chunk.imports, ...chunk.dynamicImports].forEach(walk);
+      };
+      walk(entry.fileName);
+      const urls = ['/field/', ...[...files].sort().map((f) => `/${f}`)];
+      const version = createHash('sha256').update(urls.join('\n')).digest('hex').slice(0, 12);
+      const template = readFileSync(join(root, 'src/apps/field/offline/sw.template.js'), 'utf8');
+      this.emitFile({
+        type: 'asset',
+        fileName: 'field/sw.js',
+        source: template.replace('self.__PRECACHE__', JSON.stringify({ version, urls })),
+      });
+    },
+  };
+}
+
+/** The dev server answers an app's client-side routes with that app's HTML, as the API server does. */
+function appFallback(): Plugin {
+  return {
+    name: 'gec-app-fallback',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        const path = (req.url ?? '/').split('?')[0];
+        const isFile = path.startsWith('/@') || path.startsWith('/src/') || path.startsWith('/node_modules/') || /\.\w+$/.test(path);
+        if (req.method === 'GET' && !isFile && !path.startsWith('/api/')) req.url = `/${pageFor(path)}`;
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root,
   base: '/',
-  plugins: [vue(), pruneOldAssets()],
+  plugins: [vue(), appFallback(), pruneOldAssets(), fieldServiceWorker()],
+  resolve: { alias: { '@shared': join(root, 'src/shared') } },
   build: {
     outDir: 'dist',
     emptyOutDir: false,
     chunkSizeWarningLimit: 2500,
+    rollupOptions: { input: Object.fromEntries(APP_PAGES.map((p) => [p.name, join(root, p.html)])) },
   },
   server: {
     port: 5173,

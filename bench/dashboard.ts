@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../api/src/auth/seed.ts';
-import { launchBrowser, CHROMIUM } from '../dashboard/e2e/support/browser.ts';
+import { chromiumBinary, launchBrowser } from '../dashboard/e2e/support/browser.ts';
 import { ARTIFACTS, ensureDashboardBuilt } from '../dashboard/e2e/support/build.ts';
 import { join } from 'node:path';
 import { BENCH_PREFIX, listen, openBenchCity } from './lib/city.ts';
@@ -287,7 +287,7 @@ const medOf = (xs: (number | null)[]) => median(xs.filter((x): x is number => x 
 const slowest = [...first.calls].sort((a, b) => b.ms - a.ms).slice(0, 8);
 const warmSlowest = [...loads[loads.length - 1].calls].sort((a, b) => b.ms - a.ms).slice(0, 5);
 const long = frames.filter((d) => d > 50).length;
-const chromiumVersion = execFileSync(CHROMIUM, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+const chromiumVersion = execFileSync((await chromiumBinary()).path, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 const debian = readFileSync('/etc/debian_version', 'utf8').trim();
 const date = new Date().toISOString().slice(0, 10);
 const met = first.ready <= GOAL_MS;

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
 import { personBody } from '../../api/src/test/people.ts';
-import { colouredShare, decodePng, diffShare, launchBrowser, requireChromium, type Browser, type Rgba } from './support/browser.ts';
+import { colouredShare, decodePng, diffShare, launchBrowser, type Browser, type Rgba } from './support/browser.ts';
 import { byTestId, panelCounts, saveScreenshot, signIn, STATUSES, waitFor, waitForMap, watchErrors, type Status } from './support/page.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
@@ -18,7 +18,6 @@ let page: Page;
 let errors: string[] = [];
 
 beforeAll(async () => {
-  requireChromium();
   stack = await startStack();
   browser = await launchBrowser({ width: 1920, height: 1080 });
   page = browser.context.pages()[0] ?? (await browser.context.newPage());

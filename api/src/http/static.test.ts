@@ -1,4 +1,4 @@
-// The dashboard's static serving: SPA shell for app routes, hashed assets with a long cache,
+// The front-end apps' static serving: each app's HTML for its client-side routes, hashed assets with a long cache,
 // 404 for unknown API paths and missing assets, nothing outside dist.
 import { mkdtempSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,11 @@ import { resolveInside, staticFiles } from './static.ts';
 const base = mkdtempSync(join(tmpdir(), 'gec-static-'));
 const dist = join(base, 'dist');
 mkdirSync(join(dist, 'assets'), { recursive: true });
-writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="app"></div>');
+for (const [file, app] of [['index.html', 'signin'], ['command.html', 'command'], ['field.html', 'field']]) {
+  writeFileSync(join(dist, file), `<!doctype html><div id="app" data-app="${app}"></div>`);
+}
+mkdirSync(join(dist, 'field'));
+writeFileSync(join(dist, 'field', 'sw.js'), 'self.addEventListener("fetch", () => {});');
 writeFileSync(join(dist, 'assets', 'main-abc123.js'), `console.log(${JSON.stringify('x'.repeat(4000))});`);
 writeFileSync(join(base, 'secret.txt'), 'outside dist');
 // A chunk with the build's precompressed twin (its content marked, to tell which one was sent)…
@@ -40,14 +44,26 @@ beforeAll(async () => {
 afterAll(() => new Promise((r) => server.close(r)));
 
 describe('dashboard static serving', () => {
-  it('serves the app shell for / and for SPA routes, not cached', async () => {
-    for (const path of ['/', '/command', '/m', '/persons/12', '/login']) {
+  it('answers each app\'s routes with that app\'s HTML, not cached; the sign-in page for / and unknown paths', async () => {
+    const routes: [string, string][] = [
+      ['/', 'signin'], ['/login', 'signin'], ['/nowhere', 'signin'],
+      ['/command', 'command'], ['/m', 'command'], ['/persons/12', 'command'],
+      ['/field', 'field'], ['/field/', 'field'], ['/field/tasks/3', 'field'], ['/fieldwork', 'signin'],
+    ];
+    for (const [path, app] of routes) {
       const res = await fetch(url + path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/html');
       expect(res.headers.get('cache-control')).toBe('no-cache');
-      expect(await res.text()).toContain('<div id="app">');
+      expect(await res.text(), path).toContain(`data-app="${app}"`);
     }
+  });
+
+  it('serves the field app\'s service worker from its scope, revalidated on every load', async () => {
+    const res = await fetch(`${url}/field/sw.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/javascript');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
   });
 
   it('serves hashed assets with a long immutable cache, gzipped when asked', async () => {

@@ -1,10 +1,11 @@
-// Serves the built dashboard (dashboard/dist: index.html for the SPA routes, hashed assets with a
-// long cache) and a fixed set of API docs files. A path from input is only ever resolved inside dist.
+// Serves the built front-end apps (dashboard/dist: each app's HTML for its client-side routes, hashed
+// assets with a long cache) and a fixed set of API docs files. A path from input is only ever resolved inside dist.
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import type Koa from 'koa';
+import { pageFor } from '../../../dashboard/pages.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -120,7 +121,7 @@ export function staticFiles(options: StaticOptions = {}): Koa.Middleware {
     }
     // A missing asset (or any path with an extension) is a 404, not the app shell.
     if (path.startsWith('/assets/') || extname(path)) return next();
-    const index = resolve(dist, 'index.html');
+    const index = resolve(dist, pageFor(path));
     const shell = await load(index);
     if (!shell) {
       ctx.status = 503;

@@ -1,6 +1,7 @@
-// Debian's chromium driven by playwright-core (never `npx playwright install`: it downloads and
-// fails here). Launch options from /work/shared/STACK.md "Browser tests": SwiftShader WebGL2, so
-// maplibre and deck.gl really draw.
+// Chromium driven by playwright-core (never `npx playwright install`: it downloads and fails here):
+// Debian's /usr/bin/chromium (or CHROMIUM_PATH) when present, else the Chromium that the npm package
+// @sparticuz/chromium ships, so `npm test` runs on a machine with only Node and npm. Launch options
+// from /work/shared/STACK.md "Browser tests": SwiftShader WebGL2, so maplibre and deck.gl really draw.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -22,14 +23,35 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Throws (so the browser tests fail, not skip) when chromium is not installed. */
-export function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser tests need Debian's chromium at ${CHROMIUM}, which is missing. Install it with ` +
-        '`apt-get install -y chromium fonts-noto-cjk` (.ci/run does), or point CHROMIUM_PATH at a chromium binary.',
-    );
-  }
+/**
+ * Flags of @sparticuz/chromium's own list that are not wanted here: it is built for AWS Lambda, and
+ * turning off web security or site isolation would hide what a real browser enforces.
+ */
+const SPARTICUZ_DROPPED = new Set(['--disable-web-security', '--allow-running-insecure-content', '--disable-site-isolation-trials', '--single-process']);
+
+export interface ChromiumBinary {
+  path: string;
+  args: string[];
+  source: 'CHROMIUM_PATH' | 'debian' | 'npm';
+}
+
+let resolved: Promise<ChromiumBinary> | undefined;
+
+/** The chromium to drive: CHROMIUM_PATH, else Debian's, else the one from npm (unpacked to /tmp once). */
+export function chromiumBinary(): Promise<ChromiumBinary> {
+  resolved ??= (async (): Promise<ChromiumBinary> => {
+    const configured = process.env.CHROMIUM_PATH;
+    if (configured) {
+      if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH=${configured} does not exist`);
+      return { path: configured, args: CHROMIUM_ARGS, source: 'CHROMIUM_PATH' };
+    }
+    if (existsSync(DEBIAN_CHROMIUM)) return { path: DEBIAN_CHROMIUM, args: CHROMIUM_ARGS, source: 'debian' };
+    const { default: sparticuz } = await import('@sparticuz/chromium');
+    const path = await sparticuz.executablePath();
+    const args = [...new Set([...sparticuz.args.filter((a) => !SPARTICUZ_DROPPED.has(a)), ...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu')])];
+    return { path, args, source: 'npm' };
+  })();
+  return resolved;
 }
 
 export interface Browser {
@@ -37,17 +59,29 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+export interface LaunchOptions {
+  /** Phone emulation: touch, mobile viewport meta, device scale. */
+  mobile?: boolean;
+  /** Extra chromium flags (a fake camera for the checkpoint tests). */
+  args?: string[];
+  geolocation?: { longitude: number; latitude: number; accuracy?: number };
+  permissions?: string[];
+}
+
 /** A fresh persistent context in its own temporary profile. */
-export async function launchBrowser(viewport = { width: 1920, height: 1080 }): Promise<Browser> {
-  requireChromium();
+export async function launchBrowser(viewport = { width: 1920, height: 1080 }, opts: LaunchOptions = {}): Promise<Browser> {
+  const binary = await chromiumBinary();
   const profile = await mkdtemp(join(tmpdir(), 'gec-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: binary.path,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...binary.args, ...(opts.args ?? [])],
     viewport,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    ...(opts.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+    ...(opts.geolocation ? { geolocation: opts.geolocation } : {}),
+    permissions: opts.permissions ?? (opts.geolocation ? ['geolocation'] : []),
   });
   return {
     context,

@@ -1,0 +1,18 @@
+// Entry of the field app (/field): grid workers, community doctors and checkpoint staff on phones.
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import App from './App.vue';
+import { i18n } from './i18n';
+import { router } from './router';
+import './vant';
+import './field.css';
+
+createApp(App).use(createPinia()).use(router).use(i18n).mount('#app');
+
+// The service worker keeps the app's files on the phone, so a reload without network still opens
+// the app and its outbox. Only in the built app (the dev server serves modules, not the bundle).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/field/sw.js', { scope: '/field/' }).catch((err) => console.warn('service worker', err));
+  });
+}
