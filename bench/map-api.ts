@@ -182,7 +182,7 @@ if (part('knn')) {
     const s = statsQ.nearbyHouseholds(tenantId, lon, lat, 20);
     if (i === 0) await bare(s);
     row.sql.push(await bare(s));
-    const r = await api(`/api/nearby/households?lon=${lon}&lat=${lat}&limit=20`);
+    const r = await api(`/api/nearby/households?near=${lon},${lat}&limit=20`);
     row.api.push(r.ms);
     row.bytes.push(r.bytes);
   }
@@ -195,7 +195,7 @@ if (part('knn') && city.counts.tasks > 0) {
     const lon = ext.west + rand() * (ext.east - ext.west);
     const lat = ext.south + rand() * (ext.north - ext.south);
     row.sql.push(await bare(statsQ.nearbyTasks(tenantId, lon, lat, undefined, 20)));
-    const r = await api(`/api/nearby/tasks?lon=${lon}&lat=${lat}&limit=20`);
+    const r = await api(`/api/nearby/tasks?near=${lon},${lat}&limit=20`);
     row.api.push(r.ms);
     row.bytes.push(r.bytes);
   }

@@ -59,7 +59,7 @@ describe('nearby check tasks', () => {
     const here = await registerPerson(s, gridA);
     const other = await registerPerson(s, gridB);
     await generateCheckTasks(s.t.app, s.f.tenantId, NOV22);
-    const r = await s.doctor.get(`/api/checks/tasks/nearby?lon=${gridA.lon}&lat=${gridA.lat}&limit=100`);
+    const r = await s.doctor.get(`/api/checks/tasks/nearby?near=${gridA.lon},${gridA.lat}&limit=100`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const mine = r.body.filter((t: any) => [far.id, here.id, other.id].includes(t.personId));
     expect(mine.map((t: any) => t.personId)).toEqual([here.id, here.id, far.id, far.id, other.id, other.id]);
@@ -70,19 +70,23 @@ describe('nearby check tasks', () => {
     expect(mine[2].distanceM).toBeGreaterThan(2800);
     expect(mine[2].distanceM).toBeLessThan(2950);
     expect(mine[0]).toMatchObject({ kind: 'check', personName: here.name, gridName: '第一网格' });
-    expect((await s.doctor.get(`/api/checks/tasks/nearby?lon=${gridA.lon}&lat=${gridA.lat}&limit=1`)).body).toHaveLength(1);
+    expect((await s.doctor.get(`/api/checks/tasks/nearby?near=${gridA.lon},${gridA.lat}&limit=1`)).body).toHaveLength(1);
 
-    const elsewhere = await otherDoctor.get(`/api/checks/tasks/nearby?lon=${gridA.lon}&lat=${gridA.lat}`);
+    const elsewhere = await otherDoctor.get(`/api/checks/tasks/nearby?near=${gridA.lon},${gridA.lat}`);
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.body.filter((t: any) => [far.id, here.id, other.id].includes(t.personId))).toEqual([]);
     expect((await otherDoctor.post(`/api/persons/${here.id}/checks`, normal)).status).toBe(404);
   });
 
   it('refuses bad positions and callers without check:write', async () => {
-    expect((await s.doctor.get('/api/checks/tasks/nearby?lon=200&lat=30')).body.error.field).toBe('lon');
-    expect((await s.doctor.get('/api/checks/tasks/nearby?lon=114')).body.error.field).toBe('lat');
-    expect((await s.doctor.get('/api/checks/tasks/nearby?lon=114&lat=30&limit=0')).body.error.field).toBe('limit');
-    expect((await s.worker.get('/api/checks/tasks/nearby?lon=114&lat=30')).status).toBe(403);
+    expect((await s.doctor.get('/api/checks/tasks/nearby?near=200,30')).body.error.field).toBe('near');
+    expect((await s.doctor.get('/api/checks/tasks/nearby?near=114')).body.error.field).toBe('near');
+    expect((await s.doctor.get('/api/checks/tasks/nearby')).body.error.field).toBe('near');
+    // The old separate parameters are refused: one convention (near=lon,lat) for every "near me" list.
+    expect((await s.doctor.get('/api/checks/tasks/nearby?lon=114&lat=30')).body.error.field).toBe('near');
+    expect((await s.doctor.get('/api/checks/tasks/nearby?near=114,30&lat=30')).body.error.field).toBe('lat');
+    expect((await s.doctor.get('/api/checks/tasks/nearby?near=114,30&limit=0')).body.error.field).toBe('limit');
+    expect((await s.worker.get('/api/checks/tasks/nearby?near=114,30')).status).toBe(403);
   });
 });
 

@@ -23,7 +23,7 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
   });
   routes.add({
     method: 'get', path: '/api/checks/tasks/nearby', tags, access: { permission: 'check:write' },
-    summary: 'Open check (or referral) tasks nearest to the doctor\'s position, in scope, with distance in metres',
+    summary: 'Open check (or referral) tasks nearest to the doctor\'s position near=lon,lat, in scope, with distance in metres',
     query: NearbyQuery,
     handler: ({ user, query }) => nearbyTasks(app, user, query),
   });

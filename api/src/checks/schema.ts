@@ -1,5 +1,5 @@
 // API shapes of checks, self-reports, rules, photos and release (requirements §4.1.6, §4.1.8).
-import { Location } from '../persons/schema.ts';
+import { Location, NearPoint } from '../geo/point.ts';
 import { z } from '../http/zod.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -59,8 +59,7 @@ export const PageQuery = z.strictObject(page);
 export type PageQuery = z.infer<typeof PageQuery>;
 
 export const NearbyQuery = z.strictObject({
-  lon: z.coerce.number().min(-180).max(180),
-  lat: z.coerce.number().min(-90).max(90),
+  near: NearPoint,
   kind: z.enum(['check', 'referral']).default('check'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });

@@ -194,7 +194,7 @@ export async function getCheck(app: AppContext, user: Principal, id: number) {
 /** Open tasks nearest to the caller's position (KNN on the task points), within the caller's scope. */
 export async function nearbyTasks(app: AppContext, user: Principal, query: NearbyQuery) {
   const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
-    tx.rows(q.nearbyTasks(user.tenantId, query.kind, query.lon, query.lat, query.limit)),
+    tx.rows(q.nearbyTasks(user.tenantId, query.kind, query.near.lon, query.near.lat, query.limit)),
   );
   return rows.map((r) => ({
     id: r.id, kind: r.kind, personId: r.person_id, personName: r.person_name, gridId: r.grid_id, gridName: r.grid_name,

@@ -7,7 +7,7 @@ import { withScope } from '../db/scope.ts';
 import { Bbox } from '../geo/bbox.ts';
 import { notFound, unprocessable } from '../http/errors.ts';
 import { IdParams, type Routes } from '../http/route.ts';
-import { Location } from '../persons/schema.ts';
+import { Location } from '../geo/point.ts';
 import { gridCovering } from '../persons/queries.ts';
 import * as q from './queries.ts';
 import { householdView, type HouseholdRow } from './view.ts';

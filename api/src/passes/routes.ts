@@ -3,7 +3,7 @@
 import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
-import { Location } from '../persons/schema.ts';
+import { Location } from '../geo/point.ts';
 import { scanPass } from './scan.ts';
 import { currentPass, registerPass, tenantKeys } from './service.ts';
 

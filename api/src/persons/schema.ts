@@ -1,6 +1,7 @@
 // The person register's API shapes (requirements §5.1): one field table drives the create and
 // patch schemas and the column mapping, so a field is declared once.
 import { z } from '../http/zod.ts';
+import { Location } from '../geo/point.ts';
 import { SEVERITIES, STATUSES } from './status.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -69,9 +70,6 @@ export const JSON_COLUMNS = new Set(['co_residents', 'inspector_attendance', 'co
 type PlainShape = { [K in PlainField]: (typeof PLAIN_FIELDS)[K]['schema'] };
 const plainShape = Object.fromEntries(Object.entries(PLAIN_FIELDS).map(([k, v]) => [k, v.schema])) as PlainShape;
 
-export const Location = z
-  .strictObject({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) })
-  .openapi('Location', { description: 'WGS-84 longitude and latitude' });
 
 const personal = {
   idNumber: z.string().trim().min(5).max(30),

@@ -2,6 +2,7 @@
 import type Koa from 'koa';
 import type { AppContext } from '../context.ts';
 import { Bbox, Zoom } from '../geo/bbox.ts';
+import { NearPoint } from '../geo/point.ts';
 import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import { SOURCES } from '../persons/schema.ts';
@@ -76,8 +77,7 @@ const HeatQuery = z.strictObject({ bbox: Bbox, zoom: Zoom, status: csv(STATUSES)
 const PointsQuery = z.strictObject({ bbox: Bbox, status: csv(STATUSES).optional() });
 
 const NearQuery = {
-  lon: z.coerce.number().min(-180).max(180),
-  lat: z.coerce.number().min(-90).max(90),
+  near: NearPoint,
   limit: z.coerce.number().int().min(1).max(200).default(20),
 };
 
@@ -136,7 +136,7 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
   routes.add({
     method: 'get',
     path: '/api/nearby/tasks',
-    summary: 'Tasks in scope nearest to a point (KNN) with distance in metres',
+    summary: 'Tasks in scope nearest to near=lon,lat (KNN) with distance in metres',
     tags: ['nearby'],
     access: { permission: 'task:read' },
     query: z.strictObject({ ...NearQuery, state: z.enum(['open', 'done', 'cancelled']).optional() }),
@@ -145,7 +145,7 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
   routes.add({
     method: 'get',
     path: '/api/nearby/households',
-    summary: 'Households in scope nearest to a point (KNN) with distance in metres; address masked unless person:reveal',
+    summary: 'Households in scope nearest to near=lon,lat (KNN) with distance in metres; address masked unless person:reveal',
     tags: ['nearby'],
     access: { permission: 'household:read' },
     query: z.strictObject(NearQuery),

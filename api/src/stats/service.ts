@@ -120,13 +120,13 @@ export async function heatPoints(app: AppContext, user: Principal, bbox: Bbox, s
 }
 
 export interface Near {
-  lon: number;
-  lat: number;
+  /** The caller's position (near=lon,lat). */
+  near: { lon: number; lat: number };
   limit: number;
 }
 
 export async function nearbyTasks(app: AppContext, user: Principal, near: Near & { state?: string }) {
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.nearbyTasks(user.tenantId, near.lon, near.lat, near.state, near.limit)));
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.nearbyTasks(user.tenantId, near.near.lon, near.near.lat, near.state, near.limit)));
   return {
     items: rows.map((r) => ({
       id: r.id, kind: r.kind, state: r.state, gridId: r.grid_id, dueAt: r.due_at, createdAt: r.created_at,
@@ -137,7 +137,7 @@ export async function nearbyTasks(app: AppContext, user: Principal, near: Near &
 
 export async function nearbyHouseholds(app: AppContext, user: Principal, near: Near) {
   const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
-    tx.rows<HouseholdRow & { distance_m: number }>(q.nearbyHouseholds(user.tenantId, near.lon, near.lat, near.limit)));
+    tx.rows<HouseholdRow & { distance_m: number }>(q.nearbyHouseholds(user.tenantId, near.near.lon, near.near.lat, near.limit)));
   return {
     items: rows.map((r) => ({ ...householdView(r, user), distanceM: r.distance_m })),
   };

@@ -184,7 +184,7 @@ describe('hexagon heatmap', () => {
 describe('nearby', () => {
   it('orders tasks by distance in metres, within scope', async () => {
     const { lon, lat } = f.points.gridA;
-    const r = await workerA.get(`/api/nearby/tasks?lon=${lon}&lat=${lat}&limit=10`);
+    const r = await workerA.get(`/api/nearby/tasks?near=${lon},${lat}&limit=10`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const d = r.body.items.map((x: any) => x.distanceM);
     expect(d).toHaveLength(3);
@@ -194,20 +194,20 @@ describe('nearby', () => {
     expect(d[1]).toBeCloseTo(2 * d[0], -1);
     expect(d[2]).toBeCloseTo(4 * d[0], -1);
     expect(r.body.items.map((x: any) => x.location.lat)).toEqual([lat + 0.001, lat + 0.002, lat + 0.004]);
-    const all = await commander.get(`/api/nearby/tasks?lon=${lon}&lat=${lat}&limit=2`);
+    const all = await commander.get(`/api/nearby/tasks?near=${lon},${lat}&limit=2`);
     expect(all.body.items).toHaveLength(2);
-    const everything = await commander.get(`/api/nearby/tasks?lon=${lon}&lat=${lat}`);
+    const everything = await commander.get(`/api/nearby/tasks?near=${lon},${lat}`);
     expect(everything.body.items).toHaveLength(4);
     expect(everything.body.items[3].distanceM).toBeGreaterThan(9000);
   });
 
   it('orders households by distance; masks them for roles without person:reveal', async () => {
     const { lon, lat } = f.points.gridB;
-    const b = await workerB.get(`/api/nearby/households?lon=${lon}&lat=${lat}`);
+    const b = await workerB.get(`/api/nearby/households?near=${lon},${lat}`);
     expect(b.body.items).toHaveLength(1);
     expect(b.body.items[0]).toMatchObject({ address: '东一社区统计楼', location: { lon, lat } });
     expect(b.body.items[0].distanceM).toBeLessThan(0.01);
-    const c = await commander.get(`/api/nearby/households?lon=${lon}&lat=${lat}`);
+    const c = await commander.get(`/api/nearby/households?near=${lon},${lat}`);
     expect(c.body.items).toHaveLength(4);
     expect(c.body.items[0].location).toBeNull();
     expect(c.body.items[0].address).not.toBe('东一社区统计楼');
@@ -231,10 +231,14 @@ describe('bad input', () => {
       ['/api/stats/heatmap?bbox=5,5,1,1&zoom=14', 'bbox'],
       [`/api/stats/heatmap?bbox=${'1,1,2,2'}&zoom=-1`, 'zoom'],
       [`/api/stats/heatmap?bbox=1,1,2,2`, 'zoom'],
-      ['/api/nearby/tasks?lon=114&lat=30&limit=0', 'limit'],
-      ['/api/nearby/tasks?lon=114&lat=30&limit=1000', 'limit'],
-      ['/api/nearby/households?lon=200&lat=30', 'lon'],
-      ['/api/nearby/households?lon=114', 'lat'],
+      ['/api/nearby/tasks?near=114,30&limit=0', 'limit'],
+      ['/api/nearby/tasks?near=114,30&limit=1000', 'limit'],
+      ['/api/nearby/households?near=200,30', 'near'],
+      ['/api/nearby/households?near=114', 'near'],
+      ['/api/nearby/households', 'near'],
+      // The old separate parameters are gone: one convention for every "near me" list.
+      ['/api/nearby/households?lon=114&lat=30', 'near'],
+      ['/api/nearby/tasks?near=114,30&lon=114', 'lon'],
     ];
     for (const [path, field] of cases) {
       const r = await workerA.get(path);

@@ -1,18 +1,8 @@
 // Task list query and the verification result form.
 import { z } from '../http/zod.ts';
+import { NearPoint } from '../geo/point.ts';
 import { PersonCreate } from '../persons/schema.ts';
-
-const point = z
-  .string()
-  .transform((s, ctx) => {
-    const [lon, lat] = s.split(',').map(Number);
-    if (s.split(',').length !== 2 || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-      ctx.addIssue({ code: 'custom', message: 'must be lon,lat in WGS-84' });
-      return z.NEVER;
-    }
-    return { lon, lat };
-  })
-  .openapi({ type: 'string', example: '114.30,30.59' });
+import { SEVERITIES } from '../persons/status.ts';
 
 export const TaskListQuery = z.strictObject({
   kind: z
@@ -22,7 +12,7 @@ export const TaskListQuery = z.strictObject({
     .optional(),
   state: z.enum(['open', 'done', 'cancelled']).default('open'),
   mine: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
-  near: point.optional().openapi({ description: 'The worker\'s position: nearest tasks first' }),
+  near: NearPoint.optional(),
   page: z.coerce.number().int().min(1).max(10000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });

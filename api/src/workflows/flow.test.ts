@@ -62,7 +62,7 @@ describe('the flow of §3.2', () => {
 
     // 4. The job turns the check rules into check tasks for the community's doctor.
     await generateCheckTasks(t.app, f.tenantId);
-    const nearby = await doctor.get(`/api/checks/tasks/nearby?lon=${home.lon}&lat=${home.lat}`);
+    const nearby = await doctor.get(`/api/checks/tasks/nearby?near=${home.lon},${home.lat}`);
     expect(nearby.status, JSON.stringify(nearby.body)).toBe(200);
     const check = (nearby.body.items ?? nearby.body).find((x: any) => x.personId === personId);
     expect(check).toBeTruthy();
