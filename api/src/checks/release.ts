@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { withScope } from '../db/scope.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import * as persons from '../persons/queries.ts';
+import { moveStatusTx } from '../persons/service.ts';
 import { checkTransition, type Severity, type Status } from '../persons/status.ts';
 import type { PersonRow } from '../persons/view.ts';
 import * as q from './queries.ts';
@@ -47,15 +48,13 @@ export async function releasePerson(app: AppContext, user: Principal, personId: 
     if (w.abnormal_check_id) {
       throw new AppError(409, 'abnormal_reading', `an abnormal reading (check ${w.abnormal_check_id}) was recorded during observation; release needs a doctor's decision through the status change`);
     }
-    await tx.query(persons.setStatus(t, personId, 'released', null, null));
+    const event = await moveStatusTx(tx, user, person, {
+      to: 'released', reason: input.reason, changes: { release_notice_issued: { from: person.release_notice_issued, to: true }, noticeNo: input.noticeNo ?? null },
+    });
     await tx.query(q.issueReleaseNotice(t, personId));
-    const event = (await tx.one<{ id: number }>(persons.insertEvent({
-      tenantId: t, personId, kind: 'status', actorId: user.userId, fromStatus: person.status, toStatus: 'released',
-      reason: input.reason, changes: { release_notice_issued: { from: person.release_notice_issued, to: true }, noticeNo: input.noticeNo ?? null },
-    })))!;
     await tx.query(q.cancelOpenTasksOf(t, personId, 'released'));
     await tx.one(q.notifyReleased(t, personId));
-    return { personId, status: 'released', releaseNoticeIssued: true, noticeNo: input.noticeNo ?? null, eventId: event.id };
+    return { personId, status: 'released', releaseNoticeIssued: true, noticeNo: input.noticeNo ?? null, eventId: event.eventId };
   });
   await writeAudit(app.db.pool, { tenantId: t, userId: user.userId, action: 'person.release', objectType: 'person', objectId: personId, result: 'ok', detail: { noticeNo: input.noticeNo ?? null } });
   return result;

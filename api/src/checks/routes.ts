@@ -91,7 +91,7 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
   });
   routes.add({
     method: 'post', path: '/api/persons/:id/release', tags, access: { permission: 'person:status' },
-    summary: 'Release after a completed observation: status released, release notice issued, pass re-enabled; 409 if not eligible',
+    summary: 'Release after a completed observation: status released, release notice issued, pass re-enabled, open referral tasks closed; 409 if not eligible',
     params: IdParams,
     body: Release,
     handler: ({ user, params, body }) => releasePerson(app, user, params.id, body),

@@ -10,7 +10,7 @@ import type { AppContext } from '../context.ts';
 import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
 import { AppError, conflict, notFound, unprocessable } from '../http/errors.ts';
 import * as persons from '../persons/queries.ts';
-import { checkTransition, type Severity } from '../persons/status.ts';
+import { moveStatusTx } from '../persons/service.ts';
 import type { PersonRow } from '../persons/view.ts';
 import * as q from './queries.ts';
 import { abnormalities, loadRules, type Reading } from './rules.ts';
@@ -69,14 +69,11 @@ async function escalate(tx: Tx, a: AbnormalReading): Promise<Escalation> {
   // Locking the person serialises concurrent abnormal readings of the same person.
   const person = (await tx.one<PersonRow>(persons.personById(a.tenantId, a.personId, true)))!;
   let statusChange: Escalation['statusChange'] = null;
-  if (person.status === 'watching' && checkTransition('watching', person.severity as Severity | null, 'suspected', undefined).ok) {
-    await tx.query(persons.setStatus(a.tenantId, a.personId, 'suspected', null, null));
-    await tx.query(persons.insertEvent({
-      tenantId: a.tenantId, personId: a.personId, kind: 'status', actorId: a.actorId as number, // null: the system acted
-      fromStatus: 'watching', toStatus: 'suspected',
-      reason: `${a.source === 'self' ? '自报' : '检查'}异常：${a.reasons.join('，')}`,
-      changes: { checkId: a.checkId, source: a.source },
-    }));
+  if (person.status === 'watching') {
+    // actorId null: the system acted on a resident's self-report.
+    await moveStatusTx(tx, { tenantId: a.tenantId, userId: a.actorId }, person, {
+      to: 'suspected', reason: `${a.source === 'self' ? '自报' : '检查'}异常：${a.reasons.join('，')}`, changes: { checkId: a.checkId, source: a.source },
+    });
     statusChange = { from: 'watching', to: 'suspected' };
   }
   let referral = await tx.one<{ id: number }>(q.openReferral(a.tenantId, a.personId));

@@ -67,7 +67,7 @@ export const setStatus = (tenantId: number, id: number, to: Status, severity: st
 export interface EventInsert {
   tenantId: number;
   personId: number;
-  kind: 'created' | 'status' | 'edit';
+  kind: 'created' | 'status' | 'edit' | 'note';
   actorId: number | null;
   fromStatus?: string | null;
   toStatus?: string | null;
@@ -129,3 +129,13 @@ export function listPersons(tenantId: number, f: ListFilter): Sql {
 
 export const jurisdictionPath = (tenantId: number, id: number) =>
   sql`select path::text as path from jurisdictions where tenant_id = ${tenantId} and id = ${id}`;
+
+/** A person's temperature readings (自查 / 被动测量), newest first, with the staff user who recorded them. */
+export const temperaturesOf = (tenantId: number, personId: number, limit: number, offset: number) =>
+  sql`select t.id, t.kind, t.celsius, t.measured_by, t.recorder_id, u.display_name as recorder_name, t.taken_at, t.recorded_at,
+             count(*) over () as total
+        from temperature_readings t
+        left join users u on u.tenant_id = t.tenant_id and u.id = t.recorder_id
+       where t.tenant_id = ${tenantId} and t.person_id = ${personId}
+       order by t.taken_at desc, t.id desc
+       limit ${limit} offset ${offset}`;

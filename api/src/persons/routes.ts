@@ -1,8 +1,8 @@
 // /api/persons: the person register.
 import type { AppContext } from '../context.ts';
 import { IdParams, type Routes } from '../http/route.ts';
-import { PersonCreate, PersonListQuery, PersonPatch, RevealRequest, StatusChange } from './schema.ts';
-import { changeStatus, createPerson, getEvent, getPerson, listPersons, revealPerson, updatePerson } from './service.ts';
+import { NoteCreate, PersonCreate, PersonListQuery, PersonPatch, RevealRequest, StatusChange, TemperatureListQuery } from './schema.ts';
+import { addNote, changeStatus, createPerson, getEvent, getPerson, listPersons, listTemperatures, revealPerson, updatePerson } from './service.ts';
 
 export function personRoutes(routes: Routes, app: AppContext): void {
   const tags = ['persons'];
@@ -47,12 +47,35 @@ export function personRoutes(routes: Routes, app: AppContext): void {
   routes.add({
     method: 'post',
     path: '/api/persons/:id/status',
-    summary: 'Change the status (watching → suspected → confirmed → cured/dead; released; closed); 409 if not allowed',
+    summary: 'Change the status (watching → suspected → confirmed → cured/dead; released; closed); 409 if not allowed. Confirmed, cured, dead, released and closed also close the person\'s open referral tasks',
     tags,
     access: { permission: 'person:status' },
+    idempotent: true,
     params: IdParams,
     body: StatusChange,
     handler: ({ user, params, body }) => changeStatus(app, user, params.id, body),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/persons/:id/notes',
+    summary: 'Add a follow-up note (后续行为动态记录) to the person\'s history: an event of kind note, its text in reason',
+    tags,
+    access: { permission: 'person:write' },
+    idempotent: true,
+    status: 201,
+    params: IdParams,
+    body: NoteCreate,
+    handler: ({ user, params, body }) => addNote(app, user, params.id, body.text),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/persons/:id/temperatures',
+    summary: 'The person\'s temperature readings, newest first: self-measured (self) and measured by staff (measured), with who recorded them',
+    tags,
+    access: { permission: 'person:read' },
+    params: IdParams,
+    query: TemperatureListQuery,
+    handler: ({ user, params, query }) => listTemperatures(app, user, params.id, query),
   });
   routes.add({
     method: 'get',

@@ -149,3 +149,12 @@ export const REVEALABLE = ['idNumber', 'phone', 'emergencyPhone', 'address', 'lo
 export const RevealRequest = z
   .strictObject({ fields: z.array(z.enum(REVEALABLE)).min(1).max(5), reason: text(200) })
   .openapi('RevealRequest');
+
+export const NoteCreate = z
+  .strictObject({ text: z.string().trim().min(1).max(1000).openapi({ description: 'What happened (后续行为动态记录), 1-1000 characters' }) })
+  .openapi('NoteCreate');
+
+export const TemperatureListQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});

@@ -6,11 +6,12 @@ import type { AppContext } from '../context.ts';
 import { maskIdNumber, maskPhone } from '../crypto/pii.ts';
 import { withScope, type Tx } from '../db/scope.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../http/errors.ts';
+import { closeReferralsOf } from '../tasks/queries.ts';
 import { ageOn, isMobilePhone, parseResidentId } from './idnumber.ts';
 import * as q from './queries.ts';
 import { JSON_COLUMNS, PLAIN_FIELDS, type PersonCreate, type PersonListQuery, type PersonPatch, type PlainField, type StatusChange } from './schema.ts';
-import { checkTransition, type Severity, type Status } from './status.ts';
-import { toEvent, toPersonDetail, toPersonSummary, type EventRow, type PersonRow } from './view.ts';
+import { checkTransition, ENDS_REFERRAL, type Severity, type Status } from './status.ts';
+import { toEvent, toPersonDetail, toPersonSummary, toTemperature, type EventRow, type PersonRow, type TemperatureRow } from './view.ts';
 
 type Values = Record<string, unknown>;
 
@@ -183,7 +184,9 @@ function diff(current: PersonRow, values: Values): Record<string, unknown> {
 
 export async function updatePerson(app: AppContext, user: Principal, id: number, input: PersonPatch) {
   const { version, reason, ...fields } = input;
-  if (Object.keys(fields).length === 0) throw badRequest('nothing to change', 'body');
+  if (Object.keys(fields).length === 0) {
+    throw badRequest(`nothing to change${reason ? '; a reason alone is a follow-up note: POST /api/persons/:id/notes {text}' : ''}`, 'body');
+  }
   const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
     const current = await tx.one<PersonRow>(q.personById(user.tenantId, id, true));
     if (!current) throw notFound('person');
@@ -206,21 +209,63 @@ export async function updatePerson(app: AppContext, user: Principal, id: number,
   return person;
 }
 
+export interface StatusMove {
+  to: Status;
+  severity?: Severity | null;
+  reason: string;
+  changes?: Record<string, unknown>;
+  observationMode?: string | null;
+  /** The request field a refused transition is reported on (default: the machine's, `to` or `severity`). */
+  field?: string;
+}
+
+/**
+ * Moves a person (locked by the caller) through the status machine inside the caller's
+ * transaction: the change, its event, and the open referrals a final answer ends. Every path that
+ * changes a status goes through here, so none forgets a rule.
+ */
+export async function moveStatusTx(tx: Tx, actor: Pick<Actor, 'tenantId' | 'userId'>, current: PersonRow, move: StatusMove) {
+  const check = checkTransition(current.status as Status, current.severity as Severity | null, move.to, move.severity ?? undefined);
+  if (!check.ok) throw new AppError(409, 'invalid_transition', check.message, check.field === 'to' && move.field ? move.field : check.field);
+  await tx.query(q.setStatus(actor.tenantId, current.id, move.to, move.severity ?? null, move.observationMode ?? null));
+  const event = (await tx.one<{ id: number }>(q.insertEvent({
+    tenantId: actor.tenantId, personId: current.id, kind: 'status', actorId: actor.userId,
+    fromStatus: current.status, toStatus: move.to, fromSeverity: current.severity, toSeverity: move.severity ?? null,
+    reason: move.reason, changes: move.changes,
+  })))!;
+  const closed = ENDS_REFERRAL.has(move.to) ? await tx.rows<{ id: number }>(closeReferralsOf(actor.tenantId, current.id, actor.userId, move.to)) : [];
+  return { eventId: event.id, referralsClosed: closed.map((r) => r.id) };
+}
+
 export async function changeStatus(app: AppContext, user: Principal, id: number, input: StatusChange) {
   const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
     const current = await tx.one<PersonRow>(q.personById(user.tenantId, id, true));
     if (!current) throw notFound('person');
-    const check = checkTransition(current.status as Status, current.severity as Severity | null, input.to, input.severity);
-    if (!check.ok) throw new AppError(409, 'invalid_transition', check.message, check.field);
-    await tx.query(q.setStatus(user.tenantId, id, input.to, input.severity ?? null, input.observationMode ?? null));
-    await tx.query(q.insertEvent({
-      tenantId: user.tenantId, personId: id, kind: 'status', actorId: user.userId,
-      fromStatus: current.status, toStatus: input.to, fromSeverity: current.severity, toSeverity: input.severity ?? null, reason: input.reason,
-    }));
+    await moveStatusTx(tx, user, current, { to: input.to, severity: input.severity, reason: input.reason, observationMode: input.observationMode });
     return loadDetail(tx, user, id);
   });
   await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.status', objectType: 'person', objectId: id, result: 'ok', detail: { to: input.to } });
   return person;
+}
+
+/** A follow-up note (§5.1 后续行为动态记录): an event of the person's history, by the caller. */
+export async function addNote(app: AppContext, user: Principal, id: number, text: string) {
+  const event = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    if (!(await tx.one(q.personById(user.tenantId, id)))) throw notFound('person');
+    const { id: eventId } = (await tx.one<{ id: number }>(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'note', actorId: user.userId, reason: text })))!;
+    return (await tx.one<EventRow>(q.eventById(user.tenantId, eventId)))!;
+  });
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.note', objectType: 'person', objectId: id, result: 'ok', detail: { eventId: event.id } });
+  return { ...toEvent(event), personId: id };
+}
+
+/** The person's temperature readings, newest first. */
+export async function listTemperatures(app: AppContext, user: Principal, id: number, page: { page: number; pageSize: number }) {
+  return withScope(app.db.pool, callerOf(user), async (tx) => {
+    if (!(await tx.one(q.personById(user.tenantId, id)))) throw notFound('person');
+    const rows = await tx.rows<TemperatureRow & { total: number }>(q.temperaturesOf(user.tenantId, id, page.pageSize, (page.page - 1) * page.pageSize));
+    return { items: rows.map(toTemperature), total: rows[0]?.total ?? 0, page: page.page, pageSize: page.pageSize };
+  });
 }
 
 export async function revealPerson(app: AppContext, user: Principal, id: number, fields: string[], reason: string, ip: string | null) {

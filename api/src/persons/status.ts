@@ -36,3 +36,6 @@ export function checkTransition(from: Status, fromSeverity: Severity | null, to:
   }
   return { ok: true };
 }
+
+/** Statuses that answer a referral to hospital (or make it moot): the person's open referral tasks close. */
+export const ENDS_REFERRAL: ReadonlySet<Status> = new Set(['confirmed', 'cured', 'dead', 'released', 'closed']);

@@ -109,3 +109,26 @@ export function toEvent(e: EventRow) {
     reason: e.reason,
   };
 }
+
+export interface TemperatureRow {
+  id: number;
+  kind: 'self' | 'measured';
+  celsius: number;
+  measured_by: string | null;
+  recorder_id: number | null;
+  recorder_name: string | null;
+  taken_at: Date;
+  recorded_at: Date;
+}
+
+export function toTemperature(r: TemperatureRow) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    celsius: r.celsius,
+    measuredBy: r.measured_by,
+    recorder: r.recorder_id == null ? null : { id: r.recorder_id, name: r.recorder_name },
+    takenAt: r.taken_at,
+    recordedAt: r.recorded_at,
+  };
+}

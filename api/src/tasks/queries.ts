@@ -64,3 +64,13 @@ export const complete = (tenantId: number, id: number, userId: number, result: R
   sql`update tasks set state = 'done', done_by = ${userId}, done_at = now(), result = ${JSON.stringify(result)}::jsonb,
              person_id = coalesce(${personId}, person_id)
        where tenant_id = ${tenantId} and id = ${id}`;
+
+/**
+ * Closes a person's open referral tasks when their status answers the referral (confirmed, cured,
+ * dead, released, closed), in the status change's transaction.
+ */
+export const closeReferralsOf = (tenantId: number, personId: number, userId: number | null, status: string) =>
+  sql`update tasks set state = 'done', done_by = ${userId}, done_at = now(),
+             result = jsonb_build_object('resolvedBy', 'status', 'status', ${status}::text)
+       where tenant_id = ${tenantId} and person_id = ${personId} and kind = 'referral' and state = 'open'
+      returning id`;
