@@ -87,6 +87,9 @@ async function escalate(tx: Tx, a: AbnormalReading): Promise<Escalation> {
 
 const vitalsOf = (i: Reading) => ({ fever: i.fever, cough: i.cough, fatigue: i.fatigue, shortBreath: i.shortBreath, temperature: i.temperature });
 
+/** Tasks a doctor's check completes. */
+const CHECKED_TASKS = new Set(['check', 'referral']);
+
 export async function recordDoctorCheck(app: AppContext, user: Principal, personId: number, input: DoctorCheck) {
   const t = user.tenantId;
   const result = await withScope(app.db.pool, callerOf(user), async (tx) => {
@@ -98,8 +101,9 @@ export async function recordDoctorCheck(app: AppContext, user: Principal, person
       if (file?.person_id !== personId) throw unprocessable('photoId does not name a photo uploaded for this person', 'photoId');
     }
     if (input.taskId) {
+      // The visit may answer a scheduled check or a referral (the doctor's home visit after an abnormal reading).
       const task = await tx.one<{ kind: string; state: string; person_id: number }>(q.taskForUpdate(t, input.taskId));
-      if (!task || task.kind !== 'check' || task.person_id !== personId) throw unprocessable('taskId does not name a check task of this person', 'taskId');
+      if (!task || !CHECKED_TASKS.has(task.kind) || task.person_id !== personId) throw unprocessable('taskId does not name a check or referral task of this person', 'taskId');
       if (task.state !== 'open') throw conflict(`task ${input.taskId} is already ${task.state}`, 'taskId');
     }
     const reasons = abnormalities(input, rules.feverThreshold);

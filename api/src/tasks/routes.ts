@@ -2,7 +2,8 @@
 import type { AppContext } from '../context.ts';
 import { IdParams, type Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
-import { TaskListQuery, Verification } from './schema.ts';
+import { recordReferral } from './referral.ts';
+import { ReferralResult, TaskListQuery, Verification } from './schema.ts';
 import { assignTasks, getTask, listTasks, verify } from './service.ts';
 
 export function taskRoutes(routes: Routes, app: AppContext): void {
@@ -54,5 +55,16 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
     params: IdParams,
     body: Verification,
     handler: ({ user, params, body }) => verify(app, user, params.id, body),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/tasks/:id/referral',
+    summary: 'The hospital\'s answer to an open referral task: admitted, confirmed (with severity) or excluded; the person\'s status follows; 409 if the task is not an open referral or the status cannot change so',
+    tags,
+    access: { permission: 'task:work' },
+    idempotent: true,
+    params: IdParams,
+    body: ReferralResult,
+    handler: ({ user, params, body }) => recordReferral(app, user, params.id, body),
   });
 }

@@ -33,3 +33,21 @@ export const Verification = z
   })
   .openapi('Verification');
 export type Verification = z.infer<typeof Verification>;
+
+export const ReferralResult = z
+  .strictObject({
+    outcome: z.enum(['admitted', 'confirmed', 'excluded']).openapi({
+      description: 'admitted: taken in by the hospital (watching → suspected); confirmed: a confirmed case (→ confirmed with severity); excluded: ruled out (suspected → watching)',
+    }),
+    hospital: z.string().trim().min(1).max(100).optional().openapi({ description: 'The designated hospital; required for admitted and confirmed' }),
+    severity: z.enum(SEVERITIES).optional().openapi({ description: 'Required for confirmed' }),
+    reason: z.string().trim().min(1).max(500),
+    deviceTime: z.iso.datetime({ offset: true }).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.outcome !== 'excluded' && !v.hospital) ctx.addIssue({ code: 'custom', path: ['hospital'], message: `${v.outcome} names the designated hospital` });
+    if (v.outcome === 'confirmed' && !v.severity) ctx.addIssue({ code: 'custom', path: ['severity'], message: 'a confirmed case needs a severity (mild, severe or critical)' });
+    if (v.outcome !== 'confirmed' && v.severity) ctx.addIssue({ code: 'custom', path: ['severity'], message: 'severity applies only to confirmed' });
+  })
+  .openapi('ReferralResult');
+export type ReferralResult = z.infer<typeof ReferralResult>;

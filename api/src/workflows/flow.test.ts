@@ -74,12 +74,17 @@ describe('the flow of §3.2', () => {
     expect(suspected.body.status).toBe('suspected');
     expect(suspected.body.events.at(-1)).toMatchObject({ kind: 'status', fromStatus: 'watching', toStatus: 'suspected' });
     const referrals = await community.get('/api/tasks?kind=referral');
-    expect(referrals.body.items.some((x: any) => x.personId === personId)).toBe(true);
+    const referral = referrals.body.items.find((x: any) => x.personId === personId);
+    expect(referral).toBeTruthy();
     const alerts = await community.get('/api/alerts');
     expect((alerts.body.items ?? alerts.body).some((a: any) => a.personId === personId)).toBe(true);
 
-    // 6. The hospital rules it out; she returns to home observation, which later ends clean.
-    expect((await doctor.post(`/api/persons/${personId}/status`, { to: 'watching', reason: '核酸阴性，排除疑似' })).status).toBe(200);
+    // 6. The hospital rules it out: the referral is answered and she returns to home observation,
+    //    which later ends clean.
+    const excluded = await doctor.post(`/api/tasks/${referral.id}/referral`, { outcome: 'excluded', reason: '核酸阴性，排除疑似' });
+    expect(excluded.status, JSON.stringify(excluded.body)).toBe(200);
+    expect(excluded.body.statusChange).toEqual({ from: 'suspected', to: 'watching' });
+    expect((await community.get(`/api/tasks/${referral.id}`)).body.state).toBe('done');
     // Time passes: the abnormal reading now lies before a new 14-day observation that has ended.
     await t.app.db.ownerPool.query(`update health_checks set created_at = now() - interval '20 days' where tenant_id = $1 and person_id = $2`, [f.tenantId, personId]);
     expect((await worker.patch(`/api/persons/${personId}`, { observationStart: day(-14), observationEnd: day(0), reason: '重新开始居家观察' })).status).toBe(200);
