@@ -68,7 +68,7 @@ export const insertReferral = (tenantId: number, personId: number, checkId: numb
 
 /** Cancels the open check and overdue tasks of a person who left observation (release). */
 export const cancelOpenTasksOf = (tenantId: number, personId: number, reason: string) =>
-  sql`update tasks set state = 'cancelled', result = jsonb_build_object('cancelled', ${reason}::text)
+  sql`update tasks set state = 'cancelled', done_at = now(), result = jsonb_build_object('cancelled', ${reason}::text)
        where tenant_id = ${tenantId} and person_id = ${personId} and kind in ('check', 'self_report_overdue') and state = 'open'`;
 
 // ---- checks and self-reports
@@ -251,7 +251,7 @@ export const generateCheckTasks = (tenantId: number, now: Date) =>
 
 /** Open check tasks of persons no longer checked (status changed, or due after their window). */
 export const cancelStaleCheckTasks = (tenantId: number) =>
-  sql`update tasks t set state = 'cancelled', result = jsonb_build_object('cancelled', 'not under observation')
+  sql`update tasks t set state = 'cancelled', done_at = now(), result = jsonb_build_object('cancelled', 'not under observation')
         from persons p, check_rules r
        where t.tenant_id = ${tenantId} and t.kind = 'check' and t.state = 'open'
          and r.tenant_id = t.tenant_id and p.tenant_id = t.tenant_id and p.id = t.person_id

@@ -88,6 +88,9 @@ export const reportById = (tenantId: number, id: number) =>
         from reports r left join jurisdictions g on g.tenant_id = r.tenant_id and g.id = r.grid_id
        where r.tenant_id = ${tenantId} and r.id = ${id}`;
 
+export const reportSecrets = (tenantId: number, id: number) =>
+  sql`select subject_phone_enc, subject_id_enc from reports where tenant_id = ${tenantId} and id = ${id}`;
+
 export const setReportState = (tenantId: number, id: number, state: string, personId: number | null) =>
   sql`update reports set state = ${state}, person_id = coalesce(${personId}, person_id) where tenant_id = ${tenantId} and id = ${id}`;
 

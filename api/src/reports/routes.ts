@@ -1,7 +1,7 @@
 // Reports: citizen and enterprise submissions, "my reports", staff registrations and report lists.
 import type { AppContext } from '../context.ts';
 import { IdParams, type Routes } from '../http/route.ts';
-import { CitizenReport, EnterpriseDeclaration, EnterpriseOptions, Registration, ReportListQuery } from './schema.ts';
+import { CitizenReport, EnterpriseDeclaration, EnterpriseOptions, Registration, ReportListQuery, ReportRevealRequest } from './schema.ts';
 import * as service from './service.ts';
 
 export function reportRoutes(routes: Routes, app: AppContext): void {
@@ -91,5 +91,15 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'report:read' },
     params: IdParams,
     handler: ({ user, params }) => service.getReport(app, user, params.id),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/reports/:id/reveal',
+    summary: 'Show the clear phone or ID number of a report\'s subject for a stated reason, e.g. to call them before a visit (audited)',
+    tags,
+    access: { permission: 'person:reveal' },
+    params: IdParams,
+    body: ReportRevealRequest,
+    handler: ({ user, params, body, ctx }) => service.revealReport(app, user, params.id, body.fields, body.reason, ctx.ip || null),
   });
 }

@@ -82,3 +82,10 @@ export const DEFAULT_ENTERPRISE_OPTIONS = {
 
 const names = z.array(z.string().trim().min(1).max(100)).max(500);
 export const EnterpriseOptions = z.strictObject({ schools: names, grades: names.min(1), classes: names.min(1) }).openapi('EnterpriseOptions');
+
+export const ReportRevealRequest = z
+  .strictObject({
+    fields: z.array(z.enum(['subjectPhone', 'subjectIdNumber'])).min(1).max(2),
+    reason: text(200),
+  })
+  .openapi('ReportRevealRequest');

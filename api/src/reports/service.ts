@@ -3,6 +3,7 @@
 // registrations go straight onto the watch list.
 import type { Principal } from '../auth/principal.ts';
 import { callerOf } from '../auth/principal.ts';
+import { writeAudit } from '../audit/audit.ts';
 import { citizenPhone } from '../citizens/queries.ts';
 import { citizenCaller, type CitizenPrincipal } from '../citizens/service.ts';
 import type { AppContext } from '../context.ts';
@@ -141,4 +142,19 @@ export async function getReport(app: AppContext, user: Principal, id: number) {
   const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.reportById(user.tenantId, id)));
   if (!row) throw notFound('report');
   return view(row);
+}
+
+/** Clear subject phone or ID number of a report for a stated reason (so a worker can call them); audited. */
+export async function revealReport(app: AppContext, user: Principal, id: number, fields: ('subjectPhone' | 'subjectIdNumber')[], reason: string, ip: string | null) {
+  const row = await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.one<{ subject_phone_enc: Buffer | null; subject_id_enc: Buffer | null }>(q.reportSecrets(user.tenantId, id)));
+  if (!row) throw notFound('report');
+  const dec = (b: Buffer | null) => (b ? app.cipher.decrypt(b) : null);
+  const out: Record<string, string | null> = {};
+  for (const f of new Set(fields)) {
+    if (f === 'subjectPhone') out.subjectPhone = dec(row.subject_phone_enc);
+    if (f === 'subjectIdNumber') out.subjectIdNumber = dec(row.subject_id_enc);
+  }
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'report.reveal', objectType: 'report', objectId: id, ip, result: 'ok', detail: { fields, reason } });
+  return out;
 }

@@ -1,9 +1,13 @@
 // All SQL of tasks: scoped lists with KNN, assignment and completion.
 import { and, sql, type Sql } from '../db/sql.ts';
 
+// The report's columns come with the join that names the subject anyway: what was reported, for
+// the worker before the visit (personal numbers only masked).
 const TASK_COLUMNS = sql`t.id, t.kind, t.state, t.report_id, t.person_id, t.assignee_jurisdiction_id, aj.name as assignee_jurisdiction_name,
   t.assignee_user_id, u.display_name as assignee_name, st_x(t.geom) as lon, st_y(t.geom) as lat, t.grid_id, t.due_at, t.result,
-  t.done_at, t.created_at, r.subject_name, r.address as report_address, p.name as person_name`;
+  t.done_at, t.created_at, r.subject_name, r.address as report_address, p.name as person_name,
+  r.kind as report_kind, r.subject_phone_masked, r.subject_id_masked, r.fever, r.cough, r.fatigue, r.short_breath, r.temperature,
+  r.description, r.details as report_details, r.created_at as report_created_at`;
 
 const TASK_FROM = sql`from tasks t
   left join jurisdictions aj on aj.tenant_id = t.tenant_id and aj.id = t.assignee_jurisdiction_id
@@ -44,6 +48,15 @@ export function listTasks(tenantId: number, f: TaskFilter): Sql {
 export const taskById = (tenantId: number, id: number, forUpdate = false) =>
   sql`select ${TASK_COLUMNS}, null::float8 as distance_m ${TASK_FROM}
        where t.tenant_id = ${tenantId} and t.id = ${id} ${forUpdate ? sql`for update of t` : sql``}`;
+
+/** Who reported and who closed a task: the names its history shows. */
+export const taskPeople = (tenantId: number, id: number) =>
+  sql`select ru.display_name as reporter_name, du.display_name as done_by_name
+        from tasks t
+        left join reports r on r.tenant_id = t.tenant_id and r.id = t.report_id
+        left join users ru on ru.tenant_id = r.tenant_id and ru.id = r.reporter_user_id
+        left join users du on du.tenant_id = t.tenant_id and du.id = t.done_by
+       where t.tenant_id = ${tenantId} and t.id = ${id}`;
 
 /** Locks the tasks (all must be visible) for a bulk assignment. */
 export const lockTasks = (tenantId: number, ids: number[]) =>

@@ -11,7 +11,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
   routes.add({
     method: 'get',
     path: '/api/tasks',
-    summary: 'Tasks in scope; with near=lon,lat nearest first (KNN) with distance in metres; mine=true for the caller\'s own',
+    summary: 'Tasks in scope; with near=lon,lat nearest first (KNN) with distance in metres; mine=true for the caller\'s own; verification tasks carry what was reported (report)',
     tags,
     access: { permission: 'task:read' },
     query: TaskListQuery,
@@ -20,7 +20,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
   routes.add({
     method: 'get',
     path: '/api/tasks/:id',
-    summary: 'One task in scope',
+    summary: 'One task in scope, with what was reported (report, verification tasks) and its history (reported, created, done, cancelled)',
     tags,
     access: { permission: 'task:read' },
     params: IdParams,

@@ -9,18 +9,10 @@ import { AppError, conflict, notFound, unprocessable } from '../http/errors.ts';
 import { createPersonTx } from '../persons/service.ts';
 import * as reports from '../reports/queries.ts';
 import { SOURCE_OF_KIND } from '../reports/schema.ts';
+import { personFromReport, type ReportRow } from '../reports/subject.ts';
 import * as q from './queries.ts';
 import type { TaskListQuery, Verification } from './schema.ts';
-
-function view(r: Record<string, any>) {
-  return {
-    id: r.id, kind: r.kind, state: r.state, reportId: r.report_id, personId: r.person_id,
-    subject: r.person_name ?? r.subject_name ?? null, address: r.report_address ?? null,
-    location: { lon: r.lon, lat: r.lat }, distanceM: r.distance_m == null ? null : Math.round(r.distance_m),
-    gridId: r.grid_id, assignee: { jurisdictionId: r.assignee_jurisdiction_id, jurisdictionName: r.assignee_jurisdiction_name, userId: r.assignee_user_id, userName: r.assignee_name },
-    dueAt: r.due_at, result: r.result, doneAt: r.done_at, createdAt: r.created_at,
-  };
-}
+import { taskHistory, taskView } from './view.ts';
 
 export async function listTasks(app: AppContext, user: Principal, f: TaskListQuery) {
   const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
@@ -29,13 +21,17 @@ export async function listTasks(app: AppContext, user: Principal, f: TaskListQue
       mineUserId: f.mine ? user.userId : undefined, mineNodes: user.scopeIds,
       limit: f.pageSize, offset: (f.page - 1) * f.pageSize,
     })));
-  return { items: rows.map(view), page: f.page, pageSize: f.pageSize };
+  return { items: rows.map(taskView), page: f.page, pageSize: f.pageSize };
 }
 
+/** One task with what was reported and its history (reported, created, done or cancelled). */
 export async function getTask(app: AppContext, user: Principal, id: number) {
-  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.taskById(user.tenantId, id)));
+  const [row, people] = await withScope(app.db.pool, callerOf(user), async (tx) => [
+    await tx.one(q.taskById(user.tenantId, id)),
+    await tx.one<{ reporter_name: string | null; done_by_name: string | null }>(q.taskPeople(user.tenantId, id)),
+  ] as const);
   if (!row) throw notFound('task');
-  return view(row);
+  return { ...taskView(row), history: taskHistory(row, people!) };
 }
 
 /** Reassigns open tasks (all or none) to a user whose jurisdiction covers each of them. */
@@ -65,7 +61,7 @@ async function openVerification(tx: Tx, user: Principal, id: number) {
   if (!task) throw notFound('task');
   if (task.kind !== 'verification') throw conflict(`task ${id} is a ${task.kind} task, not a verification`, 'id');
   if (task.state !== 'open') throw conflict(`task ${id} is already ${task.state}`, 'id');
-  const report = await tx.one(reports.reportById(user.tenantId, task.report_id));
+  const report = await tx.one<ReportRow & { id: number }>(reports.reportById(user.tenantId, task.report_id));
   return { task, report: report! };
 }
 
@@ -77,9 +73,7 @@ export async function verify(app: AppContext, user: Principal, id: number, input
     if (input.outcome !== 'mistaken') {
       const source = SOURCE_OF_KIND[report.kind as keyof typeof SOURCE_OF_KIND];
       const person = await createPersonTx(app, tx, user, {
-        location: { lon: report.lon, lat: report.lat },
-        address: report.address ?? undefined,
-        ...input.person,
+        ...personFromReport(app, report, input.person),
         source,
         status: input.outcome === 'refer' ? 'suspected' : 'watching',
       } as never);

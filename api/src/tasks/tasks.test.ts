@@ -141,6 +141,98 @@ describe('verification results', () => {
   });
 });
 
+describe('verification defaults from the report', () => {
+  const personOf = async (id: number) => (await workerA.get(`/api/persons/${id}`)).body;
+  const readings = async (personId: number) =>
+    (await t.app.db.ownerPool.query('select count(*)::int n from temperature_readings where tenant_id = $1 and person_id = $2', [f.tenantId, personId])).rows[0].n;
+
+  it('registers the reported person when the worker sends no person form: name, phone, symptoms and place of the report', async () => {
+    const r = await fileReport(f.points.gridA, { fatigue: true });
+    const done = await workerA.post(`/api/tasks/${r.task.id}/verification`, { outcome: 'register', reason: '入户核实属实' });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    const p = await personOf(done.body.personId);
+    expect(p).toMatchObject({ name: '邻居老王', phone: '139****1111', status: 'watching', source: 'citizen_report', grid: { id: f.nodes.gridA } });
+    expect(p.phone).toBe(r.subjectPhone);
+    expect(p.conditions).toEqual(['fever', 'cough', 'other']);
+    expect(p.conditionNote).toMatch(/发热、咳嗽、乏力/);
+    expect(p.conditionNote).toMatch(/38\.2℃/);
+    expect(p.conditionNote).toMatch(/连续两天发热/);
+    expect(p.address).toMatch(/^东一社区/);
+    // A temperature the citizen said is not a measurement: no reading is made up from it.
+    expect(await readings(p.id)).toBe(0);
+  });
+
+  it('refers the reported person without a form: suspected, with the report\'s name', async () => {
+    const r = await fileReport(f.points.gridA);
+    const done = await workerA.post(`/api/tasks/${r.task.id}/verification`, { outcome: 'refer', reason: '高热', hospital: '金银潭医院' });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(await personOf(done.body.personId)).toMatchObject({ name: '邻居老王', status: 'suspected', phone: '139****1111' });
+  });
+
+  it('lets the worker\'s values win field by field', async () => {
+    const r = await fileReport(f.points.gridA);
+    const done = await workerA.post(`/api/tasks/${r.task.id}/verification`, {
+      outcome: 'register', reason: '属实', person: { name: '王建国', conditions: ['cough'], phone: '13700002222' },
+    });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    const p = await personOf(done.body.personId);
+    expect(p).toMatchObject({ name: '王建国', phone: '137****2222', conditions: ['cough'] });
+    expect(p.conditionNote).toMatch(/发热、咳嗽/);
+  });
+
+  it('takes an enterprise declaration\'s ID number, sex, native place and Hubei history', async () => {
+    const idNumber = makeResidentId('420106', '2007-03-04', 77, 'female');
+    const decl = await citizen.post('/api/citizen/enterprise-declarations', {
+      name: '孙八', sex: 'female', idNumber, hubeiHistory: true, hubeiHistoryRecent: true, nativePlace: '湖北省孝感市',
+      schoolName: '第一中学', grade: '高一', className: '3班', plannedReturnDate: '2026-12-01', returnTransport: 'train',
+      location: f.points.gridA, address: '东一社区7号楼',
+    });
+    expect(decl.status, JSON.stringify(decl.body)).toBe(201);
+    const task = (await commander.get(`/api/reports/${decl.body.id}`)).body.task;
+    const done = await workerA.post(`/api/tasks/${task.id}/verification`, { outcome: 'register', reason: '返校人员' });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    const p = await personOf(done.body.personId);
+    expect(p).toMatchObject({ name: '孙八', idNumber: decl.body.subjectIdNumber, sex: 'female', nativePlace: '湖北省孝感市', hubeiHistory: true, source: 'enterprise' });
+    expect(p.phone).toBe(decl.body.subjectPhone);
+  });
+});
+
+describe('what a worker sees of a task', () => {
+  it('shows what was reported in the list and the detail, and the task\'s history once done', async () => {
+    const r = await fileReport(f.points.gridA, { shortBreath: true });
+    const list = await workerA.get('/api/tasks?mine=true&kind=verification&pageSize=200');
+    const item = list.body.items.find((x: any) => x.id === r.task.id);
+    expect(item.report).toEqual({
+      id: r.id, kind: 'citizen', subjectName: '邻居老王', subjectPhone: '139****1111', subjectIdNumber: null, fever: true, cough: true,
+      fatigue: false, shortBreath: true, temperature: 38.2, description: '连续两天发热', address: '东一社区3号楼', details: {}, createdAt: r.createdAt,
+    });
+    expect(item.history).toBeUndefined();
+    const open = await workerA.get(`/api/tasks/${r.task.id}`);
+    expect(open.body.report).toEqual(item.report);
+    expect(open.body.history.map((h: any) => h.kind)).toEqual(['reported', 'created']);
+    expect(open.body.history[1].note).toMatch(/网格员|第一网格/);
+    await workerA.post(`/api/tasks/${r.task.id}/verification`, { outcome: 'mistaken', reason: '邻居已康复' });
+    const done = await workerA.get(`/api/tasks/${r.task.id}`);
+    expect(done.body.history.map((h: any) => h.kind)).toEqual(['reported', 'created', 'done']);
+    expect(done.body.history[2]).toMatchObject({ actor: expect.stringMatching(/网格员/), note: expect.stringMatching(/情况有误.*邻居已康复/) });
+    expect(new Date(done.body.history[2].at).getTime()).toBeGreaterThanOrEqual(new Date(done.body.history[1].at).getTime());
+  });
+
+  it('reveals the subject\'s phone for a reason, audited, only in scope and only with person:reveal', async () => {
+    const r = await fileReport(f.points.gridA);
+    const shown = await workerA.post(`/api/reports/${r.id}/reveal`, { fields: ['subjectPhone', 'subjectIdNumber'], reason: '电话联系核实' });
+    expect(shown.status, JSON.stringify(shown.body)).toBe(200);
+    expect(shown.body).toEqual({ subjectPhone: '13900001111', subjectIdNumber: null });
+    const audit = await t.app.db.ownerPool.query(
+      `select user_id, detail from audit_log where tenant_id = $1 and action = 'report.reveal' and object_id = $2`, [f.tenantId, String(r.id)]);
+    expect(audit.rows).toEqual([{ user_id: ids.gridworker, detail: { fields: ['subjectPhone', 'subjectIdNumber'], reason: '电话联系核实' } }]);
+    expect((await workerB.post(`/api/reports/${r.id}/reveal`, { fields: ['subjectPhone'], reason: 'x' })).status).toBe(404);
+    expect((await commander.post(`/api/reports/${r.id}/reveal`, { fields: ['subjectPhone'], reason: 'x' })).status).toBe(403);
+    expect((await workerA.post(`/api/reports/${r.id}/reveal`, { fields: ['address'], reason: 'x' })).body.error.field).toBe('fields.0');
+    expect((await workerA.post(`/api/reports/${r.id}/reveal`, { fields: ['subjectPhone'] })).body.error.field).toBe('reason');
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('creates one report for parallel duplicates and replays the first response', async () => {
     const key = `rep-${process.pid}-${Date.now()}`;
