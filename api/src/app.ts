@@ -4,6 +4,7 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes, sessionMiddleware } from './auth/routes.ts';
+import { checkpointRoutes } from './checkpoints/routes.ts';
 import { checkRoutes } from './checks/routes.ts';
 import { citizenRoutes } from './citizens/routes.ts';
 import { contentRoutes } from './content/routes.ts';
@@ -57,6 +58,7 @@ export function buildApp(app: AppContext): Koa {
   citizenRoutes(routes, app);
   checkRoutes(routes, app);
   passRoutes(routes, app);
+  checkpointRoutes(routes, app);
   reportRoutes(routes, app);
   taskRoutes(routes, app);
   tileRoutes(routes, app);

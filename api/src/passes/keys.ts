@@ -71,8 +71,11 @@ export type TokenCheck =
 const passIdOf = (payload: Record<string, unknown>, tenantId: number): number | null =>
   payload.tid === tenantId && Number.isSafeInteger(payload.pid) && (payload.pid as number) > 0 ? (payload.pid as number) : null;
 
-/** Verifies signature, expiry and tenant of a token against the tenant's keys. */
-export async function verifyPassToken(app: AppContext, tenantId: number, token: string): Promise<TokenCheck> {
+/**
+ * Verifies signature, expiry and tenant of a token against the tenant's keys. `at` judges expiry at
+ * another moment than now: when an offline checkpoint scanned the QR.
+ */
+export async function verifyPassToken(app: AppContext, tenantId: number, token: string, at?: Date): Promise<TokenCheck> {
   const { keys } = await publicKeys(app, tenantId);
   const byKid = new Map(keys.map((k) => [k.kid, k]));
   try {
@@ -80,7 +83,7 @@ export async function verifyPassToken(app: AppContext, tenantId: number, token: 
       const jwk = header.kid ? byKid.get(header.kid) : undefined;
       if (!jwk) throw new errors.JWKSNoMatchingKey();
       return importJWK(jwk, ALG);
-    }, { algorithms: [ALG], requiredClaims: ['exp'] });
+    }, { algorithms: [ALG], requiredClaims: ['exp'], ...(at ? { currentDate: at } : {}) });
     const passId = passIdOf(payload, tenantId);
     return passId ? { ok: true, passId } : { ok: false, reason: 'invalid_token', passId: null };
   } catch (err) {

@@ -56,20 +56,6 @@ export const revokePass = (tenantId: number, passId: number, reason: string) =>
        where tenant_id = ${tenantId} and id = ${passId} and revoked_at is null`;
 
 // ── scans and checkpoint registrations ──────────────────────────────────────────────────────
-/** check_rules belongs to the check feature's migration; the threshold is read only where it exists. */
-export const checkRulesPresent = () => sql`select to_regclass('public.check_rules') is not null as present`;
-
-export const ruleFeverThreshold = (tenantId: number) => sql`select fever_threshold from check_rules where tenant_id = ${tenantId}`;
-
-/** Where a report lands when the scan has no location: the label point of the staff's node. */
-export const scopeNode = (tenantId: number, path: string) =>
-  sql`select st_x(label_point) as lon, st_y(label_point) as lat from jurisdictions where tenant_id = ${tenantId} and path = ${path}::ltree`;
-
-/** The grid (visible to the caller) covering a point. */
-export const gridAt = (tenantId: number, lon: number, lat: number) =>
-  sql`select id, path::text as path from jurisdictions
-       where tenant_id = ${tenantId} and level = 5 and st_covers(geom, st_setsrid(st_makepoint(${lon}, ${lat}), 4326))
-       order by id limit 1`;
 
 export interface ReportInsert {
   tenantId: number;
@@ -98,10 +84,6 @@ export const insertReport = (r: ReportInsert) =>
               ${r.state}, ${r.personId}, ${r.deviceTime}::timestamptz)
       returning id`;
 
-export const insertReading = (tenantId: number, personId: number, celsius: number, measuredBy: string, recorderId: number, takenAt: string | null) =>
-  sql`insert into temperature_readings (tenant_id, person_id, kind, celsius, measured_by, recorder_id, taken_at)
-      values (${tenantId}, ${personId}, 'measured', ${celsius}, ${measuredBy}, ${recorderId}, coalesce(${takenAt}::timestamptz, now()))`;
-
 export interface ScanInsert {
   tenantId: number;
   passId: number | null;
@@ -122,3 +104,8 @@ export const insertScan = (s: ScanInsert) =>
               ${s.location ? sql`st_setsrid(st_makepoint(${s.location.lon}, ${s.location.lat}), 4326)` : null},
               ${s.temperature}, ${s.result}, ${s.reason}, ${s.reportId}, ${s.userId}, ${s.scopePath}::ltree, ${s.deviceTime}::timestamptz)
       returning id, created_at, device_time`;
+
+/** Revokes every live pass of an ID number (its holder went back onto the watch list). */
+export const revokePassesOf = (tenantId: number, idHash: Buffer, reason: string) =>
+  sql`update passes set revoked_at = now(), revoked_reason = ${reason}
+       where tenant_id = ${tenantId} and id_number_hash = ${idHash} and revoked_at is null`;

@@ -37,7 +37,10 @@ const PassScan = z
     temperature: z.number().min(30).max(45).openapi({ description: '°C, one decimal kept', example: 36.6 }),
     place: z.string().trim().min(1).max(100).openapi({ example: '东一社区北门' }),
     location: Location.optional(),
-    deviceTime: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Time on the scanning phone (stored beside server time)' }),
+    deviceTime: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Time on the scanning phone (stored beside server time); required with scannedOffline, at most 2 minutes ahead of the server' }),
+    scannedOffline: z.boolean().default(false).openapi({
+      description: 'The checkpoint verified the QR offline (GET /api/passes/keys) and queued the scan: the token\'s expiry is judged at deviceTime, not on arrival',
+    }),
   })
   .openapi('PassScan');
 
@@ -51,8 +54,17 @@ const ScanResult = z
     temperature: z.number(),
     fever: z.boolean(),
     place: z.string(),
+    scannedOffline: z.boolean(),
     registration: z
-      .object({ reportId: z.number(), personId: z.number().nullable(), personCreated: z.boolean(), note: z.string() })
+      .object({
+        reportId: z.number(),
+        personId: z.number().nullable(),
+        personCreated: z.boolean(),
+        taskId: z.number().nullable().openapi({ description: 'The verification task when the fever could not be placed on the register' }),
+        alertId: z.number().nullable(),
+        statusChange: z.object({ from: z.string(), to: z.string() }).nullable(),
+        note: z.string(),
+      })
       .nullable(),
     deviceTime: z.string().nullable(),
     createdAt: z.string(),
@@ -93,7 +105,7 @@ export function passRoutes(routes: Routes, app: AppContext): void {
   routes.add({
     method: 'post',
     path: '/api/passes/scan',
-    summary: 'Record a checkpoint scan: verifies the token and the holder\'s current status; a fever registers the holder',
+    summary: 'Record a checkpoint scan: verifies the token and the holder\'s current status; a fever registers the holder (new: watch list; released or cured: back to watching, pass revoked; any known: alert) or sends the report for verification',
     tags,
     access: { permission: 'pass:scan' },
     body: PassScan,

@@ -16,14 +16,32 @@ import { createPersonTx } from '../persons/service.ts';
 import * as q from './queries.ts';
 import { DEFAULT_ENTERPRISE_OPTIONS, SOURCE_OF_KIND, type CitizenReport, type EnterpriseDeclaration, type Registration, type ReportListQuery } from './schema.ts';
 
+export interface DispatchOptions {
+  /**
+   * A node whose staff verify the report when it has no place of its own (a checkpoint fever
+   * without a location) or lies outside every grid: the task goes to that node, to no one in it.
+   */
+  fallbackJurisdictionId?: number;
+  /** The report's point is only a stand-in (the fallback node's label point): dispatch to the fallback. */
+  unlocated?: boolean;
+}
+
 /** Creates the verification task of a report inside the caller's transaction. */
-export async function dispatchVerification(tx: Tx, tenantId: number, reportId: number): Promise<{ taskId: number; assigneeUserId: number | null; jurisdictionId: number }> {
-  const target = await tx.one<{ grid_id: number; community_id: number; worker_id: number | null }>(q.dispatchTarget(tenantId, reportId));
-  if (!target) throw unprocessable('the report lies outside every grid', 'location');
-  const jurisdictionId = target.worker_id ? target.grid_id : target.community_id;
-  const task = (await tx.one<{ id: number }>(q.insertVerificationTask(tenantId, reportId, jurisdictionId, target.worker_id)))!;
+export async function dispatchVerification(tx: Tx, tenantId: number, reportId: number, opts: DispatchOptions = {}): Promise<{ taskId: number; assigneeUserId: number | null; jurisdictionId: number }> {
+  const target = opts.unlocated ? undefined : await tx.one<{ grid_id: number; community_id: number; worker_id: number | null }>(q.dispatchTarget(tenantId, reportId));
+  let jurisdictionId: number;
+  let userId: number | null = null;
+  if (target) {
+    jurisdictionId = target.worker_id ? target.grid_id : target.community_id;
+    userId = target.worker_id;
+  } else if (opts.fallbackJurisdictionId) {
+    jurisdictionId = opts.fallbackJurisdictionId;
+  } else {
+    throw unprocessable('the report lies outside every grid', 'location');
+  }
+  const task = (await tx.one<{ id: number }>(q.insertVerificationTask(tenantId, reportId, jurisdictionId, userId)))!;
   await tx.query(q.notify({ tenantId, type: 'task_created', taskId: task.id, kind: 'verification', reportId }));
-  return { taskId: task.id, assigneeUserId: target.worker_id, jurisdictionId };
+  return { taskId: task.id, assigneeUserId: userId, jurisdictionId };
 }
 
 async function requireGrid(tx: Tx, tenantId: number, location: { lon: number; lat: number }): Promise<void> {
