@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../test/harness.ts';
 import { generateCheckTasks } from './jobs.ts';
-import { JPEG, PNG, WEBP, ownerRows, registerPerson, setup, staffAt, type Setup } from './test-helpers.ts';
+import { JPEG, PNG, WEBP, ownerRows, registerPerson, setup, shanghaiDay, staffAt, type Setup } from './test-helpers.ts';
 
 let s: Setup;
 let otherDoctor: Client;
@@ -212,6 +212,26 @@ describe('check history', () => {
     expect((await s.doctor.get('/api/checks?from=2026-12-02&to=2026-12-01')).body.error.field).toBe('to');
     expect((await s.doctor.get('/api/checks?abnormal=maybe')).body.error.field).toBe('abnormal');
     expect((await s.doctor.get('/api/checks?personId=-1')).body.error.field).toBe('personId');
+  });
+});
+
+describe('my checks', () => {
+  it('lists only the checks the caller recorded with mine=true, with the date filters', async () => {
+    const second = await staffAt(s, 'doctor', s.f.nodes.m1, 'doctor_b');
+    const p = await registerPerson(s, s.f.points.gridA);
+    const mine = await s.doctor.post(`/api/persons/${p.id}/checks`, normal);
+    const theirs = await second.post(`/api/persons/${p.id}/checks`, { temperature: 36.9 });
+    expect((await s.doctor.get(`/api/checks?personId=${p.id}`)).body.total).toBe(2);
+    const own = await s.doctor.get(`/api/checks?personId=${p.id}&mine=true`);
+    expect(own.body.items.map((c: any) => c.id)).toEqual([mine.body.id]);
+    const list = (await second.get('/api/checks?mine=true&pageSize=200')).body.items;
+    expect(list.map((c: any) => c.id)).toContain(theirs.body.id);
+    expect(list.map((c: any) => c.id)).not.toContain(mine.body.id);
+    expect(new Set(list.map((c: any) => c.recorder.name))).toEqual(new Set([`${s.f.prefix}doctor_b`]));
+    const today = shanghaiDay(0);
+    expect((await s.doctor.get(`/api/checks?mine=true&personId=${p.id}&from=${today}&to=${today}`)).body.total).toBe(1);
+    expect((await s.doctor.get(`/api/checks?mine=true&to=2020-01-01`)).body.total).toBe(0);
+    expect((await s.doctor.get('/api/checks?mine=maybe')).body.error.field).toBe('mine');
   });
 });
 

@@ -119,6 +119,8 @@ export const checkById = (tenantId: number, id: number) =>
 
 export interface CheckFilter {
   personId?: number;
+  /** Only the checks this staff user recorded. */
+  recorderUserId?: number;
   kind?: string;
   from?: string;
   to?: string;
@@ -131,6 +133,7 @@ export interface CheckFilter {
 export function listChecks(tenantId: number, f: CheckFilter): Sql {
   const conds: Sql[] = [sql`h.tenant_id = ${tenantId}`];
   if (f.personId) conds.push(sql`h.person_id = ${f.personId}`);
+  if (f.recorderUserId) conds.push(sql`h.recorder_user_id = ${f.recorderUserId}`);
   if (f.kind) conds.push(sql`h.kind = ${f.kind}`);
   if (f.from) conds.push(sql`h.created_at >= ${f.from}::date::timestamp at time zone ${f.timezone}`);
   if (f.to) conds.push(sql`h.created_at < (${f.to}::date + 1)::timestamp at time zone ${f.timezone}`);

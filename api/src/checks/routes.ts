@@ -36,7 +36,7 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
   });
   routes.add({
     method: 'get', path: '/api/checks', tags, access: { permission: 'person:read' },
-    summary: 'Check and self-report history in scope, by person, kind, date range and abnormality',
+    summary: 'Check and self-report history in scope, by person, kind, date range and abnormality; mine=true for the checks the caller recorded',
     query: CheckListQuery,
     handler: ({ user, query }) => listChecks(app, user, query),
   });

@@ -50,6 +50,7 @@ export const CheckListQuery = z
     from: date.optional().openapi({ description: 'Recorded on or after (YYYY-MM-DD, tenant time zone)' }),
     to: date.optional().openapi({ description: 'Recorded on or before (YYYY-MM-DD, tenant time zone)' }),
     abnormal: bool.optional(),
+    mine: bool.default(false).openapi({ description: 'Only the checks the caller recorded (the doctor\'s "my checks")' }),
     ...page,
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'must not be before from' });

@@ -180,6 +180,7 @@ export function listChecks(app: AppContext, user: Principal, query: CheckListQue
     const rules = await loadRules(tx, user.tenantId);
     const rows = await tx.rows(q.listChecks(user.tenantId, {
       personId: query.personId, kind: query.kind, from: query.from, to: query.to, abnormal: query.abnormal,
+      recorderUserId: query.mine ? user.userId : undefined,
       timezone: rules.timezone, limit: query.pageSize, offset: (query.page - 1) * query.pageSize,
     }));
     return { items: rows.map(checkView), total: rows[0]?.total ?? 0, page: query.page, pageSize: query.pageSize };
