@@ -54,8 +54,8 @@ export function recordOfId(app: AppContext, tenantId: number, idType: string, id
  */
 export function callerReaching(user: Principal, personPath: string | null | undefined): Caller {
   const caller = callerOf(user);
-  if (!personPath || caller.scopePaths.some((p) => personPath === p || personPath.startsWith(`${p}.`))) return caller;
-  return { ...caller, scopePaths: [...caller.scopePaths, personPath] };
+  // A path already inside the caller's subtrees adds nothing; row-level security tests membership.
+  return personPath ? { ...caller, scopePaths: [...new Set([...caller.scopePaths, personPath])] } : caller;
 }
 
 export interface CheckpointReading {

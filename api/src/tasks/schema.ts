@@ -24,7 +24,7 @@ export const Verification = z
     reason: z.string().trim().min(1).max(500),
     hospital: z.string().trim().min(1).max(100).optional(),
     person: PersonCreate.omit({ source: true, status: true, severity: true }).partial({ name: true }).optional()
-      .openapi({ description: 'The person form (defaults: name, location and address of the report)' }),
+      .openapi({ description: 'The person form; a field left out is taken from the report: name, phone, ID number (and an enterprise declaration\'s sex, native place, Hubei history), address, location, reported symptoms as conditions and conditionNote' }),
     deviceTime: z.iso.datetime({ offset: true }).optional(),
   })
   .superRefine((v, ctx) => {
