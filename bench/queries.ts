@@ -28,3 +28,13 @@ export const tableCounts = (tenantId: number) =>
              (select count(*) from tasks where tenant_id = ${tenantId})::int as tasks`;
 
 export const serverVersions = sql`select current_setting('server_version') as pg, postgis_lib_version() as postgis`;
+
+/** A user's grid: its label point (where the phone is) and the open tasks the user has there. */
+export const workerGrid = (tenantId: number, username: string) =>
+  sql`select j.id as grid_id, st_x(j.label_point) as lon, st_y(j.label_point) as lat,
+             (select count(*) from tasks t where t.tenant_id = j.tenant_id and t.state = 'open'
+                 and (t.assignee_user_id = u.id or (t.assignee_user_id is null and t.assignee_jurisdiction_id = j.id)))::int as open_tasks
+        from users u
+        join user_scopes us on us.tenant_id = u.tenant_id and us.user_id = u.id
+        join jurisdictions j on j.tenant_id = us.tenant_id and j.id = us.jurisdiction_id
+       where u.tenant_id = ${tenantId} and u.username = ${username}`;

@@ -30,7 +30,7 @@ if (built >= sources) {
   console.log(built ? 'dashboard: sources changed, building…' : 'dashboard: not built yet, building…');
   const started = Date.now();
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0) {
     console.error('dashboard: build failed; the API starts anyway and / explains how to build');
     process.exitCode = 0;

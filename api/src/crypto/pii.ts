@@ -46,6 +46,14 @@ export function maskPhone(phone: string): string {
   return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
 }
 
+/** 张*明, 李*: the first character and, for names of three or more, the last; the rest starred (PIPL display de-identification). */
+export function maskName(name: string): string {
+  const chars = Array.from(name.trim());
+  if (chars.length <= 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
+  return chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1];
+}
+
 /** Keeps the first third (at most 8 characters) of an address: district and street, never the door. */
 export function maskAddress(address: string): string {
   const chars = Array.from(address);

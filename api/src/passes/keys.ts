@@ -3,6 +3,7 @@
 // on first use and stored encrypted with the PII cipher; several keys may verify (rotation).
 import { calculateJwkThumbprint, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { AppContext } from '../context.ts';
+import { maskName } from '../crypto/pii.ts';
 import { withScope, type Tx } from '../db/scope.ts';
 import * as q from './queries.ts';
 
@@ -49,13 +50,15 @@ export async function publicKeys(app: AppContext, tenantId: number): Promise<{ k
 export interface PassClaims {
   tid: number;
   pid: number;
+  /** The holder's name, masked: what an offline checkpoint shows beside its verdict. */
+  nm: string;
 }
 
 /** Signs a pass token; `expiresAt` is only set by callers that need another lifetime (tests). */
-export async function signPassToken(app: AppContext, tenantId: number, passId: number, expiresAt?: Date): Promise<{ token: string; expiresAt: Date }> {
+export async function signPassToken(app: AppContext, tenantId: number, passId: number, holderName: string, expiresAt?: Date): Promise<{ token: string; expiresAt: Date }> {
   const { kid, key } = await signingKey(app, tenantId);
   const exp = expiresAt ?? new Date(Date.now() + TOKEN_TTL_SECONDS * 1000);
-  const token = await new SignJWT({ tid: tenantId, pid: passId } satisfies PassClaims)
+  const token = await new SignJWT({ tid: tenantId, pid: passId, nm: maskName(holderName) } satisfies PassClaims)
     .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
     .setIssuedAt()
     .setExpirationTime(Math.floor(exp.getTime() / 1000))

@@ -107,7 +107,8 @@ describe('issuing a pass', () => {
     expect(jwks.body.keys[0].d).toBeUndefined();
     const keySet = createLocalJWKSet(jwks.body);
     const { payload } = await jwtVerify(r.body.token, keySet, { algorithms: ['EdDSA'] });
-    expect(payload).toMatchObject({ tid: f.tenantId, pid: passId });
+    // The holder's name travels masked, for checkpoints that verify offline.
+    expect(payload).toMatchObject({ tid: f.tenantId, pid: passId, nm: '王*' });
     // A changed claim breaks the signature.
     const [h, , s] = r.body.token.split('.');
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, pid: passId + 1 })).toString('base64url')}.${s}`;
@@ -128,7 +129,7 @@ describe('scanning a pass', () => {
     const { token } = (await c.get('/api/citizen/pass')).body;
     const ok = await scan(token, { deviceTime: '2026-11-25T08:00:00+08:00' });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
-    expect(ok.body).toMatchObject({ result: 'allowed', reasons: [], passId, holder: { name: '王五' }, fever: false, registration: null });
+    expect(ok.body).toMatchObject({ result: 'allowed', reasons: [], passId, holder: { name: '王*' }, fever: false, registration: null });
     expect(new Date(ok.body.deviceTime).toISOString()).toBe('2026-11-25T00:00:00.000Z');
     expect(Math.abs(new Date(ok.body.createdAt).getTime() - Date.now())).toBeLessThan(60_000);
 
@@ -143,9 +144,26 @@ describe('scanning a pass', () => {
     expect(mine.body.error.code).toBe('pass_revoked');
   });
 
+  it('tells a checkpoint what it will find before it records anything: valid, revoked, expired, invalid', async () => {
+    const { c, passId, idNumber } = await citizenWithPass();
+    const { token } = (await c.get('/api/citizen/pass')).body;
+    const verify = (tk: string) => checkpoint.post('/api/passes/verify', { token: tk });
+    const before = await owner('select count(*)::int n from pass_scans where tenant_id = $1', [f.tenantId]);
+    expect((await verify(token)).body).toEqual({ verdict: 'valid', reasons: [], holder: { name: '王*' } });
+    const { token: old } = await signPassToken(t.app, f.tenantId, passId, '王五', new Date(Date.now() - 60_000));
+    expect((await verify(old)).body).toMatchObject({ verdict: 'expired', reasons: ['token_expired'] });
+    expect((await verify('not-a-token')).body).toMatchObject({ verdict: 'invalid', holder: null });
+    await registerPerson(idNumber, 'suspected');
+    expect((await verify(token)).body).toMatchObject({ verdict: 'revoked', reasons: ['holder_suspected'], holder: { name: '王*' } });
+    // Expired and barred: red, not grey.
+    expect((await verify(old)).body.verdict).toBe('revoked');
+    expect((await owner('select count(*)::int n from pass_scans where tenant_id = $1', [f.tenantId])).rows[0].n).toBe(before.rows[0].n);
+    expect((await (await t.login(`${f.prefix}gridworker`)).post('/api/passes/verify', { token })).status).toBe(403);
+  });
+
   it('refuses an expired token, a forged one and a scan without a pass, and records each', async () => {
     const { passId } = await citizenWithPass();
-    const { token } = await signPassToken(t.app, f.tenantId, passId, new Date(Date.now() - 60_000));
+    const { token } = await signPassToken(t.app, f.tenantId, passId, '测试', new Date(Date.now() - 60_000));
     const expired = await scan(token);
     expect(expired.body).toMatchObject({ result: 'refused', reasons: ['token_expired'], passId });
     const forged = await scan(token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA'));

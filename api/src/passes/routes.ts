@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import { Location } from '../geo/point.ts';
-import { scanPass } from './scan.ts';
+import { scanPass, verifyPass } from './scan.ts';
 import { currentPass, registerPass, tenantKeys } from './service.ts';
 
 const tenant = z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'tenant code').openapi({ example: 'demo' });
@@ -71,6 +71,14 @@ const ScanResult = z
   })
   .openapi('ScanResult');
 
+const PassVerification = z
+  .object({
+    verdict: z.enum(['valid', 'revoked', 'expired', 'invalid']).openapi({ description: 'green, red, grey, red' }),
+    reasons: z.array(z.string()),
+    holder: z.object({ name: z.string().openapi({ description: 'masked, e.g. 张*明' }) }).nullable(),
+  })
+  .openapi('PassVerification');
+
 export function passRoutes(routes: Routes, app: AppContext): void {
   const tags = ['passes'];
   routes.add({
@@ -101,6 +109,16 @@ export function passRoutes(routes: Routes, app: AppContext): void {
     query: z.strictObject({ tenant }),
     response: Jwks,
     handler: ({ query }) => tenantKeys(app, query.tenant),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/passes/verify',
+    summary: 'Check a pass as of now (signature, expiry, revocation, the holder\'s status) without recording anything: what the checkpoint shows before taking the temperature',
+    tags,
+    access: { permission: 'pass:scan' },
+    body: z.strictObject({ token: z.string().trim().min(1).max(4000) }),
+    response: PassVerification,
+    handler: ({ user, body }) => verifyPass(app, user, body.token),
   });
   routes.add({
     method: 'post',

@@ -114,7 +114,7 @@ describe('a fever of someone already on the register', () => {
     }
     return { personId: p.body.id as number, citizen, token: (await tokenOf(pass.body.pass.id)) };
   }
-  const tokenOf = async (passId: number) => (await signPassToken(t.app, f.tenantId, passId)).token;
+  const tokenOf = async (passId: number) => (await signPassToken(t.app, f.tenantId, passId, '测试')).token;
   const fever = (token: string, extra: Record<string, unknown> = {}) =>
     checkpoint.post('/api/passes/scan', { token, temperature: 38.6, place: '东一社区南门', location: f.points.gridA, ...extra });
 
@@ -177,7 +177,7 @@ describe('offline scans', () => {
     const { passId } = await passToken('离线者');
     const scannedAt = new Date(Date.now() - 10 * 60_000);
     // Valid when the QR was scanned, expired by the time the queue reaches the server.
-    const { token } = await signPassToken(t.app, f.tenantId, passId, new Date(scannedAt.getTime() + 60_000));
+    const { token } = await signPassToken(t.app, f.tenantId, passId, '测试', new Date(scannedAt.getTime() + 60_000));
     const online = await checkpoint.post('/api/passes/scan', { token, temperature: 36.5, place: '北门' });
     expect(online.body).toMatchObject({ result: 'refused', reasons: ['token_expired'] });
     const offline = await checkpoint.post('/api/passes/scan', { token, temperature: 36.5, place: '北门', scannedOffline: true, deviceTime: scannedAt.toISOString() });

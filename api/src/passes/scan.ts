@@ -14,6 +14,7 @@ import {
 import { insertReading } from '../checks/queries.ts';
 import * as checkpoints from '../checkpoints/queries.ts';
 import type { AppContext } from '../context.ts';
+import { maskName } from '../crypto/pii.ts';
 import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
 import { badRequest, forbidden } from '../http/errors.ts';
 import * as persons from '../persons/queries.ts';
@@ -186,7 +187,7 @@ export async function scanPass(app: AppContext, user: Principal, raw: ScanInput)
     id: scan.id,
     result: reasons.length ? 'refused' : 'allowed',
     reasons,
-    holder: state.pass ? { name: state.pass.holder_name, idNumber: state.pass.id_masked } : null,
+    holder: state.pass ? { name: maskName(state.pass.holder_name), idNumber: state.pass.id_masked } : null,
     passId: state.pass?.id ?? null,
     temperature: input.temperature,
     fever,
@@ -196,4 +197,26 @@ export async function scanPass(app: AppContext, user: Principal, raw: ScanInput)
     deviceTime: scan.device_time,
     createdAt: scan.created_at,
   };
+}
+
+export type PassVerdict = 'valid' | 'revoked' | 'expired' | 'invalid';
+
+/**
+ * What a checkpoint shows before it records anything: the pass as of now (signature, expiry,
+ * revocation, the holder's status). Nothing is written; the scan that follows records the passage.
+ * A revoked pass outranks an expired code: red, not grey.
+ */
+export async function verifyPass(app: AppContext, user: Principal, token: string) {
+  const state = await checkPass(app, user.tenantId, token, undefined);
+  const r = state.reasons;
+  const verdict: PassVerdict = !state.pass
+    ? 'invalid'
+    : r.includes('pass_revoked') || r.some((x) => x.startsWith('holder_'))
+      ? 'revoked'
+      : r.includes('token_expired')
+        ? 'expired'
+        : r.length
+          ? 'invalid'
+          : 'valid';
+  return { verdict, reasons: r, holder: state.pass ? { name: maskName(state.pass.holder_name) } : null };
 }

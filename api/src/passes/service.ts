@@ -90,7 +90,7 @@ export async function currentPass(app: AppContext, c: CitizenPrincipal) {
     return h;
   });
   if (holder && BARRED.has(holder.status)) throw new AppError(409, 'pass_revoked', `your pass was revoked: the holder ${BARRED_WORDS[holder.status]}`);
-  const { token, expiresAt } = await signPassToken(app, c.tenantId, row.id);
+  const { token, expiresAt } = await signPassToken(app, c.tenantId, row.id, row.holder_name);
   const qr = await QRCode.toDataURL(token, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
   return { pass: toPass(row), token, expiresAt, qr };
 }

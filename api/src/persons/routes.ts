@@ -1,8 +1,9 @@
 // /api/persons: the person register.
 import type { AppContext } from '../context.ts';
 import { IdParams, type Routes } from '../http/route.ts';
-import { NoteCreate, PersonCreate, PersonListQuery, PersonPatch, RevealRequest, StatusChange, TemperatureListQuery } from './schema.ts';
-import { addNote, changeStatus, createPerson, getEvent, getPerson, listPersons, listTemperatures, revealPerson, updatePerson } from './service.ts';
+import { NoteCreate, PersonCreate, PersonDraft, PersonListQuery, PersonPatch, RevealRequest, StatusChange, TemperatureListQuery } from './schema.ts';
+import { personForm } from './form.ts';
+import { addNote, changeStatus, createPerson, getEvent, getPerson, listPersons, listTemperatures, revealPerson, updatePerson, validatePersonDraft } from './service.ts';
 
 export function personRoutes(routes: Routes, app: AppContext): void {
   const tags = ['persons'];
@@ -24,6 +25,23 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     body: PersonCreate,
     status: 201,
     handler: ({ user, body }) => createPerson(app, user, body),
+  });
+  routes.add({
+    method: 'get',
+    path: '/api/persons/form',
+    summary: 'The person form of §5.1 in steps (identity, health, trajectory, management, residence), each field with its type, allowed values and limits, from the validation schema',
+    tags,
+    access: { permission: 'person:write' },
+    handler: async () => personForm(),
+  });
+  routes.add({
+    method: 'post',
+    path: '/api/persons/validate',
+    summary: 'Check a person form as it is filled in (the rules of a registration on what is entered so far); writes nothing. 200 {ok:true}, or the error naming the field',
+    tags,
+    access: { permission: 'person:write' },
+    body: PersonDraft,
+    handler: ({ user, body }) => validatePersonDraft(app, user, body),
   });
   routes.add({
     method: 'get',

@@ -100,6 +100,10 @@ export const PersonCreate = z
   .openapi('PersonCreate');
 export type PersonCreate = z.infer<typeof PersonCreate>;
 
+/** A person form being filled in (POST /api/persons/validate): what a registration takes, the name not yet required. */
+export const PersonDraft = PersonCreate.omit({ source: true, status: true, severity: true }).partial({ name: true }).openapi('PersonDraft');
+export type PersonDraft = z.infer<typeof PersonDraft>;
+
 export const PersonPatch = z
   .strictObject({
     ...optionalPlain,

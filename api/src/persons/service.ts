@@ -9,7 +9,7 @@ import { AppError, badRequest, conflict, notFound, unprocessable } from '../http
 import { closeReferralsOf } from '../tasks/queries.ts';
 import { ageOn, isMobilePhone, parseResidentId } from './idnumber.ts';
 import * as q from './queries.ts';
-import { JSON_COLUMNS, PLAIN_FIELDS, type PersonCreate, type PersonListQuery, type PersonPatch, type PlainField, type StatusChange } from './schema.ts';
+import { JSON_COLUMNS, PLAIN_FIELDS, type PersonCreate, type PersonDraft, type PersonListQuery, type PersonPatch, type PlainField, type StatusChange } from './schema.ts';
 import { checkTransition, ENDS_REFERRAL, type Severity, type Status } from './status.ts';
 import { toEvent, toPersonDetail, toPersonSummary, toTemperature, type EventRow, type PersonRow, type TemperatureRow } from './view.ts';
 
@@ -99,9 +99,21 @@ export interface Actor {
 }
 
 export async function createPersonTx(app: AppContext, tx: Tx, user: Actor, input: PersonCreate) {
+  const values = await checkPersonTx(app, tx, user, input, true);
+  const { id } = (await tx.one<{ id: number }>(q.insertPerson(user.tenantId, user.userId, values)))!;
+  await tx.query(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'created', actorId: user.userId, toStatus: input.status, toSeverity: input.severity, changes: { fields: Object.keys(input).sort() } }));
+  return loadDetail(tx, user, id);
+}
+
+/**
+ * Every rule a new person must pass (identity cross-checks, a place inside the caller's grids, a
+ * visible household, no duplicate ID number), returning the row to insert. `requirePlace` false
+ * checks a draft whose residence is not chosen yet.
+ */
+async function checkPersonTx(app: AppContext, tx: Tx, user: Actor, input: PersonCreate, requirePlace: boolean): Promise<Values> {
   if (input.status === 'confirmed' && !input.severity) throw badRequest('a confirmed case needs a severity', 'severity');
   if (input.status !== 'confirmed' && input.severity) throw badRequest('severity applies only to confirmed cases', 'severity');
-  if (!input.location && input.householdId === undefined) {
+  if (requirePlace && !input.location && input.householdId === undefined) {
     throw badRequest('location or householdId is required: the grid is derived from where the person lives', 'location');
   }
   checkDates(input.observationStart, input.observationEnd);
@@ -113,9 +125,18 @@ export async function createPersonTx(app: AppContext, tx: Tx, user: Actor, input
     const dup = await tx.one<{ id: number }>(q.personByHash(user.tenantId, input.idType, values.id_number_hash as Buffer));
     if (dup) throw conflict(`a person with this ID number is already registered (id ${dup.id})`, 'idNumber');
   }
-  const { id } = (await tx.one<{ id: number }>(q.insertPerson(user.tenantId, user.userId, values)))!;
-  await tx.query(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'created', actorId: user.userId, toStatus: input.status, toSeverity: input.severity, changes: { fields: Object.keys(input).sort() } }));
-  return loadDetail(tx, user, id);
+  return values;
+}
+
+/**
+ * The server's verdict on a form being filled in on a phone: the same rules as a registration, on
+ * what has been entered so far (no name or residence yet is not an error here); nothing is written.
+ */
+export async function validatePersonDraft(app: AppContext, user: Principal, draft: PersonDraft): Promise<{ ok: true }> {
+  await withScope(app.db.pool, callerOf(user), (tx) =>
+    checkPersonTx(app, tx, user, { name: '-', ...draft, source: 'other', status: 'watching' } as PersonCreate, false),
+  );
+  return { ok: true };
 }
 
 async function loadDetail(tx: Tx, user: Pick<Actor, 'tenantId' | 'permissions'>, id: number) {

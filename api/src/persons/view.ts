@@ -1,6 +1,7 @@
 // Rows of persons as the API shows them: camelCase, personal data masked unless the role may see it.
 import { maskAddress } from '../crypto/pii.ts';
 import { PLAIN_FIELDS } from './schema.ts';
+import { TRANSITIONS, type Status } from './status.ts';
 
 export interface PersonRow {
   id: number;
@@ -91,6 +92,8 @@ export function toPersonDetail(row: PersonRow, events: EventRow[], reveal: boole
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     masked: !reveal,
+    /** Where the status machine lets this person go next (a phone offers just these). */
+    transitions: TRANSITIONS[row.status as Status] ?? [],
     events: events.map(toEvent),
   };
 }

@@ -51,7 +51,9 @@ export async function ensureDashboardBuilt(): Promise<void> {
   try {
     if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= newestSource()) return;
     try {
-      await run('npm', ['run', 'build:dashboard'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+      // A production build whatever the caller's NODE_ENV (vitest sets "test", which would make
+      // import.meta.env.PROD false and drop the field app's service worker).
+      await run('npm', ['run', 'build:dashboard'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 300_000, env: { ...process.env, NODE_ENV: 'production' } });
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; message: string };
       throw new Error(`npm run build:dashboard failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);

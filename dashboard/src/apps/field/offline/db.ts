@@ -70,7 +70,8 @@ export function fieldDb(): Promise<IDBPDatabase<FieldDb>> {
 }
 
 export async function cachePut(userId: number, key: string, value: unknown): Promise<void> {
-  await (await fieldDb()).put('cache', { key: `${userId}:${key}`, userId, at: Date.now(), value });
+  // A JSON copy: what is cached is API data, and Vue's reactive proxies cannot be cloned into IndexedDB.
+  await (await fieldDb()).put('cache', { key: `${userId}:${key}`, userId, at: Date.now(), value: JSON.parse(JSON.stringify(value)) });
 }
 
 export async function cacheGet<T>(userId: number, key: string): Promise<{ value: T; at: number } | undefined> {
@@ -81,4 +82,21 @@ export async function cacheGet<T>(userId: number, key: string): Promise<{ value:
 /** On sign-out: what was read stays on the phone no longer than the session (the outbox stays: it is unsent work). */
 export async function clearCache(): Promise<void> {
   await (await fieldDb()).clear('cache');
+}
+
+/**
+ * Reads from the API and keeps the answer on the phone; without network, answers with what was kept
+ * (and when it was read). Errors other than the network's are the caller's.
+ */
+export async function readThrough<T>(userId: number, key: string, read: () => Promise<T>, isOffline: (err: unknown) => boolean): Promise<{ value: T; cachedAt: number | null }> {
+  try {
+    const value = await read();
+    void cachePut(userId, key, value).catch(() => undefined);
+    return { value, cachedAt: null };
+  } catch (err) {
+    if (!isOffline(err)) throw err;
+    const kept = await cacheGet<T>(userId, key);
+    if (!kept) throw err;
+    return { value: kept.value, cachedAt: kept.at };
+  }
 }

@@ -3,7 +3,7 @@
 // 4xx marks the item failed with the server's message (edit or retry), nothing is ever dropped
 // silently. Online, a form waits for its own item and shows the server's answer at once.
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, toRaw } from 'vue';
 import { ApiError, NetworkError, request } from '@shared/api/client';
 import { fieldDb, type OutboxError, type OutboxItem } from './db';
 import { blobToBase64 } from './photo';
@@ -32,13 +32,14 @@ export interface Outcome {
 }
 
 const RETRY_MS = [5_000, 15_000, 30_000, 60_000];
+const jsonCopy = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
 
 export const useOutbox = defineStore('outbox', () => {
   const items = ref<OutboxItem[]>([]);
   const userId = ref<number | null>(null);
   /** Set when the server said the session ended: items wait for the next sign-in. */
   const needsSignIn = ref(false);
-  let flushing: Promise<void> | null = null;
+  let sending: Promise<void> = Promise.resolve();
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retries = 0;
 
@@ -53,8 +54,18 @@ export const useOutbox = defineStore('outbox', () => {
 
   async function save(item: OutboxItem): Promise<OutboxItem> {
     const db = await fieldDb();
-    // IndexedDB stores structured clones: Vue's reactive proxies are unwrapped first.
-    const plain: OutboxItem = { ...item, body: JSON.parse(JSON.stringify(item.body)), photo: item.photo && { ...item.photo } };
+    // IndexedDB stores structured clones: Vue's reactive proxies cannot be cloned, so the JSON parts
+    // are copied and the photo's Blob is taken raw. A new item has no id at all (not an undefined one).
+    const raw = toRaw(item);
+    const { id, ...rest } = raw;
+    const plain: OutboxItem = {
+      ...rest,
+      body: jsonCopy(raw.body),
+      response: jsonCopy(raw.response),
+      error: jsonCopy(raw.error),
+      photo: raw.photo && { ...toRaw(raw.photo) },
+      ...(id != null ? { id } : {}),
+    };
     plain.id = await db.put('outbox', plain);
     const i = items.value.findIndex((x) => x.id === plain.id);
     if (i >= 0) items.value.splice(i, 1, plain);
@@ -91,38 +102,40 @@ export const useOutbox = defineStore('outbox', () => {
     Object.assign(item, { state: 'sent', response: res.body, error: undefined, sentAt: Date.now() });
   }
 
-  /** Sends the pending items one after another, in the order they were made. */
-  function flush(): Promise<void> {
-    flushing ??= (async () => {
+  async function sendPending(): Promise<void> {
+    for (;;) {
+      const next = items.value.find((x) => x.state === 'pending');
+      if (!next) return;
+      next.state = 'sending';
+      next.attempts += 1;
+      await save(next);
       try {
-        for (;;) {
-          const next = items.value.find((x) => x.state === 'pending');
-          if (!next) break;
-          next.state = 'sending';
-          next.attempts += 1;
+        await sendOne(next);
+        needsSignIn.value = false;
+        retries = 0;
+      } catch (err) {
+        next.error = asError(err);
+        if (retryable(err)) {
+          next.state = 'pending';
+          needsSignIn.value = err instanceof ApiError && err.status === 401;
           await save(next);
-          try {
-            await sendOne(next);
-            needsSignIn.value = false;
-            retries = 0;
-          } catch (err) {
-            next.error = asError(err);
-            if (retryable(err)) {
-              next.state = 'pending';
-              needsSignIn.value = err instanceof ApiError && err.status === 401;
-              await save(next);
-              scheduleRetry();
-              break;
-            }
-            next.state = 'failed';
-          }
-          await save(next);
+          scheduleRetry();
+          return;
         }
-      } finally {
-        flushing = null;
+        next.state = 'failed';
       }
-    })();
-    return flushing;
+      await save(next);
+    }
+  }
+
+  /**
+   * Sends the pending items one after another, in the order they were made. Runs are chained, never
+   * concurrent: a call made while a run is ending still gets a run of its own after it, so an item
+   * queued at that moment is not left waiting for the next trigger.
+   */
+  function flush(): Promise<void> {
+    sending = sending.then(sendPending, sendPending);
+    return sending;
   }
 
   function scheduleRetry(): void {

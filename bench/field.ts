@@ -1,0 +1,169 @@
+// The field app on a slow phone (issue 10): how long from navigation until the grid worker's task
+// list is usable, on a cold load (empty browser cache, a fresh profile each run) with chromium's CPU
+// throttled 4× and DevTools' "Fast 3G" network; and how many compressed bytes of JavaScript and CSS
+// arrive before that first screen (goal ≤ 250 KB, the map's code only when a map is opened).
+// Not a test: numbers depend on the machine. Run against a real PostGIS holding city-L:
+//   DATABASE_URL=… DATABASE_OWNER_URL=… npx tsx bench/field.ts      # BENCH_RUNS=5 BENCH_WRITE=1
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { chromiumBinary, launchBrowser } from '../dashboard/e2e/support/browser.ts';
+import { ensureDashboardBuilt } from '../dashboard/e2e/support/build.ts';
+import { benchLogin, BENCH_PREFIX, listen, openBenchCity } from './lib/city.ts';
+import { median, writeSection } from './lib/measure.ts';
+import type { LogSmsProvider } from '../api/src/citizens/sms.ts';
+import { workerGrid } from './queries.ts';
+
+const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 5));
+const GOAL_MS = 2500;
+const GOAL_KB = 250;
+/** Chrome DevTools' "Fast 3G" preset (as DevTools defines it: bytes per second, latency in ms). */
+const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8, uploadThroughput: (750 * 1024 * 0.9) / 8 };
+const CPU_SLOWDOWN = 4;
+const log = (msg: string) => console.error(`[bench] ${msg}`);
+const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
+
+/** Records when the task list (or its empty state) is on screen: the worker can act from then on. */
+const INIT = `
+(() => {
+  const b = (window.__bench = { usableAt: null });
+  new MutationObserver(() => {
+    if (b.usableAt !== null) return;
+    if (document.querySelector('[data-testid="task-list"] .van-cell, [data-testid="tasks-view"] .van-empty')) b.usableAt = performance.now();
+  }).observe(document, { subtree: true, childList: true });
+})();
+`;
+
+interface Resource {
+  url: string;
+  type: string;
+  /** Bytes on the wire (compressed) */
+  bytes: number;
+  end: number;
+}
+
+interface Load {
+  usable: number;
+  domContentLoaded: number;
+  before: Resource[];
+  after: Resource[];
+  tasks: number;
+}
+
+await ensureDashboardBuilt();
+const city = await openBenchCity();
+const server = await listen(city.app);
+const row = (await city.app.db.ownerPool.query(workerGrid(city.tenantId, `${BENCH_PREFIX}gridworker`).toQuery())).rows[0];
+const worker = { gridId: Number(row.grid_id), lon: Number(row.lon), lat: Number(row.lat), openTasks: Number(row.open_tasks) };
+log(`grid worker's grid ${worker.gridId}, ${worker.openTasks} open tasks of theirs`);
+if (worker.openTasks < 12) worker.openTasks += await fileReports(12 - worker.openTasks);
+const cookie = await benchLogin(server.baseUrl, city.tenantCode, 'gridworker');
+const loadBefore = loadavg()[0];
+
+/**
+ * Citizens' reports around the worker's grid point, through the API (SMS sign-in of the log
+ * provider), so the list has a realistic day's work to show: each becomes a verification task.
+ */
+async function fileReports(n: number): Promise<number> {
+  const phone = `1370000${String(Date.now() % 10000).padStart(4, '0')}`;
+  const post = (path: string, body: unknown, cookieHeader = '') =>
+    fetch(server.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookieHeader }, body: JSON.stringify(body) });
+  await post('/api/citizen/sms-code', { tenant: city.tenantCode, phone });
+  const code = /验证码 (\d{6})/.exec((city.app.sms as LogSmsProvider).lastMessage(phone) ?? '')?.[1];
+  const login = await post('/api/citizen/login', { tenant: city.tenantCode, phone, code });
+  if (login.status !== 200) throw new Error(`citizen login ${login.status} ${await login.text()}`);
+  const citizen = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  let made = 0;
+  for (let i = 0; i < n; i++) {
+    const at = { lon: worker.lon + ((i % 4) - 1.5) * 0.0004, lat: worker.lat + (Math.floor(i / 4) - 1) * 0.0004 };
+    const r = await post('/api/citizen/reports', { subjectName: `基准上报${i + 1}`, fever: true, location: at, address: `基准地址 ${i + 1} 号` }, citizen);
+    if (r.status === 201) made++;
+    else log(`report ${i + 1}: ${r.status} ${await r.text()}`);
+  }
+  return made;
+}
+
+async function oneLoad(): Promise<Load> {
+  const browser = await launchBrowser({ width: 390, height: 844 }, { mobile: true, geolocation: { longitude: worker.lon, latitude: worker.lat, accuracy: 20 } });
+  try {
+    const { context } = browser;
+    const name = cookie.split('=')[0];
+    await context.addCookies([{ name, value: cookie.slice(name.length + 1), url: server.baseUrl }]);
+    await context.addInitScript(INIT);
+    const page = context.pages()[0] ?? (await context.newPage());
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', FAST_3G);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+    const meta = new Map<string, { url: string; type: string }>();
+    const done: (Resource & { wall: number })[] = [];
+    let t0 = 0;
+    cdp.on('Network.requestWillBeSent', (e) => {
+      if (!t0 && e.type === 'Document') t0 = e.timestamp;
+      meta.set(e.requestId, { url: e.request.url, type: e.type ?? 'Other' });
+    });
+    cdp.on('Network.loadingFinished', (e) => {
+      const m = meta.get(e.requestId);
+      if (m) done.push({ ...m, bytes: e.encodedDataLength, end: (e.timestamp - t0) * 1000, wall: e.timestamp });
+    });
+    await page.goto(`${server.baseUrl}/field/tasks`, { waitUntil: 'commit' });
+    await page.waitForFunction('window.__bench && window.__bench.usableAt !== null', undefined, { timeout: 120_000, polling: 100 });
+    const usable = await page.evaluate(() => (window as unknown as { __bench: { usableAt: number } }).__bench.usableAt);
+    const dcl = await page.evaluate(() => performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).then((n) => n.domContentLoadedEventEnd);
+    const tasks = await page.locator('[data-testid="task-list"] .van-cell').count();
+    await page.waitForTimeout(1500);
+    const statics = done.filter((r) => r.type === 'Script' || r.type === 'Stylesheet');
+    return { usable, domContentLoaded: dcl, before: statics.filter((r) => r.end <= usable), after: statics.filter((r) => r.end > usable), tasks };
+  } finally {
+    await browser.close();
+  }
+}
+
+const loads: Load[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const l = await oneLoad();
+  log(`run ${i + 1}: usable at ${f0(l.usable)} ms, ${f0(l.before.reduce((n, r) => n + r.bytes, 0) / 1024)} KB of JS+CSS before it, ${l.tasks} tasks`);
+  loads.push(l);
+}
+await server.close();
+
+const kb = (rs: Resource[]) => rs.reduce((n, r) => n + r.bytes, 0) / 1024;
+const usable = loads.map((l) => l.usable);
+const first = loads[0];
+const mapBefore = first.before.filter((r) => /maplibre|basemap|TaskMap/i.test(r.url));
+const chromiumVersion = execFileSync((await chromiumBinary()).path, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+const debian = readFileSync('/etc/debian_version', 'utf8').trim();
+const date = new Date().toISOString().slice(0, 10);
+const fileTable = [
+  '| file before the first screen | type | KB on the wire |',
+  '|---|---|---|',
+  ...[...first.before].sort((a, b) => b.bytes - a.bytes).map((r) => `| \`${new URL(r.url).pathname}\` | ${r.type} | ${(r.bytes / 1024).toFixed(1)} |`),
+].join('\n');
+
+const section = `## Field app on a slow phone — ${date}
+
+\`DATABASE_URL=… DATABASE_OWNER_URL=… npx tsx bench/field.ts\` (BENCH_RUNS=${RUNS}): the grid worker
+(\`${BENCH_PREFIX}gridworker\`, ${worker.openTasks} open tasks of theirs) opens \`/field/tasks\` signed in, in a fresh
+headless ${chromiumVersion} profile each run (390×844, touch, the phone's position in their grid),
+with the CPU throttled ${CPU_SLOWDOWN}× and DevTools' "Fast 3G" network (562.5 ms latency, 1.44 Mbit/s down)
+and the cache disabled: a cold load. API on city-L in PostgreSQL ${city.versions.pg} + PostGIS ${city.versions.postgis}
+in the script's process. Machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Debian ${debian}, Node ${process.version.slice(1)}
+(1-minute load average ${loadBefore.toFixed(1)} before the run, ${loadavg()[0].toFixed(1)} after).
+
+| measure | first run | median of ${RUNS} | goal |
+|---|---|---|---|
+| task list usable (list or empty state on screen), from navigation | ${f0(first.usable)} ms | **${f0(median(usable))} ms** | ≤ ${GOAL_MS} ms: ${usable.every((u) => u <= GOAL_MS) ? 'met' : usable.filter((u) => u <= GOAL_MS).length ? `met in ${usable.filter((u) => u <= GOAL_MS).length} of ${RUNS}` : 'missed'} |
+| DOMContentLoaded | ${f0(first.domContentLoaded)} ms | ${f0(median(loads.map((l) => l.domContentLoaded)))} ms | |
+| JS + CSS before the first screen (compressed) | ${kb(first.before).toFixed(1)} KB in ${first.before.length} files | ${median(loads.map((l) => kb(l.before))).toFixed(1)} KB | ≤ ${GOAL_KB} KB: ${loads.every((l) => kb(l.before) <= GOAL_KB) ? 'met' : 'missed'} |
+| map code before the first screen | ${mapBefore.length ? mapBefore.map((r) => new URL(r.url).pathname).join(', ') : 'none'} | | none |
+| JS + CSS fetched after it (lazy views) | ${kb(first.after).toFixed(1)} KB | | |
+
+Runs (usable at): ${usable.map((u) => `${f0(u)} ms`).join(', ')}.
+
+${fileTable}
+`;
+
+console.log(`\n${section}`);
+if (process.env.BENCH_WRITE !== '0') await writeSection('field', section);
+process.exit(0);
