@@ -66,6 +66,14 @@ const sleepFrames = (page: Page) => page.evaluate(() => new Promise((r) => reque
 describe('grid worker', () => {
   let page: Page | undefined;
   let errors: string[] = [];
+  /** The worker's phone of the first test, or a new one signed in (a test alone, or after a failure). */
+  async function workerPage(): Promise<Page> {
+    if (!page) {
+      ({ page, errors } = await phone());
+      await signInField(page, stack, 'gridworker');
+    }
+    return page;
+  }
 
   it('takes a citizen report from the task list to a registered person, with links that open the map apps', { timeout: LONG }, async () => {
     onFailure('worker-flow', () => page, () => errors);
@@ -140,6 +148,7 @@ describe('grid worker', () => {
 
   it('changes a status the status machine allows and keeps a follow-up note in the history', { timeout: LONG }, async () => {
     onFailure('worker-status', () => page, () => errors);
+    await workerPage();
     const worker = await stack.login('gridworker');
     const list = await worker.get('/api/persons?status=watching&pageSize=1');
     const id = list.body.items[0].id as number;
@@ -161,6 +170,7 @@ describe('grid worker', () => {
 
   it('shows a badge for a task arriving over the live feed while the worker is elsewhere in the app', { timeout: LONG }, async () => {
     onFailure('worker-badge', () => page, () => errors);
+    await workerPage();
     await page!.goto(`${stack.baseUrl}/field/me`);
     await byTestId(page!, 'me-view').waitFor();
     await sleepFrames(page!);
@@ -181,6 +191,7 @@ describe('grid worker', () => {
   });
 
   it('speaks English on request', { timeout: LONG }, async () => {
+    await workerPage();
     await page!.goto(`${stack.baseUrl}/field/me`);
     await byTestId(page!, 'lang-switch').getByText('English').click();
     await waitFor(page!, `/Sign out/.test(document.body.innerText) && /Tasks/.test(document.body.innerText)`);
@@ -254,6 +265,10 @@ describe('community doctor', () => {
   });
 
   it('lists the doctor\'s own checks between two dates', { timeout: LONG }, async () => {
+    if (!page) {
+      ({ page, errors } = await phone());
+      await signInField(page, stack, 'doctor');
+    }
     await page!.goto(`${stack.baseUrl}/field/checks`);
     await byTestId(page!, 'checks-list').waitFor({ timeout: 30_000 });
     expect(await byTestId(page!, 'checks-list').innerText()).toContain('孙丽');
@@ -396,5 +411,47 @@ describe('offline outbox', () => {
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await sleepFrames(page);
     expect(await notes(people[0])).toBe(1);
+  });
+
+  it('shows an item the server refused with its message, and sends it again once corrected in its form', { timeout: LONG }, async () => {
+    const { page, errors, browser } = await phone();
+    onFailure('outbox-edit', () => page, () => errors);
+    await signInField(page, stack, 'gridworker');
+    const taken = makeResidentId('420111', '1966-06-06', 71, 'female');
+    const free = makeResidentId('420111', '1966-06-07', 73, 'female');
+
+    // Registered offline on the phone…
+    await browser.context.setOffline(true);
+    await byTestId(page, 'tab-register').click();
+    await waitFor(page, `!!document.querySelector('[data-field="name"] input')`);
+    await page.locator('[data-field="name"] input').fill('冯兰');
+    await page.locator('[data-field="idNumber"] input').fill(taken);
+    for (let i = 0; i < 4; i++) await byTestId(page, 'form-next').click();
+    await byTestId(page, 'use-position').click();
+    await byTestId(page, 'form-submit').click();
+    await byTestId(page, 'tab-outbox').click();
+    await waitFor(page, `document.querySelectorAll('[data-testid^="outbox-"][data-state="pending"]').length === 1`);
+
+    // …while someone else registered the same ID number: the server refuses the phone's copy.
+    const worker = await stack.login('gridworker');
+    const other = await worker.post('/api/registrations', { kind: 'patrol', person: { name: '冯兰', idNumber: taken, location: places.gridA } });
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
+    await browser.context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await waitFor(page, `document.querySelectorAll('[data-testid^="outbox-"][data-state="failed"]').length === 1`);
+    expect(await byTestId(page, 'outbox-error').innerText()).toContain('already registered');
+    await saveScreenshot(page, 'field-outbox-failed.png');
+
+    // Corrected in its own form, it goes out and takes the place of the refused one.
+    await byTestId(page, 'outbox-edit').click();
+    await waitFor(page, `document.querySelector('[data-field="idNumber"] input')?.value === ${JSON.stringify(taken)}`);
+    await page.locator('[data-field="idNumber"] input').fill(free);
+    for (let i = 0; i < 4; i++) await byTestId(page, 'form-next').click();
+    await byTestId(page, 'form-submit').click();
+    await byTestId(page, 'person-detail').waitFor({ timeout: 60_000 });
+    const found = await worker.get(`/api/persons?q=${free}`);
+    expect(found.body.items).toHaveLength(1);
+    await byTestId(page, 'tab-outbox').click();
+    await waitFor(page, `document.querySelectorAll('[data-testid^="outbox-"][data-state="failed"]').length === 0 && document.querySelectorAll('[data-testid^="outbox-"][data-state="sent"]').length === 1`);
   });
 });

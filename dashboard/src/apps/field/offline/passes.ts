@@ -3,8 +3,9 @@
 // are checked on the phone with the tenant's public keys kept from the last online start; a
 // revocation since then cannot be known (tokens live 5 minutes, which bounds it).
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
-import { api, NetworkError, qs } from '@shared/api/client';
-import { cacheGet, cachePut } from './db';
+import { api, NetworkError } from '@shared/api/client';
+import { cacheGet } from './db';
+import { PASS_KEYS } from './passKeys';
 
 export type PassVerdict = 'valid' | 'revoked' | 'expired' | 'invalid';
 
@@ -17,14 +18,8 @@ export interface PassCheck {
   offline: boolean;
 }
 
-/** Refreshes the public keys while online; kept for offline checks. */
-export async function refreshPassKeys(userId: number, tenant: string): Promise<void> {
-  const jwks = await api.get<JSONWebKeySet>(`/api/passes/keys${qs({ tenant })}`);
-  await cachePut(userId, 'pass-keys', jwks);
-}
-
 async function verifyOffline(userId: number, token: string): Promise<PassCheck> {
-  const keys = await cacheGet<JSONWebKeySet>(userId, 'pass-keys');
+  const keys = await cacheGet<JSONWebKeySet>(userId, PASS_KEYS);
   if (!keys) return { verdict: 'invalid', holder: null, reasons: ['no_keys_offline'], offline: true };
   try {
     const { payload } = await jwtVerify(token, createLocalJWKSet(keys.value), { algorithms: ['EdDSA'], requiredClaims: ['exp'] });
