@@ -73,7 +73,7 @@ function fieldServiceWorker(): Plugin {
         [...chunk.imports, ...chunk.dynamicImports].forEach(walk);
       };
       walk(entry.fileName);
-      const urls = ['/field/', ...[...files].sort().map((f) => `/${f}`)];
+      const urls = ['/field/', '/field-prime.js', ...[...files].sort().map((f) => `/${f}`)];
       const version = createHash('sha256').update(urls.join('\n')).digest('hex').slice(0, 12);
       const template = readFileSync(join(root, 'src/apps/field/offline/sw.template.js'), 'utf8');
       this.emitFile({
@@ -81,6 +81,108 @@ function fieldServiceWorker(): Plugin {
         fileName: 'field/sw.js',
         source: template.replace('self.__PRECACHE__', JSON.stringify({ version, urls })),
       });
+    },
+  };
+}
+
+/** Vant's functions and the module that exports them. */
+const VANT_FUNCTIONS: Record<string, string> = {
+  showToast: 'toast', showSuccessToast: 'toast', showFailToast: 'toast', showLoadingToast: 'toast', closeToast: 'toast',
+  showConfirmDialog: 'dialog', showDialog: 'dialog', closeDialog: 'dialog',
+};
+
+/**
+ * `import { Button, showToast } from 'vant'` becomes an import of each from its own module
+ * (`vant/es/button`, `vant/es/toast`) plus its styles (`vant/es/button/style`). Through Vant's
+ * index every component looked reachable from every importer, so the first screen's chunk took
+ * the upload, picker and dialog code of later views; and a view's styles now travel in its own
+ * chunk. The source keeps plain named imports from 'vant'.
+ */
+function vantImports(): Plugin {
+  const vant = join(import.meta.dirname, 'node_modules/vant/es');
+  const kebab = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return {
+    name: 'gec-vant-imports',
+    enforce: 'post',
+    transform(code, id) {
+      if (!/\/dashboard\/src\/.*\.(vue|ts)$/.test(id.split('?')[0]) || !/from\s*['"]vant['"]/.test(code)) return null;
+      const out = code.replace(/import\s*\{([^}]+)\}\s*from\s*['"]vant['"];?/g, (_all, names: string) => {
+        const lines: string[] = [];
+        const rest: string[] = [];
+        for (const raw of names.split(',')) {
+          const spec = raw.trim();
+          if (!spec || spec.startsWith('type ')) continue;
+          const [name, alias] = spec.split(/\s+as\s+/);
+          const dir = VANT_FUNCTIONS[name] ?? kebab(name);
+          if (!existsSync(join(vant, dir, 'index.mjs'))) {
+            rest.push(spec);
+            continue;
+          }
+          lines.push(`import { ${name}${alias ? ` as ${alias}` : ''} } from 'vant/es/${dir}/index.mjs';`);
+          if (existsSync(join(vant, dir, 'style/index.mjs'))) lines.push(`import 'vant/es/${dir}/style/index.mjs';`);
+        }
+        if (rest.length) lines.push(`import { ${rest.join(', ')} } from 'vant';`);
+        return lines.join('\n');
+      });
+      return { code: out, map: null };
+    },
+  };
+}
+
+/**
+ * Vant's icon font comes inlined in its CSS (25 KB of base64 that no compression shrinks) and with
+ * a fallback on a CDN (at.alicdn.com). It becomes a file of its own: it no longer holds up the
+ * first screen's styles, it is fetched (and cached) only when an icon is drawn, and nothing is ever
+ * asked of a server outside the deployment.
+ */
+function vantIconFont(): Plugin {
+  return {
+    name: 'gec-vant-icon-font',
+    transform(code, id) {
+      if (!/node_modules[\\/]vant[\\/]es[\\/]icon[\\/]index\.css$/.test(id)) return null;
+      const m = /src:url\(data:font\/woff2;charset=utf-8;base64,([A-Za-z0-9+/=]+)\) format\("woff2"\),url\([^)]*\) format\("woff"\)/.exec(code);
+      if (!m) this.error('vant/es/icon/index.css: the inlined icon font was not found (Vant changed: revisit gec-vant-icon-font)');
+      const ref = this.emitFile({ type: 'asset', name: 'vant-icon.woff2', source: Buffer.from(m[1], 'base64') });
+      return { code: code.replace(m[0], `src:url(__VITE_ASSET__${ref}__) format("woff2")`), map: null };
+    },
+  };
+}
+
+type ModuleInfoLike = { isEntry: boolean; importers: readonly string[] } | null;
+
+/**
+ * What an app loads at start in two chunks: `<app>-boot` (what no other app loads) and
+ * `shared-boot` (what every app's start needs: Vue, the router, i18n, the API client). Left to
+ * itself the bundler cut the field app's start into a dozen 1 KB chunks (modules its lazy views
+ * share with its first screen), each another request and on a slow phone network a round trip of
+ * over half a second behind the six connections a browser opens; and it put the shared modules in
+ * the command center's entry chunk, so phones downloaded the command center's stores and words.
+ * Lazy views keep the default splitting.
+ */
+function bootChunks() {
+  const entriesOf = new Map<string, Set<string>>();
+  /** The entries (app HTML files) whose static imports reach a module. */
+  const reach = (id: string, info: (id: string) => ModuleInfoLike, path: Set<string>): Set<string> => {
+    const known = entriesOf.get(id);
+    if (known) return known;
+    const out = new Set<string>();
+    const m = info(id);
+    if (!m || path.has(id)) return out;
+    path.add(id);
+    if (m.isEntry) out.add(id);
+    for (const importer of m.importers) for (const e of reach(importer, info, path)) out.add(e);
+    path.delete(id);
+    entriesOf.set(id, out);
+    return out;
+  };
+  return {
+    debugName: 'app boot chunks',
+    name(id: string, ctx: { getModuleInfo(id: string): ModuleInfoLike }): string | null {
+      const entries = reach(id, (x) => ctx.getModuleInfo(x), new Set());
+      if (entries.size > 1) return 'shared-boot';
+      if (entries.size !== 1) return null;
+      const page = APP_PAGES.find((p) => [...entries][0].endsWith(`/${p.html}`));
+      return page ? `${page.name}-boot` : null;
     },
   };
 }
@@ -103,13 +205,32 @@ function appFallback(): Plugin {
 export default defineConfig({
   root,
   base: '/',
-  plugins: [vue(), appFallback(), pruneOldAssets(), fieldServiceWorker()],
+  plugins: [vue(), vantImports(), vantIconFont(), appFallback(), pruneOldAssets(), fieldServiceWorker()],
   resolve: { alias: { '@shared': join(root, 'src/shared') } },
+  // Vue's and vue-i18n's compile-time flags: no Options API, no legacy i18n API (all components use
+  // setup), which lets the bundler drop that code from every app's first download.
+  define: {
+    __VUE_OPTIONS_API__: 'false',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+    __VUE_I18N_LEGACY_API__: 'false',
+    __VUE_I18N_FULL_INSTALL__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: false,
     chunkSizeWarningLimit: 2500,
-    rollupOptions: { input: Object.fromEntries(APP_PAGES.map((p) => [p.name, join(root, p.html)])) },
+    rollupOptions: {
+      input: Object.fromEntries(APP_PAGES.map((p) => [p.name, join(root, p.html)])),
+      // Without the groups' dependencies pulled in with them (else the command center's start took
+      // Vue along and every app downloaded it): rolldown then asks for strict execution order.
+      output: { codeSplitting: { includeDependenciesRecursively: false, groups: [bootChunks()] }, strictExecutionOrder: true },
+      preserveEntrySignatures: false,
+      // The shared chunk stays its own file: merged into the first entry that uses it, every app
+      // downloaded the command center's start to get Vue.
+      experimental: { chunkOptimization: { mergeCommonChunks: false, avoidRedundantChunkLoads: true } },
+    },
   },
   server: {
     port: 5173,

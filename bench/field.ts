@@ -26,7 +26,11 @@ const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
 /** Records when the task list (or its empty state) is on screen: the worker can act from then on. */
 const INIT = `
 (() => {
-  const b = (window.__bench = { usableAt: null });
+  const b = (window.__bench = { usableAt: null, long: [] });
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) b.long.push([Math.round(e.startTime), Math.round(e.duration)]); })
+      .observe({ type: 'longtask', buffered: true });
+  } catch {}
   new MutationObserver(() => {
     if (b.usableAt !== null) return;
     if (document.querySelector('[data-testid="task-list"] .van-cell, [data-testid="tasks-view"] .van-empty')) b.usableAt = performance.now();
@@ -39,6 +43,8 @@ interface Resource {
   type: string;
   /** Bytes on the wire (compressed) */
   bytes: number;
+  /** From navigation start, ms */
+  start: number;
   end: number;
 }
 
@@ -47,6 +53,8 @@ interface Load {
   domContentLoaded: number;
   before: Resource[];
   after: Resource[];
+  /** Every request that ended before the list was usable, in order: the critical path. */
+  waterfall: Resource[];
   tasks: number;
 }
 
@@ -96,25 +104,32 @@ async function oneLoad(): Promise<Load> {
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     await cdp.send('Network.emulateNetworkConditions', FAST_3G);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
-    const meta = new Map<string, { url: string; type: string }>();
-    const done: (Resource & { wall: number })[] = [];
+    const meta = new Map<string, { url: string; type: string; start: number }>();
+    const done: Resource[] = [];
     let t0 = 0;
     cdp.on('Network.requestWillBeSent', (e) => {
       if (!t0 && e.type === 'Document') t0 = e.timestamp;
-      meta.set(e.requestId, { url: e.request.url, type: e.type ?? 'Other' });
+      meta.set(e.requestId, { url: e.request.url, type: e.type ?? 'Other', start: (e.timestamp - t0) * 1000 });
     });
     cdp.on('Network.loadingFinished', (e) => {
       const m = meta.get(e.requestId);
-      if (m) done.push({ ...m, bytes: e.encodedDataLength, end: (e.timestamp - t0) * 1000, wall: e.timestamp });
+      if (m) done.push({ ...m, bytes: e.encodedDataLength, end: (e.timestamp - t0) * 1000 });
     });
     await page.goto(`${server.baseUrl}/field/tasks`, { waitUntil: 'commit' });
     await page.waitForFunction('window.__bench && window.__bench.usableAt !== null', undefined, { timeout: 120_000, polling: 100 });
     const usable = await page.evaluate(() => (window as unknown as { __bench: { usableAt: number } }).__bench.usableAt);
     const dcl = await page.evaluate(() => performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).then((n) => n.domContentLoadedEventEnd);
     const tasks = await page.locator('[data-testid="task-list"] .van-cell').count();
+    const long = await page.evaluate(() => (window as unknown as { __bench: { long: [number, number][] } }).__bench.long);
+    log(`long tasks before usable: ${long.filter(([t]) => t < usable).map(([t, d]) => `${d} ms at ${t}`).join(', ')}`);
     await page.waitForTimeout(1500);
     const statics = done.filter((r) => r.type === 'Script' || r.type === 'Stylesheet');
-    return { usable, domContentLoaded: dcl, before: statics.filter((r) => r.end <= usable), after: statics.filter((r) => r.end > usable), tasks };
+    return {
+      usable, domContentLoaded: dcl, tasks,
+      before: statics.filter((r) => r.end <= usable),
+      after: statics.filter((r) => r.end > usable),
+      waterfall: done.filter((r) => r.end <= usable).sort((a, b) => a.start - b.start),
+    };
   } finally {
     await browser.close();
   }
@@ -141,6 +156,12 @@ const fileTable = [
   ...[...first.before].sort((a, b) => b.bytes - a.bytes).map((r) => `| \`${new URL(r.url).pathname}\` | ${r.type} | ${(r.bytes / 1024).toFixed(1)} |`),
 ].join('\n');
 
+const waterfallTable = [
+  '| request (first run) | type | starts | ends | KB |',
+  '|---|---|---|---|---|',
+  ...first.waterfall.map((r) => { const u = new URL(r.url); return `| \`${(u.pathname + u.search).slice(0, 70)}\` | ${r.type} | ${f0(r.start)} ms | ${f0(r.end)} ms | ${(r.bytes / 1024).toFixed(1)} |`; }),
+].join('\n');
+
 const section = `## Field app on a slow phone — ${date}
 
 \`DATABASE_URL=… DATABASE_OWNER_URL=… npx tsx bench/field.ts\` (BENCH_RUNS=${RUNS}): the grid worker
@@ -162,6 +183,10 @@ in the script's process. Machine: ${cpus().length} cores, ${Math.round(totalmem(
 Runs (usable at): ${usable.map((u) => `${f0(u)} ms`).join(', ')}.
 
 ${fileTable}
+
+Requests that ended before the list was usable (first run), from navigation start:
+
+${waterfallTable}
 `;
 
 console.log(`\n${section}`);

@@ -2,12 +2,15 @@
 // when there is no session) and sends each role to its home; views load their own data.
 import { createRouter, createWebHistory } from 'vue-router';
 import { useField } from './stores/field';
+// The grid worker's and the doctor's first screen: in the app's first download, not a lazy chunk
+// (on a slow network every chunk behind it is another round trip).
+import TasksView from './views/TasksView.vue';
 
 export const router = createRouter({
   history: createWebHistory('/field'),
   routes: [
     { path: '/', component: { render: () => null } },
-    { path: '/tasks', component: () => import('./views/TasksView.vue'), meta: { tab: 'tasks' } },
+    { path: '/tasks', component: TasksView, meta: { tab: 'tasks' } },
     { path: '/tasks/:id(\\d+)', component: () => import('./views/TaskDetailView.vue'), meta: { tab: 'tasks' } },
     { path: '/tasks/:id(\\d+)/verify', component: () => import('./views/VerifyView.vue'), meta: { tab: 'tasks' } },
     { path: '/tasks/:id(\\d+)/referral', component: () => import('./views/ReferralView.vue'), meta: { tab: 'tasks' } },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { distanceM, formatDistance, mapLink, toBd09, toGcj02 } from './navigate';
+import { distanceM, formatDistance } from './distance';
+import { mapLink, toBd09, toGcj02 } from './navigate';
 
 // Reference values published with the coordtransform library (an implementation independent of
 // gcoord): WGS-84 (116.404, 39.915) → GCJ-02 (116.41024449916938, 39.91640428150164).

@@ -5,6 +5,7 @@ import { computed, ref } from 'vue';
 import { api, ApiError, NetworkError } from '@shared/api/client';
 import type { Me } from '@shared/api/types';
 import { clearCache } from '../offline/db';
+import { primedMe } from '../prime';
 
 const ME_KEY = 'gec.field.me';
 
@@ -18,7 +19,8 @@ export const useField = defineStore('field', () => {
   /** The signed-in user: from the server, or (no network) the profile saved at the last start. */
   async function load(): Promise<Me | null> {
     try {
-      me.value = await api.get<Me>('/api/auth/me');
+      // Asked for by field-prime.js while the code downloaded; asked again if that failed.
+      me.value = (await primedMe()?.catch(() => undefined)) ?? (await api.get<Me>('/api/auth/me'));
       offlineStart.value = false;
       localStorage.setItem(ME_KEY, JSON.stringify(me.value));
     } catch (err) {
