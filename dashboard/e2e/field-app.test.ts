@@ -99,6 +99,8 @@ describe('grid worker', () => {
 
   it('takes a citizen report from the task list to a registered person, with links that open the map apps', { timeout: LONG }, async () => {
     onFailure('worker-flow', () => page, () => errors);
+    const commander = await stack.login('commander');
+    const watchingBefore = (await commander.get('/api/stats/summary')).body.counts.watching as number;
     const { taskId } = await fileReport(places.gridA, '王建国');
     ({ page, errors } = await phone());
     await signInField(page, stack, 'gridworker');
@@ -165,6 +167,8 @@ describe('grid worker', () => {
     expect(task.body.state).toBe('done');
     const person = await worker.get(`/api/persons/${task.body.personId}`);
     expect(person.body).toMatchObject({ name: '王建国', status: 'watching', phone: '139****5678', householdId: places.household.id });
+    // …and reaches the command center's counts.
+    expect((await commander.get('/api/stats/summary')).body.counts.watching).toBe(watchingBefore + 1);
     // Not errors: the sign-in's 401s, and the answers the page asked for early that a navigation cut off.
     expect(errors.filter((e) => !/favicon|401 \(Unauthorized\)|net::ERR_ABORTED/.test(e))).toEqual([]);
   });
@@ -248,6 +252,10 @@ describe('community doctor', () => {
     await signInField(page, stack, 'doctor');
     await byTestId(page, `task-${check.id}`).waitFor({ timeout: 60_000 });
     await saveScreenshot(page, 'field-doctor-tasks.png');
+    await byTestId(page, 'tasks-toggle-map').click();
+    await waitFor(page, `document.querySelector('[data-testid="task-map"]')?.dataset.ready === 'true'`);
+    await saveScreenshot(page, 'field-doctor-map.png');
+    await byTestId(page, 'tasks-toggle-map').click();
     await byTestId(page, `task-${check.id}`).click();
     await byTestId(page, 'task-check').click();
     await byTestId(page, 'check-form').waitFor();
