@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { generateCity } from '../../geodata/src/generate/index.ts';
 import { seedDemoAccounts, syncPermissions, type DemoAccount } from './auth/seed.ts';
+import { seedDemoArticles } from './content/seed.ts';
 import { demoUserCount, tenantCount } from './auth/seed-queries.ts';
 import { createSmsProvider } from './citizens/sms.ts';
 import { ConfigError, type Config } from './config.ts';
@@ -55,6 +56,7 @@ async function seedDemoCity(app: AppContext): Promise<DemoAccount[]> {
   const started = Date.now();
   const { tenantId, counts } = await generateCity(app.db, { tenantCode: DEMO_TENANT.code, tenantName: DEMO_TENANT.name, size: 'demo', cipher: app.cipher });
   const accounts = await seedDemoAccounts(app.db.ownerPool, tenantId);
+  await seedDemoArticles(app.db.ownerPool, tenantId);
   writeFileSync(join(app.config.dataDir, 'demo-accounts.json'), JSON.stringify(accounts, null, 2) + '\n');
   app.log.info({ counts, ms: Date.now() - started }, 'demo city seeded');
   return accounts;

@@ -203,6 +203,10 @@ describe('grid worker', () => {
     await sleepFrames(page!);
     await fileReport({ lon: places.gridA.lon + 0.0002, lat: places.gridA.lat }, '李秀英');
     await waitFor(page!, `!!document.querySelector('[data-testid="tab-tasks"] .van-badge')`, 30_000);
+    // The guidance the city published, and where the worker works by name.
+    expect(await byTestId(page!, 'articles').innerText()).toContain('居家隔离观察须知');
+    await waitFor(page!, `/网格/.test(document.querySelector('[data-testid="me-scope"]')?.textContent ?? '')`);
+    expect(await byTestId(page!, 'me-roles').innerText()).toContain('网格员');
     await saveScreenshot(page!, 'field-worker-me.png');
   });
 

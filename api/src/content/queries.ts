@@ -36,6 +36,11 @@ export const insertArticle = (tenantId: number, authorId: number, a: { kind: str
       values (${tenantId}, ${a.kind}, ${a.title}, ${a.body}, ${a.url}, ${authorId})
       returning id`;
 
+/** A published article without an author (the demo city's guidance, seeded on the owner connection). */
+export const insertDemoArticle = (tenantId: number, a: { kind: string; title: string; body: string; url: string | null }) =>
+  sql`insert into articles (tenant_id, kind, title, body, url, status, published_at)
+      values (${tenantId}, ${a.kind}, ${a.title}, ${a.body}, ${a.url}, 'published', now())`;
+
 /** Only these columns may be set by an edit (the names are code-side, never from input). */
 const EDITABLE = new Set(['kind', 'title', 'body', 'url']);
 

@@ -4,6 +4,7 @@
 // socket (pglite-socket) does not speak the COPY sub-protocol.
 import type pg from 'pg';
 import { seedDemoAccounts, type DemoAccount } from '../../../api/src/auth/seed.ts';
+import { seedDemoArticles } from '../../../api/src/content/seed.ts';
 import type { PiiCipher } from '../../../api/src/crypto/pii.ts';
 import type { Database } from '../../../api/src/db/database.ts';
 import { generateCity } from '../../../geodata/src/generate/index.ts';
@@ -26,6 +27,7 @@ export async function createDemoCity(db: Database, cipher: PiiCipher): Promise<D
   const seedDb: Database = db.mode === 'server' ? db : { ...db, copyText: (t, c, lines) => insertCopyLines(db.ownerPool, t, c, lines) };
   const { tenantId } = await generateCity(seedDb, { tenantCode: code, tenantName: '示范市', size: 'demo', cipher });
   const accounts = await seedDemoAccounts(db.ownerPool, tenantId, prefix);
+  await seedDemoArticles(db.ownerPool, tenantId);
   return {
     tenantId,
     code,

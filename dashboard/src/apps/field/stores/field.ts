@@ -55,9 +55,8 @@ export const useField = defineStore('field', () => {
     return t;
   });
   const home = computed(() => (can('task:work') ? '/tasks' : can('pass:scan') ? '/scan' : '/me'));
-  const scopeName = computed(() => me.value?.scope.map((s) => s.path).join(', ') ?? '');
   /** Which registration a staff user makes (§3.2): a doctor's survey or a grid worker's patrol. */
   const registrationKind = computed(() => (can('check:write') ? 'doctor_survey' : 'patrol'));
 
-  return { me, offlineStart, load, logout, can, tabs, home, scopeName, registrationKind };
+  return { me, offlineStart, load, logout, can, tabs, home, registrationKind };
 });
