@@ -91,39 +91,58 @@ const VANT_FUNCTIONS: Record<string, string> = {
   showConfirmDialog: 'dialog', showDialog: 'dialog', closeDialog: 'dialog',
 };
 
+const kebab = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+const UI_SOURCE = /\/dashboard\/src\/.*\.(vue|ts)$/;
+
 /**
  * `import { Button, showToast } from 'vant'` becomes an import of each from its own module
  * (`vant/es/button`, `vant/es/toast`) plus its styles (`vant/es/button/style`). Through Vant's
  * index every component looked reachable from every importer, so the first screen's chunk took
  * the upload, picker and dialog code of later views; and a view's styles now travel in its own
- * chunk. The source keeps plain named imports from 'vant'.
+ * chunk. Element Plus (the admin console, on PCs) keeps its index import and gets each
+ * component's styles beside it the same way. The source keeps plain named imports.
  */
-function vantImports(): Plugin {
+function uiLibraryImports(): Plugin {
   const vant = join(import.meta.dirname, 'node_modules/vant/es');
-  const kebab = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  const element = join(import.meta.dirname, 'node_modules/element-plus/es/components');
+  const names = (list: string) => list.split(',').map((x) => x.trim()).filter((x) => x && !x.startsWith('type '));
   return {
-    name: 'gec-vant-imports',
+    name: 'gec-ui-library-imports',
     enforce: 'post',
     transform(code, id) {
-      if (!/\/dashboard\/src\/.*\.(vue|ts)$/.test(id.split('?')[0]) || !/from\s*['"]vant['"]/.test(code)) return null;
-      const out = code.replace(/import\s*\{([^}]+)\}\s*from\s*['"]vant['"];?/g, (_all, names: string) => {
-        const lines: string[] = [];
-        const rest: string[] = [];
-        for (const raw of names.split(',')) {
-          const spec = raw.trim();
-          if (!spec || spec.startsWith('type ')) continue;
-          const [name, alias] = spec.split(/\s+as\s+/);
-          const dir = VANT_FUNCTIONS[name] ?? kebab(name);
-          if (!existsSync(join(vant, dir, 'index.mjs'))) {
-            rest.push(spec);
-            continue;
+      if (!UI_SOURCE.test(id.split('?')[0])) return null;
+      const hasVant = /from\s*['"]vant['"]/.test(code);
+      const hasElement = /from\s*['"]element-plus['"]/.test(code);
+      if (!hasVant && !hasElement) return null;
+      let out = code;
+      if (hasVant) {
+        out = out.replace(/import\s*\{([^}]+)\}\s*from\s*['"]vant['"];?/g, (_all, list: string) => {
+          const lines: string[] = [];
+          const rest: string[] = [];
+          for (const spec of names(list)) {
+            const [name, alias] = spec.split(/\s+as\s+/);
+            const dir = VANT_FUNCTIONS[name] ?? kebab(name);
+            if (!existsSync(join(vant, dir, 'index.mjs'))) {
+              rest.push(spec);
+              continue;
+            }
+            lines.push(`import { ${name}${alias ? ` as ${alias}` : ''} } from 'vant/es/${dir}/index.mjs';`);
+            if (existsSync(join(vant, dir, 'style/index.mjs'))) lines.push(`import 'vant/es/${dir}/style/index.mjs';`);
           }
-          lines.push(`import { ${name}${alias ? ` as ${alias}` : ''} } from 'vant/es/${dir}/index.mjs';`);
-          if (existsSync(join(vant, dir, 'style/index.mjs'))) lines.push(`import 'vant/es/${dir}/style/index.mjs';`);
+          if (rest.length) lines.push(`import { ${rest.join(', ')} } from 'vant';`);
+          return lines.join('\n');
+        });
+      }
+      if (hasElement) {
+        const styles = new Set<string>();
+        for (const m of code.matchAll(/import\s*\{([^}]+)\}\s*from\s*['"]element-plus['"]/g)) {
+          for (const spec of names(m[1])) {
+            const dir = kebab(spec.split(/\s+as\s+/)[0].replace(/^El/, ''));
+            if (existsSync(join(element, dir, 'style/css.mjs'))) styles.add(dir);
+          }
         }
-        if (rest.length) lines.push(`import { ${rest.join(', ')} } from 'vant';`);
-        return lines.join('\n');
-      });
+        out = [...styles].map((d) => `import 'element-plus/es/components/${d}/style/css.mjs';`).join('\n') + '\n' + out;
+      }
       return { code: out, map: null };
     },
   };
@@ -205,7 +224,7 @@ function appFallback(): Plugin {
 export default defineConfig({
   root,
   base: '/',
-  plugins: [vue(), vantImports(), vantIconFont(), appFallback(), pruneOldAssets(), fieldServiceWorker()],
+  plugins: [vue(), uiLibraryImports(), vantIconFont(), appFallback(), pruneOldAssets(), fieldServiceWorker()],
   resolve: { alias: { '@shared': join(root, 'src/shared') } },
   // Vue's and vue-i18n's compile-time flags: no Options API, no legacy i18n API (all components use
   // setup), which lets the bundler drop that code from every app's first download.

@@ -11,6 +11,7 @@ export const APP_PAGES: AppPage[] = [
   { name: 'signin', html: 'index.html', prefixes: ['/login'] },
   { name: 'command', html: 'command.html', prefixes: ['/command', '/m', '/persons'] },
   { name: 'field', html: 'field.html', prefixes: ['/field'] },
+  { name: 'admin', html: 'admin.html', prefixes: ['/admin'] },
 ];
 
 const owns = (prefix: string, path: string) => path === prefix || path.startsWith(`${prefix}/`);

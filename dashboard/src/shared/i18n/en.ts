@@ -2,14 +2,14 @@
 import type zh from './zh-CN';
 
 const en: typeof zh = {
-  apps: { command: 'Grid Epidemic Control — Command Center', field: 'Epidemic control — field', signin: 'Grid Epidemic Control' },
+  apps: { admin: 'Grid Epidemic Control — Admin', command: 'Grid Epidemic Control — Command Center', field: 'Epidemic control — field', signin: 'Grid Epidemic Control' },
   role: { commander: 'Commander', street_staff: 'Street staff', community_staff: 'Community staff', grid_worker: 'Grid worker', doctor: 'Community doctor', checkpoint: 'Checkpoint staff', admin: 'Administrator' },
   lang: { label: 'Language', zh: '中文', en: 'English' },
   login: {
     title: 'Staff sign-in', username: 'Username', password: 'Password', submit: 'Sign in', busy: 'Signing in…',
     failed: 'Sign-in failed: {msg}', hint: 'One sign-in for command, grid workers, doctors and checkpoints', offline: 'No network: signing in needs a connection',
   },
-  forbidden: { title: 'No access', body: 'This account ({roles}) may not use this app.', other: 'Sign in as someone else', goField: 'Open the field app', goCommand: 'Open the command center' },
+  forbidden: { title: 'No access', body: 'This account ({roles}) may not use this app.', other: 'Sign in as someone else', goField: 'Open the field app', goAdmin: 'Open the admin console', goCommand: 'Open the command center' },
   status: {
     watching: 'Under observation', suspected: 'Suspected', confirmed: 'Confirmed', cured: 'Cured', dead: 'Dead', released: 'Released', closed: 'Closed (mistaken)',
   },

@@ -1,13 +1,13 @@
 // Words every app shares (domain vocabulary, languages, sign-in), Simplified Chinese (default).
 export default {
-  apps: { command: '网格化社区疫情防控指挥中心', field: '疫情防控外勤', signin: '网格化社区疫情防控系统' },
+  apps: { admin: '网格化社区疫情防控 · 管理后台', command: '网格化社区疫情防控指挥中心', field: '疫情防控外勤', signin: '网格化社区疫情防控系统' },
   role: { commander: '指挥部领导', street_staff: '街道工作人员', community_staff: '社区工作人员', grid_worker: '网格员', doctor: '社区医生', checkpoint: '卡口人员', admin: '管理员' },
   lang: { label: '语言', zh: '中文', en: 'English' },
   login: {
     title: '工作人员登录', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…',
     failed: '登录失败：{msg}', hint: '指挥部、网格员、社区医生、卡口人员共用此登录', offline: '当前无网络，无法登录',
   },
-  forbidden: { title: '无权访问', body: '当前账号（{roles}）没有使用此应用的权限。', other: '换个账号登录', goField: '打开外勤应用', goCommand: '打开指挥中心' },
+  forbidden: { title: '无权访问', body: '当前账号（{roles}）没有使用此应用的权限。', other: '换个账号登录', goField: '打开外勤应用', goAdmin: '打开管理后台', goCommand: '打开指挥中心' },
   status: {
     watching: '医学观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', dead: '死亡', released: '解除隔离', closed: '排除结案',
   },

@@ -1,0 +1,37 @@
+// The admin console's own words, Simplified Chinese (default); shared words are in shared/i18n.
+export default {
+  app: { title: '管理后台 · 网格化社区疫情防控系统' },
+  nav: { command: '指挥中心', logout: '退出' },
+  menu: { boundaries: '辖区边界', boundaryImport: '边界导入', boundaryVersions: '版本与回滚' },
+  import: {
+    title: '导入辖区边界', steps: { upload: '上传文件', mapping: '字段映射', report: '校验报告', applied: '完成' },
+    drop: '将边界文件拖到此处，或点击选择', formats: '支持 GeoJSON、Shapefile（.zip，含 .shp/.dbf/.prj）、KML/KMZ；不超过 50 MB',
+    crs: '坐标系', crsHint: '文件自身无法说明时使用；Shapefile 以 .prj 为准',
+    crsOption: { wgs84: 'WGS-84 / CGCS2000（GPS、天地图）', gcj02: 'GCJ-02（高德、腾讯导出）', bd09: 'BD-09（百度导出）' },
+    sliver: '碎片面积阈值（平方米）', tolerance: '重叠容差（平方米）', upload: '上传并校验', uploading: '上传中 {p}%', validating: '正在校验…',
+    mappingTitle: '字段映射', mappingHint: '选择文件中对应的属性；保存后下次上传沿用。', levelMode: '层级', levelFromProperty: '取自属性', levelFixed: '整个文件同一层级',
+    levelProperty: '层级属性', fixedLevel: '层级', code: '编码属性', name: '名称属性', parentCode: '上级编码属性', none: '（无）', revalidate: '按此映射重新校验',
+    summary: '{features} 个要素 · 格式 {format} · 坐标 {crs}', byLevel: '各层级数量', errors: '错误', warnings: '警告',
+    problems: '问题清单', noProblems: '没有发现问题', severity: '级别', problem: '问题', code_: '编码', area: '面积（㎡）', message: '说明', action: '操作',
+    accept: '接受修复', refuse: '不修复', accepted: '已接受修复', refused: '已拒绝修复',
+    diff: '与当前版本相比', added: '新增', removed: '删除', renamed: '改名', moved: '调整上级', reshaped: '形状变化',
+    impact: '影响', householdsChange: '住户改变网格 {n}', householdsLose: '住户失去网格 {n}', personsChange: '人员改变网格 {n}', personsLose: '人员失去网格 {n}',
+    pinned: '挂在将被删除节点上的账号', reassignTo: '改派到', openTasks: '被删除节点上的未完成任务 {n} 个，将转给其最近的上级',
+    acceptWarnings: '我已检查警告，接受并应用', apply: '应用为新版本', applying: '正在应用…', blocked: '存在错误，修正文件后重新上传',
+    applied: '已应用为第 {n} 版：{nodes} 个节点，{households} 户、{persons} 人重新归属网格', another: '再导入一个文件', toVersions: '查看版本',
+    severityName: { error: '错误', warning: '警告' },
+    problemName: {
+      invalid_geometry: '几何无效', empty_geometry: '几何为空', not_polygon: '不是面', multipart: '多部件', sliver: '碎片', overlap: '与同级重叠', gap: '未覆盖上级',
+      outside_parent: '超出上级', duplicate_code: '编码重复', missing_parent: '缺少上级编码', unknown_parent: '上级不存在', bad_level_order: '层级不连续',
+      missing_code: '缺少编码', missing_name: '缺少名称', bad_level: '层级无效', bad_parent_code: '上级编码无效',
+    },
+    map: '地图预览', legendError: '有错误', legendWarning: '有警告', legendOk: '无问题', legendProblem: '问题位置',
+  },
+  versions: {
+    title: '边界版本', number: '版本', createdAt: '时间', createdBy: '操作人', source: '来源', nodes: '节点数', diff: '变化', current: '当前',
+    sourceName: { initial: '初始', import: '导入', rollback: '回滚' },
+    export: '导出 GeoJSON', rollback: '回滚到此版本', confirmRollback: '将第 {n} 版重新应用为新版本，住户和人员将按其边界重新归属网格。继续？',
+    rolledBack: '已回滚：新版本第 {n} 版', diffText: '+{added} −{removed} 改名 {renamed} 调整 {moved} 形状 {reshaped}',
+  },
+  common: { cancel: '取消', confirm: '确定', loading: '加载中…', retry: '重试' },
+};
