@@ -371,6 +371,36 @@ describe('checkpoint', () => {
     expect(found.body.items).toHaveLength(1);
     expect(found.body.items[0]).toMatchObject({ name: '郑强', status: 'watching', source: 'checkpoint' });
   });
+  it('verifies a pass without network with the kept keys, and records the scan once the network returns', { timeout: LONG }, async () => {
+    const pass = await passToken('冯涛', 3);
+    const { page, errors, browser } = await phone();
+    onFailure('checkpoint-offline', () => page, () => errors);
+    await signInField(page, stack, 'checkpoint');
+    await waitFor(page, 'navigator.serviceWorker.controller !== null');
+    await waitForKept(page, 'pass-keys');
+    const before = await stack.t.app.db.ownerPool.query('select count(*)::int n from pass_scans where tenant_id = $1', [stack.city.tenantId]);
+
+    await browser.context.setOffline(true);
+    await byTestId(page, 'scan-place').locator('input').fill('东一社区南门');
+    await byTestId(page, 'scan-typed').locator('input').fill(pass.token);
+    await byTestId(page, 'scan-typed-submit').click();
+    const verdict = byTestId(page, 'scan-verdict');
+    await verdict.waitFor({ timeout: 30_000 });
+    expect(await verdict.getAttribute('data-verdict')).toBe('valid');
+    await byTestId(page, 'verdict-offline').waitFor();
+    expect(await byTestId(page, 'verdict-holder').innerText()).toBe('冯*');
+    await saveScreenshot(page, 'field-checkpoint-offline.png');
+    await byTestId(page, 'scan-record').click();
+    await byTestId(page, 'scan-queued').waitFor();
+
+    await browser.context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await byTestId(page, 'scan-next').click();
+    await byTestId(page, 'tab-outbox').click();
+    await waitFor(page, `document.querySelectorAll('[data-testid^="outbox-"][data-state="sent"]').length === 1`, 60_000);
+    const after = await stack.t.app.db.ownerPool.query('select count(*)::int n from pass_scans where tenant_id = $1', [stack.city.tenantId]);
+    expect(after.rows[0].n).toBe(before.rows[0].n + 1);
+  });
 });
 
 describe('offline outbox', () => {
