@@ -3,6 +3,8 @@
 import { conversionToWgs84 } from './crs.ts';
 import { normalizeGeometry } from './geometry.ts';
 import { readGeoJson } from './geojson.ts';
+import { readShapefile, shapefileNames } from './shapefile.ts';
+import { isZip, ZipArchive } from './zip.ts';
 import type { SourceFile } from './source.ts';
 import { BoundaryFileError, DEFAULT_LIMITS, type BoundaryFileLimits, type ImportedFeature, type ParsedBoundaryFile, type StatedCrs } from './types.ts';
 
@@ -22,17 +24,24 @@ export async function parseBoundaryFile(
   if (data.length > limits.maxFileBytes) {
     throw new BoundaryFileError('file_too_large', `${fileName} has ${data.length} bytes; at most ${limits.maxFileBytes} are accepted`);
   }
-  const source = await readSource(data, fileName);
+  const source = readSource(data, fileName, limits);
   if (source.features.length > limits.maxFeatures) {
     throw new BoundaryFileError('too_many_features', `${fileName} has ${source.features.length} features; at most ${limits.maxFeatures} are accepted`);
   }
   return toParsedFile(source, opts.crs);
 }
 
-async function readSource(data: Buffer, fileName: string): Promise<SourceFile> {
+function readSource(data: Buffer, fileName: string, limits: BoundaryFileLimits): SourceFile {
+  if (isZip(data)) return readZip(ZipArchive.open(data, limits.maxUnpackedBytes), fileName);
   const text = leadingText(data);
   if (text.startsWith('{') || text.startsWith('[')) return readGeoJson(utf8(data));
   throw new BoundaryFileError('unknown_format', `${fileName} is none of GeoJSON, a zipped Shapefile, KML or KMZ`);
+}
+
+function readZip(zip: ZipArchive, fileName: string): SourceFile {
+  if (shapefileNames(zip).length) return readShapefile(zip);
+  const held = zip.names.length ? zip.names.join(', ') : 'nothing';
+  throw new BoundaryFileError('missing_shp', `${fileName} holds no Shapefile (.shp) (it holds ${held})`);
 }
 
 function leadingText(data: Buffer): string {

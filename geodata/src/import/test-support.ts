@@ -1,5 +1,7 @@
 // Helpers shared by the import tests: known points and distances.
+import { readFileSync } from 'node:fs';
 import type * as GeoJSON from 'geojson';
+import JSZip from 'jszip';
 import { expect } from 'vitest';
 import { BoundaryFileError } from './types.ts';
 
@@ -48,3 +50,22 @@ export const twoLevelTree = {
     { type: 'Feature', properties: { code: '420102002', name: '一元街道', level: '街道', parent_code: '420102' }, geometry: { type: 'MultiPolygon', coordinates: [[square(114.31, 30.59)]] } },
   ],
 };
+
+/** A zip of the given files, built the way users' tools build them (deflated). */
+export async function zipOf(files: Record<string, Buffer | string>): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const [name, content] of Object.entries(files)) zip.file(name, content);
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
+
+/** The files of a zip, to rebuild it with one changed. */
+export async function filesOf(data: Buffer): Promise<Record<string, Buffer>> {
+  const zip = await JSZip.loadAsync(data);
+  const files: Record<string, Buffer> = {};
+  for (const name of Object.keys(zip.files)) files[name] = await zip.files[name].async('nodebuffer');
+  return files;
+}
+
+export function fixture(name: string): Buffer {
+  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+}
