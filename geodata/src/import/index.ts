@@ -3,6 +3,7 @@
 import { conversionToWgs84 } from './crs.ts';
 import { normalizeGeometry } from './geometry.ts';
 import { readGeoJson } from './geojson.ts';
+import { kmlNameInKmz, readKml } from './kml.ts';
 import { readShapefile, shapefileNames } from './shapefile.ts';
 import { isZip, ZipArchive } from './zip.ts';
 import type { SourceFile } from './source.ts';
@@ -35,13 +36,17 @@ function readSource(data: Buffer, fileName: string, limits: BoundaryFileLimits):
   if (isZip(data)) return readZip(ZipArchive.open(data, limits.maxUnpackedBytes), fileName);
   const text = leadingText(data);
   if (text.startsWith('{') || text.startsWith('[')) return readGeoJson(utf8(data));
+  if (text.startsWith('<')) return readKml(data);
   throw new BoundaryFileError('unknown_format', `${fileName} is none of GeoJSON, a zipped Shapefile, KML or KMZ`);
 }
 
+/** A zip is a Shapefile when it holds a .shp, else a KMZ when it holds a .kml. */
 function readZip(zip: ZipArchive, fileName: string): SourceFile {
   if (shapefileNames(zip).length) return readShapefile(zip);
+  const kmlName = kmlNameInKmz(zip);
+  if (kmlName) return readKml(zip.read(kmlName));
   const held = zip.names.length ? zip.names.join(', ') : 'nothing';
-  throw new BoundaryFileError('missing_shp', `${fileName} holds no Shapefile (.shp) (it holds ${held})`);
+  throw new BoundaryFileError('missing_shp', `${fileName} holds no Shapefile (.shp) and no KML (it holds ${held})`);
 }
 
 function leadingText(data: Buffer): string {
