@@ -9,15 +9,18 @@ interface DbfField {
   length: number;
 }
 
-/** The records in file order (deleted ones too: records pair with shapes by position). */
-export function readDbf(data: Buffer, encoding: string): Record<string, unknown>[] {
+/**
+ * The records in file order, null for a deleted one: records pair with shapes by position, so the
+ * caller drops the shape too (as GDAL and ArcGIS hide deleted records).
+ */
+export function readDbf(data: Buffer, encoding: string): (Record<string, unknown> | null)[] {
   if (data.length < 32) throw new BoundaryFileError('invalid_shapefile', 'the .dbf is too short to be a dBASE table');
   const decoder = new TextDecoder(encoding);
   const recordCount = data.readUInt32LE(4);
   const headerLength = data.readUInt16LE(8);
   const recordLength = data.readUInt16LE(10);
   const fields = readFields(data, headerLength, decoder);
-  const records: Record<string, unknown>[] = [];
+  const records: (Record<string, unknown> | null)[] = [];
   for (let i = 0, at = headerLength; i < recordCount && at + recordLength <= data.length; i++, at += recordLength) {
     const record: Record<string, unknown> = {};
     let offset = at + 1; // after the deletion flag
@@ -25,7 +28,7 @@ export function readDbf(data: Buffer, encoding: string): Record<string, unknown>
       record[field.name] = fieldValue(field, data.subarray(offset, offset + field.length), decoder);
       offset += field.length;
     }
-    records.push(record);
+    records.push(data[at] === 0x2a ? null : record); // '*' marks a deleted record
   }
   return records;
 }

@@ -94,6 +94,8 @@ describe('GeoJSON', () => {
     expect([broken.code, broken.field]).toEqual(['invalid_json', 'file']);
     const other = await refusal(parseBoundaryFile(json({ rows: [] }), 'a.json', { crs: 'wgs84' }));
     expect([other.code, other.field]).toEqual(['unknown_format', 'file']);
+    const empty = await refusal(parseBoundaryFile(json({ type: 'FeatureCollection', features: [] }), 'a.json', { crs: 'wgs84' }));
+    expect([empty.code, empty.field]).toEqual(['no_features', 'file']);
   });
 
   it('refuses a file over the size limit and one with too many features', async () => {

@@ -81,6 +81,13 @@ describe('zipped Shapefile', () => {
     expect(error.message).toContain('Xian_1980_3_Degree_GK_CM_114E');
   });
 
+  it('leaves out a record deleted in the .dbf, with its shape', async () => {
+    const dbf = Buffer.from((await filesOf(gk()))['wuhan_gk.dbf']);
+    dbf[dbf.readUInt16LE(8)] = 0x2a; // the first record's deletion flag
+    const file = await parseBoundaryFile(await gkWith({ 'wuhan_gk.dbf': dbf }), 'wuhan.zip', opts);
+    expect(file.features.map((f) => [f.index, f.properties.NAME, f.geometry?.type])).toEqual([[0, '大智社区第一网格', 'Polygon']]);
+  });
+
   it('refuses projected coordinates without a .prj, saying why', async () => {
     const error = await refusal(parseBoundaryFile(await gkWith({ 'wuhan_gk.prj': null }), 'wuhan.zip', opts));
     expect([error.code, error.field]).toEqual(['missing_prj', 'crs']);

@@ -33,7 +33,8 @@ export function readShapefile(zip: ZipArchive): SourceFile {
     throw new BoundaryFileError('invalid_shapefile', `${shpName} has ${shapes.length} shapes but ${dbfName} ${records.length} records`);
   }
   const crs = prjName ? crsFromPrj(zip.read(prjName).toString('utf-8')) : crsWithoutPrj(shp, shpName);
-  return { format: 'shapefile', crs, features: shapes.map((geometry, i) => ({ properties: records[i], geometry })) };
+  const features = shapes.flatMap((geometry, i) => (records[i] ? [{ properties: records[i], geometry }] : []));
+  return { format: 'shapefile', crs, features };
 }
 
 function shapesOf(shp: Buffer, shpName: string): unknown[] {
