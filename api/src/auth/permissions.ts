@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'content:manage': 'Create, edit, publish and unpublish guidance content',
   'pass:scan': 'Scan electronic passes and register people at checkpoints',
   'dashboard:view': 'Open the command center dashboard and its statistics',
+  'boundary:manage': 'Upload and validate jurisdiction boundaries, apply them as a new version, export and roll back versions',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -48,6 +49,6 @@ export const BUILTIN_ROLES: RoleDefinition[] = [
   {
     code: 'admin',
     name: '管理员',
-    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'audit:read', 'user:manage', 'task:assign', 'rule:manage', 'content:manage', 'dashboard:view'],
+    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'audit:read', 'user:manage', 'task:assign', 'rule:manage', 'content:manage', 'dashboard:view', 'boundary:manage'],
   },
 ];
