@@ -35,9 +35,13 @@ function securityHeaders(): Koa.Middleware {
   };
 }
 
-/** Bodies are JSON only: a body of another type is refused before parsing (also a CSRF guard). */
-function jsonOnly(): Koa.Middleware {
+/**
+ * Bodies are JSON only: a body of another type is refused before parsing (also a CSRF guard). The
+ * routes declared `multipart` (file uploads) take multipart/form-data instead, and only that.
+ */
+function jsonOnly(routes: Routes): Koa.Middleware {
   return async (ctx, next) => {
+    if (routes.acceptsMultipart(ctx.method, ctx.path) && ctx.is('multipart/form-data')) return next();
     if (['POST', 'PATCH', 'PUT'].includes(ctx.method) && ctx.request.length && !ctx.is('application/json')) {
       throw new AppError(415, 'unsupported_media_type', 'request body must be application/json', 'body');
     }
@@ -71,7 +75,7 @@ export function buildApp(app: AppContext): Koa {
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());
   koa.use(staticFiles());
-  koa.use(jsonOnly());
+  koa.use(jsonOnly(routes));
   // Photos arrive as base64 JSON (5 MB of image ≈ 6.7 MB of text); every other body stays small.
   const smallBodies = bodyParser({ enableTypes: ['json'], strict: true, jsonLimit: '1mb' });
   const photoBodies = bodyParser({ enableTypes: ['json'], strict: true, jsonLimit: '7mb' });

@@ -12,6 +12,7 @@ import type { CitizenPrincipal } from '../citizens/service.ts';
 import type { AppContext } from '../context.ts';
 import { idempotent } from '../idempotency/idempotency.ts';
 import { fromZod, forbidden, unauthorized } from './errors.ts';
+import { readMultipart, type MultipartSpec, type UploadedFile } from './multipart.ts';
 
 
 export type Access = { public: true } | { authenticated: true } | { permission: Permission } | { citizen: true };
@@ -22,6 +23,8 @@ export interface RouteInput<P, Q, B> {
   body: B;
   user: Principal;
   citizen: CitizenPrincipal;
+  /** The uploaded file of a `multipart` route. */
+  file: UploadedFile;
   ctx: Koa.Context;
 }
 
@@ -38,12 +41,18 @@ export interface RouteSpec<P, Q, B> {
   status?: number;
   /** A phone submission: honours the Idempotency-Key header (see idempotency.ts). */
   idempotent?: boolean;
+  /**
+   * The body is multipart/form-data with one file (size checked while streaming) instead of JSON;
+   * `body` then validates the text fields. Only routes that say so accept it (app.ts jsonOnly).
+   */
+  multipart?: MultipartSpec;
   /** Returns the JSON body; a handler that writes ctx.body itself returns undefined. */
   handler(input: RouteInput<P, Q, B>): Promise<unknown>;
 }
 
 export class Routes {
   readonly registry = new OpenAPIRegistry();
+  private readonly multipartRoutes: { method: string; pattern: RegExp }[] = [];
   constructor(
     private readonly router: Router,
     private readonly app: AppContext,
@@ -53,16 +62,27 @@ export class Routes {
     this.registry.registerComponent('securitySchemes', 'citizenSession', { type: 'apiKey', in: 'cookie', name: 'gec_citizen' });
   }
 
+  /** Whether a request goes to a route declared `multipart` (the only bodies that may be other than JSON). */
+  acceptsMultipart(method: string, path: string): boolean {
+    return this.multipartRoutes.some((r) => r.method === method && r.pattern.test(path));
+  }
+
   add<P = Record<string, never>, Q = Record<string, never>, B = undefined>(spec: RouteSpec<P, Q, B>): void {
     this.document(spec);
+    if (spec.multipart) {
+      const pattern = new RegExp(`^${spec.path.replace(/:\w+/g, '[^/]+')}/?$`);
+      this.multipartRoutes.push({ method: spec.method.toUpperCase(), pattern });
+    }
     this.router[spec.method](spec.path, async (ctx) => {
       const user = ctx.state.user as Principal | undefined;
       const citizen = ctx.state.citizen as CitizenPrincipal | undefined;
       checkAccess(spec.access, user, citizen);
       const params = parse(spec.params, ctx.params, 'params');
       const query = parse(spec.query, ctx.query, 'query');
-      const body = parse(spec.body, (ctx.request as { body?: unknown }).body, 'body');
-      const input = { params, query, body, user: user as Principal, citizen: citizen as CitizenPrincipal, ctx } as RouteInput<P, Q, B>;
+      // Access and parameters are checked before an upload is read.
+      const form = spec.multipart ? await readMultipart(ctx, spec.multipart) : undefined;
+      const body = parse(spec.body, form ? form.fields : (ctx.request as { body?: unknown }).body, 'body');
+      const input = { params, query, body, user: user as Principal, citizen: citizen as CitizenPrincipal, file: form?.file, ctx } as RouteInput<P, Q, B>;
       const key = ctx.get('idempotency-key');
       if (spec.idempotent && key && (user || citizen)) {
         const caller = user
@@ -88,7 +108,7 @@ export class Routes {
 
   private document<P, Q, B>(spec: RouteSpec<P, Q, B>): void {
     const errors = Object.fromEntries(
-      [400, 401, 403, 404, 409, 422].map((s) => [s, { description: 'Error', content: { 'application/json': { schema: ErrorBody } } }]),
+      [400, 401, 403, 404, 409, 422, ...(spec.multipart ? [413, 415] : [])].map((s) => [s, { description: 'Error', content: { 'application/json': { schema: ErrorBody } } }]),
     );
     this.registry.registerPath({
       method: spec.method,
@@ -101,7 +121,9 @@ export class Routes {
         headers: spec.idempotent ? z.object({ 'Idempotency-Key': z.string().optional().openapi({ description: 'Retry-safe key: the same key and body replay the first response' }) }) : undefined,
         params: spec.params as never,
         query: spec.query as never,
-        body: spec.body ? { content: { 'application/json': { schema: spec.body } } } : undefined,
+        body: spec.multipart
+          ? { content: { 'multipart/form-data': { schema: multipartSchema(spec.multipart, spec.body) } } }
+          : spec.body ? { content: { 'application/json': { schema: spec.body } } } : undefined,
       },
       responses: {
         [spec.status ?? 200]: {
@@ -112,6 +134,13 @@ export class Routes {
       },
     });
   }
+}
+
+/** The form of a multipart route for the OpenAPI document: its text fields and the file. */
+function multipartSchema(m: MultipartSpec, fields: ZodType | undefined): ZodType {
+  const file = { [m.file]: z.string().openapi({ type: 'string', format: 'binary', description: `at most ${m.maxBytes()} bytes` }) };
+  const shape = fields && 'shape' in fields ? (fields.shape as Record<string, ZodType>) : {};
+  return z.object({ ...shape, ...file });
 }
 
 const ErrorBody = z
