@@ -4,6 +4,7 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes, sessionMiddleware } from './auth/routes.ts';
+import { boundaryRoutes } from './boundaries/routes.ts';
 import { checkpointRoutes } from './checkpoints/routes.ts';
 import { checkRoutes } from './checks/routes.ts';
 import { citizenRoutes } from './citizens/routes.ts';
@@ -71,6 +72,7 @@ export function buildApp(app: AppContext): Koa {
   ogcRoutes(routes, app);
   liveRoutes(routes, app);
   mapRoutes(routes, app);
+  boundaryRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());

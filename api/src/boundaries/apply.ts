@@ -1,0 +1,164 @@
+// Applying a validated import, or rolling back to an earlier version, as a new version of the tree:
+// one transaction that changes the tree (app.apply_boundary_tree), re-derives every point's grid,
+// records the version, and announces the change; any failure leaves the previous version untouched.
+import { callerOf, type Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { withScope, type Tx } from '../db/scope.ts';
+import { AppError, notFound } from '../http/errors.ts';
+import * as q from './queries.ts';
+import type { ApplyBody, Report } from './schema.ts';
+import { audit, contextOf, factsOf, openBoundaryWork, validateAndSave } from './service.ts';
+import * as v from './validation-queries.ts';
+
+/** An apply may re-derive a million households: far longer than a request's usual statement limit. */
+const APPLY_SECONDS = 600;
+
+/** Test hook: runs after the tree changed and points were re-derived, before the version is recorded. */
+export const applyHooks: { afterTree?: (tx: Tx) => Promise<void> } = {};
+
+/** The layout of an export (and of a version staged for a rollback). */
+export const EXPORT_MAPPING = { level: { property: 'level' }, code: 'code', name: 'name', parentCode: 'parent_code' } as const;
+
+export interface Applied {
+  versionId: number;
+  number: number;
+  counts: { nodes: number; byLevel: Record<string, number> };
+  moved: { households: number; persons: number };
+}
+
+const refuse = (code: string, message: string, field: string) => new AppError(409, code, message, field);
+
+/** The accounts pinned to removed nodes, each reassigned to a node of the new tree. */
+async function checkReassign(tx: Tx, t: number, importId: number, reassign: ApplyBody['reassign']): Promise<void> {
+  const pinned = await tx.rows<{ id: number; username: string; code: string }>(q.pinnedUsers(t, importId));
+  const pinnedIds = new Set(pinned.map((u) => u.id));
+  reassign.forEach((r, k) => {
+    if (!pinnedIds.has(r.userId)) throw new AppError(400, 'not_pinned', `user ${r.userId} is not scoped to a node this change removes`, `reassign.${k}.userId`);
+  });
+  const known = new Set((await tx.rows<{ code: string }>(q.stagedCodes(t, importId, reassign.map((r) => r.code)))).map((r) => r.code));
+  reassign.forEach((r, k) => {
+    if (!known.has(r.code)) throw new AppError(400, 'unknown_code', `${r.code} is not a node of the new tree`, `reassign.${k}.code`);
+  });
+  const missing = pinned.filter((u) => !reassign.some((r) => r.userId === u.id));
+  if (missing.length) {
+    const who = [...new Set(missing.map((u) => `${u.username} (${u.code})`))].join(', ');
+    throw refuse('accounts_pinned', `accounts scoped to removed nodes need a new node in reassign: ${who}`, 'reassign');
+  }
+}
+
+interface TreeChange {
+  householdsInRemovedGrids: number;
+  personsInRemovedGrids: number;
+}
+
+/** Applies a staged, validated import inside the caller's transaction (the rules of both apply and rollback). */
+async function applyStaged(tx: Tx, user: Principal, importId: number, report: Report, body: ApplyBody, source: 'import' | 'rollback', restoredId: number | null): Promise<Applied> {
+  const t = user.tenantId;
+  if (report.counts.errors > 0) throw refuse('import_invalid', `${report.counts.errors} error(s) remain: fix the file or repair its geometries`, 'id');
+  if (report.counts.warnings > 0 && !body.acceptWarnings) {
+    throw refuse('warnings_not_accepted', `${report.counts.warnings} warning(s): apply with acceptWarnings true to accept them`, 'acceptWarnings');
+  }
+  await checkReassign(tx, t, importId, body.reassign);
+  const change = (await tx.one<{ result: TreeChange }>(q.applyTree(importId, body.reassign)))!.result;
+  const rederived = (await tx.one<Record<string, number>>(q.rederive(t))) ?? {};
+  await applyHooks.afterTree?.(tx);
+  const diff = {
+    added: report.diff.added.length, removed: report.diff.removed.length, renamed: report.diff.renamed.length,
+    moved: report.diff.moved.length, reshaped: report.diff.reshaped,
+  };
+  const version = (await tx.one<{ id: number; number: number; counts: Applied['counts'] }>(q.recordVersion(source, importId, restoredId, diff)))!;
+  await tx.query(q.markApplied(t, importId, version.id));
+  await tx.query(q.supersedeOthers(t, importId));
+  await tx.query(q.announce(version.id));
+  return {
+    versionId: version.id,
+    number: version.number,
+    counts: version.counts,
+    moved: {
+      households: change.householdsInRemovedGrids + Number(rederived.households_changed ?? 0),
+      persons: change.personsInRemovedGrids + Number(rederived.persons_changed ?? 0),
+    },
+  };
+}
+
+async function audited<T>(app: AppContext, user: Principal, action: string, id: number, detail: Record<string, unknown>, ip: string | null | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    const out = await work();
+    await audit(app, user, action, id, 'ok', { ...detail, result: out }, ip);
+    return out;
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) await audit(app, user, action, id, 'error', { ...detail, code: err.code, field: err.field }, ip);
+    throw err;
+  }
+}
+
+export function applyImport(app: AppContext, user: Principal, importId: number, body: ApplyBody, ip?: string | null): Promise<Applied> {
+  const detail = { acceptWarnings: body.acceptWarnings, reassign: body.reassign };
+  return audited(app, user, 'boundary.apply', importId, detail, ip, () =>
+    withScope(app.db.pool, callerOf(user), async (tx) => {
+      await openBoundaryWork(tx, user, APPLY_SECONDS);
+      const row = await tx.one<q.ImportRow>(q.importById(user.tenantId, importId, true));
+      if (!row) throw notFound('boundary import');
+      if (row.status === 'applied' || row.status === 'superseded') throw refuse(`import_${row.status}`, `import ${importId} is ${row.status}`, 'id');
+      const current = (await tx.one<{ id: number }>(q.ensureVersion))!.id;
+      if (row.base_version_id !== current) {
+        throw refuse('version_changed', `the boundaries changed since import ${importId} was validated: upload it again`, 'id');
+      }
+      return applyStaged(tx, user, importId, row.report as Report, body, 'import', null);
+    }),
+  );
+}
+
+/** Applies an earlier version as a new one: its nodes are staged and validated like a file, then applied by the same rules. */
+export function rollbackToVersion(app: AppContext, user: Principal, versionId: number, body: ApplyBody, ip?: string | null): Promise<Applied> {
+  const t = user.tenantId;
+  const detail = { version: versionId, acceptWarnings: body.acceptWarnings, reassign: body.reassign };
+  return audited(app, user, 'boundary.rollback', versionId, detail, ip, () =>
+    withScope(app.db.pool, callerOf(user), async (tx) => {
+      await openBoundaryWork(tx, user, APPLY_SECONDS);
+      const current = (await tx.one<{ id: number }>(q.ensureVersion))!.id;
+      const version = await tx.one<{ id: number; number: number; nodes: number }>(q.versionById(t, versionId));
+      if (!version) throw notFound('boundary version');
+      if (version.id === current) throw refuse('version_current', `version ${version.number} is the current version`, 'id');
+      if (version.nodes === 0) throw refuse('version_empty', `version ${version.number} has no nodes`, 'id');
+      const facts = {
+        name: `boundaries-v${version.number}.geojson`, format: 'geojson', features: version.nodes, propertyNames: ['code', 'name', 'level', 'parent_code'],
+        crs: { stated: 'wgs84' as const, detected: null, used: `WGS-84 (the stored copy of version ${version.number})` },
+      };
+      const { id } = (await tx.one<{ id: number }>(q.insertImport(t, {
+        status: 'invalid', source: 'rollback', fileName: facts.name, format: facts.format, crs: facts.crs, propertyNames: facts.propertyNames,
+        features: version.nodes, mapping: EXPORT_MAPPING, mapperProblems: [], sliverM2: 100, toleranceM2: 1, baseVersionId: current, userId: user.userId,
+      })))!;
+      await tx.query(v.stageVersionRows(t, id, version.id));
+      const row = (await tx.one<q.ImportRow>(q.importById(t, id)))!;
+      const { report } = await validateAndSave(tx, contextOf(t, row), factsOf(row), EXPORT_MAPPING as Report['mapping'], true);
+      return applyStaged(tx, user, id, report, body, 'rollback', version.id);
+    }),
+  );
+}
+
+export async function listVersions(app: AppContext, user: Principal) {
+  return withScope(app.db.pool, callerOf(user), async (tx) => {
+    await openBoundaryWork(tx, user, 15, false);
+    if (!(await tx.one(q.currentVersion(user.tenantId)))) {
+      await tx.query(q.lockTenant(user.tenantId));
+      await tx.query(q.ensureVersion);
+    }
+    const rows = await tx.rows<{ id: number; number: number; created_at: Date; created_by: string | null; source: string; import_id: number | null; counts: unknown; diff: unknown; current: boolean }>(q.versions(user.tenantId));
+    return {
+      items: rows.map((r) => ({
+        id: r.id, number: r.number, createdAt: r.created_at.toISOString(), createdBy: r.created_by, source: r.source,
+        importId: r.import_id, counts: r.counts, diff: r.diff, current: r.current,
+      })),
+    };
+  });
+}
+
+export async function exportVersion(app: AppContext, user: Principal, versionId: number): Promise<{ number: number; geojson: string }> {
+  return withScope(app.db.pool, callerOf(user), async (tx) => {
+    await openBoundaryWork(tx, user, 60, false);
+    const version = await tx.one<{ id: number; number: number }>(q.versionById(user.tenantId, versionId));
+    if (!version) throw notFound('boundary version');
+    return { number: version.number, geojson: (await tx.one<{ fc: string }>(q.exportVersion(user.tenantId, versionId)))!.fc };
+  });
+}
