@@ -2,6 +2,8 @@
 // on a server, the fallback encoder in embedded mode), ETags from the tenant's data version and an
 // in-process LRU of encoded tiles keyed by everything the tile depends on.
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import type { Permission } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
 import { callerOf } from '../auth/principal.ts';
@@ -86,13 +88,17 @@ export async function renderTile(tx: Tx, engine: Engine, layer: Layer, z: number
   return encodeTile(layer, z, x, y, features);
 }
 
-/** Encoded tiles: 5,000 or 64 MB at most. */
+const gzip = promisify(gzipCallback);
+
+/** Encoded tiles and their gzip coding (key suffix `|gzip`): 5,000 or 64 MB at most. */
 const cache = new Lru<Buffer>(5000, 64 * 1024 * 1024, (b) => b.length);
 
 export interface TileResult {
   etag: string;
   /** Undefined when the client's ETag still matches (304). */
   body?: Buffer;
+  /** Whether body is gzip-coded (only when asked for, and never for an empty tile). */
+  gzipped?: boolean;
   cached: boolean;
 }
 
@@ -100,8 +106,12 @@ export interface TileResult {
  * The tile for the caller. Row-level security depends only on tenant and scope paths, so the key
  * holds those (not the user) plus the permission-derived params and the tenant's data version:
  * any write to the mapped tables bumps the version, so a changed tile is never served stale.
+ * Both codings share the weak ETag: they are the same tile (RFC 9110 §8.8.1), so a 304 holds
+ * whichever the client kept.
  */
-export async function getTile(app: AppContext, user: Principal, layer: Layer, z: number, x: number, y: number, ifNoneMatch?: string): Promise<TileResult> {
+export async function getTile(
+  app: AppContext, user: Principal, layer: Layer, z: number, x: number, y: number, ifNoneMatch?: string, acceptsGzip = false,
+): Promise<TileResult> {
   assertLayerAccess(user, layer);
   if (z < LAYER_MIN_ZOOM[layer]) return { etag: `W/"below-minzoom-${layer}"`, body: Buffer.alloc(0), cached: true };
   const engine = await engineOf(app.db);
@@ -113,10 +123,14 @@ export async function getTile(app: AppContext, user: Principal, layer: Layer, z:
   const etag = `W/"${version}-${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
   if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) return { etag, cached: true };
   const hit = cache.get(key);
-  if (hit) return { etag, body: hit, cached: true };
-  const body = await withScope(app.db.pool, callerOf(user), (tx) => renderTile(tx, engine, layer, z, x, y, params));
-  cache.set(key, body);
-  return { etag, body, cached: false };
+  const body = hit ?? (await withScope(app.db.pool, callerOf(user), (tx) => renderTile(tx, engine, layer, z, x, y, params)));
+  if (!hit) cache.set(key, body);
+  if (!acceptsGzip || body.length === 0) return { etag, body, cached: Boolean(hit) };
+  const gzKey = `${key}|gzip`;
+  const gzHit = cache.get(gzKey);
+  const gzipped = gzHit ?? (await gzip(body));
+  if (!gzHit) cache.set(gzKey, gzipped);
+  return { etag, body: gzipped, gzipped: true, cached: Boolean(gzHit) };
 }
 
 function etagMatches(header: string, etag: string): boolean {

@@ -1,4 +1,6 @@
 // Vector tiles: decoded features and attributes, scoping, both encoders, ETags and freshness.
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import Pbf from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +48,18 @@ async function get(who: string, path: string, headers: Record<string, string> = 
   const buf = new Uint8Array(await r.arrayBuffer());
   const json = r.headers.get('content-type')?.includes('json') ? JSON.parse(Buffer.from(buf).toString()) : undefined;
   return { status: r.status, headers: r.headers, buf, json };
+}
+
+/** A GET whose body arrives as sent (fetch would undo the content coding). */
+function raw(who: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(t.baseUrl + path, { headers: { cookie: cookies[who], ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject).end();
+  });
 }
 
 async function tile(who: string, layer: string, [z, x, y]: [number, number, number], headers: Record<string, string> = {}) {
@@ -247,6 +261,9 @@ describe('validation, permissions and TileJSON', () => {
       ['/api/tiles/grids/2/0/-1', 'y'],
       ['/api/tiles/grids/2/a/0', 'x'],
       ['/api/tiles/roads/2/0/0', 'layer'],
+      ['/api/tiles/grids/2/0/0.png', 'y'],
+      ['/api/tiles/grids/2/0/0.pbf.pbf', 'y'],
+      ['/api/tiles/grids/2/0/4.pbf', 'y'],
     ]) {
       const r = await get('commander', path);
       expect(r.status, path).toBe(400);
@@ -285,5 +302,51 @@ describe('validation, permissions and TileJSON', () => {
     expect(w).toBeCloseTo(f.points.gridA.lon - 0.05, 6);
     expect(e).toBeCloseTo(f.points.gridA.lon + 0.35, 6);
     expect([s, n]).toEqual([30, 30.4]);
+  });
+});
+
+describe('what tile clients send', () => {
+  it('serves the same tile with a .pbf or .mvt suffix', async () => {
+    const [z, x, y] = CITY;
+    const plain = await raw('commander', `/api/tiles/grids/${z}/${x}/${y}`, { 'accept-encoding': 'identity' });
+    expect(decode(plain.body).grids.size).toBe(3);
+    for (const ext of ['pbf', 'mvt']) {
+      const r = await raw('commander', `/api/tiles/grids/${z}/${x}/${y}.${ext}`, { 'accept-encoding': 'identity' });
+      expect(r.status, ext).toBe(200);
+      expect(r.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+      expect(r.headers.etag, ext).toBe(plain.headers.etag);
+      expect(r.body.equals(plain.body), ext).toBe(true);
+    }
+  });
+
+  it('gzips a tile when the client accepts gzip, keeps the compressed bytes, and still answers 304', async () => {
+    const path = `/api/tiles/households/${tileOf(f.points.gridA, DEEP).join('/')}.pbf`;
+    const plain = await raw('commander', path, { 'accept-encoding': 'identity' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(plain.body.length).toBeGreaterThan(0);
+    const gz = await raw('commander', path, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(gz.status).toBe(200);
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(gz.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    expect(decode(gunzipSync(gz.body)).households.has(ids.householdA)).toBe(true);
+    expect(gz.headers.etag).toBe(plain.headers.etag); // one weak validator for the same tile
+    const again = await raw('commander', path, { 'accept-encoding': 'gzip' });
+    expect(again.headers['x-tile-cache']).toBe('hit');
+    expect(again.body.equals(gz.body)).toBe(true);
+    const notModified = await raw('commander', path, { 'accept-encoding': 'gzip', 'if-none-match': String(gz.headers.etag) });
+    expect(notModified.status).toBe(304);
+    expect(notModified.body.length).toBe(0);
+    expect(notModified.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(notModified.headers.etag).toBe(gz.headers.etag);
+    // gzip refused by q=0, and an empty tile, go out uncoded.
+    expect((await raw('commander', path, { 'accept-encoding': 'gzip;q=0, identity' })).headers['content-encoding']).toBeUndefined();
+    const empty = await raw('commander', `/api/tiles/households/${tileOf(f.points.gridA, 10).join('/')}`, { 'accept-encoding': 'gzip' });
+    expect(empty.status).toBe(200);
+    expect(empty.body.length).toBe(0);
+    expect(empty.headers['content-encoding']).toBeUndefined();
   });
 });
