@@ -8,10 +8,13 @@ import { householdView, type HouseholdRow } from '../households/view.ts';
 import { withScope, type Tx } from '../db/scope.ts';
 import type { Bbox } from '../geo/bbox.ts';
 import { forbidden, notFound } from '../http/errors.ts';
+import type { TimeFilter } from './datetime.ts';
 import * as q from './queries.ts';
 
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 export const GEOJSON = 'application/geo+json';
+/** Gregorian calendar in UTC, the temporal reference system of RFC 3339 instants. */
+export const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
 
 export interface Feature {
   type: 'Feature';
@@ -25,14 +28,26 @@ interface Page {
   features: Feature[];
 }
 
+/** What narrows a page of items; `time` is ignored by collections without a time property. */
+export interface ItemsFilter {
+  bbox?: Bbox;
+  time?: TimeFilter;
+}
+
+export interface Extent {
+  bbox: number[] | null;
+  /** Earliest and latest value of the time property, for collections that have one. */
+  interval?: [string | null, string | null];
+}
+
 interface CollectionSource {
   id: string;
   title: string;
   description: string;
   permission: Permission;
-  page(tx: Tx, user: Principal, bbox: Bbox | undefined, limit: number, offset: number): Promise<Page>;
+  page(tx: Tx, user: Principal, filter: ItemsFilter, limit: number, offset: number): Promise<Page>;
   one(tx: Tx, user: Principal, id: number): Promise<Feature | undefined>;
-  extent(tx: Tx, user: Principal): Promise<number[] | null>;
+  extent(tx: Tx, user: Principal): Promise<Extent>;
 }
 
 interface JurisdictionRow {
@@ -41,6 +56,7 @@ interface JurisdictionRow {
   name: string;
   level: number;
   parent_id: number | null;
+  parent_code: string | null;
   geometry: unknown;
 }
 interface ExtentRow {
@@ -49,26 +65,33 @@ interface ExtentRow {
   x1: number;
   y1: number;
 }
+type TimedHouseholdRow = HouseholdRow & { created_at: Date };
 
-const extentOf = (r: ExtentRow | undefined) => (r && r.x0 != null ? [r.x0, r.y0, r.x1, r.y1] : null);
+const bboxOf = (r: ExtentRow | undefined) => (r && r.x0 != null ? [r.x0, r.y0, r.x1, r.y1] : null);
 
 function jurisdictionFeature(r: JurisdictionRow): Feature {
-  return { type: 'Feature', id: r.id, geometry: r.geometry, properties: { code: r.code, name: r.name, level: r.level, parentId: r.parent_id } };
+  return {
+    type: 'Feature',
+    id: r.id,
+    geometry: r.geometry,
+    properties: { code: r.code, name: r.name, level: r.level, parentCode: r.parent_code, parentId: r.parent_id },
+  };
 }
 
-function householdFeature(r: HouseholdRow, user: Principal): Feature {
+function householdFeature(r: TimedHouseholdRow, user: Principal): Feature {
   const { id, location, ...properties } = householdView(r, user);
   void location; // the feature's geometry is the point
-  return { type: 'Feature', id, geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties };
+  const createdAt = r.created_at.toISOString();
+  return { type: 'Feature', id, geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: { ...properties, createdAt } };
 }
 
 function jurisdictionLevel(id: string, level: number, title: string, description: string): CollectionSource {
   return {
     id,
     title,
-    description,
+    description: `${description} Boundaries of the caller's subtree; parentCode is null where the parent lies outside it.`,
     permission: 'jurisdiction:read',
-    async page(tx, user, bbox, limit, offset) {
+    async page(tx, user, { bbox }, limit, offset) {
       const n = await tx.one<{ n: number }>(q.jurisdictionCount(user.tenantId, level, bbox));
       const rows = await tx.rows<JurisdictionRow>(q.jurisdictionPage(user.tenantId, level, bbox, limit, offset));
       return { matched: n!.n, features: rows.map(jurisdictionFeature) };
@@ -77,32 +100,40 @@ function jurisdictionLevel(id: string, level: number, title: string, description
       const r = await tx.one<JurisdictionRow>(q.jurisdictionById(user.tenantId, level, fid));
       return r && jurisdictionFeature(r);
     },
-    extent: async (tx, user) => extentOf(await tx.one<ExtentRow>(q.jurisdictionExtent(user.tenantId, level))),
+    // Boundaries have no time property: `datetime` is accepted and ignored (17-069r4 §7.15.4).
+    extent: async (tx, user) => ({ bbox: bboxOf(await tx.one<ExtentRow>(q.jurisdictionExtent(user.tenantId, level))) }),
   };
 }
 
 const households: CollectionSource = {
   id: 'households',
   title: 'Households (住户)',
-  description: 'Dwellings as points; addresses are masked unless the caller may reveal personal data.',
+  description: 'Dwellings as points; addresses are masked unless the caller may reveal personal data. ' +
+    '`datetime` filters on createdAt, when the household was registered.',
   permission: 'household:read',
-  async page(tx, user, bbox, limit, offset) {
-    const n = await tx.one<{ n: number }>(q.householdCount(user.tenantId, bbox));
-    const rows = await tx.rows<HouseholdRow>(q.householdPage(user.tenantId, bbox, limit, offset));
+  async page(tx, user, { bbox, time }, limit, offset) {
+    const n = await tx.one<{ n: number }>(q.householdCount(user.tenantId, bbox, time));
+    const rows = await tx.rows<TimedHouseholdRow>(q.householdPage(user.tenantId, bbox, time, limit, offset));
     return { matched: n!.n, features: rows.map((r) => householdFeature(r, user)) };
   },
   async one(tx, user, fid) {
-    const r = await tx.one<HouseholdRow>(q.householdById(user.tenantId, fid));
+    const r = await tx.one<TimedHouseholdRow>(q.householdById(user.tenantId, fid));
     return r && householdFeature(r, user);
   },
-  extent: async (tx, user) => extentOf(await tx.one<ExtentRow>(q.householdExtent(user.tenantId))),
+  async extent(tx, user) {
+    const r = await tx.one<ExtentRow & { t0: Date | null; t1: Date | null }>(q.householdExtent(user.tenantId));
+    return { bbox: bboxOf(r), interval: [r?.t0?.toISOString() ?? null, r?.t1?.toISOString() ?? null] };
+  },
 };
 
+// Ids are the plural level names the service has published since issue 4 (and the tile layer
+// `grids` shares): renaming them would break saved GDAL/QGIS connections, so the city joins them.
 export const SOURCES: CollectionSource[] = [
   jurisdictionLevel('grids', 5, 'Grids (网格)', 'Level-5 jurisdictions: the grids of the grid workers.'),
   jurisdictionLevel('communities', 4, 'Communities (社区)', 'Level-4 jurisdictions.'),
   jurisdictionLevel('streets', 3, 'Streets (街道)', 'Level-3 jurisdictions.'),
   jurisdictionLevel('districts', 2, 'Districts (区)', 'Level-2 jurisdictions.'),
+  jurisdictionLevel('cities', 1, 'Cities (市)', 'Level-1 jurisdictions: the city.'),
   households,
 ];
 
@@ -118,16 +149,16 @@ export function sourceFor(user: Principal, id: string): CollectionSource {
   return s;
 }
 
-export function extents(app: AppContext, user: Principal, sources: CollectionSource[]): Promise<(number[] | null)[]> {
+export function extents(app: AppContext, user: Principal, sources: CollectionSource[]): Promise<Extent[]> {
   return withScope(app.db.pool, callerOf(user), async (tx) => {
-    const out: (number[] | null)[] = [];
+    const out: Extent[] = [];
     for (const s of sources) out.push(await s.extent(tx, user));
     return out;
   });
 }
 
-export function itemsPage(app: AppContext, user: Principal, s: CollectionSource, bbox: Bbox | undefined, limit: number, offset: number): Promise<Page> {
-  return withScope(app.db.pool, callerOf(user), (tx) => s.page(tx, user, bbox, limit, offset));
+export function itemsPage(app: AppContext, user: Principal, s: CollectionSource, filter: ItemsFilter, limit: number, offset: number): Promise<Page> {
+  return withScope(app.db.pool, callerOf(user), (tx) => s.page(tx, user, filter, limit, offset));
 }
 
 export async function item(app: AppContext, user: Principal, s: CollectionSource, id: number): Promise<Feature> {
