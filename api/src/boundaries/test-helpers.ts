@@ -99,4 +99,4 @@ export async function tableCounts(t: TestApp, tenantId: number): Promise<Record<
 }
 
 /** The problems of a report by kind. */
-export const problemsOf = (report: { problems: { problem: string }[] }, kind: string) => report.problems.filter((p) => p.problem === kind);
+export const problemsOf = (report: { problems: any[] }, kind: string): any[] => report.problems.filter((p) => p.problem === kind);
