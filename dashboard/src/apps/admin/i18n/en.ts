@@ -9,6 +9,7 @@ const en: typeof zh = {
     title: 'Import jurisdiction boundaries', steps: { upload: 'Upload', mapping: 'Attributes', report: 'Validation', applied: 'Done' },
     drop: 'Drop a boundary file here, or click to choose', formats: 'GeoJSON, Shapefile (.zip with .shp/.dbf/.prj), KML/KMZ; up to 50 MB',
     crs: 'Coordinate system', crsHint: 'Used where the file cannot say; a shapefile\'s .prj decides',
+    crsShort: { wgs84: 'WGS-84 (as is)', gcj02: 'GCJ-02 → WGS-84', bd09: 'BD-09 → WGS-84' },
     crsOption: { wgs84: 'WGS-84 / CGCS2000 (GPS, Tianditu)', gcj02: 'GCJ-02 (Amap, Tencent exports)', bd09: 'BD-09 (Baidu exports)' },
     sliver: 'Sliver threshold (m²)', tolerance: 'Overlap tolerance (m²)', upload: 'Upload and validate', uploading: 'Uploading {p}%', validating: 'Validating…',
     mappingTitle: 'Attribute mapping', mappingHint: 'Choose the file\'s properties; the mapping is kept for the next upload.', levelMode: 'Level', levelFromProperty: 'From a property', levelFixed: 'One level for the file',

@@ -7,6 +7,7 @@ export default {
     title: '导入辖区边界', steps: { upload: '上传文件', mapping: '字段映射', report: '校验报告', applied: '完成' },
     drop: '将边界文件拖到此处，或点击选择', formats: '支持 GeoJSON、Shapefile（.zip，含 .shp/.dbf/.prj）、KML/KMZ；不超过 50 MB',
     crs: '坐标系', crsHint: '文件自身无法说明时使用；Shapefile 以 .prj 为准',
+    crsShort: { wgs84: 'WGS-84（未换算）', gcj02: 'GCJ-02 → WGS-84', bd09: 'BD-09 → WGS-84' },
     crsOption: { wgs84: 'WGS-84 / CGCS2000（GPS、天地图）', gcj02: 'GCJ-02（高德、腾讯导出）', bd09: 'BD-09（百度导出）' },
     sliver: '碎片面积阈值（平方米）', tolerance: '重叠容差（平方米）', upload: '上传并校验', uploading: '上传中 {p}%', validating: '正在校验…',
     mappingTitle: '字段映射', mappingHint: '选择文件中对应的属性；保存后下次上传沿用。', levelMode: '层级', levelFromProperty: '取自属性', levelFixed: '整个文件同一层级',

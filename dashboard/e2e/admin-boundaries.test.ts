@@ -1,0 +1,130 @@
+// The admin console's boundary import at 1920×1080 against the real API on the test database with
+// a generated demo city: a file with an overlap is refused with the problem in the table and on the
+// map; the city's own export with one grid renamed is validated clean, applied as version 2, and
+// rolled back. Screenshots go to test-artifacts/admin-*.png.
+import { buffer } from '@turf/turf';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
+import type { Client } from '../../api/src/test/harness.ts';
+import { launchBrowser, type Browser } from './support/browser.ts';
+import { byTestId, saveScreenshot, signIn, waitFor, watchErrors } from './support/page.ts';
+import { startStack, type Stack } from './support/stack.ts';
+
+const LONG = 240_000;
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+let errors: string[] = [];
+let admin: Client;
+let exported: GeoJSON.FeatureCollection;
+
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await stack.login('admin');
+  const versions = await admin.get('/api/boundaries/versions');
+  expect(versions.status, JSON.stringify(versions.body)).toBe(200);
+  const current = versions.body.items.find((v: { current: boolean }) => v.current);
+  const body = (await admin.request('GET', `/api/boundaries/versions/${current.id}/export`)).body as unknown;
+  exported = (typeof body === 'string' ? JSON.parse(body) : body) as GeoJSON.FeatureCollection;
+  browser = await launchBrowser({ width: 1920, height: 1080 });
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  errors = watchErrors(page);
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+function onFailure(name: string): void {
+  onTestFailed(async () => {
+    await saveScreenshot(page, `failed-admin-${name}.png`).catch(() => {});
+    console.error(`[e2e admin ${name}] url ${page.url()}\n${errors.slice(-30).join('\n')}`);
+  });
+}
+
+type Props = { code: string; name: string; level: number; parent_code: string | null };
+const grids = () => exported.features.filter((f) => (f.properties as Props).level === 5);
+
+/** Chooses a file in the upload box and validates it. */
+async function upload(name: string, fc: GeoJSON.FeatureCollection): Promise<void> {
+  await page.locator('[data-testid="upload"] input[type=file]').setInputFiles({ name, mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(fc)) });
+  await byTestId(page, 'upload-submit').click();
+  await byTestId(page, 'report-summary').waitFor({ timeout: 120_000 });
+  expect(await byTestId(page, 'import-error').count()).toBe(0);
+  await byTestId(page, 'mapping').waitFor();
+}
+
+/** The map's drawn "nodes/problems" counts once it has the import's features. */
+async function drawn(): Promise<[number, number]> {
+  await waitFor(page, `/^[1-9]\\d*\\//.test(document.querySelector('[data-testid="boundary-map"]')?.dataset.drawn ?? '')`);
+  const [nodes, problems] = (await byTestId(page, 'boundary-map').getAttribute('data-drawn'))!.split('/').map(Number);
+  return [nodes, problems];
+}
+
+describe('boundary import in the admin console', () => {
+  it('lands the administrator on the console', { timeout: LONG }, async () => {
+    onFailure('signin');
+    await signIn(page, stack.baseUrl, stack.username('admin'), DEMO_PASSWORD, '/admin/');
+    await page.waitForURL(/\/admin\//);
+    await byTestId(page, 'boundary-import').waitFor();
+    await saveScreenshot(page, 'admin-import-empty.png');
+  });
+
+  it('shows an overlap between two grids as an error, in the table and on the map, and does not let it apply', { timeout: LONG }, async () => {
+    onFailure('overlap');
+    // The first grid grows 40 m over its neighbours; its outline stays a valid polygon.
+    const [a] = grids();
+    const grown = buffer(a as GeoJSON.Feature<GeoJSON.Polygon | GeoJSON.MultiPolygon>, 40, { units: 'meters' });
+    const bad: GeoJSON.FeatureCollection = {
+      type: 'FeatureCollection',
+      features: exported.features.map((f) => (f === a ? { ...f, geometry: grown!.geometry } : f)),
+    };
+    await upload('overlap.geojson', bad);
+    await waitFor(page, `Number(document.querySelector('[data-testid="count-errors"]')?.textContent) > 0`);
+    const table = byTestId(page, 'problems');
+    await table.waitFor();
+    const text = await table.innerText();
+    expect(text).toContain('与同级重叠');
+    expect(text).toContain((a.properties as Props).code);
+    await table.locator('tbody tr').first().click();
+    const [nodes, problems] = await drawn();
+    expect(nodes).toBe(exported.features.length);
+    expect(problems).toBeGreaterThan(0);
+    expect(await byTestId(page, 'apply').isDisabled()).toBe(true);
+    await saveScreenshot(page, 'admin-import-problems.png');
+  });
+
+  it('validates the city\'s own export with one grid renamed, applies it as version 2 and rolls back', { timeout: LONG }, async () => {
+    onFailure('apply');
+    const renamed = grids()[0];
+    const edited: GeoJSON.FeatureCollection = {
+      type: 'FeatureCollection',
+      features: exported.features.map((f) => (f === renamed ? { ...f, properties: { ...(f.properties as Props), name: '第1网格（调整后）' } } : f)),
+    };
+    await page.goto(`${stack.baseUrl}/admin/boundaries/import`);
+    await upload('city.geojson', edited);
+    await byTestId(page, 'no-problems').waitFor();
+    expect(await byTestId(page, 'count-errors').innerText()).toBe('0');
+    expect(await drawn()).toEqual([exported.features.length, 0]);
+    await saveScreenshot(page, 'admin-import-clean.png');
+    await byTestId(page, 'apply').click();
+    await byTestId(page, 'import-applied').waitFor({ timeout: 120_000 });
+    await saveScreenshot(page, 'admin-import-applied.png');
+
+    const node = await admin.get(`/api/jurisdictions/tree`);
+    expect(JSON.stringify(node.body)).toContain('第1网格（调整后）');
+
+    await byTestId(page, 'menu-versions').click();
+    await byTestId(page, 'versions').waitFor();
+    await waitFor(page, `/v2/.test(document.querySelector('[data-testid="versions"]')?.textContent ?? '')`);
+    await saveScreenshot(page, 'admin-versions.png');
+    await byTestId(page, 'rollback-1').click();
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await waitFor(page, `/v3/.test(document.querySelector('[data-testid="versions"]')?.textContent ?? '')`, 120_000);
+    const after = await admin.get(`/api/jurisdictions/tree`);
+    expect(JSON.stringify(after.body)).not.toContain('第1网格（调整后）');
+  });
+});
