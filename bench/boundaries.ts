@@ -69,7 +69,7 @@ try {
 
   // Every grid renamed; RECODED grids (not the first, where the bench grid worker is scoped) get new codes.
   const gridFeatures = fc.features.filter((x) => x.properties.level === 5).sort((a, b) => String(a.properties.code).localeCompare(String(b.properties.code)));
-  const recode = new Set(gridFeatures.slice(1).filter((_, k) => k % Math.floor(gridFeatures.length / RECODED) === 0).slice(0, RECODED).map((x) => x.properties.code));
+  const recode = new Set(gridFeatures.slice(1).filter((_, k) => k % Math.max(1, Math.floor(gridFeatures.length / RECODED)) === 0).slice(0, RECODED).map((x) => x.properties.code));
   const changed: FC = {
     type: 'FeatureCollection',
     features: fc.features.map((x) =>

@@ -28,9 +28,9 @@ comment on function app.boundary_reshaped(geometry, geometry) is
 -- nodes it keeps): nodes whose code stays keep their id (scopes, tasks and points follow them), new
 -- codes are inserted, moved subtrees get their paths again, accounts scoped to removed nodes go to
 -- the nodes named in p_reassign ([{userId, code}]), tasks assigned to removed nodes go to the
--- nearest ancestor that stays (else the first root), then removed nodes are deleted (their points
--- are placed again at once by the per-row trigger). The other points, and the paths of points in
--- moved grids, are re-derived by the caller with one app.rederive_grids afterwards.
+-- nearest ancestor that stays (else the first root). The caller then re-derives every point once
+-- (app.rederive_grids: new grids, paths of moved grids) and deletes the removed nodes
+-- (app.remove_boundary_nodes).
 create or replace function app.apply_boundary_tree(p_import bigint, p_reassign jsonb)
 returns jsonb
 language plpgsql volatile security definer set search_path = public, app as $$
@@ -43,8 +43,6 @@ declare
   updated integer;
   users_moved integer;
   tasks_moved integer;
-  households_lost integer;
-  persons_lost integer;
   lvl integer;
 begin
   if t is null or not app.caller_manages_boundaries() then
@@ -127,21 +125,41 @@ begin
    where k.tenant_id = t and r.tenant_id = t and r.id = k.assignee_jurisdiction_id and r.id = any (removed);
   get diagnostics tasks_moved = row_count;
 
-  select count(*) into households_lost from households h where h.tenant_id = t and h.grid_id = any (removed);
-  select count(*) into persons_lost from persons p where p.tenant_id = t and p.grid_id = any (removed);
-  -- Points in removed grids lose the grid (on delete set null) and the derivation trigger places
-  -- them in the new grids at once.
-  delete from jurisdictions j where j.tenant_id = t and j.id = any (removed);
+  -- Removed grids stop being grids until they are deleted (app.remove_boundary_nodes, after the
+  -- re-derivation): the one set-based re-derivation then places their points in the new grids,
+  -- where deleting them first would re-derive each of their points one by one (on delete set null).
+  update jurisdictions j set level = 4 where j.tenant_id = t and j.id = any (removed) and j.level = 5;
 
   perform set_config('app.defer_rederive', 'off', true);
   return jsonb_build_object('inserted', inserted, 'updated', updated, 'removed', cardinality(removed),
-                            'pathsChanged', cardinality(moved), 'scopesReassigned', users_moved, 'tasksMoved', tasks_moved,
-                            'householdsInRemovedGrids', households_lost, 'personsInRemovedGrids', persons_lost);
+                            'pathsChanged', cardinality(moved), 'scopesReassigned', users_moved, 'tasksMoved', tasks_moved);
 end
 $$;
 comment on function app.apply_boundary_tree(bigint, jsonb) is
   'Makes the caller''s tenant tree equal to the staged tree of an import: keeps ids of kept codes, inserts new ones, re-paths moved subtrees, '
-  'reassigns accounts (p_reassign) and tasks of removed nodes, deletes removed nodes. Points are re-derived by the caller.';
+  'reassigns accounts (p_reassign) and tasks of removed nodes, and makes removed grids no grids. The caller re-derives points, then deletes removed nodes.';
+
+create or replace function app.remove_boundary_nodes(p_import bigint) returns integer
+language plpgsql volatile security definer set search_path = public, app as $$
+declare
+  t integer := app.current_tenant();
+  n integer;
+begin
+  if t is null or not app.caller_manages_boundaries() then
+    raise exception 'boundary:manage required' using errcode = 'insufficient_privilege';
+  end if;
+  perform set_config('app.defer_rederive', 'on', true);
+  delete from jurisdictions j
+   where j.tenant_id = t
+     and not exists (select 1 from boundary_import_nodes s
+                      where s.tenant_id = t and s.import_id = p_import and s.origin in ('file', 'kept') and s.code = j.code);
+  get diagnostics n = row_count;
+  perform set_config('app.defer_rederive', 'off', true);
+  return n;
+end
+$$;
+comment on function app.remove_boundary_nodes(bigint) is
+  'Deletes the nodes of the caller''s tenant that the staged tree of an import does not hold (after app.apply_boundary_tree and the re-derivation).';
 
 -- The change is announced: the tile data version is bumped (tiles and cached aggregates refresh even
 -- when no mapped row changed) and a tenant-wide live event tells open dashboards to reload.

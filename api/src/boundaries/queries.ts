@@ -244,7 +244,11 @@ export const recordVersion = (source: string, importId: number | null, restoredI
 export const applyTree = (i: number, reassign: unknown) =>
   sql`select app.apply_boundary_tree(${i}::bigint, ${JSON.stringify(reassign)}::jsonb) as result`;
 
+export const discardPlans = sql`discard plans`;
+
 export const rederive = (t: number) => sql`select * from app.rederive_grids(${t}::integer)`;
+
+export const removeNodes = (i: number) => sql`select app.remove_boundary_nodes(${i}::bigint) as removed`;
 
 export const announce = (versionId: number) => sql`select app.announce_boundaries_changed(${versionId}::bigint)`;
 
