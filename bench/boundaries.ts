@@ -78,6 +78,8 @@ try {
   const edit = await upload(changed, 'city-L-changed.geojson');
   const r = edit.body.report;
   log(`validate changed: ${s(edit.ms)} s — ${summary(r)}; pinned ${r.pinned.users.length} accounts, ${r.pinned.openTasks} open tasks`);
+  const preview = await call('GET', `/api/boundaries/imports/${edit.body.id}/features`);
+  log(`preview map: ${(preview.text.length / 2 ** 20).toFixed(1)} MB of GeoJSON in ${s(preview.ms)} s`);
   const reassign = r.pinned.users.map((u: { id: number; code: string }) => ({ userId: u.id, code: `${u.code}N` }));
   const applyEdit = await json('POST', `/api/boundaries/imports/${edit.body.id}/apply`, { acceptWarnings: true, reassign });
   log(`apply changed: ${s(applyEdit.ms)} s — moved ${JSON.stringify(applyEdit.body.moved)}`);
@@ -104,6 +106,7 @@ try {
     `| upload + validate it unchanged | ${s(same.ms)} s — ${met(same.ms, TARGET_VALIDATE_S)} | ${summary(same.body.report)} |`,
     `| apply it | ${s(applySame.ms)} s — ${met(applySame.ms, TARGET_APPLY_S)} | every household and person re-derived (app.rederive_grids); moved ${applySame.body.moved.households} households, ${applySame.body.moved.persons} persons |`,
     `| upload + validate a changed file | ${s(edit.ms)} s — ${met(edit.ms, TARGET_VALIDATE_S)} | every grid renamed, ${RECODED} grids with new codes: ${summary(r)} |`,
+    `| its preview map (GET …/features) | ${s(preview.ms)} s | ${(preview.text.length / 2 ** 20).toFixed(1)} MB of GeoJSON: every uploaded node with its problems |`,
     `| apply it | ${s(applyEdit.ms)} s — ${met(applyEdit.ms, TARGET_APPLY_S)} | ${RECODED} grids removed and ${RECODED} inserted, ${r.pinned.users.length} accounts reassigned; moved ${applyEdit.body.moved.households} households, ${applyEdit.body.moved.persons} persons |`,
     `| roll back to the version before | ${s(back.ms)} s | validation of the stored copy and apply in one request; moved ${back.body.moved.households} households, ${back.body.moved.persons} persons |`,
     '',

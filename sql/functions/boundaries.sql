@@ -48,8 +48,9 @@ begin
   if t is null or not app.caller_manages_boundaries() then
     raise exception 'boundary:manage required' using errcode = 'insufficient_privilege';
   end if;
-  if not exists (select 1 from boundary_imports i where i.tenant_id = t and i.id = p_import) then
-    raise exception 'import % not found', p_import using errcode = 'no_data_found';
+  -- A tree of nothing would remove every node: only an import of the tenant with a staged tree applies.
+  if not exists (select 1 from boundary_import_nodes s where s.tenant_id = t and s.import_id = p_import and s.origin in ('file', 'kept')) then
+    raise exception 'import % of tenant % has no staged tree', p_import, t using errcode = 'no_data_found';
   end if;
   perform set_config('app.defer_rederive', 'on', true);
 
@@ -147,6 +148,9 @@ declare
 begin
   if t is null or not app.caller_manages_boundaries() then
     raise exception 'boundary:manage required' using errcode = 'insufficient_privilege';
+  end if;
+  if not exists (select 1 from boundary_import_nodes s where s.tenant_id = t and s.import_id = p_import and s.origin in ('file', 'kept')) then
+    raise exception 'import % of tenant % has no staged tree', p_import, t using errcode = 'no_data_found';
   end if;
   perform set_config('app.defer_rederive', 'on', true);
   delete from jurisdictions j
