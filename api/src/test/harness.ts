@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import type { AppContext } from '../context.ts';
 import { LogSmsProvider } from '../citizens/sms.ts';
 import { PiiCipher } from '../crypto/pii.ts';
-import { openDatabase, serializeClients } from '../db/database.ts';
+import { openDatabase, serializeClients, type Database } from '../db/database.ts';
 
 export interface TestApp {
   app: AppContext;
@@ -71,6 +71,11 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   // The test database is reached over its socket; in embedded mode the clients need the same
   // one-at-a-time discipline the embedded Database applies (see serializeClients).
   if (mode === 'embedded') serializeClients([db.pool, db.ownerPool]);
+  return serveApp(db, overrides);
+}
+
+/** The real app on a database the caller opened (closed with the app). */
+export async function serveApp(db: Database, overrides: Partial<Config> = {}): Promise<TestApp> {
   const config: Config = {
     env: 'test',
     port: 0,

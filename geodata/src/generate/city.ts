@@ -1,8 +1,10 @@
-// The jurisdiction tree of a generated city: geometry from the lattice, plausible names and codes.
-import type { Pt, Quad } from './geometry.ts';
-import { subdivide, type Cell, type Lattice } from './lattice.ts';
+// The jurisdiction tree of a generated city: geometry from the city's shape (shape.ts), plausible
+// names and codes.
+import type { Pt } from './geometry.ts';
 import { CITY, COMMUNITY_SUFFIXES, COMMUNITY_WORDS, DISTRICTS, STREET_WORDS } from './names.ts';
+import type { PlanarMap } from './planar.ts';
 import { rngFor, type Rng } from './prng.ts';
+import { shapeCity } from './shape.ts';
 import type { SizeSpec } from './sizes.ts';
 
 export const CITY_CENTER: Pt = [114.3, 30.59];
@@ -16,53 +18,47 @@ export interface JurisdictionNode {
   fullName: string;
   /** Index of the parent in the previous level, -1 for the city. */
   parent: number;
-  cell: Cell;
+  /** Counter-clockwise ring of vertex ids of city.map, shared exactly with the neighbours. */
+  ring: number[];
   /** GB/T 2260 code of the district the node lies in (the city's for the city). */
   regionCode: string;
 }
 
 export interface CityLayout {
   size: SizeSpec;
-  lattice: Lattice;
+  map: PlanarMap;
   /** levels[0] = [city], levels[1] districts, ... levels[4] grids. */
   levels: JurisdictionNode[][];
+  /** The rivers inside the city as chains of vertex ids; every grid lies on one side. */
+  rivers: number[][];
 }
 
 export function gridsOf(city: CityLayout): JurisdictionNode[] {
   return city.levels[city.levels.length - 1];
 }
 
+/** The node's ring in longitude/latitude (open: the first vertex is not repeated). */
 export function ringOf(city: CityLayout, node: JurisdictionNode): Pt[] {
-  return city.lattice.ring(node.cell);
+  return node.ring.map((v) => city.map.degrees(v));
 }
 
-export function quadOf(city: CityLayout, node: JurisdictionNode): Quad {
-  return city.lattice.corners(node.cell);
+/** The node's ring in metres east and north of the city centre. */
+export function metricRingOf(city: CityLayout, node: JurisdictionNode): Pt[] {
+  return node.ring.map((v) => city.map.metres(v));
 }
 
-/** A convex, slightly irregular quadrilateral of the given extent around the city centre. */
-function cityQuad(size: SizeSpec, rng: Rng): Quad {
-  const [cx, cy] = CITY_CENTER;
-  const kmPerLon = 111.32 * Math.cos((cy * Math.PI) / 180);
-  const kmPerLat = 110.57;
-  const hx = size.extentKm[0] / 2 / kmPerLon;
-  const hy = size.extentKm[1] / 2 / kmPerLat;
-  const j = () => rng.float(-0.06, 0.06);
-  return [
-    [cx - hx * (1 + j()), cy - hy * (1 + j())],
-    [cx + hx * (1 + j()), cy - hy * (1 + j())],
-    [cx + hx * (1 + j()), cy + hy * (1 + j())],
-    [cx - hx * (1 + j()), cy + hy * (1 + j())],
-  ];
+export function riversOf(city: CityLayout): Pt[][] {
+  return city.rivers.map((chain) => chain.map((v) => city.map.degrees(v)));
 }
 
 export function layoutCity(size: SizeSpec, seed: number): CityLayout {
   if (size.splits.length !== 4) throw new Error(`size ${size.name}: expected 4 levels of splits`);
+  if (size.splits[0] > DISTRICTS.length) throw new Error(`size ${size.name}: at most ${DISTRICTS.length} districts`);
+  const shape = shapeCity(size, CITY_CENTER, seed);
+  const { map } = shape;
   const rng = rngFor(seed, 'city');
-  const { lattice, levels: cells } = subdivide(cityQuad(size, rng), size.splits, rngFor(seed, 'lattice'));
-  if (cells[1].length > DISTRICTS.length) throw new Error(`size ${size.name}: at most ${DISTRICTS.length} districts`);
   const city: JurisdictionNode = {
-    level: 1, code: CITY.code, name: CITY.name, fullName: CITY.name, parent: -1, cell: cells[0][0], regionCode: CITY.code,
+    level: 1, code: CITY.code, name: CITY.name, fullName: CITY.name, parent: -1, ring: map.expand(shape.levels[0][0].ring), regionCode: CITY.code,
   };
   const levels: JurisdictionNode[][] = [[city]];
   const streetNames = rng.shuffled(STREET_WORDS);
@@ -71,21 +67,22 @@ export function layoutCity(size: SizeSpec, seed: number): CityLayout {
     const siblings = new Map<number, number>();
     const used = new Map<number, Set<string>>();
     levels.push(
-      cells[level - 1].map((cell, index) => {
-        const parent = parents[cell.parent];
-        const nth = (siblings.get(cell.parent) ?? 0) + 1;
-        siblings.set(cell.parent, nth);
-        const taken = used.get(cell.parent) ?? new Set<string>();
-        used.set(cell.parent, taken);
+      shape.levels[level - 1].map((shaped, index) => {
+        const parent = parents[shaped.parent];
+        const nth = (siblings.get(shaped.parent) ?? 0) + 1;
+        siblings.set(shaped.parent, nth);
+        const taken = used.get(shaped.parent) ?? new Set<string>();
+        used.set(shaped.parent, taken);
         const { code, name } = nodeName(level, index, nth, parent, streetNames, taken, rng);
         return {
-          level, code, name, fullName: parent.fullName + name, parent: cell.parent, cell,
+          level, code, name, fullName: parent.fullName + name, parent: shaped.parent, ring: map.expand(shaped.ring),
           regionCode: level === 2 ? code : parent.regionCode,
         };
       }),
     );
   }
-  return { size, lattice, levels };
+  const rivers = shape.rivers.map((chain) => chain.slice(0, -1).flatMap((v, i) => map.expandEdge(v, chain[i + 1]).slice(0, -1)).concat(chain.slice(-1)));
+  return { size, map, levels, rivers };
 }
 
 function nodeName(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { gridsOf, layoutCity, quadOf, ringOf, type CityLayout } from './city.ts';
-import { insideConvex, isConvexCcw, pointEwkbHex, ringArea } from './geometry.ts';
-import { gridHouseholds } from './households.ts';
+import { gridsOf, layoutCity, metricRingOf, ringOf, type CityLayout } from './city.ts';
+import { insideRing, isSimpleRing, pointEwkbHex, ringArea, ringDistance } from './geometry.ts';
+import { CLEARANCE_M, gridHouseholds } from './households.ts';
 import { Rng, rngFor } from './prng.ts';
 import { SIZES, levelCounts } from './sizes.ts';
 
@@ -26,7 +26,9 @@ describe('prng', () => {
   });
 });
 
-describe.each(cities)('lattice of %s', (sizeName, city) => {
+const directed = (ring: readonly number[]) => ring.map((v, i) => `${v}>${ring[(i + 1) % ring.length]}`);
+
+describe.each(cities)('shape of %s', (sizeName, city) => {
   it('has the planned number of nodes with unique codes', () => {
     expect(city.levels.map((l) => l.length)).toEqual(levelCounts(city.size));
     const codes = city.levels.flat().map((n) => n.code);
@@ -37,40 +39,68 @@ describe.each(cities)('lattice of %s', (sizeName, city) => {
     }
   });
 
-  it('children tile their parent: areas sum up exactly, rings are counter-clockwise', () => {
+  it('tiles every parent exactly: children share their inner edges and together run along the parent\'s ring', () => {
     for (let k = 1; k < city.levels.length; k++) {
-      const sums = new Map<number, number>();
-      for (const n of city.levels[k]) {
-        const area = ringArea(ringOf(city, n));
-        expect(area).toBeGreaterThan(0);
-        sums.set(n.parent, (sums.get(n.parent) ?? 0) + area);
-      }
+      const children = new Map<number, string[]>();
+      for (const n of city.levels[k]) children.set(n.parent, [...(children.get(n.parent) ?? []), ...directed(n.ring)]);
       city.levels[k - 1].forEach((parent, i) => {
-        const area = ringArea(ringOf(city, parent));
-        expect(Math.abs((sums.get(i) ?? 0) - area) / area).toBeLessThan(1e-9);
+        const edges = new Set(children.get(i));
+        // an inner edge appears once in each direction; what is left is the parent's boundary, vertex for vertex
+        const outer = [...edges].filter((e) => !edges.has(e.split('>').reverse().join('>')));
+        expect(outer.sort()).toEqual(directed(parent.ring).sort());
+        expect(edges.size).toBe(children.get(i)!.length);
       });
     }
   });
 
-  it('every node is a convex quadrilateral and grids are exactly their quads', () => {
-    for (const n of city.levels.flat()) expect(isConvexCcw(quadOf(city, n))).toBe(true);
-    for (const g of gridsOf(city)) expect(ringOf(city, g)).toEqual([...quadOf(city, g)]);
+  it('has simple, counter-clockwise rings whose areas add up', () => {
+    for (const level of city.levels) for (const n of level) expect(isSimpleRing(ringOf(city, n)), n.code).toBe(true);
+    for (let k = 1; k < city.levels.length; k++) {
+      const sums = new Map<number, number>();
+      for (const n of city.levels[k]) {
+        const area = ringArea(metricRingOf(city, n));
+        expect(area).toBeGreaterThan(sizeName === 'city-L' ? 10_000 : 100_000);
+        sums.set(n.parent, (sums.get(n.parent) ?? 0) + area);
+      }
+      city.levels[k - 1].forEach((parent, i) => {
+        const area = ringArea(metricRingOf(city, parent));
+        expect(Math.abs(sums.get(i)! - area) / area).toBeLessThan(1e-9);
+      });
+    }
   });
 
-  it('sibling grids share exact vertices', () => {
-    const seen = new Map<string, number>();
-    for (const g of gridsOf(city)) for (const p of ringOf(city, g)) seen.set(`${p[0]},${p[1]}`, (seen.get(`${p[0]},${p[1]}`) ?? 0) + 1);
-    const { width, height } = city.lattice;
-    expect(seen.size).toBe((width + 1) * (height + 1));
+  it('lets no grid straddle a river: every piece of river is an edge between two grids', () => {
+    expect(city.rivers).toHaveLength(city.levels[1].length >= 3 ? 2 : 1);
+    const edges = new Set(gridsOf(city).flatMap((g) => directed(g.ring)));
+    for (const river of city.rivers) {
+      expect(river.length).toBeGreaterThan(10);
+      for (let i = 0; i + 1 < river.length; i++) {
+        expect(edges.has(`${river[i]}>${river[i + 1]}`) && edges.has(`${river[i + 1]}>${river[i]}`)).toBe(true);
+      }
+    }
   });
 
-  it('places households strictly inside their grid', () => {
+  it('places households inside their grid, along its streets', () => {
     const grids = gridsOf(city);
     const sample = sizeName === 'city-L' ? [0, 4321, grids.length - 1] : grids.map((_, i) => i);
     for (const g of sample) {
-      const quad = quadOf(city, grids[g]);
-      for (const h of gridHouseholds(city, g, 120, 7, NOW)) expect(insideConvex(quad, h.point)).toBe(true);
+      const ring = metricRingOf(city, grids[g]);
+      for (const h of gridHouseholds(city, g, sizeName === 'city-L' ? 120 : 60, 7, NOW)) {
+        const p = city.map.toMetres(h.point);
+        expect(insideRing(ring, p)).toBe(true);
+        // set back from the street, never in the middle of the block
+        expect(ringDistance(ring, p)).toBeGreaterThan(CLEARANCE_M - 0.1);
+        expect(ringDistance(ring, p)).toBeLessThan(50);
+      }
     }
+  });
+});
+
+describe('layout', () => {
+  it('is the same for the same seed and differs for another', () => {
+    const rings = (c: CityLayout) => c.levels.flat().map((n) => ringOf(c, n));
+    expect(rings(layoutCity(SIZES.demo, 7))).toEqual(rings(cities[1][1]));
+    expect(rings(layoutCity(SIZES.demo, 8))).not.toEqual(rings(cities[1][1]));
   });
 });
 

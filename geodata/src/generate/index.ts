@@ -4,8 +4,8 @@ import type { PiiCipher } from '../../../api/src/crypto/pii.ts';
 import type { Database } from '../../../api/src/db/database.ts';
 import { insertJurisdictions } from './jurisdictions.ts';
 import * as q from './queries.ts';
-import { DEFAULT_SEED, generateChunks, planCity, type Chunk } from './model.ts';
-import { EVENT_COLUMNS, eventLine, HOUSEHOLD_COLUMNS, householdLine, PERSON_COLUMNS, personLine, TEMPERATURE_COLUMNS, temperatureLine } from './rows.ts';
+import { ChunkLoader } from './loader.ts';
+import { DEFAULT_SEED, generateChunks, planCity } from './model.ts';
 import { isSizeName, SIZES, type SizeName } from './sizes.ts';
 import { insertRecorders, RECORDER_PREFIX, recorderRows } from './staff.ts';
 
@@ -31,7 +31,10 @@ export interface GenerateResult {
   counts: Record<string, number>;
   /** Total wall time. */
   ms: number;
-  /** Time per step (COPY of a table including encoding, id read-back; jurisdictions; analyze). */
+  /**
+   * Time per step (a table's COPY with its encoding and its move from staging; jurisdictions;
+   * analyze). On a server two chunks load at once, so the steps add up to more than `ms`.
+   */
   tableMs: Record<string, number>;
 }
 
@@ -64,32 +67,42 @@ export async function generateCity(db: Database, opts: GenerateOptions): Promise
       tableMs[step] += performance.now() - t0;
     }
   };
+  const loader = new ChunkLoader({
+    db, tenantId, cipher: opts.cipher, counts, timed,
+    checks: (persons) => insertHealthChecks(pool, tenantId, SIZES[opts.size].checksPerPerson, now, persons),
+  });
   try {
     const plan = await timed('plan', () => planCity(opts.size, seed, now));
     const ids = await timed('jurisdictions', () => insertJurisdictions(pool, tenantId, plan.city));
     counts.jurisdictions = ids.reduce((n, level) => n + level.length, 0);
     log(`jurisdictions: ${ids.map((l) => l.length).join(' / ')}`);
     counts.users = await timed('users', () => insertRecorders(pool, tenantId, recorderRows(plan.city, ids[3], seed)));
-    const loader = new ChunkLoader(db, tenantId, opts.cipher, counts, timed);
+    // the chunks' statements join the new tree and its doctors: without statistics the planner
+    // took them for a few rows and a chunk's health checks for minutes
+    await timed('analyze', () => pool.query(q.analyze(['jurisdictions', 'users']).toQuery()));
+    await loader.open();
     for (const chunk of generateChunks(plan, opts.chunkHouseholds ?? 50_000)) {
       await loader.load(chunk);
-      log(`grids ${chunk.gridEnd}/${ids[ids.length - 1].length}: ${counts.households} households, ${counts.persons} persons`);
+      log(`grids ${chunk.gridEnd}/${ids[ids.length - 1].length} generated`);
     }
-    counts.health_checks = await timed('health_checks', () => insertHealthChecks(pool, tenantId, SIZES[opts.size].checksPerPerson, now));
-    log(`health checks: ${counts.health_checks}`);
+    await loader.close();
+    log(`${counts.households} households, ${counts.persons} persons, ${counts.health_checks} health checks`);
     await timed('analyze', () => pool.query(q.analyze(LOADED_TABLES).toQuery()));
     await checkContainment(pool, tenantId);
   } catch (err) {
+    await loader.close().catch(() => {});
     await pool.query(q.deleteTenant(tenantId).toQuery()).catch(() => {});
     throw err;
   }
   return { tenantId, counts, ms: performance.now() - started, tableMs };
 }
 
-/** Generates `perPerson` health checks for every person of a loaded tenant (set-based SQL). */
-export async function insertHealthChecks(pool: pg.Pool, tenantId: number, perPerson: number, now = startOfUtcDay()): Promise<number> {
+/** Generates `perPerson` health checks for the persons of a loaded tenant (all, or those with ids in a range), set-based. */
+export async function insertHealthChecks(
+  pool: pg.Pool, tenantId: number, perPerson: number, now = startOfUtcDay(), persons: readonly [number, number] = [0, Number.MAX_SAFE_INTEGER],
+): Promise<number> {
   if (perPerson <= 0) return 0;
-  const { rows } = await pool.query<{ n: number }>(q.insertHealthChecks(tenantId, perPerson, now, RECORDER_PREFIX).toQuery());
+  const { rows } = await pool.query<{ n: number }>(q.insertHealthChecks(tenantId, perPerson, now, RECORDER_PREFIX, persons).toQuery());
   return rows[0].n;
 }
 
@@ -107,61 +120,3 @@ async function checkContainment(pool: pg.Pool, tenantId: number): Promise<void> 
   if (rows[0].n > 0) throw new GenerateError(`${rows[0].n} generated households were not contained by any grid`);
 }
 
-type Timed = <T>(step: string, fn: () => Promise<T> | T) => Promise<T>;
-
-/** COPYs chunk after chunk, reading back the new ids (in insertion order) to link the next table. */
-class ChunkLoader {
-  private lastHousehold = 0;
-  private lastPerson = 0;
-
-  constructor(
-    private readonly db: Database,
-    private readonly tenantId: number,
-    private readonly cipher: PiiCipher,
-    private readonly counts: Record<string, number>,
-    private readonly timed: Timed,
-  ) {}
-
-  async load(chunk: Chunk): Promise<void> {
-    const t = this.tenantId;
-    const householdIds = await this.timed('households', async () => {
-      await this.db.copyText('households', HOUSEHOLD_COLUMNS, batched(chunk.households, (h) => householdLine(t, h)));
-      return this.newIds('households', this.lastHousehold, chunk.households.length);
-    });
-    this.lastHousehold = householdIds[householdIds.length - 1] ?? this.lastHousehold;
-    const personIds = await this.timed('persons', async () => {
-      const lines = batched(chunk.persons, (p) => personLine(t, p, householdIds[p.household], this.cipher));
-      await this.db.copyText('persons', PERSON_COLUMNS, lines);
-      return this.newIds('persons', this.lastPerson, chunk.persons.length);
-    });
-    this.lastPerson = personIds[personIds.length - 1] ?? this.lastPerson;
-    const events = chunk.persons.flatMap((p, i) => p.events.map((e) => eventLine(t, personIds[i], e)));
-    const readings = chunk.persons.flatMap((p, i) => p.temperatures.map((r) => temperatureLine(t, personIds[i], r)));
-    await this.timed('person_events', () => this.db.copyText('person_events', EVENT_COLUMNS, batched(events, (l) => l)));
-    await this.timed('temperature_readings', () =>
-      this.db.copyText('temperature_readings', TEMPERATURE_COLUMNS, batched(readings, (l) => l)),
-    );
-    this.counts.households += householdIds.length;
-    this.counts.persons += personIds.length;
-    this.counts.person_events += events.length;
-    this.counts.temperature_readings += readings.length;
-  }
-
-  private async newIds(table: 'households' | 'persons', after: number, expected: number): Promise<number[]> {
-    const { rows } = await this.db.ownerPool.query<{ id: number }>(q.newIds(table, this.tenantId, after).toQuery());
-    if (rows.length !== expected) {
-      throw new GenerateError(`expected ${expected} new ${table} rows, found ${rows.length}: is something else writing to this tenant?`);
-    }
-    return rows.map((r) => Number(r.id));
-  }
-}
-
-/** Encodes items lazily and joins them into blocks of lines, so COPY gets few large writes. */
-function* batched<T>(items: readonly T[], encode: (item: T) => string, size = 500): Generator<string> {
-  for (let i = 0; i < items.length; i += size) {
-    let block = '';
-    const end = Math.min(items.length, i + size);
-    for (let k = i; k < end; k++) block += encode(items[k]);
-    yield block;
-  }
-}

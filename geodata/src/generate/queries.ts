@@ -17,9 +17,35 @@ export const insertLevel = (tenantId: number, rows: object[]) =>
 export const householdsWithoutGrid = (tenantId: number) =>
   sql`select count(*)::int as n from households where tenant_id = ${tenantId} and grid_id is null`;
 
-/** Ids created after `after`, in insertion order (identity values grow with COPY order). */
-export const newIds = (table: 'households' | 'persons', tenantId: number, after: number) =>
-  sql`select id from ${raw(table)} where tenant_id = ${tenantId} and id > ${after} order by id`;
+/**
+ * Ids for `n` new rows of `table`, taken from its identity sequence in ascending order, so that rows
+ * can be linked (persons to households, events to persons) before they are loaded.
+ */
+export const reserveIds = (table: 'households' | 'persons', n: number) =>
+  sql`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${n}::int) order by 1`;
+
+/** An unlogged table that a COPY fills with `columns` of `table` (ids included). The name is the generator's, never input. */
+export const createStage = (stage: string, table: string, columns: readonly string[]) =>
+  raw(`create unlogged table ${stage} as select ${columns.join(', ')} from ${table} with no data`);
+
+/** The GiST index app.covering_grids probes, built once the stage is full (faster than row by row during the COPY). */
+export const indexStage = (stage: string) => raw(`create index ${stage}_geom on ${stage} using gist (geom)`);
+
+/** Empties the stage and drops its index for the next COPY. */
+export const clearStage = (stage: string) => raw(`drop index ${stage}_geom; truncate ${stage}`);
+
+export const dropStage = (stage: string) => raw(`drop table if exists ${stage}`);
+
+/** Lets this transaction write derived grids without the per-row trigger (migration 0022). */
+export const bulkDerivation = raw(`select set_config('app.bulk_derivation', 'on', true)`);
+
+/** Moves the staged rows into `table`, each with the grid that covers its point, derived set-based. */
+export const insertStaged = (tenantId: number, table: string, stage: string, columns: readonly string[]) =>
+  sql`insert into ${raw(table)} (${raw(columns.join(', '))}, grid_id, grid_path) overriding system value
+      select ${raw(columns.map((c) => `s.${c}`).join(', '))}, c.grid_id, c.grid_path
+        from ${raw(stage)} s left join app.covering_grids(${tenantId}::integer, ${stage}::regclass) c on c.id = s.id`;
+
+export const truncateStage = (stage: string) => raw(`truncate ${stage}`);
 
 export const analyze = (tables: readonly string[]) => raw(`analyze ${tables.join(', ')}`);
 
@@ -28,9 +54,10 @@ export const analyze = (tables: readonly string[]) => raw(`analyze ${tables.join
  * on day k after registration (never in the future), alternates doctor/self, and takes a
  * temperature and symptoms from a hash of (person, k) so reruns give the same rows. About 4 % are
  * abnormal (≥ 37.3 °C or a symptom). A doctor's check is recorded by the generated doctor of the
- * person's community (none when the tenant has no such user). Returns the number of rows.
+ * person's community (none when the tenant has no such user). Persons with ids in the given range
+ * only. Returns the number of rows.
  */
-export const insertHealthChecks = (tenantId: number, perPerson: number, now: Date, recorderPrefix: string) =>
+export const insertHealthChecks = (tenantId: number, perPerson: number, now: Date, recorderPrefix: string, persons: readonly [number, number]) =>
   sql`with recorders as (
         -- the generated doctor of each grid's community records that grid's doctor checks (staff.ts)
         select g.id as grid_id, u.id as user_id
@@ -43,7 +70,7 @@ export const insertHealthChecks = (tenantId: number, perPerson: number, now: Dat
                abs(hashtext(p.id::text || ':' || k)) % 1000 as h
           from persons p cross join generate_series(0, ${perPerson}::int - 1) as k
           left join recorders r on r.grid_id = p.grid_id
-         where p.tenant_id = ${tenantId}
+         where p.tenant_id = ${tenantId} and p.id between ${persons[0]} and ${persons[1]}
       ), ins as (
         insert into health_checks (tenant_id, person_id, kind, fever, cough, fatigue, temperature, abnormal, geom, device_time, created_at, recorder_user_id)
         select ${tenantId}, id, case when k % 2 = 0 then 'doctor' else 'self' end,

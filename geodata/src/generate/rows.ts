@@ -6,10 +6,11 @@ import type { HouseholdRecord } from './households.ts';
 import type { PersonRecord } from './persons.ts';
 import type { EventRecord, TemperatureRecord } from './timeline.ts';
 
-export const HOUSEHOLD_COLUMNS = ['tenant_id', 'geom', 'address', 'building', 'unit', 'room', 'created_at', 'updated_at'];
+export const HOUSEHOLD_COLUMNS = ['id', 'tenant_id', 'geom', 'address', 'building', 'unit', 'room', 'created_at', 'updated_at'];
 
-export function householdLine(tenantId: number, h: HouseholdRecord): string {
-  return copyLine([tenantId, pointEwkbHex(h.point), h.address, h.building, h.unit, h.room, h.createdAt, h.createdAt]);
+/** One households row with its reserved id (grid_id and grid_path are derived on the way in). */
+export function householdLine(tenantId: number, id: number, h: HouseholdRecord): string {
+  return copyLine([id, tenantId, pointEwkbHex(h.point), h.address, h.building, h.unit, h.room, h.createdAt, h.createdAt]);
 }
 
 /**
@@ -20,7 +21,7 @@ export const idNumberHashInput = (id: string) => `resident_id:${id.toUpperCase()
 export const phoneHashInput = (phone: string) => `phone:${phone}`;
 
 export const PERSON_COLUMNS = [
-  'tenant_id', 'name', 'id_type', 'id_number_enc', 'id_number_hash', 'id_number_masked', 'native_place', 'sex',
+  'id', 'tenant_id', 'name', 'id_type', 'id_number_enc', 'id_number_hash', 'id_number_masked', 'native_place', 'sex',
   'birth_date', 'age', 'arrival_category', 'address', 'household_id', 'geom', 'phone_enc', 'phone_hash', 'phone_masked',
   'emergency_phone_enc', 'emergency_phone_masked', 'conditions', 'condition_note', 'post_release_state',
   'isolation_confirmed_at', 'observation_start', 'observation_end', 'arrived_at', 'arrival_transport', 'arrival_trip_no',
@@ -31,10 +32,10 @@ export const PERSON_COLUMNS = [
   'created_at', 'updated_at',
 ];
 
-/** One persons row; `householdId` is the database id of p.household. */
-export function personLine(tenantId: number, p: PersonRecord, householdId: number, cipher: PiiCipher): string {
+/** One persons row with its reserved id; `householdId` is the reserved id of p.household. */
+export function personLine(tenantId: number, id: number, p: PersonRecord, householdId: number, cipher: PiiCipher): string {
   return copyLine([
-    tenantId, p.name, 'resident_id', cipher.encrypt(p.idNumber), cipher.lookupHash(idNumberHashInput(p.idNumber)), maskIdNumber(p.idNumber),
+    id, tenantId, p.name, 'resident_id', cipher.encrypt(p.idNumber), cipher.lookupHash(idNumberHashInput(p.idNumber)), maskIdNumber(p.idNumber),
     p.nativePlace, p.sex, p.birthDate, p.age, p.arrivalCategory, p.address, householdId, pointEwkbHex(p.point),
     cipher.encrypt(p.phone), cipher.lookupHash(phoneHashInput(p.phone)), maskPhone(p.phone),
     cipher.encrypt(p.emergencyPhone), maskPhone(p.emergencyPhone), textArray(p.conditions), p.conditionNote,

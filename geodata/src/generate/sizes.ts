@@ -1,13 +1,14 @@
-// The city sizes the generator knows. Splits are [columns, rows] per level: district, street, community, grid.
+// The city sizes the generator knows. Splits are the children per parent at each level: districts
+// of the city, streets of a district, communities of a street, grids of a community.
 
 export interface SizeSpec {
   name: string;
-  splits: readonly (readonly [number, number])[];
+  splits: readonly number[];
   households: number;
   persons: number;
   /** Health checks (doctors' checks and self-reports) generated per person, set-based in SQL. */
   checksPerPerson: number;
-  /** Rough extent of the city, west-east and south-north, in kilometres. */
+  /** Rough extent of the city's outline, west-east and south-north, in kilometres. */
   extentKm: readonly [number, number];
 }
 
@@ -15,7 +16,7 @@ export const SIZES = {
   /** For tests: 2 districts x 1 street x 2 communities x 4 grids = 16 grids. */
   tiny: {
     name: 'tiny',
-    splits: [[2, 1], [1, 1], [1, 2], [2, 2]],
+    splits: [2, 1, 2, 4],
     households: 240,
     persons: 90,
     checksPerPerson: 2,
@@ -24,16 +25,16 @@ export const SIZES = {
   /** First start of an embedded database: 3 x 2 x 2 x 4 = 48 grids. */
   demo: {
     name: 'demo',
-    splits: [[3, 1], [1, 2], [1, 2], [2, 2]],
+    splits: [3, 2, 2, 4],
     households: 3_000,
     persons: 600,
     checksPerPerson: 4,
-    extentKm: [6, 8],
+    extentKm: [4.5, 6],
   },
-  /** Load and scale tests: 10 x 10 x 10 x 10 = 10,000 grids of roughly 300 m; 1M health checks. */
+  /** Load and scale tests: 10 x 10 x 10 x 10 = 10,000 grids of roughly 250 m; 1M health checks. */
   'city-L': {
     name: 'city-L',
-    splits: [[2, 5], [5, 2], [2, 5], [5, 2]],
+    splits: [10, 10, 10, 10],
     households: 1_000_000,
     persons: 100_000,
     checksPerPerson: 10,
@@ -50,6 +51,6 @@ export function isSizeName(name: string): name is SizeName {
 /** Number of nodes per level (1 city, then districts, streets, communities, grids). */
 export function levelCounts(size: SizeSpec): number[] {
   const counts = [1];
-  for (const [a, b] of size.splits) counts.push(counts[counts.length - 1] * a * b);
+  for (const k of size.splits) counts.push(counts[counts.length - 1] * k);
   return counts;
 }

@@ -1,0 +1,62 @@
+// The demo city passes its own boundary validation: its export, uploaded again through the API,
+// is reported with zero errors and zero warnings, and applies as an unchanged version.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoAccounts, syncPermissions } from '../auth/seed.ts';
+import { openDatabase } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { serveApp, type TestApp } from '../test/harness.ts';
+import { generateCity } from '../../../geodata/src/generate/index.ts';
+import { signIn, type Uploader } from './test-helpers.ts';
+
+let t: TestApp;
+let admin: Uploader;
+let tenantId: number;
+
+beforeAll(async () => {
+  // Its own database: the generator loads with COPY, which the embedded test database's socket
+  // does not carry.
+  const url = process.env.TEST_DATABASE_URL;
+  const db = await openDatabase(url ? { databaseUrl: url, databaseOwnerUrl: process.env.TEST_DATABASE_OWNER_URL ?? url, poolSize: 4 } : { poolSize: 4 });
+  await migrate(db.ownerPool);
+  await syncPermissions(db.ownerPool);
+  t = await serveApp(db);
+  const tenantCode = `dv${process.pid}${Date.now().toString(36)}`.slice(0, 39);
+  const city = await generateCity(t.app.db, { tenantCode, tenantName: '示范市', size: 'demo', cipher: t.app.cipher, now: new Date('2020-02-15T00:00:00Z') });
+  tenantId = city.tenantId;
+  await seedDemoAccounts(t.app.db.ownerPool, tenantId, `${tenantCode}.`);
+  admin = await signIn(t, `${tenantCode}.admin`);
+}, 300_000);
+
+afterAll(async () => {
+  if (tenantId) await t.app.db.ownerPool.query('delete from tenants where id = $1', [tenantId]);
+  await t?.close();
+});
+
+describe('the demo city uploaded again', () => {
+  it('validates with zero errors and zero warnings and applies as the same tree', async () => {
+    const versions = await admin.client.get('/api/boundaries/versions');
+    expect(versions.status).toBe(200);
+    const current = versions.body.items.find((v: { current: boolean }) => v.current);
+    const exported = await admin.client.get(`/api/boundaries/versions/${current.id}/export`);
+    expect(exported.status).toBe(200);
+    const nodes = exported.body.features.length;
+    expect(nodes).toBeGreaterThan(50);
+
+    const up = await admin.upload(exported.body, { crs: 'wgs84' }, 'demo.geojson');
+    expect(up.status).toBe(201);
+    const report = up.body.report;
+    expect(report.problems).toEqual([]);
+    expect(report.counts.errors).toBe(0);
+    expect(report.counts.warnings).toBe(0);
+    expect(report.file.features).toBe(nodes);
+    expect(report.diff).toMatchObject({ added: [], removed: [], renamed: [], moved: [], reshaped: 0 });
+    expect(report.impact.households).toEqual({ changeGrid: 0, loseGrid: 0 });
+    expect(report.impact.persons).toEqual({ changeGrid: 0, loseGrid: 0 });
+    expect(report.canApply).toBe(true);
+
+    const applied = await admin.client.post(`/api/boundaries/imports/${up.body.id}/apply`, {});
+    expect(applied.status).toBe(200);
+    expect(applied.body.counts.nodes).toBe(nodes);
+    expect(applied.body.moved).toEqual({ households: 0, persons: 0 });
+  }, 300_000);
+});
