@@ -9,6 +9,9 @@ export const router = createRouter({
     { path: '/', redirect: '/boundaries/import' },
     { path: '/boundaries/import', component: () => import('./views/BoundaryImportView.vue'), meta: { menu: 'boundaries-import' } },
     { path: '/boundaries/versions', component: () => import('./views/BoundaryVersionsView.vue'), meta: { menu: 'boundaries-versions' } },
+    // organisation (views/org)
+    // persons data: Excel template, import, export (views/data)
+    // settings: rules, options, articles, jobs (views/settings)
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });
