@@ -240,3 +240,18 @@ end
 $$;
 comment on function app.ensure_boundary_version() is
   'The current version of the caller''s tenant, making version 1 from the current tree when there is none.';
+
+create or replace function app.analyze_boundary_import() returns void
+language plpgsql volatile security definer set search_path = public, app as $$
+begin
+  -- The validation's joins are planned from the staging table's statistics; an import's rows are
+  -- not committed yet, and without fresh statistics (sampled from this transaction's own rows)
+  -- the planner takes 10,000 staged grids for a handful and pairs them by nested scans:
+  -- minutes instead of seconds on city-L. The app role does not own the table, hence definer.
+  analyze boundary_import_nodes;
+end
+$$;
+comment on function app.analyze_boundary_import() is
+  'Refreshes the planner statistics of boundary_import_nodes inside the calling transaction (its staged, uncommitted rows included).';
+revoke all on function app.analyze_boundary_import() from public;
+grant execute on function app.analyze_boundary_import() to gec_app;

@@ -25,6 +25,7 @@ export async function validateStaged(tx: Tx, c: ImportContext): Promise<void> {
   await tx.query(v.markReshaped(t, i));
   await tx.query(v.stageRemoved(t, i));
   await tx.query(v.stageKept(t, i));
+  await tx.query(v.analyzeStaged);
   await tx.query(v.mapperProblems(t, i));
   for (const s of [...v.geometryProblems(t, i), ...v.shapeProblems(t, i, th), ...v.treeProblems(t, i, c.parentsDerived)]) await tx.query(s);
   await tx.query(v.overlapProblems(t, i, th));

@@ -13,6 +13,9 @@ export interface StagedRow {
   geometry: unknown;
 }
 
+/** Fresh planner statistics over the staged nodes (sql/functions/boundaries.sql). */
+export const analyzeStaged = sql`select app.analyze_boundary_import()`;
+
 const nodes = (t: number, i: number) => sql`s.tenant_id = ${t} and s.import_id = ${i}`;
 
 export const stageFileRows = (t: number, i: number, rows: StagedRow[]) =>
