@@ -18,6 +18,7 @@ import { tileRoutes } from './tiles/routes.ts';
 import type { AppContext } from './context.ts';
 import { healthRoutes } from './health/routes.ts';
 import { householdRoutes } from './households/routes.ts';
+import { jobRoutes } from './jobs/routes.ts';
 import { AppError, errorBoundary } from './http/errors.ts';
 import { Routes } from './http/route.ts';
 import { staticFiles } from './http/static.ts';
@@ -73,6 +74,7 @@ export function buildApp(app: AppContext): Koa {
   liveRoutes(routes, app);
   mapRoutes(routes, app);
   boundaryRoutes(routes, app);
+  jobRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());

@@ -2,18 +2,19 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { buildApp } from './app.ts';
-import { startCheckJobs } from './checks/jobs.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { startHousekeeping } from './housekeeping/jobs.ts';
+import { startJobs } from './jobs/service.ts';
 import { readDemoAccountsHint, startRuntime } from './runtime.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const runtime = await startRuntime(config);
   const { app } = runtime;
+  // Person imports run in this process: one still marked running was cut off by a restart.
+  const interrupted = await failInterruptedImports(app.db.ownerPool);
+  if (interrupted) app.log.warn({ interrupted }, 'person imports interrupted by the restart marked failed');
   const server: Server = buildApp(app).listen(config.port, config.host);
-  const jobs = startCheckJobs(app);
-  const housekeeping = startHousekeeping(app);
+  const jobs = startJobs(app);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -32,8 +33,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
-    jobs.stop();
-    void housekeeping.stop();
+    await jobs.stop();
     server.close();
     server.closeAllConnections();
     await runtime.close();

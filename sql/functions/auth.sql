@@ -40,14 +40,28 @@ comment on function app.open_session(integer, bigint, inet, text) is 'Resets the
 
 create or replace function app.session_principal(p_tenant integer, p_session uuid, p_idle interval)
 returns table (tenant_id integer, tenant_code text, user_id bigint, username text, display_name text,
-               is_demo boolean, scope_ids bigint[], scope_paths text[], roles text[], permissions text[])
+               is_demo boolean, scope_ids bigint[], scope_paths text[], roles text[], permissions text[],
+               must_change_password boolean)
 language plpgsql volatile security definer set search_path = public, app as $$
 begin
   -- Touch at most once a minute: the idle timeout needs no write on every request.
   update sessions s set last_seen = now()
    where s.tenant_id = p_tenant and s.id = p_session and s.revoked_at is null
      and s.last_seen > now() - p_idle and s.last_seen < now() - interval '1 minute';
+  -- Roles and permissions are read afresh on every request: a change to a role, a position or a
+  -- user's assignments applies at the user's next request.
   return query
+  with held as (
+    select pr.role_id from user_positions up
+      join positions p on p.tenant_id = up.tenant_id and p.id = up.position_id and p.active
+      join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+     where up.tenant_id = p_tenant and up.user_id = (select s.user_id from sessions s where s.tenant_id = p_tenant and s.id = p_session)
+    union
+    select ur.role_id from user_roles ur
+     where ur.tenant_id = p_tenant and ur.user_id = (select s.user_id from sessions s where s.tenant_id = p_tenant and s.id = p_session)
+  ), active_roles as (
+    select r.id, r.code from held h join roles r on r.tenant_id = p_tenant and r.id = h.role_id and r.active
+  )
   select u.tenant_id, t.code, u.id, u.username, u.display_name, u.is_demo,
          coalesce((select array_agg(j.id order by j.path) from user_scopes us
                      join jurisdictions j on j.tenant_id = us.tenant_id and j.id = us.jurisdiction_id
@@ -55,14 +69,10 @@ begin
          coalesce((select array_agg(j.path::text order by j.path) from user_scopes us
                      join jurisdictions j on j.tenant_id = us.tenant_id and j.id = us.jurisdiction_id
                     where us.tenant_id = u.tenant_id and us.user_id = u.id), '{}'),
-         coalesce((select array_agg(distinct r.code order by r.code) from user_positions up
-                     join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
-                     join roles r on r.tenant_id = pr.tenant_id and r.id = pr.role_id
-                    where up.tenant_id = u.tenant_id and up.user_id = u.id), '{}'),
-         coalesce((select array_agg(distinct rp.permission_code order by rp.permission_code) from user_positions up
-                     join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
-                     join role_permissions rp on rp.tenant_id = pr.tenant_id and rp.role_id = pr.role_id
-                    where up.tenant_id = u.tenant_id and up.user_id = u.id), '{}')
+         coalesce((select array_agg(distinct ar.code order by ar.code) from active_roles ar), '{}'),
+         coalesce((select array_agg(distinct rp.permission_code order by rp.permission_code) from active_roles ar
+                     join role_permissions rp on rp.tenant_id = p_tenant and rp.role_id = ar.id), '{}'),
+         u.must_change_password
     from sessions s
     join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
     join tenants t on t.id = u.tenant_id
@@ -71,7 +81,7 @@ begin
 end
 $$;
 comment on function app.session_principal(integer, uuid, interval) is
-  'Resolves a live session to its user, jurisdiction scope, roles and permissions; idle sessions resolve to nothing.';
+  'Resolves a live session to its user, jurisdiction scope, roles and permissions (of active roles, through active positions and directly), and whether the password must be changed; idle sessions resolve to nothing.';
 
 create or replace function app.revoke_session(p_tenant integer, p_session uuid)
 returns void

@@ -8,7 +8,8 @@ export const PERMISSIONS = {
   'person:status': 'Change the status of persons in scope',
   'person:reveal': 'See unmasked ID numbers, phones and addresses (audited)',
   'audit:read': 'Read the audit log of the tenant',
-  'user:manage': 'Manage departments, positions, users and roles',
+  'user:manage': 'Manage departments, positions and users; reset passwords and unlock accounts (system administrator)',
+  'role:manage': 'Create roles, edit their permissions and disable them (security administrator)',
   'report:read': 'See case reports in scope',
   'task:read': 'See tasks in scope',
   'task:work': 'Carry out tasks: verification results, checks',
@@ -23,11 +24,21 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/** Separation of duties (三员分立, MLPS level 3): no user may hold two of these. */
+export type Duty = 'system' | 'security' | 'audit';
+
 export interface RoleDefinition {
   code: string;
   name: string;
   permissions: Permission[];
+  duty?: Duty;
 }
+
+/**
+ * The permission that makes each duty: held only by the duty's built-in role, never granted to
+ * another role or taken from that one (api/src/organisation/duties.ts).
+ */
+export const DUTY_PERMISSIONS: Record<Duty, Permission> = { system: 'user:manage', security: 'role:manage', audit: 'audit:read' };
 
 const READ: Permission[] = ['jurisdiction:read', 'household:read', 'person:read', 'report:read', 'task:read'];
 
@@ -49,6 +60,9 @@ export const BUILTIN_ROLES: RoleDefinition[] = [
   {
     code: 'admin',
     name: '管理员',
-    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'audit:read', 'user:manage', 'task:assign', 'rule:manage', 'content:manage', 'dashboard:view', 'boundary:manage'],
+    duty: 'system',
+    permissions: [...READ, 'household:write', 'person:write', 'person:status', 'user:manage', 'task:assign', 'rule:manage', 'content:manage', 'dashboard:view', 'boundary:manage'],
   },
+  { code: 'security_admin', name: '安全管理员', duty: 'security', permissions: ['jurisdiction:read', 'role:manage'] },
+  { code: 'audit_admin', name: '审计管理员', duty: 'audit', permissions: ['audit:read'] },
 ];

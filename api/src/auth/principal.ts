@@ -14,6 +14,8 @@ export interface Principal {
   scopePaths: string[];
   roles: string[];
   permissions: Permission[];
+  /** A new, imported or reset account: only me, password and logout answer until it is changed. */
+  mustChangePassword: boolean;
 }
 
 export function callerOf(p: Principal): Caller {

@@ -22,7 +22,7 @@ export const passwordHashOf = (tenantId: number, userId: number) =>
   sql`select password_hash from users where tenant_id = ${tenantId} and id = ${userId}`;
 
 export const setPassword = (tenantId: number, userId: number, hash: string) =>
-  sql`update users set password_hash = ${hash}, password_changed_at = now() where tenant_id = ${tenantId} and id = ${userId}`;
+  sql`update users set password_hash = ${hash}, password_changed_at = now(), must_change_password = false where tenant_id = ${tenantId} and id = ${userId}`;
 
 export const revokeOtherSessions = (tenantId: number, userId: number, keep: string) =>
   sql`update sessions set revoked_at = now()

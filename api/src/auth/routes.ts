@@ -20,6 +20,7 @@ const Me = z
     permissions: z.array(z.string()),
     scope: z.array(z.object({ id: z.number(), path: z.string() })),
     sessionIdleMinutes: z.number(),
+    mustChangePassword: z.boolean().openapi({ description: 'A temporary password: change it (POST /api/auth/password) before anything else answers' }),
   })
   .openapi('Me');
 
@@ -33,6 +34,7 @@ function me(p: Principal, idle: number): z.infer<typeof Me> {
     permissions: p.permissions,
     scope: p.scopeIds.map((id, i) => ({ id, path: p.scopePaths[i] })),
     sessionIdleMinutes: idle,
+    mustChangePassword: p.mustChangePassword,
   };
 }
 
@@ -85,6 +87,7 @@ export function authRoutes(routes: Routes, app: AppContext): void {
     summary: 'End the session on the server and clear the cookie',
     tags: ['auth'],
     access: { authenticated: true },
+    duringPasswordChange: true,
     status: 204,
     async handler({ user, ctx }) {
       await logout(app, user, ctx.ip || null);
@@ -100,6 +103,7 @@ export function authRoutes(routes: Routes, app: AppContext): void {
     summary: 'The signed-in user, with roles, permissions and jurisdiction scope',
     tags: ['auth'],
     access: { authenticated: true },
+    duringPasswordChange: true,
     response: Me,
     handler: async ({ user }) => me(user, app.config.sessionIdleMinutes),
   });
@@ -110,6 +114,7 @@ export function authRoutes(routes: Routes, app: AppContext): void {
     summary: 'Change the own password (policy: at least 8 characters, 3 of 4 character classes)',
     tags: ['auth'],
     access: { authenticated: true },
+    duringPasswordChange: true,
     body: z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(128) }),
     status: 204,
     async handler({ user, body, ctx }) {

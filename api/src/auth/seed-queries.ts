@@ -6,8 +6,8 @@ export const upsertPermissions = (entries: [string, string][]) =>
       select * from unnest(${entries.map((e) => e[0])}::text[], ${entries.map((e) => e[1])}::text[])
       on conflict (code) do update set description = excluded.description`;
 
-export const insertRole = (tenantId: number, code: string, name: string) =>
-  sql`insert into roles (tenant_id, code, name) values (${tenantId}, ${code}, ${name}) returning id`;
+export const insertRole = (tenantId: number, code: string, name: string, duty: string | null) =>
+  sql`insert into roles (tenant_id, code, name, builtin, duty) values (${tenantId}, ${code}, ${name}, true, ${duty}) returning id`;
 
 export const grantPermissions = (tenantId: number, roleId: number, permissions: string[]) =>
   sql`insert into role_permissions (tenant_id, role_id, permission_code)

@@ -23,7 +23,7 @@ export async function syncPermissions(pool: pg.Pool): Promise<void> {
 export async function seedRoles(pool: pg.Pool, tenantId: number): Promise<Map<string, number>> {
   const positions = new Map<string, number>();
   for (const role of BUILTIN_ROLES) {
-    const r = await pool.query(q.insertRole(tenantId, role.code, role.name).toQuery());
+    const r = await pool.query(q.insertRole(tenantId, role.code, role.name, role.duty ?? null).toQuery());
     const roleId = r.rows[0].id as number;
     await pool.query(q.grantPermissions(tenantId, roleId, role.permissions).toQuery());
     const d = await pool.query(q.insertDepartment(tenantId, `${role.name}部门`).toQuery());
@@ -51,6 +51,8 @@ const DEMO_USERS: DemoUserSpec[] = [
   { username: 'doctor', displayName: '社区医生 赵敏', role: 'doctor', level: 4, nth: 0 },
   { username: 'checkpoint', displayName: '卡口 孙强', role: 'checkpoint', level: 4, nth: 0 },
   { username: 'admin', displayName: '系统管理员', role: 'admin', level: 1, nth: 0 },
+  { username: 'secadmin', displayName: '安全管理员 周安', role: 'security_admin', level: 1, nth: 0 },
+  { username: 'auditor', displayName: '审计管理员 吴审', role: 'audit_admin', level: 1, nth: 0 },
 ];
 
 /** Roles plus one demo account per role, scoped to the first nodes of the tree. */

@@ -121,6 +121,7 @@ interface SessionRow {
   scope_paths: string[];
   roles: string[];
   permissions: Permission[];
+  must_change_password: boolean;
 }
 
 async function resolveSession(app: AppContext, tenantId: number, sessionId: string): Promise<Principal | undefined> {
@@ -139,6 +140,7 @@ async function resolveSession(app: AppContext, tenantId: number, sessionId: stri
     scopePaths: row.scope_paths,
     roles: row.roles,
     permissions: row.permissions,
+    mustChangePassword: row.must_change_password,
   };
 }
 
@@ -151,6 +153,7 @@ export async function logout(app: AppContext, p: Principal, ip: string | null): 
 export async function changePassword(app: AppContext, p: Principal, current: string, next: string, ip: string | null): Promise<void> {
   const policy = passwordPolicyError(next);
   if (policy) throw unprocessable(`newPassword ${policy}`, 'newPassword');
+  if (next === current) throw unprocessable('newPassword must differ from the current password', 'newPassword');
   const hash = await hashPassword(next);
   await withScope(app.db.pool, callerOf(p), async (tx) => {
     const row = await tx.one<{ password_hash: string }>(q.passwordHashOf(p.tenantId, p.userId));

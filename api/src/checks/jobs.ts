@@ -2,7 +2,6 @@
 // self-reports. Each runs per tenant in one transaction under a transaction-level advisory lock,
 // so a second run at the same time (another API instance) skips the tenant, and the dedupe keys
 // make a later run create nothing twice.
-import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../context.ts';
 import { withTenantScope, withoutCaller, type Tx } from '../db/scope.ts';
 import * as q from './queries.ts';
@@ -62,31 +61,4 @@ export function flagOverdueSelfReports(app: AppContext, now = new Date(), tenant
   }));
 }
 
-export interface CheckJobs {
-  stop(): Promise<void>;
-}
-
-/**
- * Schedules the jobs: check tasks at minute 5 of every hour (and once at start, so today's tasks
- * exist at once), overdue self-reports every 15 minutes.
- */
-export function startCheckJobs(app: AppContext): CheckJobs {
-  const run = (job: string, fn: () => Promise<JobRun[]>) => async () => {
-    const runs = await fn();
-    const created = runs.reduce((n, r) => n + r.created, 0);
-    const cancelled = runs.reduce((n, r) => n + r.cancelled, 0);
-    if (created || cancelled) app.log.info({ job, created, cancelled, tenants: runs.length }, 'check job ran');
-  };
-  const checkTasks = run('check-tasks', () => generateCheckTasks(app));
-  const overdue = run('self-report-overdue', () => flagOverdueSelfReports(app));
-  const tasks: ScheduledTask[] = [
-    cron.schedule('5 * * * *', checkTasks, { name: 'check-tasks', noOverlap: true }),
-    cron.schedule('*/15 * * * *', overdue, { name: 'self-report-overdue', noOverlap: true }),
-  ];
-  void checkTasks().catch((err) => app.log.error({ err }, 'check tasks at start failed'));
-  return {
-    async stop() {
-      for (const t of tasks) await t.destroy();
-    },
-  };
-}
+// Scheduled, recorded and run on demand through api/src/jobs (registry.ts).

@@ -17,7 +17,7 @@ export const ensureRules = (tenantId: number) =>
 
 export const rulesOf = (tenantId: number) =>
   sql`select statuses, array(select to_char(x, 'HH24:MI') from unnest(check_times) x) as check_times, observation_days,
-             fever_threshold, self_report_overdue_hours, timezone, updated_at
+             fever_threshold, self_report_overdue_hours, referral_due_hours, timezone, updated_at
         from check_rules where tenant_id = ${tenantId}`;
 
 export interface RulesUpdate {
@@ -34,6 +34,17 @@ export const updateRules = (tenantId: number, userId: number, r: RulesUpdate) =>
              observation_days = ${r.observationDays}, fever_threshold = ${r.feverThreshold},
              self_report_overdue_hours = ${r.selfReportOverdueHours}, timezone = ${r.timezone},
              updated_by = ${userId}, updated_at = now()
+       where tenant_id = ${tenantId}`;
+
+export interface OverdueReleaseUpdate {
+  selfReportOverdueHours: number;
+  referralDueHours: number;
+  observationDays: number;
+}
+
+export const updateOverdueRelease = (tenantId: number, userId: number, o: OverdueReleaseUpdate) =>
+  sql`update check_rules set self_report_overdue_hours = ${o.selfReportOverdueHours}, referral_due_hours = ${o.referralDueHours},
+             observation_days = ${o.observationDays}, updated_by = ${userId}, updated_at = now()
        where tenant_id = ${tenantId}`;
 
 export const timeZoneKnown = (tz: string) => sql`select exists (select 1 from pg_timezone_names where name = ${tz}) as ok`;
@@ -58,11 +69,13 @@ export const settleOverdue = (tenantId: number, personId: number, checkId: numbe
 export const openReferral = (tenantId: number, personId: number) =>
   sql`select id from tasks where tenant_id = ${tenantId} and person_id = ${personId} and kind = 'referral' and state = 'open' limit 1`;
 
-/** A referral task at the person's point, for their community (the parent of their grid). */
+/** A referral task at the person's point, for their community (the parent of their grid), due in the tenant's referral hours. */
 export const insertReferral = (tenantId: number, personId: number, checkId: number) =>
   sql`insert into tasks (tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at)
-      select p.tenant_id, 'referral', p.id, g.parent_id, p.geom, 'referral:' || p.id || ':' || ${checkId}::bigint, now() + interval '2 hours'
+      select p.tenant_id, 'referral', p.id, g.parent_id, p.geom, 'referral:' || p.id || ':' || ${checkId}::bigint,
+             now() + make_interval(hours => coalesce(r.referral_due_hours, 2))
         from persons p join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
+        left join check_rules r on r.tenant_id = p.tenant_id
        where p.tenant_id = ${tenantId} and p.id = ${personId} and p.geom is not null and g.parent_id is not null
       returning id`;
 
@@ -237,29 +250,69 @@ export const tenantIds = () => sql`select app.tenant_ids() as id`;
 /** One job per tenant at a time across all API instances; released when the transaction ends. */
 export const tryJobLock = (job: number, tenantId: number) => sql`select pg_try_advisory_xact_lock(${job}::int, ${tenantId}::int) as locked`;
 
-/** Today's check tasks (one per slot) for persons of the checked statuses inside their window. */
-export const generateCheckTasks = (tenantId: number, now: Date) =>
-  sql`insert into tasks (tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at)
-      select p.tenant_id, 'check', p.id, g.parent_id, p.geom,
-             'check:' || p.id || ':' || to_char(d.day, 'YYYY-MM-DD') || ':' || s.n, (d.day + s.t) at time zone r.timezone
-        from check_rules r
+/**
+ * Where the job reads the rules from: the tenant's row, or (for a preview) a rule set not saved
+ * yet, as a one-row relation of the same columns. Either way it is `r`.
+ */
+export type RulesSource = Sql;
+export const SAVED_RULES: RulesSource = raw('check_rules r');
+
+export interface PreviewRules {
+  statuses: string[];
+  checkTimes: string[];
+  observationDays: number;
+  timezone: string;
+}
+
+export const givenRules = (tenantId: number, g: PreviewRules): RulesSource =>
+  sql`(select ${tenantId}::int as tenant_id, ${g.statuses}::text[] as statuses, ${[...g.checkTimes].sort()}::time[] as check_times,
+              ${g.observationDays}::int as observation_days, ${g.timezone}::text as timezone) r`;
+
+/** Today's check tasks (one per slot) under the rules: persons of the checked statuses inside their window. */
+const checkTaskSlots = (rules: RulesSource, tenantId: number, now: Date) =>
+  sql`select p.tenant_id, 'check' as kind, p.id as person_id, g.parent_id as assignee_jurisdiction_id, p.geom,
+             'check:' || p.id || ':' || to_char(d.day, 'YYYY-MM-DD') || ':' || s.n as dedupe_key,
+             (d.day + s.t) at time zone r.timezone as due_at
+        from ${rules}
         cross join lateral (select ${localDay(now)} as day) d
         join persons p on p.tenant_id = r.tenant_id and p.status = any(r.statuses)
         join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
         cross join unnest(r.check_times) with ordinality as s (t, n)
        where r.tenant_id = ${tenantId} and p.geom is not null and g.parent_id is not null
-         and d.day >= ${OBS_START} and d.day < ${OBS_END}
+         and d.day >= ${OBS_START} and d.day < ${OBS_END}`;
+
+/** Creates today's check tasks from the saved rules; the dedupe key makes a later run create nothing twice. */
+export const generateCheckTasks = (tenantId: number, now: Date) =>
+  sql`insert into tasks (tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at)
+      select tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at
+        from (${checkTaskSlots(SAVED_RULES, tenantId, now)}) c
       on conflict (tenant_id, dedupe_key) where dedupe_key is not null do nothing
       returning id`;
 
-/** Open check tasks of persons no longer checked (status changed, or due after their window). */
+/** Open check tasks of persons no longer checked under the rules (status changed, or due after their window). */
+const STALE_CHECK_TASK = (tenantId: number) =>
+  sql`t.tenant_id = ${tenantId} and t.kind = 'check' and t.state = 'open'
+      and r.tenant_id = t.tenant_id and p.tenant_id = t.tenant_id and p.id = t.person_id
+      and (p.status <> all(r.statuses) or (t.due_at at time zone r.timezone)::date >= ${OBS_END})`;
+
 export const cancelStaleCheckTasks = (tenantId: number) =>
   sql`update tasks t set state = 'cancelled', done_at = now(), result = jsonb_build_object('cancelled', 'not under observation')
-        from persons p, check_rules r
-       where t.tenant_id = ${tenantId} and t.kind = 'check' and t.state = 'open'
-         and r.tenant_id = t.tenant_id and p.tenant_id = t.tenant_id and p.id = t.person_id
-         and (p.status <> all(r.statuses) or (t.due_at at time zone r.timezone)::date >= ${OBS_END})
+        from persons p, ${SAVED_RULES}
+       where ${STALE_CHECK_TASK(tenantId)}
       returning t.id`;
+
+/**
+ * What the check-task job would do now under the given rules, without writing: the slots of today,
+ * the ones not created yet (what a run would insert), their persons, and the open tasks a run
+ * would cancel. The same slot and staleness queries as the job.
+ */
+export const previewCheckTasks = (tenantId: number, rules: RulesSource, now: Date) =>
+  sql`select (select ${localDay(now)} from ${rules}) as day,
+             count(*)::int as slots_today,
+             count(distinct c.person_id)::int as persons,
+             (count(*) filter (where not exists (select 1 from tasks t where t.tenant_id = c.tenant_id and t.dedupe_key = c.dedupe_key)))::int as would_create,
+             (select count(*)::int from tasks t, persons p, ${rules} where ${STALE_CHECK_TASK(tenantId)}) as would_cancel
+        from (${checkTaskSlots(rules, tenantId, now)}) c`;
 
 /**
  * A task for the grid worker when a bound resident has sent no self-report within the window

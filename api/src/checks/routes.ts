@@ -4,8 +4,8 @@ import type { AppContext } from '../context.ts';
 import { IdParams, type Routes } from '../http/route.ts';
 import { acknowledgeAlert, listAlerts, releaseCandidates, releasePerson } from './release.ts';
 import { readPhoto, uploadPhoto } from './photos.ts';
-import { getRules, putRules } from './rules.ts';
-import { AlertListQuery, CheckListQuery, CheckRules, DoctorCheck, FileUpload, NearbyQuery, PageQuery, Release, SelfReport } from './schema.ts';
+import { getOverdueRelease, getRules, previewRules, putOverdueRelease, putRules } from './rules.ts';
+import { AlertListQuery, CheckListQuery, CheckRules, DoctorCheck, FileUpload, NearbyQuery, OverdueRelease, PageQuery, Release, SelfReport } from './schema.ts';
 import { getCheck, getSelfReport, listChecks, listSelfReports, nearbyTasks, recordDoctorCheck, submitSelfReport } from './service.ts';
 
 export function checkRoutes(routes: Routes, app: AppContext): void {
@@ -20,6 +20,23 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
     summary: 'Replace the check rules: statuses checked, daily check times, observation days, fever threshold, self-report window, time zone',
     body: CheckRules,
     handler: ({ user, body }) => putRules(app, user, body),
+  });
+  routes.add({
+    method: 'post', path: '/api/check-rules/preview', tags, access: { permission: 'rule:manage' },
+    summary: 'How many check tasks the given rules would make now (today\'s slots, those not made yet, their persons, open tasks a run would cancel), from the job\'s own query, without saving or writing',
+    body: CheckRules,
+    handler: ({ user, body }) => previewRules(app, user, body),
+  });
+  routes.add({
+    method: 'get', path: '/api/settings/overdue-release', tags, access: { permission: 'rule:manage' },
+    summary: 'Overdue and release settings of the tenant: self-report window, referral deadline, observation length',
+    handler: ({ user }) => getOverdueRelease(app, user),
+  });
+  routes.add({
+    method: 'put', path: '/api/settings/overdue-release', tags, access: { permission: 'rule:manage' },
+    summary: 'Replace the overdue and release settings (audited with before and after)',
+    body: OverdueRelease,
+    handler: ({ user, body }) => putOverdueRelease(app, user, body),
   });
   routes.add({
     method: 'get', path: '/api/checks/tasks/nearby', tags, access: { permission: 'check:write' },

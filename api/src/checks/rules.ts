@@ -3,10 +3,10 @@
 import { writeAudit } from '../audit/audit.ts';
 import { callerOf, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope, type Tx } from '../db/scope.ts';
+import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
 import { badRequest } from '../http/errors.ts';
 import * as q from './queries.ts';
-import type { CheckRules } from './schema.ts';
+import type { CheckRules, OverdueRelease } from './schema.ts';
 
 export interface Rules extends CheckRules {
   checksPerDay: number;
@@ -19,17 +19,23 @@ interface RulesRow {
   observation_days: number;
   fever_threshold: number;
   self_report_overdue_hours: number;
+  referral_due_hours: number;
   timezone: string;
   updated_at: Date;
 }
 
-/** The tenant's rules, inserting the defaults of the table when the tenant has none yet. */
-export async function loadRules(tx: Tx, tenantId: number): Promise<Rules> {
+async function loadRow(tx: Tx, tenantId: number): Promise<RulesRow> {
   let row = await tx.one<RulesRow>(q.rulesOf(tenantId));
   if (!row) {
     await tx.query(q.ensureRules(tenantId));
     row = (await tx.one<RulesRow>(q.rulesOf(tenantId)))!;
   }
+  return row;
+}
+
+/** The tenant's rules, inserting the defaults of the table when the tenant has none yet. */
+export async function loadRules(tx: Tx, tenantId: number): Promise<Rules> {
+  const row = await loadRow(tx, tenantId);
   return {
     statuses: row.statuses,
     checkTimes: row.check_times,
@@ -46,20 +52,83 @@ export function getRules(app: AppContext, user: Principal): Promise<Rules> {
   return withScope(app.db.pool, callerOf(user), (tx) => loadRules(tx, user.tenantId));
 }
 
+/** What an audit entry keeps of the rules: the settable values, without derived fields. */
+const auditedRules = ({ checksPerDay, updatedAt, ...r }: Rules): CheckRules => r;
+
+async function checkTimeZone(tx: Tx, timezone: string): Promise<void> {
+  // The database must know the zone too, since it turns local check times into instants.
+  const tz = await tx.one<{ ok: boolean }>(q.timeZoneKnown(timezone));
+  if (!tz?.ok) throw badRequest(`timezone ${timezone} is not known to the database`, 'timezone');
+}
+
 export async function putRules(app: AppContext, user: Principal, input: CheckRules): Promise<Rules> {
-  const rules = await withScope(app.db.pool, callerOf(user), async (tx) => {
-    // The database must know the zone too, since it turns local check times into instants.
-    const tz = await tx.one<{ ok: boolean }>(q.timeZoneKnown(input.timezone));
-    if (!tz?.ok) throw badRequest(`timezone ${input.timezone} is not known to the database`, 'timezone');
-    await loadRules(tx, user.tenantId);
+  const { before, after } = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    await checkTimeZone(tx, input.timezone);
+    const before = await loadRules(tx, user.tenantId);
     await tx.query(q.updateRules(user.tenantId, user.userId, input));
-    return loadRules(tx, user.tenantId);
+    return { before, after: await loadRules(tx, user.tenantId) };
   });
   await writeAudit(app.db.pool, {
     tenantId: user.tenantId, userId: user.userId, action: 'check_rules.update', objectType: 'check_rules', objectId: user.tenantId,
-    result: 'ok', detail: { ...input },
+    result: 'ok', detail: { before: auditedRules(before), after: auditedRules(after) },
   });
-  return rules;
+  return after;
+}
+
+export interface RulesPreview {
+  /** Today in the rules' time zone: the day a run now makes tasks for. */
+  day: string;
+  /** Check tasks of today under the rules (one per person and slot), made already or not. */
+  slotsToday: number;
+  persons: number;
+  /** Tasks a run now would create (slots of today not made yet). */
+  wouldCreate: number;
+  /** Open check tasks a run now would cancel (persons no longer checked under the rules). */
+  wouldCancel: number;
+}
+
+/**
+ * How many check tasks the given (unsaved) rules would make now, from the job's own query, read
+ * tenant-wide like the job (the rules are the tenant's) and without writing.
+ */
+export async function previewRules(app: AppContext, user: Principal, input: CheckRules, now = new Date()): Promise<RulesPreview> {
+  await withScope(app.db.pool, callerOf(user), (tx) => checkTimeZone(tx, input.timezone));
+  const row = await withTenantScope(app.db.pool, user.tenantId, (tx) =>
+    tx.one<{ day: string; slots_today: number; persons: number; would_create: number; would_cancel: number }>(
+      q.previewCheckTasks(user.tenantId, q.givenRules(user.tenantId, input), now)),
+  );
+  return {
+    day: row!.day, slotsToday: row!.slots_today, persons: row!.persons, wouldCreate: row!.would_create, wouldCancel: row!.would_cancel,
+  };
+}
+
+export interface OverdueReleaseSettings extends OverdueRelease {
+  updatedAt: Date;
+}
+
+const overdueReleaseOf = (r: RulesRow): OverdueReleaseSettings => ({
+  selfReportOverdueHours: r.self_report_overdue_hours,
+  referralDueHours: r.referral_due_hours,
+  observationDays: r.observation_days,
+  updatedAt: r.updated_at,
+});
+
+export function getOverdueRelease(app: AppContext, user: Principal): Promise<OverdueReleaseSettings> {
+  return withScope(app.db.pool, callerOf(user), async (tx) => overdueReleaseOf(await loadRow(tx, user.tenantId)));
+}
+
+export async function putOverdueRelease(app: AppContext, user: Principal, input: OverdueRelease): Promise<OverdueReleaseSettings> {
+  const { before, after } = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const before = overdueReleaseOf(await loadRow(tx, user.tenantId));
+    await tx.query(q.updateOverdueRelease(user.tenantId, user.userId, input));
+    return { before, after: overdueReleaseOf(await loadRow(tx, user.tenantId)) };
+  });
+  const values = ({ updatedAt, ...v }: OverdueReleaseSettings) => v;
+  await writeAudit(app.db.pool, {
+    tenantId: user.tenantId, userId: user.userId, action: 'overdue_release.update', objectType: 'check_rules', objectId: user.tenantId,
+    result: 'ok', detail: { before: values(before), after: values(after) },
+  });
+  return after;
 }
 
 export interface Reading {

@@ -121,3 +121,12 @@ export const AlertListQuery = z.strictObject({
   ...page,
 });
 export type AlertListQuery = z.infer<typeof AlertListQuery>;
+
+export const OverdueRelease = z
+  .strictObject({
+    selfReportOverdueHours: z.number().int().min(1).max(168).openapi({ description: 'A bound resident without a self-report for this long gets an overdue task for their grid worker' }),
+    referralDueHours: z.number().int().min(1).max(72).openapi({ description: 'Hours a referral task (after an abnormal reading) has before it is overdue' }),
+    observationDays: z.number().int().min(1).max(60).openapi({ description: 'Observation length for persons without an end date of their own; release is possible when it has passed without an abnormal reading' }),
+  })
+  .openapi('OverdueRelease');
+export type OverdueRelease = z.infer<typeof OverdueRelease>;

@@ -53,8 +53,14 @@ function checkShape(a: { kind: Kind; body: string; url: string | null }): void {
   if (a.kind !== 'guide' && !a.body.trim()) throw badRequest(`a ${a.kind} item needs a body`, 'body');
 }
 
-const audit = (app: AppContext, user: Principal, action: string, id: number) =>
-  writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action, objectType: 'article', objectId: id, result: 'ok' });
+/** What an audit entry keeps of an article, before and after a change. */
+const audited = (r: ArticleRow) => ({ kind: r.kind, title: r.title, body: r.body, url: r.url, status: r.status, publishedAt: r.published_at });
+
+const audit = (app: AppContext, user: Principal, action: string, id: number, before: ArticleRow | null, after: ArticleRow) =>
+  writeAudit(app.db.pool, {
+    tenantId: user.tenantId, userId: user.userId, action, objectType: 'article', objectId: id, result: 'ok',
+    detail: { before: before && audited(before), after: audited(after) },
+  });
 
 async function load(tx: Tx, tenantId: number, id: number, publishedOnly: boolean): Promise<ArticleRow> {
   const row = await tx.one<ArticleRow>(q.articleById(tenantId, id, publishedOnly));
@@ -69,31 +75,31 @@ export async function createArticle(app: AppContext, user: Principal, input: Art
     const { id } = (await tx.one<{ id: number }>(q.insertArticle(user.tenantId, user.userId, a)))!;
     return load(tx, user.tenantId, id, false);
   });
-  await audit(app, user, 'article.create', row.id);
+  await audit(app, user, 'article.create', row.id, null, row);
   return toStaff(row);
 }
 
 export async function updateArticle(app: AppContext, user: Principal, id: number, patch: ArticlePatch) {
   if (Object.keys(patch).length === 0) throw badRequest('nothing to change', 'body');
-  const row = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const { before, row } = await withScope(app.db.pool, callerOf(user), async (tx) => {
     const current = await tx.one<ArticleRow>(q.articleById(user.tenantId, id, false, true));
     if (!current) throw notFound('article');
     checkShape({ kind: patch.kind ?? current.kind, body: patch.body ?? current.body, url: patch.url === undefined ? current.url : patch.url });
     await tx.query(q.updateArticle(user.tenantId, id, patch));
-    return load(tx, user.tenantId, id, false);
+    return { before: current, row: await load(tx, user.tenantId, id, false) };
   });
-  await audit(app, user, 'article.update', id);
+  await audit(app, user, 'article.update', id, before, row);
   return toStaff(row);
 }
 
 /** Publishing is idempotent: publishing a published item (or unpublishing a draft) changes nothing. */
 export async function setPublished(app: AppContext, user: Principal, id: number, published: boolean) {
-  const { row, changed } = await withScope(app.db.pool, callerOf(user), async (tx) => {
-    await load(tx, user.tenantId, id, false);
+  const { before, row, changed } = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const before = await load(tx, user.tenantId, id, false);
     const r = await tx.query(published ? q.publishArticle(user.tenantId, id) : q.unpublishArticle(user.tenantId, id));
-    return { row: await load(tx, user.tenantId, id, false), changed: (r.rowCount ?? 0) > 0 };
+    return { before, row: await load(tx, user.tenantId, id, false), changed: (r.rowCount ?? 0) > 0 };
   });
-  if (changed) await audit(app, user, published ? 'article.publish' : 'article.unpublish', id);
+  if (changed) await audit(app, user, published ? 'article.publish' : 'article.unpublish', id, before, row);
   return toStaff(row);
 }
 

@@ -1,6 +1,5 @@
 // Hourly purge of rows that only matter for a while. Deleting is idempotent, so several API
 // instances may run it at once without harm.
-import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../context.ts';
 import { withoutCaller } from '../db/scope.ts';
 import * as q from './queries.ts';
@@ -26,14 +25,4 @@ export async function purgeExpired(app: AppContext): Promise<Purged> {
   return { live_events: Number(row!.live_events), idempotency_keys: Number(row!.idempotency_keys), sms_codes: Number(row!.sms_codes) };
 }
 
-export function startHousekeeping(app: AppContext): { stop(): Promise<void> } {
-  const job = async () => {
-    const purged = await purgeExpired(app);
-    if (purged.live_events || purged.idempotency_keys || purged.sms_codes) app.log.info({ purged }, 'housekeeping');
-  };
-  const task: ScheduledTask = cron.schedule('20 * * * *', () => job().catch((err) => app.log.error({ err }, 'housekeeping failed')), {
-    name: 'housekeeping',
-    noOverlap: true,
-  });
-  return { stop: () => Promise.resolve(task.destroy()) };
-}
+// Scheduled, recorded and run on demand through api/src/jobs (registry.ts).

@@ -11,11 +11,25 @@ import type { Principal } from '../auth/principal.ts';
 import type { CitizenPrincipal } from '../citizens/service.ts';
 import type { AppContext } from '../context.ts';
 import { idempotent } from '../idempotency/idempotency.ts';
-import { fromZod, forbidden, unauthorized } from './errors.ts';
+import { AppError, fromZod, forbidden, unauthorized } from './errors.ts';
 import { readMultipart, type MultipartSpec, type UploadedFile } from './multipart.ts';
 
 
-export type Access = { public: true } | { authenticated: true } | { permission: Permission } | { citizen: true };
+export type Access =
+  | { public: true }
+  | { authenticated: true }
+  | { permission: Permission }
+  /** Any one of several permissions (e.g. lists both the system and the security administrator read). */
+  | { anyPermission: Permission[] }
+  | { citizen: true };
+
+/** One row of the route table: what the permission matrix shows (GET /api/roles/permissions). */
+export interface RouteEntry {
+  method: string;
+  path: string;
+  summary: string;
+  access: Access;
+}
 
 export interface RouteInput<P, Q, B> {
   params: P;
@@ -46,6 +60,8 @@ export interface RouteSpec<P, Q, B> {
    * `body` then validates the text fields. Only routes that say so accept it (app.ts jsonOnly).
    */
   multipart?: MultipartSpec;
+  /** Answers a staff user who must still change a temporary password (me, password, logout). */
+  duringPasswordChange?: boolean;
   /** Returns the JSON body; a handler that writes ctx.body itself returns undefined. */
   handler(input: RouteInput<P, Q, B>): Promise<unknown>;
 }
@@ -53,6 +69,8 @@ export interface RouteSpec<P, Q, B> {
 export class Routes {
   readonly registry = new OpenAPIRegistry();
   private readonly multipartRoutes: { method: string; pattern: RegExp }[] = [];
+  /** Every declared route with its access, in declaration order. */
+  readonly table: RouteEntry[] = [];
   constructor(
     private readonly router: Router,
     private readonly app: AppContext,
@@ -69,6 +87,7 @@ export class Routes {
 
   add<P = Record<string, never>, Q = Record<string, never>, B = undefined>(spec: RouteSpec<P, Q, B>): void {
     this.document(spec);
+    this.table.push({ method: spec.method.toUpperCase(), path: spec.path, summary: spec.summary, access: spec.access });
     if (spec.multipart) {
       const pattern = new RegExp(`^${spec.path.replace(/:\w+/g, '[^/]+')}/?$`);
       this.multipartRoutes.push({ method: spec.method.toUpperCase(), pattern });
@@ -76,6 +95,7 @@ export class Routes {
     this.router[spec.method](spec.path, async (ctx) => {
       const user = ctx.state.user as Principal | undefined;
       const citizen = ctx.state.citizen as CitizenPrincipal | undefined;
+      if (user?.mustChangePassword && !spec.duringPasswordChange && !('public' in spec.access)) throw passwordChangeRequired();
       checkAccess(spec.access, user, citizen);
       const params = parse(spec.params, ctx.params, 'params');
       const query = parse(spec.query, ctx.query, 'query');
@@ -151,6 +171,7 @@ function describeAccess(a: Access): string {
   if ('public' in a) return 'Public.';
   if ('authenticated' in a) return 'Any signed-in staff user.';
   if ('citizen' in a) return 'A signed-in citizen (phone + SMS code); sees only their own records.';
+  if ('anyPermission' in a) return `Requires one of the permissions ${a.anyPermission.map((p) => `\`${p}\``).join(', ')}.`;
   return `Requires permission \`${a.permission}\`; rows are limited to the caller's jurisdiction.`;
 }
 
@@ -164,7 +185,13 @@ function checkAccess(access: Access, user: Principal | undefined, citizen: Citiz
   if ('permission' in access && !user.permissions.includes(access.permission)) {
     throw forbidden(`permission ${access.permission} required`);
   }
+  if ('anyPermission' in access && !access.anyPermission.some((p) => user.permissions.includes(p))) {
+    throw forbidden(`one of the permissions ${access.anyPermission.join(', ')} required`);
+  }
 }
+
+const passwordChangeRequired = () =>
+  new AppError(403, 'password_change_required', 'change your temporary password first (POST /api/auth/password)');
 
 function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
   if (!schema) {

@@ -44,9 +44,17 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     handler: ({ citizen }) => service.enterpriseOptions(app, citizen.tenantId),
   });
   routes.add({
+    method: 'get',
+    path: '/api/enterprise-options',
+    summary: 'The schools, grades and classes of the declaration form, for the settings screen (defaults until changed)',
+    tags,
+    access: { permission: 'rule:manage' },
+    handler: ({ user }) => service.enterpriseOptions(app, user.tenantId),
+  });
+  routes.add({
     method: 'put',
     path: '/api/enterprise-options',
-    summary: 'Configure the schools, grades and classes of the declaration form',
+    summary: 'Replace the schools, grades and classes of the declaration form (an empty school list accepts any school; audited with before and after)',
     tags,
     access: { permission: 'rule:manage' },
     body: EnterpriseOptions,

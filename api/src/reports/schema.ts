@@ -80,7 +80,10 @@ export const DEFAULT_ENTERPRISE_OPTIONS = {
   classes: Array.from({ length: 20 }, (_, i) => `${i + 1}班`),
 };
 
-const names = z.array(z.string().trim().min(1).max(100)).max(500);
+const names = z
+  .array(z.string().trim().min(1).max(100))
+  .max(500)
+  .refine((a) => new Set(a).size === a.length, 'names must differ');
 export const EnterpriseOptions = z.strictObject({ schools: names, grades: names.min(1), classes: names.min(1) }).openapi('EnterpriseOptions');
 
 export const ReportRevealRequest = z

@@ -75,9 +75,16 @@ export async function enterpriseOptions(app: AppContext, tenantId: number) {
   return { ...DEFAULT_ENTERPRISE_OPTIONS, ...(row?.settings.enterprise ?? {}) };
 }
 
+/** Replaces the lists of the declaration form; audited with the lists before and after. */
 export async function setEnterpriseOptions(app: AppContext, user: Principal, options: typeof DEFAULT_ENTERPRISE_OPTIONS) {
+  const before = await enterpriseOptions(app, user.tenantId);
   await withScope(app.db.pool, callerOf(user), (tx) => tx.query(q.setEnterpriseOptions(user.tenantId, options)));
-  return enterpriseOptions(app, user.tenantId);
+  const after = await enterpriseOptions(app, user.tenantId);
+  await writeAudit(app.db.pool, {
+    tenantId: user.tenantId, userId: user.userId, action: 'enterprise_options.update', objectType: 'tenant_settings', objectId: 'enterprise',
+    result: 'ok', detail: { before, after },
+  });
+  return after;
 }
 
 /** §4.1.5: the declaration form; the phone is the signed-in (SMS-verified) one. */

@@ -1,0 +1,32 @@
+// Separation of duties (三员分立, MLPS level 3): the system, security and audit administrators are
+// three built-in roles (api/src/auth/permissions.ts); no user may hold two of them, whether through
+// positions or directly. Checked inside the writing transaction, after the change: any refusal
+// rolls the whole change back.
+import type { Tx } from '../db/scope.ts';
+import { AppError } from '../http/errors.ts';
+import * as q from './queries.ts';
+
+const DUTY_NAMES: Record<string, string> = { system: 'system administrator', security: 'security administrator', audit: 'audit administrator' };
+
+interface Held {
+  duty: string;
+  role: string;
+  roleName: string;
+  position: string | null;
+}
+
+/** 409 `duty_conflict` naming the user and the roles (and positions) that would combine duties. */
+export async function assertNoDutyConflict(tx: Tx, tenantId: number, userIds: number[], field: string): Promise<void> {
+  if (!userIds.length) return;
+  const rows = await tx.rows<{ user_id: string; username: string; held: Held[] }>(q.dutyConflicts(tenantId, userIds));
+  const first = rows[0];
+  if (!first) return;
+  const parts = first.held.map((h) => `${DUTY_NAMES[h.duty]} (role ${h.role}${h.position ? ` via position ${h.position}` : ''})`);
+  const others = rows.length > 1 ? ` and ${rows.length - 1} more user(s)` : '';
+  throw new AppError(
+    409,
+    'duty_conflict',
+    `separation of duties (三员分立): user ${first.username}${others} would be ${[...new Set(parts)].join(' and ')}; one user may hold only one of the system, security and audit administrator roles`,
+    field,
+  );
+}

@@ -1,0 +1,206 @@
+// All SQL of the organisation feature: departments, positions, roles, users (run inside withScope:
+// row-level security keeps every statement in the caller's tenant).
+import { and, join, sql, type Sql } from '../db/sql.ts';
+
+// ---- departments ----
+export const departments = (tenantId: number) =>
+  sql`select d.id, d.parent_id, d.name, d.active, d.created_at,
+             (select count(*)::int from users u where u.tenant_id = d.tenant_id and u.department_id = d.id) as users,
+             (select count(*)::int from positions p where p.tenant_id = d.tenant_id and p.department_id = d.id) as positions
+        from departments d where d.tenant_id = ${tenantId} order by d.name, d.id`;
+
+export const departmentById = (tenantId: number, id: number) =>
+  sql`select id, parent_id, name, active from departments where tenant_id = ${tenantId} and id = ${id}`;
+
+export const insertDepartment = (tenantId: number, parentId: number | null, name: string) =>
+  sql`insert into departments (tenant_id, parent_id, name) values (${tenantId}, ${parentId}, ${name}) returning id`;
+
+/** Whether `candidate` is `id` itself or lies under it (a move there would make a cycle). */
+export const isDepartmentOrDescendant = (tenantId: number, id: number, candidate: number) =>
+  sql`with recursive sub as (
+        select id from departments where tenant_id = ${tenantId} and id = ${id}
+        union select d.id from departments d join sub on d.parent_id = sub.id where d.tenant_id = ${tenantId})
+      select exists (select 1 from sub where id = ${candidate}) as inside`;
+
+export const updateDepartment = (tenantId: number, id: number, sets: Sql[]) =>
+  sql`update departments set ${join(sets)} where tenant_id = ${tenantId} and id = ${id} returning id`;
+
+// ---- positions ----
+export const positions = (tenantId: number) =>
+  sql`select p.id, p.department_id, d.name as department_name, p.name, p.active, p.created_at,
+             coalesce((select json_agg(json_build_object('id', r.id, 'code', r.code, 'name', r.name, 'duty', r.duty) order by r.code)
+                         from position_roles pr join roles r on r.tenant_id = pr.tenant_id and r.id = pr.role_id
+                        where pr.tenant_id = p.tenant_id and pr.position_id = p.id), '[]') as roles,
+             (select count(*)::int from user_positions up where up.tenant_id = p.tenant_id and up.position_id = p.id) as users
+        from positions p join departments d on d.tenant_id = p.tenant_id and d.id = p.department_id
+       where p.tenant_id = ${tenantId} order by d.name, p.name, p.id`;
+
+export const positionById = (tenantId: number, id: number) =>
+  sql`select id, department_id, name, active from positions where tenant_id = ${tenantId} and id = ${id}`;
+
+export const insertPosition = (tenantId: number, departmentId: number, name: string) =>
+  sql`insert into positions (tenant_id, department_id, name) values (${tenantId}, ${departmentId}, ${name}) returning id`;
+
+export const updatePosition = (tenantId: number, id: number, sets: Sql[]) =>
+  sql`update positions set ${join(sets)} where tenant_id = ${tenantId} and id = ${id} returning id`;
+
+export const setPositionRoles = (tenantId: number, positionId: number, roleIds: number[]) =>
+  sql`with gone as (delete from position_roles where tenant_id = ${tenantId} and position_id = ${positionId} and role_id <> all(${roleIds}::bigint[]))
+      insert into position_roles (tenant_id, position_id, role_id) select ${tenantId}, ${positionId}, unnest(${roleIds}::bigint[]) on conflict do nothing`;
+
+export const usersOfPosition = (tenantId: number, positionId: number) =>
+  sql`select user_id from user_positions where tenant_id = ${tenantId} and position_id = ${positionId}`;
+
+// ---- roles ----
+export const roles = (tenantId: number) =>
+  sql`select r.id, r.code, r.name, r.active, r.builtin, r.duty, r.created_at,
+             coalesce((select array_agg(rp.permission_code order by rp.permission_code) from role_permissions rp
+                        where rp.tenant_id = r.tenant_id and rp.role_id = r.id), '{}') as permissions,
+             (select count(distinct u)::int from (
+                select ur.user_id as u from user_roles ur where ur.tenant_id = r.tenant_id and ur.role_id = r.id
+                union select up.user_id from user_positions up join position_roles pr
+                        on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+                      where up.tenant_id = r.tenant_id and pr.role_id = r.id) x) as users
+        from roles r where r.tenant_id = ${tenantId} order by r.builtin desc, r.id`;
+
+export const rolesByIds = (tenantId: number, ids: number[]) =>
+  sql`select id, code, name, duty, active from roles where tenant_id = ${tenantId} and id = any(${ids}::bigint[])`;
+
+export const roleById = (tenantId: number, id: number) =>
+  sql`select id, code, name, duty, active, builtin from roles where tenant_id = ${tenantId} and id = ${id}`;
+
+export const insertRole = (tenantId: number, code: string, name: string) =>
+  sql`insert into roles (tenant_id, code, name) values (${tenantId}, ${code}, ${name}) returning id`;
+
+export const updateRole = (tenantId: number, id: number, sets: Sql[]) =>
+  sql`update roles set ${join(sets)} where tenant_id = ${tenantId} and id = ${id} returning id`;
+
+export const setRolePermissions = (tenantId: number, roleId: number, permissions: string[]) =>
+  sql`with gone as (delete from role_permissions where tenant_id = ${tenantId} and role_id = ${roleId} and permission_code <> all(${permissions}::text[]))
+      insert into role_permissions (tenant_id, role_id, permission_code) select ${tenantId}, ${roleId}, unnest(${permissions}::text[]) on conflict do nothing`;
+
+export const permissionCatalogue = () => sql`select code, description from permissions order by code`;
+
+// ---- users ----
+const USER_COLUMNS = sql`u.id, u.username, u.display_name, u.department_id, d.name as department_name, u.phone_masked,
+  u.active, u.locked_until, u.must_change_password, u.is_demo, u.created_at, u.updated_at,
+  coalesce((select json_agg(json_build_object('id', p.id, 'name', p.name) order by p.id) from user_positions up
+              join positions p on p.tenant_id = up.tenant_id and p.id = up.position_id
+             where up.tenant_id = u.tenant_id and up.user_id = u.id), '[]') as positions,
+  coalesce((select json_agg(json_build_object('id', r.id, 'code', r.code, 'name', r.name) order by r.id) from user_roles ur
+              join roles r on r.tenant_id = ur.tenant_id and r.id = ur.role_id
+             where ur.tenant_id = u.tenant_id and ur.user_id = u.id), '[]') as roles,
+  coalesce((select json_agg(json_build_object('id', j.id, 'name', j.name, 'level', j.level, 'path', j.path::text) order by j.path)
+              from user_scopes us join jurisdictions j on j.tenant_id = us.tenant_id and j.id = us.jurisdiction_id
+             where us.tenant_id = u.tenant_id and us.user_id = u.id), '[]') as scope`;
+
+export interface UserFilter {
+  text?: string;
+  phoneHash?: Buffer;
+  departmentId?: number;
+  positionId?: number;
+  roleId?: number;
+  status?: 'active' | 'disabled' | 'locked';
+  limit: number;
+  offset: number;
+}
+
+export function users(tenantId: number, f: UserFilter): Sql {
+  const conds: Sql[] = [sql`u.tenant_id = ${tenantId}`];
+  if (f.phoneHash) conds.push(sql`u.phone_hash = ${f.phoneHash}`);
+  else if (f.text) {
+    const like = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conds.push(sql`(u.username ilike ${like} or u.display_name ilike ${like})`);
+  }
+  if (f.departmentId) conds.push(sql`u.department_id = ${f.departmentId}`);
+  if (f.positionId) conds.push(sql`exists (select 1 from user_positions up where up.tenant_id = u.tenant_id and up.user_id = u.id and up.position_id = ${f.positionId})`);
+  if (f.roleId) {
+    conds.push(sql`(exists (select 1 from user_roles ur where ur.tenant_id = u.tenant_id and ur.user_id = u.id and ur.role_id = ${f.roleId})
+                 or exists (select 1 from user_positions up join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+                             where up.tenant_id = u.tenant_id and up.user_id = u.id and pr.role_id = ${f.roleId}))`);
+  }
+  if (f.status === 'disabled') conds.push(sql`not u.active`);
+  if (f.status === 'locked') conds.push(sql`u.active and u.locked_until > now()`);
+  if (f.status === 'active') conds.push(sql`u.active and (u.locked_until is null or u.locked_until <= now())`);
+  return sql`select ${USER_COLUMNS}, count(*) over () as total
+               from users u left join departments d on d.tenant_id = u.tenant_id and d.id = u.department_id
+              where ${and(conds)} order by u.id limit ${f.limit} offset ${f.offset}`;
+}
+
+export const userById = (tenantId: number, id: number) =>
+  sql`select ${USER_COLUMNS} from users u left join departments d on d.tenant_id = u.tenant_id and d.id = u.department_id
+       where u.tenant_id = ${tenantId} and u.id = ${id}`;
+
+export const userIdByUsername = (tenantId: number, username: string) =>
+  sql`select id from users where tenant_id = ${tenantId} and lower(username) = lower(${username})`;
+
+export const existingUsernames = (tenantId: number, usernames: string[]) =>
+  sql`select lower(username) as username from users where tenant_id = ${tenantId} and lower(username) = any(${usernames.map((u) => u.toLowerCase())}::text[])`;
+
+export interface UserRow {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  departmentId: number | null;
+  phoneEnc: Buffer | null;
+  phoneHash: Buffer | null;
+  phoneMasked: string | null;
+}
+
+export const insertUser = (tenantId: number, u: UserRow) =>
+  sql`insert into users (tenant_id, username, display_name, password_hash, department_id, phone_enc, phone_hash, phone_masked, must_change_password)
+      values (${tenantId}, ${u.username}, ${u.displayName}, ${u.passwordHash}, ${u.departmentId}, ${u.phoneEnc}, ${u.phoneHash}, ${u.phoneMasked}, true)
+      returning id`;
+
+export const updateUser = (tenantId: number, id: number, sets: Sql[]) =>
+  sql`update users set ${join([...sets, sql`updated_at = now()`])} where tenant_id = ${tenantId} and id = ${id} returning id`;
+
+export const setUserPositions = (tenantId: number, userId: number, ids: number[]) =>
+  sql`with gone as (delete from user_positions where tenant_id = ${tenantId} and user_id = ${userId} and position_id <> all(${ids}::bigint[]))
+      insert into user_positions (tenant_id, user_id, position_id) select ${tenantId}, ${userId}, unnest(${ids}::bigint[]) on conflict do nothing`;
+
+export const setUserRoles = (tenantId: number, userId: number, ids: number[]) =>
+  sql`with gone as (delete from user_roles where tenant_id = ${tenantId} and user_id = ${userId} and role_id <> all(${ids}::bigint[]))
+      insert into user_roles (tenant_id, user_id, role_id) select ${tenantId}, ${userId}, unnest(${ids}::bigint[]) on conflict do nothing`;
+
+export const setUserScopes = (tenantId: number, userId: number, ids: number[]) =>
+  sql`with gone as (delete from user_scopes where tenant_id = ${tenantId} and user_id = ${userId} and jurisdiction_id <> all(${ids}::bigint[]))
+      insert into user_scopes (tenant_id, user_id, jurisdiction_id) select ${tenantId}, ${userId}, unnest(${ids}::bigint[]) on conflict do nothing`;
+
+/** The position and direct role ids a user holds now. */
+export const userAssignments = (tenantId: number, userId: number) =>
+  sql`select coalesce((select array_agg(position_id) from user_positions where tenant_id = ${tenantId} and user_id = ${userId}), '{}') as position_ids,
+             coalesce((select array_agg(role_id) from user_roles where tenant_id = ${tenantId} and user_id = ${userId}), '{}') as role_ids`;
+
+/**
+ * Users among `userIds` who would hold two or more duties (三员分立), with each duty's role and
+ * whether it comes from a position or directly. Disabled roles and positions count too: enabling
+ * them again must not combine duties.
+ */
+export const dutyConflicts = (tenantId: number, userIds: number[]) =>
+  sql`with held as (
+        select up.user_id, r.code, r.name, r.duty, p.name as via from user_positions up
+          join positions p on p.tenant_id = up.tenant_id and p.id = up.position_id
+          join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+          join roles r on r.tenant_id = pr.tenant_id and r.id = pr.role_id
+         where up.tenant_id = ${tenantId} and up.user_id = any(${userIds}::bigint[]) and r.duty is not null
+        union
+        select ur.user_id, r.code, r.name, r.duty, null from user_roles ur
+          join roles r on r.tenant_id = ur.tenant_id and r.id = ur.role_id
+         where ur.tenant_id = ${tenantId} and ur.user_id = any(${userIds}::bigint[]) and r.duty is not null)
+      select h.user_id, u.username,
+             json_agg(json_build_object('duty', h.duty, 'role', h.code, 'roleName', h.name, 'position', h.via) order by h.duty, h.code) as held
+        from held h join users u on u.tenant_id = ${tenantId} and u.id = h.user_id
+       group by h.user_id, u.username
+      having count(distinct h.duty) > 1`;
+
+/** Jurisdiction nodes among `ids` that the caller sees (row-level security keeps the others out). */
+export const visibleNodes = (tenantId: number, ids: number[]) =>
+  sql`select id from jurisdictions where tenant_id = ${tenantId} and id = any(${ids}::bigint[])`;
+
+export const revokeSessions = (tenantId: number, userId: number) =>
+  sql`update sessions set revoked_at = now() where tenant_id = ${tenantId} and user_id = ${userId} and revoked_at is null`;
+
+/** The caller's jurisdiction nodes (row-level security) by code, for the Excel template and import. */
+export const scopeNodes = (tenantId: number) =>
+  sql`select id, code, name from jurisdictions where tenant_id = ${tenantId} order by path limit 20000`;

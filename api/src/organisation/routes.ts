@@ -1,0 +1,90 @@
+// /api/departments, /api/positions, /api/roles, /api/users: the organisation (requirements §4.2.2).
+// The system administrator (user:manage) keeps departments, positions and users; the security
+// administrator (role:manage) keeps roles and their permissions (三员分立).
+import type { AppContext } from '../context.ts';
+import { IdParams, type Access, type Routes } from '../http/route.ts';
+import { z } from '../http/zod.ts';
+import { permissionMatrix } from './matrix.ts';
+import {
+  DepartmentCreate, DepartmentPatch, ImportFields, PositionCreate, PositionPatch, RoleCreate, RolePatch, UserCreate, UserListQuery, UserPatch,
+} from './schema.ts';
+import { createDepartment, createPosition, createRole, listDepartments, listPositions, listRoles, updateDepartment, updatePosition, updateRole } from './structure.ts';
+import { importUsers, maxImportBytes, userTemplate } from './users-import.ts';
+import { accountAction, createUser, getUser, listUsers, updateUser } from './users.ts';
+
+export function organisationRoutes(routes: Routes, app: AppContext): void {
+  const tags = ['organisation'];
+  const users = { permission: 'user:manage' } as const;
+  const roles = { permission: 'role:manage' } as const;
+  const rolesRead = { anyPermission: ['user:manage', 'role:manage'] } satisfies Access;
+  const ip = (ctx: { ip: string }) => ctx.ip || null;
+
+  routes.add({ method: 'get', path: '/api/departments', summary: 'Departments of the tenant (flat, with parentId: the client nests them)', tags, access: users, handler: ({ user }) => listDepartments(app, user) });
+  routes.add({
+    method: 'post', path: '/api/departments', summary: 'Create a department under a parent (or at the top)', tags, access: users, body: DepartmentCreate, status: 201,
+    handler: ({ user, body }) => createDepartment(app, user, body),
+  });
+  routes.add({
+    method: 'patch', path: '/api/departments/:id', summary: 'Rename, move (never under itself) or disable/enable a department', tags, access: users, params: IdParams, body: DepartmentPatch,
+    handler: ({ user, params, body }) => updateDepartment(app, user, params.id, body),
+  });
+
+  routes.add({ method: 'get', path: '/api/positions', summary: 'Positions (岗位) with their department and roles', tags, access: users, handler: ({ user }) => listPositions(app, user) });
+  routes.add({
+    method: 'post', path: '/api/positions', summary: 'Create a position in a department with its roles', tags, access: users, body: PositionCreate, status: 201,
+    handler: ({ user, body }) => createPosition(app, user, body),
+  });
+  routes.add({
+    method: 'patch', path: '/api/positions/:id', summary: 'Rename, move, change the roles of (its holders\' rights change at their next request) or disable a position', tags, access: users,
+    params: IdParams, body: PositionPatch, handler: ({ user, params, body }) => updatePosition(app, user, params.id, body),
+  });
+
+  routes.add({ method: 'get', path: '/api/roles', summary: 'Roles with their permissions, duty (三员分立) and number of users', tags, access: rolesRead, handler: ({ user }) => listRoles(app, user) });
+  routes.add({
+    method: 'get', path: '/api/roles/permissions', summary: 'The permission matrix: every permission with the routes it opens, read from the route table (deny by default)', tags,
+    access: rolesRead, handler: async () => permissionMatrix(routes.table),
+  });
+  routes.add({
+    method: 'post', path: '/api/roles', summary: 'Create a custom role with permissions (the three duty permissions stay with their built-in roles)', tags, access: roles, body: RoleCreate, status: 201,
+    handler: ({ user, body }) => createRole(app, user, body),
+  });
+  routes.add({
+    method: 'patch', path: '/api/roles/:id', summary: 'Rename a role, set its permissions (its users\' rights change at their next request) or disable it', tags, access: roles,
+    params: IdParams, body: RolePatch, handler: ({ user, params, body }) => updateRole(app, user, params.id, body),
+  });
+
+  routes.add({ method: 'get', path: '/api/users', summary: 'Staff users with search (name, username or whole phone), filters and paging; phones masked', tags, access: users, query: UserListQuery, handler: ({ user, query }) => listUsers(app, user, query) });
+  routes.add({
+    method: 'get', path: '/api/users/template.xlsx', summary: 'The users Excel template: Chinese headers, required columns marked, dropdowns of this tenant\'s departments, positions, roles and nodes, an explanation sheet', tags, access: users,
+    handler: async ({ user, ctx }) => {
+      await userTemplate(app, user, ctx);
+      return undefined;
+    },
+  });
+  routes.add({
+    method: 'post', path: '/api/users/imports',
+    summary: 'Import users from the Excel template (multipart `file`, `mode` all_or_nothing | valid_rows): per-row, per-cell errors; the created users with their temporary passwords', tags, access: users,
+    multipart: { file: 'file', maxBytes: maxImportBytes }, body: ImportFields,
+    handler: ({ user, file, body, ctx }) => importUsers(app, user, file, body.mode, ip(ctx)),
+  });
+  routes.add({ method: 'get', path: '/api/users/:id', summary: 'One user (phone masked)', tags, access: users, params: IdParams, handler: ({ user, params }) => getUser(app, user, params.id) });
+  routes.add({
+    method: 'post', path: '/api/users', summary: 'Create a user; answers the temporary password, to be changed at first sign-in', tags, access: users, body: UserCreate, status: 201,
+    handler: ({ user, body, ctx }) => createUser(app, user, body, ip(ctx)),
+  });
+  routes.add({
+    method: 'patch', path: '/api/users/:id', summary: 'Edit a user: name, department, positions, roles, scope, phone', tags, access: users, params: IdParams, body: UserPatch,
+    handler: ({ user, params, body, ctx }) => updateUser(app, user, params.id, body, ip(ctx)),
+  });
+  for (const [action, summary] of [
+    ['disable', 'Disable a user (sessions end at once; never deleted: history refers to users)'],
+    ['enable', 'Enable a disabled user'],
+    ['unlock', 'Unlock an account locked after failed sign-ins'],
+    ['password-reset', 'Reset the password: answers a new temporary password, to be changed at next sign-in; sessions end'],
+  ] as const) {
+    routes.add({
+      method: 'post', path: `/api/users/:id/${action}`, summary, tags, access: users, params: IdParams, body: z.strictObject({}).optional(),
+      handler: ({ user, params, ctx }) => accountAction(app, user, params.id, action === 'password-reset' ? 'password_reset' : action, ip(ctx)),
+    });
+  }
+}

@@ -1,0 +1,178 @@
+// Departments (a tree), positions (each carrying roles) and roles (each a set of permissions):
+// created, edited and disabled, never deleted (history refers to them). Every change is audited.
+import { writeAudit } from '../audit/audit.ts';
+import { DUTY_PERMISSIONS, PERMISSIONS } from '../auth/permissions.ts';
+import { callerOf, type Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { withScope, type Tx } from '../db/scope.ts';
+import { sql, type Sql } from '../db/sql.ts';
+import { badRequest, conflict, notFound } from '../http/errors.ts';
+import { assertNoDutyConflict } from './duties.ts';
+import * as q from './queries.ts';
+import type { z } from '../http/zod.ts';
+import type { DepartmentCreate, DepartmentPatch, PositionCreate, PositionPatch, RoleCreate, RolePatch } from './schema.ts';
+
+type Input<T extends z.ZodType> = z.infer<T>;
+
+async function audited<T extends { id: number }>(
+  app: AppContext, user: Principal, action: string, objectType: string, detail: Record<string, unknown>, fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const result = await withScope(app.db.pool, callerOf(user), fn);
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action, objectType, objectId: result.id, result: 'ok', detail });
+  return result;
+}
+
+// ---- departments ----
+export async function listDepartments(app: AppContext, user: Principal) {
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.departments(user.tenantId)));
+  return rows.map((r) => ({ id: Number(r.id), parentId: r.parent_id == null ? null : Number(r.parent_id), name: r.name, active: r.active, users: r.users, positions: r.positions }));
+}
+
+async function requireDepartment(tx: Tx, tenantId: number, id: number, field: string): Promise<{ active: boolean }> {
+  const d = await tx.one<{ active: boolean }>(q.departmentById(tenantId, id));
+  if (!d) throw badRequest(`${field}: department ${id} does not exist`, field);
+  return d;
+}
+
+export function createDepartment(app: AppContext, user: Principal, input: Input<typeof DepartmentCreate>) {
+  return audited(app, user, 'department.create', 'department', input, async (tx) => {
+    if (input.parentId) await requireDepartment(tx, user.tenantId, input.parentId, 'parentId');
+    const row = await tx.one<{ id: string }>(q.insertDepartment(user.tenantId, input.parentId ?? null, input.name));
+    return { id: Number(row!.id) };
+  });
+}
+
+export function updateDepartment(app: AppContext, user: Principal, id: number, input: Input<typeof DepartmentPatch>) {
+  return audited(app, user, input.active === false ? 'department.disable' : 'department.update', 'department', input, async (tx) => {
+    if (!(await tx.one(q.departmentById(user.tenantId, id)))) throw notFound('department');
+    const sets: Sql[] = [];
+    if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
+    if (input.active !== undefined) sets.push(sql`active = ${input.active}`);
+    if (input.parentId !== undefined) {
+      if (input.parentId !== null) {
+        await requireDepartment(tx, user.tenantId, input.parentId, 'parentId');
+        const r = await tx.one<{ inside: boolean }>(q.isDepartmentOrDescendant(user.tenantId, id, input.parentId));
+        if (r?.inside) throw badRequest('parentId: a department cannot move under itself or one of its sub-departments', 'parentId');
+      }
+      sets.push(sql`parent_id = ${input.parentId}`);
+    }
+    if (sets.length) await tx.query(q.updateDepartment(user.tenantId, id, sets));
+    return { id };
+  });
+}
+
+// ---- positions ----
+export async function listPositions(app: AppContext, user: Principal) {
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.positions(user.tenantId)));
+  return rows.map((r) => ({
+    id: Number(r.id), departmentId: Number(r.department_id), departmentName: r.department_name, name: r.name, active: r.active,
+    roles: r.roles as unknown[], users: r.users,
+  }));
+}
+
+/** Refuses role ids that are not roles of the tenant (400 naming the field and the ids). */
+export async function requireRoles(tx: Tx, tenantId: number, ids: number[], field: string): Promise<void> {
+  if (!ids.length) return;
+  const found = new Set((await tx.rows<{ id: string }>(q.rolesByIds(tenantId, ids))).map((r) => Number(r.id)));
+  const missing = ids.filter((i) => !found.has(i));
+  if (missing.length) throw badRequest(`${field}: no role with id ${missing.join(', ')}`, field);
+}
+
+export function createPosition(app: AppContext, user: Principal, input: Input<typeof PositionCreate>) {
+  return audited(app, user, 'position.create', 'position', input, async (tx) => {
+    await requireDepartment(tx, user.tenantId, input.departmentId, 'departmentId');
+    await requireRoles(tx, user.tenantId, input.roleIds, 'roleIds');
+    if (new Set(input.roleIds).size > 1) {
+      // A position is held by users: one that combines duties would make every holder combine them.
+      await assertRolesCompatible(tx, user.tenantId, input.roleIds);
+    }
+    const row = await tx.one<{ id: string }>(q.insertPosition(user.tenantId, input.departmentId, input.name));
+    const positionId = Number(row!.id);
+    if (input.roleIds.length) await tx.query(q.setPositionRoles(user.tenantId, positionId, [...new Set(input.roleIds)]));
+    return { id: positionId };
+  });
+}
+
+async function assertRolesCompatible(tx: Tx, tenantId: number, roleIds: number[]): Promise<void> {
+  const roles = await tx.rows<{ code: string; duty: string | null }>(q.rolesByIds(tenantId, roleIds));
+  const withDuty = roles.filter((r) => r.duty);
+  if (new Set(withDuty.map((r) => r.duty)).size > 1) {
+    throw conflict(
+      `separation of duties (三员分立): roles ${withDuty.map((r) => `${r.code} (${r.duty} administrator)`).join(' and ')} cannot be combined`,
+      'roleIds',
+    );
+  }
+}
+
+export function updatePosition(app: AppContext, user: Principal, id: number, input: Input<typeof PositionPatch>) {
+  return audited(app, user, input.active === false ? 'position.disable' : 'position.update', 'position', input, async (tx) => {
+    if (!(await tx.one(q.positionById(user.tenantId, id)))) throw notFound('position');
+    const sets: Sql[] = [];
+    if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
+    if (input.active !== undefined) sets.push(sql`active = ${input.active}`);
+    if (input.departmentId !== undefined) {
+      await requireDepartment(tx, user.tenantId, input.departmentId, 'departmentId');
+      sets.push(sql`department_id = ${input.departmentId}`);
+    }
+    if (sets.length) await tx.query(q.updatePosition(user.tenantId, id, sets));
+    if (input.roleIds) {
+      await requireRoles(tx, user.tenantId, input.roleIds, 'roleIds');
+      await assertRolesCompatible(tx, user.tenantId, input.roleIds);
+      await tx.query(q.setPositionRoles(user.tenantId, id, [...new Set(input.roleIds)]));
+      const holders = (await tx.rows<{ user_id: string }>(q.usersOfPosition(user.tenantId, id))).map((r) => Number(r.user_id));
+      await assertNoDutyConflict(tx, user.tenantId, holders, 'roleIds');
+    }
+    return { id };
+  });
+}
+
+// ---- roles ----
+export async function listRoles(app: AppContext, user: Principal) {
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.roles(user.tenantId)));
+  return rows.map((r) => ({
+    id: Number(r.id), code: r.code, name: r.name, active: r.active, builtin: r.builtin, duty: r.duty, permissions: r.permissions as string[], users: r.users,
+  }));
+}
+
+const DUTY_OF_PERMISSION = new Map(Object.entries(DUTY_PERMISSIONS).map(([duty, p]) => [p as string, duty]));
+
+/** Permissions must be known; the three duty permissions stay with their built-in roles. */
+function checkPermissions(permissions: string[]): string[] {
+  for (const p of permissions) {
+    if (!(p in PERMISSIONS)) throw badRequest(`permissions: unknown permission ${p}`, 'permissions');
+    const duty = DUTY_OF_PERMISSION.get(p);
+    if (duty) {
+      throw conflict(`permissions: ${p} belongs to the built-in ${duty} administrator role only (separation of duties, 三员分立)`, 'permissions');
+    }
+  }
+  return [...new Set(permissions)];
+}
+
+export function createRole(app: AppContext, user: Principal, input: Input<typeof RoleCreate>) {
+  return audited(app, user, 'role.create', 'role', input, async (tx) => {
+    const permissions = checkPermissions(input.permissions);
+    const row = await tx.one<{ id: string }>(q.insertRole(user.tenantId, input.code, input.name)).catch((err) => {
+      if (err?.code === '23505') throw conflict(`code: a role with code ${input.code} already exists`, 'code');
+      throw err;
+    });
+    const roleId = Number(row!.id);
+    if (permissions.length) await tx.query(q.setRolePermissions(user.tenantId, roleId, permissions));
+    return { id: roleId };
+  });
+}
+
+export function updateRole(app: AppContext, user: Principal, id: number, input: Input<typeof RolePatch>) {
+  return audited(app, user, input.active === false ? 'role.disable' : 'role.update', 'role', input, async (tx) => {
+    const role = await tx.one<{ duty: string | null; builtin: boolean }>(q.roleById(user.tenantId, id));
+    if (!role) throw notFound('role');
+    if (role.duty && (input.permissions !== undefined || input.active !== undefined)) {
+      throw conflict(`the ${role.duty} administrator role is fixed (separation of duties, 三员分立): its permissions cannot change and it cannot be disabled`, input.permissions ? 'permissions' : 'active');
+    }
+    const sets: Sql[] = [];
+    if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
+    if (input.active !== undefined) sets.push(sql`active = ${input.active}`);
+    if (sets.length) await tx.query(q.updateRole(user.tenantId, id, sets));
+    if (input.permissions) await tx.query(q.setRolePermissions(user.tenantId, id, checkPermissions(input.permissions)));
+    return { id };
+  });
+}

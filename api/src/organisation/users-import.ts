@@ -1,0 +1,162 @@
+// Bulk users from Excel: the template with the tenant's own lists, and the import — every row checked
+// (per-row, per-cell errors), then all-or-nothing or the valid rows only. Imported users get a
+// temporary password each and must change it at first sign-in. Audited.
+import type Koa from 'koa';
+import { writeAudit } from '../audit/audit.ts';
+import { hashPassword } from '../auth/password.ts';
+import { callerOf, type Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { withScope, type Tx } from '../db/scope.ts';
+import { badRequest } from '../http/errors.ts';
+import type { UploadedFile } from '../http/multipart.ts';
+import * as q from './queries.ts';
+import { UserCreate, type UserCreateInput } from './schema.ts';
+import { buildUserTemplate, columnHeader, readUserSheet, SheetError, type UserColumnKey, type UserSheetRow } from './users-excel.ts';
+import { insertUser, temporaryPassword } from './users.ts';
+
+export const MAX_IMPORT_ROWS = 2000;
+export const maxImportBytes = () => 5 * 1024 * 1024;
+
+interface Lookups {
+  departments: Map<string, number>;
+  positions: { id: number; name: string; departmentId: number; departmentName: string; duties: string[] }[];
+  roles: Map<string, { id: number; duty: string | null }>;
+  scopes: Map<string, number>;
+  scopeLabels: string[];
+  existing: Set<string>;
+}
+
+async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promise<Lookups> {
+  const deps = await tx.rows(q.departments(tenantId));
+  const poss = await tx.rows(q.positions(tenantId));
+  const roles = await tx.rows(q.roles(tenantId));
+  const nodes = await tx.rows<{ id: string; code: string; name: string }>(q.scopeNodes(tenantId));
+  const roleMap = new Map<string, { id: number; duty: string | null }>();
+  for (const r of roles.filter((r) => r.active)) {
+    roleMap.set(r.name, { id: Number(r.id), duty: r.duty });
+    roleMap.set(r.code, { id: Number(r.id), duty: r.duty });
+  }
+  const scopes = new Map<string, number>();
+  for (const n of nodes) {
+    scopes.set(n.code, Number(n.id));
+    scopes.set(`${n.name} (${n.code})`, Number(n.id));
+  }
+  return {
+    departments: new Map(deps.filter((d) => d.active).map((d) => [d.name, Number(d.id)])),
+    positions: poss
+      .filter((p) => p.active)
+      .map((p) => ({
+        id: Number(p.id), name: p.name, departmentId: Number(p.department_id), departmentName: p.department_name,
+        duties: (p.roles as { duty: string | null }[]).map((r) => r.duty).filter((d): d is string => !!d),
+      })),
+    roles: roleMap,
+    scopes,
+    scopeLabels: nodes.map((n) => `${n.name} (${n.code})`),
+    existing: new Set((await tx.rows<{ username: string }>(q.existingUsernames(tenantId, usernames))).map((r) => r.username)),
+  };
+}
+
+/** GET /api/users/template.xlsx: the template with this tenant's departments, positions, roles and the caller's nodes. */
+export async function userTemplate(app: AppContext, user: Principal, ctx: Koa.Context): Promise<void> {
+  const l = await withScope(app.db.pool, callerOf(user), (tx) => loadLookups(tx, user.tenantId, []));
+  const roleNames = [...new Set([...l.roles.entries()].filter(([k]) => !/^[a-z_0-9]+$/.test(k)).map(([k]) => k))];
+  const wb = buildUserTemplate({
+    departments: [...l.departments.keys()],
+    positions: [...new Set(l.positions.map((p) => p.name))],
+    roles: roleNames,
+    scopes: l.scopeLabels,
+  });
+  ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  ctx.set('Content-Disposition', `attachment; filename="users-template.xlsx"; filename*=UTF-8''${encodeURIComponent('用户导入模板.xlsx')}`);
+  ctx.body = Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export interface CellError {
+  row: number;
+  column: string;
+  field: UserColumnKey;
+  message: string;
+}
+
+const ZOD_FIELD: Record<string, UserColumnKey> = { username: 'username', displayName: 'displayName', phone: 'phone', scopeIds: 'scope' };
+
+/** Turns one sheet row into the create input, or the errors of its cells. */
+function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>): { input?: UserCreateInput; errors: CellError[] } {
+  const errors: CellError[] = [];
+  const err = (field: UserColumnKey, message: string) => errors.push({ row: r.row, column: columnHeader(field), field, message });
+  let departmentId: number | null = null;
+  if (r.department) {
+    departmentId = l.departments.get(r.department) ?? null;
+    if (departmentId == null) err('department', `no active department named “${r.department}”`);
+  }
+  const positionIds: number[] = [];
+  const duties = new Set<string>();
+  if (r.position) {
+    const matches = l.positions.filter((p) => p.name === r.position && (departmentId == null || p.departmentId === departmentId));
+    if (!matches.length) err('position', `no active position named “${r.position}”${departmentId != null ? ` in department “${r.department}”` : ''}`);
+    else if (matches.length > 1) err('position', `several positions are named “${r.position}”: fill in the department (${matches.map((m) => m.departmentName).join(', ')})`);
+    else {
+      positionIds.push(matches[0].id);
+      matches[0].duties.forEach((d) => duties.add(d));
+    }
+  }
+  const roleIds: number[] = [];
+  for (const name of (r.roles ?? '').split(/[、,，;；]/).map((s) => s.trim()).filter(Boolean)) {
+    const role = l.roles.get(name);
+    if (!role) err('roles', `no active role named “${name}”`);
+    else {
+      roleIds.push(role.id);
+      if (role.duty) duties.add(role.duty);
+    }
+  }
+  if (duties.size > 1) err('roles', `separation of duties (三员分立): the ${[...duties].join(', ')} administrator roles cannot be combined`);
+  const scopeId = r.scope ? l.scopes.get(r.scope) ?? l.scopes.get(/\(([^()]+)\)\s*$/.exec(r.scope)?.[1] ?? '') : undefined;
+  if (r.scope && scopeId == null) err('scope', `no jurisdiction node “${r.scope}” in your jurisdiction`);
+  const parsed = UserCreate.safeParse({
+    username: r.username ?? '', displayName: r.displayName ?? '', phone: r.phone ?? null, departmentId, positionIds, roleIds,
+    scopeIds: scopeId == null ? (r.scope ? [0] : []) : [scopeId],
+  });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = ZOD_FIELD[String(issue.path[0])];
+      if (field && !(field === 'scope' && r.scope)) err(field, field === 'scope' || !r[field] ? `${columnHeader(field)} is required` : issue.message);
+    }
+  }
+  const key = (r.username ?? '').toLowerCase();
+  if (key && l.existing.has(key)) err('username', `username ${r.username} already exists`);
+  else if (key && seen.has(key)) err('username', `username ${r.username} is also in row ${seen.get(key)}`);
+  if (key && !seen.has(key)) seen.set(key, r.row);
+  return errors.length ? { errors } : { input: parsed.data!, errors };
+}
+
+export async function importUsers(app: AppContext, user: Principal, file: UploadedFile, mode: 'all_or_nothing' | 'valid_rows', ip: string | null) {
+  let rows: UserSheetRow[];
+  try {
+    rows = await readUserSheet(file.data, MAX_IMPORT_ROWS);
+  } catch (err) {
+    if (err instanceof SheetError) throw badRequest(`file: ${err.message}`, 'file');
+    throw err;
+  }
+  if (!rows.length) throw badRequest('file: the sheet has no user rows under the header', 'file');
+  const outcome = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const l = await loadLookups(tx, user.tenantId, rows.map((r) => r.username ?? '').filter(Boolean));
+    const seen = new Map<string, number>();
+    const checked = rows.map((r) => ({ row: r.row, ...checkRow(r, l, seen) }));
+    const errors = checked.flatMap((c) => c.errors);
+    const valid = checked.filter((c) => c.input);
+    const created: { row: number; id: number; username: string; temporaryPassword: string }[] = [];
+    if (mode === 'valid_rows' || errors.length === 0) {
+      for (const c of valid) {
+        const password = temporaryPassword();
+        const id = await insertUser(app, tx, user.tenantId, c.input!, await hashPassword(password));
+        created.push({ row: c.row, id, username: c.input!.username, temporaryPassword: password });
+      }
+    }
+    return { rows: rows.length, valid: valid.length, invalid: checked.length - valid.length, errors, created };
+  });
+  await writeAudit(app.db.pool, {
+    tenantId: user.tenantId, userId: user.userId, action: 'user.import', objectType: 'user', ip, result: 'ok',
+    detail: { file: file.fileName, mode, rows: outcome.rows, imported: outcome.created.length, invalid: outcome.invalid, userIds: outcome.created.map((c) => c.id) },
+  });
+  return { mode, ...outcome, imported: outcome.created.length };
+}

@@ -1,0 +1,163 @@
+// Staff accounts: list, create (with a temporary password the user must change at first sign-in),
+// edit, disable and enable, reset the password, unlock. Phones are stored like residents' phones:
+// encrypted, with a keyed lookup hash and a mask. Every change is audited.
+import { randomInt } from 'node:crypto';
+import { writeAudit } from '../audit/audit.ts';
+import { hashPassword } from '../auth/password.ts';
+import { callerOf, type Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { maskPhone } from '../crypto/pii.ts';
+import { withScope, type Tx } from '../db/scope.ts';
+import { sql, type Sql } from '../db/sql.ts';
+import { badRequest, conflict, notFound } from '../http/errors.ts';
+import { assertNoDutyConflict } from './duties.ts';
+import * as q from './queries.ts';
+import type { UserCreateInput, UserPatchInput } from './schema.ts';
+import type { z } from '../http/zod.ts';
+import type { UserListQuery } from './schema.ts';
+import { requireRoles } from './structure.ts';
+
+export type UserStatus = 'active' | 'disabled' | 'locked';
+
+/** A user as the API shows it (phone masked). */
+export function userOut(r: Record<string, any>) {
+  const locked = r.locked_until != null && new Date(r.locked_until) > new Date();
+  const status: UserStatus = !r.active ? 'disabled' : locked ? 'locked' : 'active';
+  return {
+    id: Number(r.id),
+    username: r.username as string,
+    displayName: r.display_name as string,
+    department: r.department_id == null ? null : { id: Number(r.department_id), name: r.department_name as string },
+    positions: r.positions as { id: number; name: string }[],
+    roles: r.roles as { id: number; code: string; name: string }[],
+    scope: r.scope as { id: number; name: string; level: number; path: string }[],
+    phoneMasked: (r.phone_masked ?? null) as string | null,
+    status,
+    lockedUntil: locked ? r.locked_until : null,
+    mustChangePassword: r.must_change_password as boolean,
+    isDemo: r.is_demo as boolean,
+    createdAt: r.created_at,
+  };
+}
+
+const phoneKey = (phone: string) => `phone:${phone}`;
+
+export async function listUsers(app: AppContext, user: Principal, query: z.infer<typeof UserListQuery>) {
+  const phoneHash = query.q && /^1[3-9]\d{9}$/.test(query.q) ? app.cipher.lookupHash(phoneKey(query.q)) : undefined;
+  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.rows(q.users(user.tenantId, { ...query, text: query.q, phoneHash, limit: query.pageSize, offset: (query.page - 1) * query.pageSize })),
+  );
+  return { items: rows.map(userOut), total: Number(rows[0]?.total ?? 0), page: query.page, pageSize: query.pageSize };
+}
+
+export async function getUser(app: AppContext, user: Principal, id: number) {
+  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.userById(user.tenantId, id)));
+  if (!row) throw notFound('user');
+  return userOut(row);
+}
+
+/** 12 characters, every class present, no look-alikes (0/O, 1/l/I): readable over the phone. */
+export function temporaryPassword(): string {
+  const classes = ['abcdefghijkmnpqrstuvwxyz', 'ABCDEFGHJKLMNPQRSTUVWXYZ', '23456789', '@#%+=?'];
+  const all = classes.join('');
+  const chars = classes.map((c) => c[randomInt(c.length)]);
+  while (chars.length < 12) chars.push(all[randomInt(all.length)]);
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j], chars[i]];
+  }
+  return chars.join('');
+}
+
+/** Checks references inside the caller's transaction: 400 naming the field of the first bad one. */
+async function checkReferences(tx: Tx, tenantId: number, input: Partial<UserCreateInput>): Promise<void> {
+  if (input.departmentId) {
+    if (!(await tx.one(q.departmentById(tenantId, input.departmentId)))) throw badRequest(`departmentId: department ${input.departmentId} does not exist`, 'departmentId');
+  }
+  for (const pid of input.positionIds ?? []) {
+    if (!(await tx.one(q.positionById(tenantId, pid)))) throw badRequest(`positionIds: position ${pid} does not exist`, 'positionIds');
+  }
+  await requireRoles(tx, tenantId, input.roleIds ?? [], 'roleIds');
+  if (input.scopeIds?.length) {
+    const visible = new Set((await tx.rows<{ id: string }>(q.visibleNodes(tenantId, input.scopeIds))).map((r) => Number(r.id)));
+    const outside = input.scopeIds.filter((i) => !visible.has(i));
+    if (outside.length) throw badRequest(`scopeIds: jurisdiction node ${outside.join(', ')} is not in your jurisdiction`, 'scopeIds');
+  }
+}
+
+function phoneColumns(app: AppContext, phone: string | null | undefined) {
+  if (!phone) return { phoneEnc: null, phoneHash: null, phoneMasked: null };
+  return { phoneEnc: app.cipher.encrypt(phone), phoneHash: app.cipher.lookupHash(phoneKey(phone)), phoneMasked: maskPhone(phone) };
+}
+
+/** Writes one new user and its assignments in the given transaction; the caller audits. */
+export async function insertUser(app: AppContext, tx: Tx, tenantId: number, input: UserCreateInput, passwordHash: string): Promise<number> {
+  await checkReferences(tx, tenantId, input);
+  if (await tx.one(q.userIdByUsername(tenantId, input.username))) throw conflict(`username: ${input.username} is taken`, 'username');
+  const row = await tx.one<{ id: string }>(
+    q.insertUser(tenantId, { username: input.username, displayName: input.displayName, passwordHash, departmentId: input.departmentId ?? null, ...phoneColumns(app, input.phone) }),
+  );
+  const id = Number(row!.id);
+  await assign(tx, tenantId, id, input);
+  return id;
+}
+
+async function assign(tx: Tx, tenantId: number, id: number, input: Partial<UserCreateInput>): Promise<void> {
+  if (input.positionIds) await tx.query(q.setUserPositions(tenantId, id, [...new Set(input.positionIds)]));
+  if (input.roleIds) await tx.query(q.setUserRoles(tenantId, id, [...new Set(input.roleIds)]));
+  if (input.scopeIds) await tx.query(q.setUserScopes(tenantId, id, [...new Set(input.scopeIds)]));
+  if (input.positionIds || input.roleIds) await assertNoDutyConflict(tx, tenantId, [id], input.roleIds ? 'roleIds' : 'positionIds');
+}
+
+const auditDetail = (input: Partial<UserCreateInput>) => ({ ...input, phone: input.phone ? maskPhone(input.phone) : input.phone });
+
+export async function createUser(app: AppContext, user: Principal, input: UserCreateInput, ip: string | null) {
+  const password = temporaryPassword();
+  const hash = await hashPassword(password);
+  const id = await withScope(app.db.pool, callerOf(user), (tx) => insertUser(app, tx, user.tenantId, input, hash));
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'user.create', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
+  return { user: await getUser(app, user, id), temporaryPassword: password };
+}
+
+export async function updateUser(app: AppContext, user: Principal, id: number, input: UserPatchInput, ip: string | null) {
+  await withScope(app.db.pool, callerOf(user), async (tx) => {
+    if (!(await tx.one(q.userById(user.tenantId, id)))) throw notFound('user');
+    await checkReferences(tx, user.tenantId, input);
+    const sets: Sql[] = [];
+    if (input.displayName !== undefined) sets.push(sql`display_name = ${input.displayName}`);
+    if (input.departmentId !== undefined) sets.push(sql`department_id = ${input.departmentId}`);
+    if (input.phone !== undefined) {
+      const p = phoneColumns(app, input.phone);
+      sets.push(sql`phone_enc = ${p.phoneEnc}`, sql`phone_hash = ${p.phoneHash}`, sql`phone_masked = ${p.phoneMasked}`);
+    }
+    await tx.query(q.updateUser(user.tenantId, id, sets));
+    await assign(tx, user.tenantId, id, input);
+  });
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'user.update', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
+  return getUser(app, user, id);
+}
+
+type AccountAction = 'disable' | 'enable' | 'unlock' | 'password_reset';
+
+/** Disable, enable, unlock or reset the password of an account (audited); a reset returns the new temporary password. */
+export async function accountAction(app: AppContext, user: Principal, id: number, action: AccountAction, ip: string | null) {
+  if (id === user.userId && (action === 'disable' || action === 'password_reset')) {
+    throw conflict(`you cannot ${action === 'disable' ? 'disable your own account' : 'reset your own password here (use the password change)'}`);
+  }
+  const password = action === 'password_reset' ? temporaryPassword() : undefined;
+  const hash = password ? await hashPassword(password) : undefined;
+  await withScope(app.db.pool, callerOf(user), async (tx) => {
+    if (!(await tx.one(q.userById(user.tenantId, id)))) throw notFound('user');
+    const sets: Sql[] = {
+      disable: [sql`active = false`],
+      enable: [sql`active = true`],
+      unlock: [sql`locked_until = null`, sql`failed_logins = 0`],
+      password_reset: [sql`password_hash = ${hash}`, sql`must_change_password = true`, sql`password_changed_at = now()`, sql`locked_until = null`, sql`failed_logins = 0`],
+    }[action];
+    await tx.query(q.updateUser(user.tenantId, id, sets));
+    // A disabled account or a reset password ends the user's sessions at once.
+    if (action === 'disable' || action === 'password_reset') await tx.query(q.revokeSessions(user.tenantId, id));
+  });
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok' });
+  return { user: await getUser(app, user, id), ...(password ? { temporaryPassword: password } : {}) };
+}
