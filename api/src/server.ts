@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startJobs } from './jobs/service.ts';
+import { failInterruptedImports } from './person-data/imports.ts';
 import { readDemoAccountsHint, startRuntime } from './runtime.ts';
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@ import { Sql, and, join, raw, sql } from '../db/sql.ts';
 import type { Status } from './status.ts';
 
 /** Columns of a person as the API reads them (personal data only in masked form). */
-const PERSON_COLUMNS = raw(`p.id, p.name, p.id_type, p.id_number_masked, p.native_place, p.sex, p.birth_date, p.age,
+export const PERSON_COLUMNS = raw(`p.id, p.name, p.id_type, p.id_number_masked, p.native_place, p.sex, p.birth_date, p.age,
   p.arrival_category, p.address, p.household_id, st_x(p.geom) as lon, st_y(p.geom) as lat, p.phone_masked,
   p.emergency_phone_masked, p.conditions, p.condition_note, p.post_release_state, p.isolation_confirmed_at,
   p.observation_start, p.observation_end, p.observation_days, p.arrived_at, p.arrival_transport, p.arrival_trip_no,
@@ -110,7 +110,8 @@ export interface ListFilter {
   offset: number;
 }
 
-export function listPersons(tenantId: number, f: ListFilter): Sql {
+/** The list's filters as conditions on persons p (the Excel export applies the same). */
+export function personConditions(tenantId: number, f: Omit<ListFilter, 'limit' | 'offset'>): Sql[] {
   const conds: Sql[] = [sql`p.tenant_id = ${tenantId}`];
   if (f.status) conds.push(sql`p.status = any(${f.status})`);
   if (f.source) conds.push(sql`p.source = any(${f.source})`);
@@ -119,6 +120,11 @@ export function listPersons(tenantId: number, f: ListFilter): Sql {
   if (f.to) conds.push(sql`p.created_at < ${f.to}::date + 1`);
   if (f.hash) conds.push(sql`(p.id_number_hash = ${f.hash} or p.phone_hash = ${f.hash})`);
   else if (f.name) conds.push(sql`p.name like ${'%' + f.name.replace(/[\\%_]/g, (m) => '\\' + m) + '%'}`);
+  return conds;
+}
+
+export function listPersons(tenantId: number, f: ListFilter): Sql {
+  const conds = personConditions(tenantId, f);
   return sql`select ${PERSON_COLUMNS}, count(*) over () as total
                from persons p
                left join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id

@@ -3,10 +3,13 @@ import type { AppContext } from '../context.ts';
 import { IdParams, type Routes } from '../http/route.ts';
 import { NoteCreate, PersonCreate, PersonDraft, PersonListQuery, PersonPatch, RevealRequest, StatusChange, TemperatureListQuery } from './schema.ts';
 import { personForm } from './form.ts';
+import { personDataRoutes } from '../person-data/routes.ts';
 import { addNote, changeStatus, createPerson, getEvent, getPerson, listPersons, listTemperatures, revealPerson, updatePerson, validatePersonDraft } from './service.ts';
 
 export function personRoutes(routes: Routes, app: AppContext): void {
   const tags = ['persons'];
+  // Excel template, imports and exports first: their paths would otherwise match /api/persons/:id.
+  personDataRoutes(routes, app);
   routes.add({
     method: 'get',
     path: '/api/persons',

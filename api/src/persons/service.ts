@@ -16,7 +16,7 @@ import { toEvent, toPersonDetail, toPersonSummary, toTemperature, type EventRow,
 type Values = Record<string, unknown>;
 
 /** Personal fields → encrypted, hashed and masked columns; identity cross-checks. */
-function personalColumns(app: AppContext, input: Partial<PersonCreate>, idType: string, current?: PersonRow): Values {
+export function personalColumns(app: AppContext, input: Partial<PersonCreate>, idType: string, current?: PersonRow): Values {
   const v: Values = {};
   if (input.idNumber !== undefined) {
     const id = input.idNumber.toUpperCase();
@@ -156,31 +156,27 @@ export async function getEvent(app: AppContext, user: Principal, id: number) {
   return { ...toEvent(row), personId: row.person_id };
 }
 
+/** The list's query as filters (a jurisdiction to its path, a full ID number or phone to its hash); the export uses it too. */
+export async function personFilter(app: AppContext, tx: Tx, user: Principal, query: Omit<PersonListQuery, 'page' | 'pageSize'>): Promise<Omit<q.ListFilter, 'limit' | 'offset'>> {
+  let jurisdictionPath: string | undefined;
+  if (query.jurisdictionId) {
+    const j = await tx.one<{ path: string }>(q.jurisdictionPath(user.tenantId, query.jurisdictionId));
+    if (!j) throw notFound('jurisdiction');
+    jurisdictionPath = j.path;
+  }
+  const text = query.q;
+  const looksPersonal = text && /^[0-9Xx]{11,18}$/.test(text);
+  const hash = looksPersonal
+    ? app.cipher.lookupHash(text.length === 11 ? `phone:${text}` : `resident_id:${text.toUpperCase()}`)
+    : undefined;
+  return { status: query.status, source: query.source, jurisdictionPath, from: query.from, to: query.to, name: looksPersonal ? undefined : text, hash };
+}
+
 export async function listPersons(app: AppContext, user: Principal, query: PersonListQuery) {
   return withScope(app.db.pool, callerOf(user), async (tx) => {
-    let jurisdictionPath: string | undefined;
-    if (query.jurisdictionId) {
-      const j = await tx.one<{ path: string }>(q.jurisdictionPath(user.tenantId, query.jurisdictionId));
-      if (!j) throw notFound('jurisdiction');
-      jurisdictionPath = j.path;
-    }
-    const text = query.q;
-    const looksPersonal = text && /^[0-9Xx]{11,18}$/.test(text);
-    const hash = looksPersonal
-      ? app.cipher.lookupHash(text.length === 11 ? `phone:${text}` : `resident_id:${text.toUpperCase()}`)
-      : undefined;
+    const filter = await personFilter(app, tx, user, query);
     const rows = await tx.rows<PersonRow & { total: number }>(
-      q.listPersons(user.tenantId, {
-        status: query.status,
-        source: query.source,
-        jurisdictionPath,
-        from: query.from,
-        to: query.to,
-        name: looksPersonal ? undefined : text,
-        hash,
-        limit: query.pageSize,
-        offset: (query.page - 1) * query.pageSize,
-      }),
+      q.listPersons(user.tenantId, { ...filter, limit: query.pageSize, offset: (query.page - 1) * query.pageSize }),
     );
     const reveal = can(user, 'person:reveal');
     return { items: rows.map((r) => toPersonSummary(r, reveal)), total: rows[0]?.total ?? 0, page: query.page, pageSize: query.pageSize };
