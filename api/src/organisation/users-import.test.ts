@@ -1,0 +1,127 @@
+// Users from Excel: the template (headers, required marks, dropdowns, phone as text, explanation
+// sheet) and the import in both modes with good rows, bad cells and duplicates.
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../auth/seed.ts';
+import { createFixture, type Fixture } from '../test/fixture.ts';
+import { createTestApp, type TestApp } from '../test/harness.ts';
+
+let t: TestApp;
+let f: Fixture;
+let cookie: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  f = await createFixture(t.app.db.ownerPool, 'uimp');
+  const res = await fetch(`${t.baseUrl}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `${f.prefix}admin`, password: DEMO_PASSWORD }),
+  });
+  cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+});
+afterAll(() => t?.close());
+
+async function upload(data: Buffer, mode?: string) {
+  const form = new FormData();
+  if (mode) form.append('mode', mode);
+  form.append('file', new Blob([new Uint8Array(data)]), 'users.xlsx');
+  const r = await fetch(`${t.baseUrl}/api/users/imports`, { method: 'POST', headers: { cookie }, body: form });
+  return { status: r.status, body: (await r.json()) as any };
+}
+
+const HEADERS = ['用户名*', '姓名*', '手机号', '部门', '岗位', '角色', '管辖范围*'];
+
+async function workbook(rows: unknown[][]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('用户');
+  ws.addRow(HEADERS);
+  for (const r of rows) ws.addRow(r);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const p = () => f.prefix;
+const gridA = () => `第一网格 (${f.code}-ga)`;
+
+/** Three good rows (one with its phone typed as a number, one with full-width letters), four bad, one duplicate. */
+const messyRows = () => [
+  [`${p()}imp1`, '导入一', '13800001111', '网格员部门', '网格员', '', gridA()],
+  [`${p()}imp2`, '导入二', 13800002222, '', '', '指挥部领导', `${f.code}-m1`],
+  [`${p()}ｉｍｐ３`, ' 导入三 ', '', '', '', '街道工作人员、社区工作人员', `东一街道 (${f.code}-s1)`],
+  [`${p()}imp4`, '', '12345', '', '', '', gridA()],
+  [`${p()}imp5`, '坏部门', '', '不存在的部门', '', '', gridA()],
+  [`${p()}imp6`, '兼任', '', '', '', '管理员、审计管理员', gridA()],
+  [`${p()}imp7`, '无辖区', '', '', '', '', '火星'],
+  [`${p()}imp1`, '重复', '', '', '', '', gridA()],
+  [`${p()}admin`, '已存在', '', '', '', '', gridA()],
+  [],
+];
+
+const count = async () =>
+  (await t.app.db.ownerPool.query(`select count(*)::int n from users where tenant_id = $1 and username like $2`, [f.tenantId, `${p()}imp%`])).rows[0].n as number;
+
+describe('users template', () => {
+  it('has the Chinese headers with required marked, dropdowns of the tenant\'s lists, phone as text and an explanation sheet', async () => {
+    const r = await fetch(`${t.baseUrl}/api/users/template.xlsx`, { headers: { cookie } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await r.arrayBuffer());
+    const ws = wb.getWorksheet('用户')!;
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(HEADERS);
+    expect(ws.getCell('C2').numFmt).toBe('@');
+    expect(ws.getCell('E2').dataValidation).toMatchObject({ type: 'list' });
+    expect(ws.getCell('G300').dataValidation.formulae?.[0]).toContain('代码表');
+    const codes = wb.getWorksheet('代码表')!;
+    const scopes = codes.getColumn(4).values as string[];
+    expect(scopes).toContain(gridA());
+    expect(codes.getColumn(3).values).toContain('网格员');
+    const explain = wb.getWorksheet('填写说明')!;
+    expect(explain.getRow(2).values).toEqual([undefined, '用户名', '必填', expect.any(String), 'zhangsan01']);
+  });
+});
+
+describe('users import', () => {
+  it('all-or-nothing: reports every bad cell by row and column and writes nothing', async () => {
+    const r = await upload(await workbook(messyRows()));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ mode: 'all_or_nothing', rows: 9, valid: 3, invalid: 6, imported: 0, created: [] });
+    const where = r.body.errors.map((e: any) => `${e.row}:${e.column}`);
+    expect(where).toEqual(['5:姓名', '5:手机号', '6:部门', '7:角色', '8:管辖范围', '9:用户名', '10:用户名']);
+    expect(r.body.errors.find((e: any) => e.row === 9).message).toMatch(/also in row 2/);
+    expect(r.body.errors.find((e: any) => e.row === 10).message).toMatch(/already exists/);
+    expect(await count()).toBe(0);
+  });
+
+  it('valid rows: imports the good rows with temporary passwords that must be changed', async () => {
+    const r = await upload(await workbook(messyRows()), 'valid_rows');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ mode: 'valid_rows', valid: 3, invalid: 6, imported: 3 });
+    expect(r.body.created.map((c: any) => c.username)).toEqual([`${p()}imp1`, `${p()}imp2`, `${p()}imp3`]);
+    expect(await count()).toBe(3);
+
+    const admin = await t.login(`${p()}admin`);
+    const listed = (await admin.get(`/api/users?q=${p()}imp&pageSize=10`)).body.items as any[];
+    const one = listed.find((u) => u.username === `${p()}imp1`);
+    expect(one).toMatchObject({ phoneMasked: '138****1111', positions: [{ name: '网格员' }], department: { name: '网格员部门' }, scope: [{ id: f.nodes.gridA }], mustChangePassword: true });
+    expect(listed.find((u) => u.username === `${p()}imp2`).phoneMasked).toBe('138****2222');
+    expect(listed.find((u) => u.username === `${p()}imp3`).roles.map((x: any) => x.code).sort()).toEqual(['community_staff', 'street_staff']);
+
+    const c = t.client();
+    const login = await c.post('/api/auth/login', { username: `${p()}imp2`, password: r.body.created[1].temporaryPassword });
+    expect(login.body.mustChangePassword).toBe(true);
+    expect((await c.get('/api/persons')).body.error.code).toBe('password_change_required');
+    const audit = await t.app.db.ownerPool.query(`select detail from audit_log where tenant_id = $1 and action = 'user.import' order by id`, [f.tenantId]);
+    expect(audit.rows.map((a) => a.detail.imported)).toEqual([0, 3]);
+  });
+
+  it('refuses a file that is not a workbook or lacks required columns, naming the file', async () => {
+    const junk = await upload(Buffer.from('not a workbook'));
+    expect([junk.status, junk.body.error.field]).toEqual([400, 'file']);
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('x').addRow(['用户名', '手机号']);
+    const noScope = await upload(Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(noScope.status).toBe(400);
+    expect(noScope.body.error.message).toMatch(/姓名.*管辖范围/);
+    const badMode = await upload(await workbook([]), 'sometimes');
+    expect([badMode.status, badMode.body.error.field]).toEqual([400, 'mode']);
+  });
+});
