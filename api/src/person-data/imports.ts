@@ -58,7 +58,7 @@ const running = new Map<number, Promise<void>>();
 export const importFinished = (id: number) => running.get(id) ?? Promise.resolve();
 
 export async function startImport(app: AppContext, user: Principal, file: UploadedFile, mode: ImportMode, ip: string | null) {
-  if (!/\.xlsx$/i.test(file.fileName) && file.data.subarray(0, 2).toString('latin1') !== 'PK') {
+  if (file.data.subarray(0, 2).toString('latin1') !== 'PK') {
     throw badRequest('file must be an Excel workbook (.xlsx); save an .xls or .csv file as .xlsx first', 'file');
   }
   const fileName = file.fileName.slice(-255) || 'persons.xlsx';
