@@ -20,6 +20,7 @@ export async function validateStaged(tx: Tx, c: ImportContext): Promise<void> {
   const { tenantId: t, importId: i } = c;
   const th = { sliverM2: c.sliverM2, toleranceM2: c.toleranceM2 };
   for (const s of v.resetValidation(t, i)) await tx.query(s);
+  await tx.query(v.analyzeStaged);
   await tx.query(v.markUsable(t, i));
   if (c.parentsDerived) await tx.query(v.deriveParents(t, i));
   await tx.query(v.markReshaped(t, i));

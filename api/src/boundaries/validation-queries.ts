@@ -40,13 +40,13 @@ export const resetValidation = (t: number, i: number) => [
 ];
 
 /** Which file geometries take part in the spatial checks, and their areas. */
-export const markUsable = (t: number, i: number) =>
-  sql`update boundary_import_nodes s
-         set usable = x.ok, area_m2 = case when x.ok then st_area(s.geom::geography) end
-        from (select id, geom is not null and not st_isempty(geom) and geometrytype(geom) in ('POLYGON', 'MULTIPOLYGON')
-                         and st_isvalid(geom) as ok
-                from boundary_import_nodes where tenant_id = ${t} and import_id = ${i} and origin = 'file') x
-       where ${nodes(t, i)} and s.id = x.id`;
+export const markUsable = (t: number, i: number) => {
+  // Without a self-join: a join of the staged rows to themselves was planned as nested scans.
+  const ok = sql`(s.geom is not null and not st_isempty(s.geom) and geometrytype(s.geom) in ('POLYGON', 'MULTIPOLYGON') and st_isvalid(s.geom))`;
+  return sql`update boundary_import_nodes s
+                set usable = ${ok}, area_m2 = case when ${ok} then st_area(s.geom::geography) end
+              where ${nodes(t, i)} and s.origin = 'file'`;
+};
 
 /**
  * Without a parent-code property, a node's parent is the node one level up (from the file, else the
