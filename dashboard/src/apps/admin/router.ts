@@ -11,6 +11,7 @@ export const router = createRouter({
     { path: '/boundaries/versions', component: () => import('./views/BoundaryVersionsView.vue'), meta: { menu: 'boundaries-versions' } },
     // organisation (views/org)
     // persons data: Excel template, import, export (views/data)
+    { path: '/data/persons', component: () => import('./views/data/PersonDataView.vue'), meta: { menu: 'data-persons', permission: ['person:write', 'person:read'] } },
     // settings: rules, options, articles, jobs (views/settings)
     { path: '/:rest(.*)*', redirect: '/' },
   ],
