@@ -1,7 +1,8 @@
 // Small Excel helpers shared by the imports and exports (exceljs, never SheetJS `xlsx`): the value a
 // cell shows, text a spreadsheet will not run as a formula, and a streamed .xlsx response.
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type { stream } from 'exceljs';
+import ExcelJS from './exceljs.ts';
 import type Koa from 'koa';
 
 export type CellPrimitive = string | number | boolean | Date | null;
@@ -43,7 +44,7 @@ export function neutralise<T>(v: T): T | string {
 export function streamWorkbook(
   ctx: Koa.Context,
   fileName: string,
-  write: (wb: ExcelJS.stream.xlsx.WorkbookWriter) => Promise<void>,
+  write: (wb: stream.xlsx.WorkbookWriter) => Promise<void>,
   onError: (err: unknown) => void,
 ): void {
   const out = new PassThrough();

@@ -3,7 +3,7 @@
 // known columns. A column's header may sit in a row above it (a header merged down over two rows
 // under a merged group title), so rows above the header row fill in what it leaves blank.
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import ExcelJS from '../excel/exceljs.ts';
 import { cellValue, type CellPrimitive } from '../excel/cells.ts';
 import { columnForHeader } from './columns.ts';
 

@@ -1,7 +1,8 @@
 // The import template (GET /api/persons/template.xlsx): sheet 1 for the data, with the groups of
 // §5.1 as merged titles above the headers, required headers marked *, dropdowns for coded values,
 // ID-number and phone columns formatted as text; sheet 2 explaining every field with an example.
-import ExcelJS from 'exceljs';
+import type { DataValidation, Workbook, Worksheet } from 'exceljs';
+import ExcelJS from '../excel/exceljs.ts';
 import { HEADER_STYLE } from '../excel/cells.ts';
 import { COLUMNS, NOT_IMPORTED, SECTION_NO } from './columns.ts';
 
@@ -56,10 +57,10 @@ export async function personTemplate(): Promise<Buffer> {
 }
 
 /** Range data validations (exceljs has them at runtime; its typings only know cells). */
-const validations = (ws: ExcelJS.Worksheet) =>
-  (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations;
+const validations = (ws: Worksheet) =>
+  (ws as unknown as { dataValidations: { add(range: string, v: DataValidation): void } }).dataValidations;
 
-function explanationSheet(wb: ExcelJS.Workbook): void {
+function explanationSheet(wb: Workbook): void {
   const ws = wb.addWorksheet('填写说明', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = [
     { header: '序号（§5.1）', width: 12 },
