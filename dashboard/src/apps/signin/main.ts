@@ -4,5 +4,22 @@ import { createAppI18n } from '@shared/i18n';
 import '@shared/theme-dark.css';
 import SignInApp from './SignInApp.vue';
 
-const i18n = createAppI18n({ 'zh-CN': {}, en: {} }, { 'zh-CN': '工作人员登录 · 网格化社区疫情防控系统', en: 'Staff sign-in · Grid Epidemic Control' });
+// The first sign-in's password change (a new, imported or reset account has a temporary password).
+const words = {
+  'zh-CN': {
+    change: {
+      title: '首次登录请修改密码', why: '您正在使用临时密码。设置新密码后才能继续使用系统。', current: '当前（临时）密码', next: '新密码', again: '再次输入新密码',
+      policy: '至少 8 位，包含大写字母、小写字母、数字、符号中的 3 类；不能与临时密码相同', submit: '修改密码并继续', busy: '正在保存…',
+      mismatch: '两次输入的新密码不一致', failed: '修改失败：{msg}',
+    },
+  },
+  en: {
+    change: {
+      title: 'Set your password', why: 'You signed in with a temporary password. Set a new one to continue.', current: 'Current (temporary) password', next: 'New password', again: 'New password again',
+      policy: 'At least 8 characters with 3 of: upper-case, lower-case, digits, symbols; not the temporary one', submit: 'Change password and continue', busy: 'Saving…',
+      mismatch: 'The two new passwords differ', failed: 'Change failed: {msg}',
+    },
+  },
+};
+const i18n = createAppI18n(words, { 'zh-CN': '工作人员登录 · 网格化社区疫情防控系统', en: 'Staff sign-in · Grid Epidemic Control' });
 createApp(SignInApp).use(i18n).mount('#app');

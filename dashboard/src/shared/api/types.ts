@@ -13,6 +13,8 @@ export interface Me {
   permissions: string[];
   scope: { id: number; path: string }[];
   sessionIdleMinutes: number;
+  /** A temporary password: the sign-in page asks for a new one before anything else. */
+  mustChangePassword?: boolean;
 }
 
 export interface NodeRef {

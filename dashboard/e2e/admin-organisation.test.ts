@@ -1,0 +1,128 @@
+// The admin console's organisation screens at 1920×1080 against the real API on the test database
+// with a generated demo city: the system administrator creates a user with a role and a
+// jurisdiction node picked on the tree; the new user signs in with the temporary password, must set
+// a new one, and lands on the command center; the audit administrator sees the audit log and
+// nothing else. Screenshots go to test-artifacts/admin-org-*.png.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
+import { launchBrowser, type Browser } from './support/browser.ts';
+import { byTestId, saveScreenshot, signIn, watchErrors } from './support/page.ts';
+import { startStack, type Stack } from './support/stack.ts';
+
+const LONG = 240_000;
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+let errors: string[] = [];
+let street: { id: number; name: string };
+let temporary = '';
+const NEW_PASSWORD = 'Street#2026ok';
+
+beforeAll(async () => {
+  stack = await startStack();
+  street = (await stack.t.app.db.ownerPool.query('select id, name from jurisdictions where tenant_id = $1 and level = 3 order by code limit 1', [stack.city.tenantId])).rows[0];
+  browser = await launchBrowser({ width: 1920, height: 1080 });
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  errors = watchErrors(page);
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+function onFailure(name: string): void {
+  onTestFailed(async () => {
+    await saveScreenshot(page, `failed-admin-org-${name}.png`).catch(() => {});
+    console.error(`[e2e admin-org ${name}] url ${page.url()}\n${errors.slice(-30).join('\n')}`);
+  });
+}
+
+async function signOut(): Promise<void> {
+  await browser.context.clearCookies();
+}
+
+const newUsername = () => stack.username('zhoujie');
+
+describe('organisation in the admin console', () => {
+  it('creates a user with a role and a jurisdiction node picked on the tree', { timeout: LONG }, async () => {
+    onFailure('create');
+    await signIn(page, stack.baseUrl, stack.username('admin'), DEMO_PASSWORD, '/admin/org/users');
+    await byTestId(page, 'users-table').waitFor();
+    await byTestId(page, 'menu-org-users').waitFor();
+    expect(await byTestId(page, 'menu-org-audit').count()).toBe(0);
+    await saveScreenshot(page, 'admin-org-users.png');
+
+    await byTestId(page, 'user-create').click();
+    await byTestId(page, 'user-username').fill(newUsername());
+    await byTestId(page, 'user-display-name').fill('街道 周杰');
+    await byTestId(page, 'user-phone').fill('13700001234');
+    await byTestId(page, 'user-roles').click();
+    await page.locator('[data-testid="role-option-commander"]').click();
+    await page.keyboard.press('Escape');
+    await byTestId(page, 'user-scope-filter').fill(street.name);
+    await byTestId(page, 'user-scope-tree').getByText(street.name, { exact: true }).first().click();
+    await expect.poll(() => byTestId(page, 'user-scope-chosen').textContent()).toBe(street.name);
+    await saveScreenshot(page, 'admin-org-user-drawer.png');
+
+    await byTestId(page, 'user-save').click();
+    const shown = byTestId(page, 'temp-password');
+    await shown.waitFor();
+    temporary = (await shown.textContent())!.trim();
+    expect(temporary).toHaveLength(12);
+    await saveScreenshot(page, 'admin-org-temp-password.png');
+    await page.keyboard.press('Enter');
+
+    const created = (await (await stack.login('admin')).get(`/api/users?q=${newUsername()}`)).body.items[0];
+    expect(created).toMatchObject({ displayName: '街道 周杰', phoneMasked: '137****1234', roles: [{ code: 'commander' }], scope: [{ id: street.id }], mustChangePassword: true });
+  });
+
+  it('shows the roles with the permission matrix and what each permission opens', { timeout: LONG }, async () => {
+    onFailure('roles');
+    await byTestId(page, 'menu-org-roles').click();
+    await byTestId(page, 'permission-matrix').waitFor();
+    await byTestId(page, 'perm-audit:read').waitFor();
+    // The system administrator reads the matrix; the security administrator edits it.
+    expect(await byTestId(page, 'cell-commander-person:read').locator('input').isDisabled()).toBe(true);
+    await page.locator('[data-testid="permission-matrix"] .el-table__expand-icon').first().click();
+    await saveScreenshot(page, 'admin-org-roles.png');
+  });
+
+  it('the new user must change the temporary password, then lands on the command center', { timeout: LONG }, async () => {
+    onFailure('first-sign-in');
+    await signOut();
+    await page.goto(`${stack.baseUrl}/login`);
+    await byTestId(page, 'login-username').fill(newUsername());
+    await byTestId(page, 'login-password').fill(temporary);
+    await byTestId(page, 'login-submit').click();
+    await byTestId(page, 'password-change').waitFor();
+    await byTestId(page, 'change-new').fill('short');
+    await byTestId(page, 'change-again').fill('short');
+    await byTestId(page, 'change-submit').click();
+    await byTestId(page, 'change-error').waitFor();
+    await saveScreenshot(page, 'admin-org-password-change.png');
+    await byTestId(page, 'change-new').fill(NEW_PASSWORD);
+    await byTestId(page, 'change-again').fill(NEW_PASSWORD);
+    await byTestId(page, 'change-submit').click();
+    await page.waitForURL(/\/command/, { timeout: 60_000 });
+    const me = await page.evaluate(() => fetch('/api/auth/me').then((r) => r.json()));
+    expect(me).toMatchObject({ mustChangePassword: false, roles: ['commander'], scope: [{ id: street.id }] });
+    await page.waitForTimeout(1500);
+    await saveScreenshot(page, 'admin-org-landed-command.png');
+  });
+
+  it('the audit administrator sees the audit log and nothing else', { timeout: LONG }, async () => {
+    onFailure('auditor');
+    await signOut();
+    await signIn(page, stack.baseUrl, stack.username('auditor'), DEMO_PASSWORD, '/admin/');
+    await page.waitForURL(/\/admin\/org\/audit/, { timeout: 60_000 });
+    await byTestId(page, 'audit-table').waitFor();
+    await page.locator('[data-testid="audit-table"] .el-table__row').first().waitFor();
+    expect(await byTestId(page, 'menu-org-users').count()).toBe(0);
+    expect(await byTestId(page, 'menu-import').count()).toBe(0);
+    expect(await page.locator('[data-testid="audit-table"]').textContent()).toContain('user.create');
+    await saveScreenshot(page, 'admin-org-audit.png');
+  });
+});
