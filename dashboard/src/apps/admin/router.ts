@@ -7,10 +7,16 @@ export const router = createRouter({
   history: createWebHistory('/admin'),
   routes: [
     { path: '/', redirect: '/boundaries/import' },
-    { path: '/boundaries/import', component: () => import('./views/BoundaryImportView.vue'), meta: { menu: 'boundaries-import' } },
-    { path: '/boundaries/versions', component: () => import('./views/BoundaryVersionsView.vue'), meta: { menu: 'boundaries-versions' } },
+    { path: '/boundaries/import', component: () => import('./views/BoundaryImportView.vue'), meta: { menu: 'boundaries-import', permission: 'boundary:manage' } },
+    { path: '/boundaries/versions', component: () => import('./views/BoundaryVersionsView.vue'), meta: { menu: 'boundaries-versions', permission: 'boundary:manage' } },
     // organisation (views/org)
+    { path: '/org/departments', component: () => import('./views/org/DepartmentsView.vue'), meta: { menu: 'org-departments', permission: 'user:manage' } },
+    { path: '/org/positions', component: () => import('./views/org/PositionsView.vue'), meta: { menu: 'org-positions', permission: 'user:manage' } },
+    { path: '/org/users', component: () => import('./views/org/UsersView.vue'), meta: { menu: 'org-users', permission: 'user:manage' } },
+    { path: '/org/roles', component: () => import('./views/org/RolesView.vue'), meta: { menu: 'org-roles', permission: ['role:manage', 'user:manage'] } },
+    { path: '/org/audit', component: () => import('./views/org/AuditLogView.vue'), meta: { menu: 'org-audit', permission: 'audit:read' } },
     // persons data: Excel template, import, export (views/data)
+    { path: '/data/persons', component: () => import('./views/data/PersonDataView.vue'), meta: { menu: 'data-persons', permission: ['person:write', 'person:read'] } },
     // settings: rules, options, articles, jobs (views/settings)
     { path: '/settings/rules', component: () => import('./views/settings/CheckRulesView.vue'), meta: { menu: 'settings-rules', permission: 'rule:manage' } },
     { path: '/settings/overdue', component: () => import('./views/settings/OverdueReleaseView.vue'), meta: { menu: 'settings-overdue', permission: 'rule:manage' } },
@@ -27,6 +33,14 @@ router.beforeEach(async (to) => {
   if (!session.me) {
     location.assign(`/login?next=${encodeURIComponent(`/admin${to.fullPath}`)}`);
     return false;
+  }
+  // A screen the user may not use leads to the first one they may (the audit administrator to the
+  // audit log); the server still refuses the API.
+  const held = session.me.permissions;
+  const may = (p: unknown) => !p || (Array.isArray(p) ? p : [p]).some((x) => held.includes(String(x)));
+  if (!may(to.meta.permission)) {
+    const first = router.getRoutes().find((r) => r.meta.permission && may(r.meta.permission));
+    return first && first.path !== to.path ? first.path : true;
   }
   return true;
 });

@@ -4,8 +4,8 @@
 import type { Me } from '../api/types';
 
 export const FIELD_PERMISSIONS = ['task:work', 'check:write', 'pass:scan'] as const;
-/** What the admin console offers: boundaries, organisation, settings (rules, jobs) and guidance content. */
-export const ADMIN_PERMISSIONS = ['boundary:manage', 'user:manage', 'rule:manage', 'content:manage'] as const;
+/** What the admin console offers: boundaries, organisation (users, roles), the audit log, settings (rules, jobs) and guidance content. */
+export const ADMIN_PERMISSIONS = ['boundary:manage', 'user:manage', 'role:manage', 'audit:read', 'rule:manage', 'content:manage'] as const;
 
 export const canUseCommand = (me: Me) => me.permissions.includes('dashboard:view');
 export const canUseField = (me: Me) => FIELD_PERMISSIONS.some((p) => me.permissions.includes(p));
