@@ -10,6 +10,7 @@ import { checkRoutes } from './checks/routes.ts';
 import { citizenRoutes } from './citizens/routes.ts';
 import { contentRoutes } from './content/routes.ts';
 import { ogcRoutes } from './ogc/routes.ts';
+import { organisationRoutes } from './organisation/routes.ts';
 import { liveRoutes } from './live/routes.ts';
 import { mapRoutes } from './map/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -74,6 +75,7 @@ export function buildApp(app: AppContext): Koa {
   liveRoutes(routes, app);
   mapRoutes(routes, app);
   boundaryRoutes(routes, app);
+  organisationRoutes(routes, app);
   jobRoutes(routes, app);
 
   koa.use(errorBoundary(app.log));
