@@ -61,7 +61,7 @@ export async function startImport(app: AppContext, user: Principal, file: Upload
   if (file.data.subarray(0, 2).toString('latin1') !== 'PK') {
     throw badRequest('file must be an Excel workbook (.xlsx); save an .xls or .csv file as .xlsx first', 'file');
   }
-  const fileName = file.fileName.slice(-255) || 'persons.xlsx';
+  const fileName = utf8Name(file.fileName).slice(-255) || 'persons.xlsx';
   const { id } = (await withScope(app.db.pool, callerOf(user), (tx) =>
     tx.one<{ id: number }>(q.insertImport(user.tenantId, user.userId, fileName, file.data, mode))))!;
   const job = runImport(app, user, id, file.data, mode)
@@ -70,6 +70,13 @@ export async function startImport(app: AppContext, user: Principal, file: Upload
   running.set(id, job);
   await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.import.start', objectType: 'person_import', objectId: id, ip, result: 'ok', detail: { fileName, bytes: file.data.length, mode } });
   return getImport(app, user, id);
+}
+
+/** busboy reads a part's filename as latin1: a browser sends UTF-8 (人员.xlsx arrived as ä°ºå.xlsx). */
+function utf8Name(name: string): string {
+  if (!/^[\x00-\xff]*$/.test(name)) return name;
+  const decoded = Buffer.from(name, 'latin1').toString('utf8');
+  return decoded.includes('\uFFFD') ? name : decoded;
 }
 
 export async function getImport(app: AppContext, user: Principal, id: number) {
