@@ -44,6 +44,7 @@ declare
   users_moved integer;
   tasks_moved integer;
   lvl integer;
+  first_tree boolean;
 begin
   if t is null or not app.caller_manages_boundaries() then
     raise exception 'boundary:manage required' using errcode = 'insufficient_privilege';
@@ -53,6 +54,7 @@ begin
     raise exception 'import % of tenant % has no staged tree', p_import, t using errcode = 'no_data_found';
   end if;
   perform set_config('app.defer_rederive', 'on', true);
+  first_tree := not exists (select 1 from jurisdictions j where j.tenant_id = t);
 
   select coalesce(array_agg(j.id), '{}') into removed
     from jurisdictions j
@@ -130,6 +132,14 @@ begin
   -- re-derivation): the one set-based re-derivation then places their points in the new grids,
   -- where deleting them first would re-derive each of their points one by one (on delete set null).
   update jurisdictions j set level = 4 where j.tenant_id = t and j.id = any (removed) and j.level = 5;
+
+  -- A new tenant's first tree: the account that applied it managed the whole (empty) tenant and
+  -- goes on managing the whole of it, so it is scoped to the new roots.
+  if first_tree and app.current_user_id() is not null then
+    insert into user_scopes (tenant_id, user_id, jurisdiction_id)
+    select t, app.current_user_id(), j.id from jurisdictions j where j.tenant_id = t and j.parent_id is null
+    on conflict do nothing;
+  end if;
 
   perform set_config('app.defer_rederive', 'off', true);
   return jsonb_build_object('inserted', inserted, 'updated', updated, 'removed', cardinality(removed),

@@ -20,7 +20,7 @@ export async function syncPermissions(pool: pg.Pool): Promise<void> {
 }
 
 /** Creates the built-in roles with their permissions and one department and position per role. */
-export async function seedRoles(pool: pg.Pool, tenantId: number): Promise<Map<string, number>> {
+export async function seedRoles(pool: pg.Pool | pg.PoolClient, tenantId: number): Promise<Map<string, number>> {
   const positions = new Map<string, number>();
   for (const role of BUILTIN_ROLES) {
     const r = await pool.query(q.insertRole(tenantId, role.code, role.name, role.duty ?? null).toQuery());

@@ -57,6 +57,10 @@ export class Client {
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
   get = <T = any>(path: string) => this.request<T>('GET', path);
+  /** The Cookie header this client sends (for requests it does not make itself, e.g. multipart). */
+  get cookies(): string {
+    return this.cookie;
+  }
   setCookie(cookie: string): void {
     this.cookie = this.cookie ? `${this.cookie}; ${cookie}` : cookie;
   }
