@@ -3,9 +3,7 @@
 // opens a referral task for their community and raises a live alert, all in the reading's
 // transaction.
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
-import type { CitizenPrincipal } from '../citizens/service.ts';
-import { citizenCaller } from '../citizens/service.ts';
+import { callerOf, type Principal, type CitizenPrincipal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
 import { AppError, conflict, notFound, unprocessable } from '../http/errors.ts';
@@ -163,14 +161,14 @@ export async function submitSelfReport(app: AppContext, c: CitizenPrincipal, inp
 }
 
 export async function listSelfReports(app: AppContext, c: CitizenPrincipal, page: PageQuery) {
-  const rows = await withScope(app.db.pool, citizenCaller(c), (tx) =>
+  const rows = await withScope(app.db.pool, callerOf(c), (tx) =>
     tx.rows(q.selfReportsOf(c.tenantId, c.citizenId, page.pageSize, (page.page - 1) * page.pageSize)),
   );
   return { items: rows.map(selfReportView), total: rows[0]?.total ?? 0, page: page.page, pageSize: page.pageSize };
 }
 
 export async function getSelfReport(app: AppContext, c: CitizenPrincipal, id: number) {
-  const row = await withScope(app.db.pool, citizenCaller(c), (tx) => tx.one(q.checkById(c.tenantId, id)));
+  const row = await withScope(app.db.pool, callerOf(c), (tx) => tx.one(q.checkById(c.tenantId, id)));
   if (!row || row.kind !== 'self' || row.citizen_id !== c.citizenId) throw notFound('self-report');
   return selfReportView(row);
 }

@@ -3,7 +3,8 @@ import { CITIZEN_COOKIE } from '../auth/routes.ts';
 import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
-import { bindIdentity, requestCode, signIn, signOut, type CitizenPrincipal } from './service.ts';
+import type { CitizenPrincipal } from '../auth/principal.ts';
+import { bindIdentity, requestCode, signIn, signOut } from './service.ts';
 
 const tenant = z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'tenant code').openapi({ example: 'demo' });
 const phone = z.string().trim().openapi({ example: '13800138000' });

@@ -1,4 +1,5 @@
 // Public sign-in with phone + SMS code, citizen sessions, and identity binding of quarantined residents.
+import { callerOf, tenantCaller, type CitizenPrincipal } from '../auth/principal.ts';
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { writeAudit } from '../audit/audit.ts';
@@ -18,14 +19,6 @@ export const SMS = {
 };
 const TOKEN_MAX_AGE = '30d';
 
-export interface CitizenPrincipal {
-  sessionId: string;
-  tenantId: number;
-  tenantCode: string;
-  citizenId: number;
-  personId: number | null;
-  phoneMasked: string;
-}
 
 async function tenantId(app: AppContext, code: string): Promise<number> {
   const row = await withoutCaller(app.db.pool, (tx) => tx.one<{ id: number | null }>(q.tenantByCode(code)));
@@ -50,7 +43,7 @@ export async function requestCode(app: AppContext, tenantCode: string, phone: st
   const tid = await tenantId(app, tenantCode);
   const ph = phoneHash(app, phone);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await withScope(app.db.pool, { tenantId: tid, userId: null, scopePaths: [] }, async (tx) => {
+  await withScope(app.db.pool, tenantCaller(tid), async (tx) => {
     const c = (await tx.one<{ last_phone: number | null; phone_hour: number; ip_hour: number; ip_first: number | null; phone_first: number | null; now: number }>(q.sendCounts(tid, ph, ip)))!;
     if (c.last_phone && c.now - c.last_phone < SMS.minIntervalSeconds) {
       throw tooMany(`wait ${SMS.minIntervalSeconds} s between codes`, SMS.minIntervalSeconds - (c.now - c.last_phone));
@@ -69,7 +62,7 @@ export async function signIn(app: AppContext, tenantCode: string, phone: string,
   const tid = await tenantId(app, tenantCode);
   const ph = phoneHash(app, phone);
   const expected = codeHash(app, phone, code);
-  const result = await withScope(app.db.pool, { tenantId: tid, userId: null, scopePaths: [] }, async (tx) => {
+  const result = await withScope(app.db.pool, tenantCaller(tid), async (tx) => {
     const live = await tx.one<{ id: number; code_hash: Buffer; attempts: number }>(q.liveCode(tid, ph));
     if (!live || live.attempts >= SMS.maxAttempts) return { ok: false as const };
     if (!timingSafeEqual(live.code_hash, expected)) {
@@ -106,12 +99,9 @@ export async function resolveCitizenSession(app: AppContext, tid: number, sid: s
 }
 
 export async function signOut(app: AppContext, c: CitizenPrincipal): Promise<void> {
-  await withScope(app.db.pool, citizenCaller(c), (tx) => tx.query(q.revokeCitizenSession(c.tenantId, c.sessionId)));
+  await withScope(app.db.pool, callerOf(c), (tx) => tx.query(q.revokeCitizenSession(c.tenantId, c.sessionId)));
 }
 
-export function citizenCaller(c: CitizenPrincipal) {
-  return { tenantId: c.tenantId, userId: null, scopePaths: [], citizenId: c.citizenId };
-}
 
 /**
  * Identity binding (§4.1.6): name + ID number + the signed-in phone must match one person on the
@@ -119,7 +109,7 @@ export function citizenCaller(c: CitizenPrincipal) {
  */
 export async function bindIdentity(app: AppContext, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null): Promise<{ personId: number }> {
   if (c.personId) throw conflict('this account is already bound to a person', 'idNumber');
-  const phone = await withScope(app.db.pool, citizenCaller(c), async (tx) => {
+  const phone = await withScope(app.db.pool, callerOf(c), async (tx) => {
     const row = await tx.one<{ phone_enc: Buffer }>(q.citizenPhone(c.tenantId, c.citizenId));
     return app.cipher.decrypt(row!.phone_enc);
   });

@@ -1,7 +1,7 @@
 // Guidance content (§4.1.4): publicity articles, news and self-check guide links. Content managers
 // create, edit, publish and unpublish; everyone of the tenant reads what is published.
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf, can, type Principal } from '../auth/principal.ts';
+import { callerOf, can, type Principal, tenantCaller } from '../auth/principal.ts';
 import { tenantByCode } from '../citizens/queries.ts';
 import type { AppContext } from '../context.ts';
 import { withScope, withoutCaller, type Tx } from '../db/scope.ts';
@@ -125,7 +125,7 @@ async function asTenant<T>(app: AppContext, tenantCode: string, fn: (tx: Tx, ten
   const t = await withoutCaller(app.db.pool, (tx) => tx.one<{ id: number | null }>(tenantByCode(tenantCode)));
   if (!t?.id) throw notFound('tenant');
   const tenantId = t.id;
-  return withScope(app.db.pool, { tenantId, userId: null, scopePaths: [] }, (tx) => fn(tx, tenantId));
+  return withScope(app.db.pool, tenantCaller(tenantId), (tx) => fn(tx, tenantId));
 }
 
 export function listPublished(app: AppContext, tenantCode: string, query: Omit<ArticleQuery, 'status'>) {

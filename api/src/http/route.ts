@@ -7,8 +7,7 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from './zod.ts';
 import type { ZodType } from 'zod';
 import type { Permission } from '../auth/permissions.ts';
-import type { Principal } from '../auth/principal.ts';
-import type { CitizenPrincipal } from '../citizens/service.ts';
+import { type Principal, callerOf, type CitizenPrincipal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { idempotent } from '../idempotency/idempotency.ts';
 import { AppError, fromZod, forbidden, unauthorized } from './errors.ts';
@@ -105,9 +104,7 @@ export class Routes {
       const input = { params, query, body, user: user as Principal, citizen: citizen as CitizenPrincipal, file: form?.file, ctx } as RouteInput<P, Q, B>;
       const key = ctx.get('idempotency-key');
       if (spec.idempotent && key && (user || citizen)) {
-        const caller = user
-          ? { tenantId: user.tenantId, userId: user.userId, scopePaths: user.scopePaths }
-          : { tenantId: citizen!.tenantId, userId: null, scopePaths: [], citizenId: citizen!.citizenId };
+        const caller = callerOf(user ?? citizen!);
         const actor = user ? `u${user.userId}` : `c${citizen!.citizenId}`;
         const r = await idempotent(this.app, caller, actor, key, { method: ctx.method, path: ctx.path, body }, async () => ({
           status: spec.status ?? 200,

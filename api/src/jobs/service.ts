@@ -3,7 +3,7 @@
 // finished with the outcome), so a failed run is recorded and a running one is visible.
 import cron, { type ScheduledTask } from 'node-cron';
 import { writeAudit } from '../audit/audit.ts';
-import type { Principal } from '../auth/principal.ts';
+import { type Principal, tenantCaller } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { withoutCaller, withScope, type Tx } from '../db/scope.ts';
 import { AppError, notFound } from '../http/errors.ts';
@@ -32,7 +32,7 @@ export type RunView = ReturnType<typeof runView>;
 
 /** The tenant alone as caller (its own runs), or no caller for runs of the whole installation. */
 function asOwner<T>(app: AppContext, tenantId: number | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return tenantId == null ? withoutCaller(app.db.pool, fn) : withScope(app.db.pool, { tenantId, userId: null, scopePaths: [] }, fn);
+  return tenantId == null ? withoutCaller(app.db.pool, fn) : withScope(app.db.pool, tenantCaller(tenantId), fn);
 }
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === '23505';

@@ -1,6 +1,7 @@
 // Pass tokens: a short-lived JWT signed with the tenant's Ed25519 key (EdDSA), so a checkpoint can
 // verify a QR offline with the public keys from GET /api/passes/keys. The private key is created
 // on first use and stored encrypted with the PII cipher; several keys may verify (rotation).
+import { tenantCaller } from '../auth/principal.ts';
 import { calculateJwkThumbprint, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { AppContext } from '../context.ts';
 import { maskName } from '../crypto/pii.ts';
@@ -12,8 +13,6 @@ export const ALG = 'EdDSA';
 export const TOKEN_TTL_SECONDS = 300;
 /** A retired key keeps verifying for a while, well past the lifetime of the tokens it signed. */
 const RETIRED_GRACE_SECONDS = 3600;
-
-const tenantCaller = (tenantId: number) => ({ tenantId, userId: null, scopePaths: [] });
 
 async function createKey(app: AppContext, tx: Tx, tenantId: number): Promise<void> {
   const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });

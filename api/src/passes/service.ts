@@ -1,9 +1,8 @@
 // Electronic passes (§4.1.3): a citizen registers with name and ID number; a pass is issued only
 // while the holder's person status allows it, and every QR token is short-lived and re-checked.
+import { callerOf, type CitizenPrincipal } from '../auth/principal.ts';
 import QRCode from 'qrcode';
 import { writeAudit } from '../audit/audit.ts';
-import type { CitizenPrincipal } from '../citizens/service.ts';
-import { citizenCaller } from '../citizens/service.ts';
 import { tenantByCode } from '../citizens/queries.ts';
 import type { AppContext } from '../context.ts';
 import { maskIdNumber } from '../crypto/pii.ts';
@@ -55,7 +54,7 @@ export async function registerPass(app: AppContext, c: CitizenPrincipal, name: s
     await writeAudit(app.db.pool, { tenantId: c.tenantId, userId: null, action: 'pass.register', objectType: 'citizen', objectId: c.citizenId, ip, result: 'denied', detail: { status: holder.status } });
     throw refused(holder.status);
   }
-  const pass = await withScope(app.db.pool, citizenCaller(c), async (tx) => {
+  const pass = await withScope(app.db.pool, callerOf(c), async (tx) => {
     await tx.query(q.revokeCitizenPasses(c.tenantId, c.citizenId, 'replaced'));
     return (await tx.one<PassRow>(q.insertPass(c.tenantId, c.citizenId, { name, enc: app.cipher.encrypt(id), hash, masked: maskIdNumber(id) })))!;
   });
@@ -77,7 +76,7 @@ const toPass = (r: PassRow) => ({ id: r.id, holderName: r.holder_name, idNumber:
  * holder went onto the watch list (or worse) since issue is revoked here and refused.
  */
 export async function currentPass(app: AppContext, c: CitizenPrincipal) {
-  const row = await withScope(app.db.pool, citizenCaller(c), (tx) =>
+  const row = await withScope(app.db.pool, callerOf(c), (tx) =>
     tx.one<PassRow & { id_number_hash: Buffer; revoked_at: Date | null; revoked_reason: string | null }>(q.latestPassOf(c.tenantId, c.citizenId)),
   );
   if (!row) throw notFound('pass');

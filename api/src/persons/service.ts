@@ -91,14 +91,7 @@ export async function createPerson(app: AppContext, user: Principal, input: Pers
 }
 
 /** Registers a person inside the caller's open transaction (used by workflows that must be atomic). */
-/** Who acts: a staff user, or the system (userId null) acting for a citizen or a job. */
-export interface Actor {
-  tenantId: number;
-  userId: number | null;
-  permissions: readonly string[];
-}
-
-export async function createPersonTx(app: AppContext, tx: Tx, user: Actor, input: PersonCreate) {
+export async function createPersonTx(app: AppContext, tx: Tx, user: Principal, input: PersonCreate) {
   const values = await checkPersonTx(app, tx, user, input, true);
   const { id } = (await tx.one<{ id: number }>(q.insertPerson(user.tenantId, user.userId, values)))!;
   await tx.query(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'created', actorId: user.userId, toStatus: input.status, toSeverity: input.severity, changes: { fields: Object.keys(input).sort() } }));
@@ -110,7 +103,7 @@ export async function createPersonTx(app: AppContext, tx: Tx, user: Actor, input
  * visible household, no duplicate ID number), returning the row to insert. `requirePlace` false
  * checks a draft whose residence is not chosen yet.
  */
-async function checkPersonTx(app: AppContext, tx: Tx, user: Actor, input: PersonCreate, requirePlace: boolean): Promise<Values> {
+async function checkPersonTx(app: AppContext, tx: Tx, user: Principal, input: PersonCreate, requirePlace: boolean): Promise<Values> {
   if (input.status === 'confirmed' && !input.severity) throw badRequest('a confirmed case needs a severity', 'severity');
   if (input.status !== 'confirmed' && input.severity) throw badRequest('severity applies only to confirmed cases', 'severity');
   if (requirePlace && !input.location && input.householdId === undefined) {
@@ -139,7 +132,7 @@ export async function validatePersonDraft(app: AppContext, user: Principal, draf
   return { ok: true };
 }
 
-async function loadDetail(tx: Tx, user: Pick<Actor, 'tenantId' | 'permissions'>, id: number) {
+async function loadDetail(tx: Tx, user: Pick<Principal, 'tenantId' | 'permissions'>, id: number) {
   const row = await tx.one<PersonRow>(q.personById(user.tenantId, id));
   if (!row) throw notFound('person');
   const events = await tx.rows<EventRow>(q.eventsOf(user.tenantId, id));
@@ -241,7 +234,7 @@ export interface StatusMove {
  * transaction: the change, its event, and the open referrals a final answer ends. Every path that
  * changes a status goes through here, so none forgets a rule.
  */
-export async function moveStatusTx(tx: Tx, actor: Pick<Actor, 'tenantId' | 'userId'>, current: PersonRow, move: StatusMove) {
+export async function moveStatusTx(tx: Tx, actor: { tenantId: number; userId: number | null }, current: PersonRow, move: StatusMove) {
   const check = checkTransition(current.status as Status, current.severity as Severity | null, move.to, move.severity ?? undefined);
   if (!check.ok) throw new AppError(409, 'invalid_transition', check.message, check.field === 'to' && move.field ? move.field : check.field);
   await tx.query(q.setStatus(actor.tenantId, current.id, move.to, move.severity ?? null, move.observationMode ?? null));

@@ -1,11 +1,9 @@
 // Case sources and routing (§3.2): citizen, close-contact and enterprise reports become
 // verification tasks for the grid that contains them; checkpoint, patrol and doctor-survey
 // registrations go straight onto the watch list.
-import type { Principal } from '../auth/principal.ts';
-import { callerOf } from '../auth/principal.ts';
+import { callerOf, type CitizenPrincipal, type Principal } from '../auth/principal.ts';
 import { writeAudit } from '../audit/audit.ts';
 import { citizenPhone } from '../citizens/queries.ts';
-import { citizenCaller, type CitizenPrincipal } from '../citizens/service.ts';
 import type { AppContext } from '../context.ts';
 import { maskIdNumber, maskPhone } from '../crypto/pii.ts';
 import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
@@ -96,7 +94,7 @@ export async function submitEnterpriseDeclaration(app: AppContext, c: CitizenPri
   if (options.schools.length && !options.schools.includes(input.schoolName)) throw badRequest('schoolName is not one of the configured schools', 'schoolName');
   if (!options.grades.includes(input.grade)) throw badRequest('grade is not one of the configured grades', 'grade');
   if (!options.classes.includes(input.className)) throw badRequest('className is not one of the configured classes', 'className');
-  const phoneEnc = await withScope(app.db.pool, citizenCaller(c), async (tx) =>
+  const phoneEnc = await withScope(app.db.pool, callerOf(c), async (tx) =>
     (await tx.one<{ phone_enc: Buffer }>(citizenPhone(c.tenantId, c.citizenId)))!.phone_enc,
   );
   const phone = app.cipher.decrypt(phoneEnc);
@@ -146,13 +144,13 @@ function view(r: Record<string, any>, forStaff = true) {
 }
 
 export async function getCitizenReport(app: AppContext, c: CitizenPrincipal, id: number) {
-  const row = await withScope(app.db.pool, citizenCaller(c), (tx) => tx.one(q.reportById(c.tenantId, id)));
+  const row = await withScope(app.db.pool, callerOf(c), (tx) => tx.one(q.reportById(c.tenantId, id)));
   if (!row) throw notFound('report');
   return view(row, false);
 }
 
 export async function listCitizenReports(app: AppContext, c: CitizenPrincipal, f: ReportListQuery) {
-  const rows = await withScope(app.db.pool, citizenCaller(c), (tx) =>
+  const rows = await withScope(app.db.pool, callerOf(c), (tx) =>
     tx.rows(q.listReports(c.tenantId, { ...f, citizenId: c.citizenId, limit: f.pageSize, offset: (f.page - 1) * f.pageSize })));
   return { items: rows.map((r) => view(r, false)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
 }
