@@ -138,28 +138,46 @@ async function runImport(app: AppContext, user: Principal, id: number, data: Buf
 /**
  * Reads the workbook and hands batches of staged rows to `flush`. Rows repeating an ID number of
  * an earlier row of the file are errors naming that row (by the keyed hash, never the number).
+ * One batch is stored while the next is read (the two took turns before: the database waited for
+ * the reader and the reader for the database); flushes still run one at a time, in order, and
+ * none is running any more when this returns or throws.
  */
 export async function stageWorkbook(app: AppContext, data: Buffer, flush: (batch: StagedRow[]) => Promise<void>): Promise<void> {
   const seen = new Map<string, number>();
-  let batch: StagedRow[] = [];
-  for await (const row of readSheet(data, () => {})) {
-    if (blankRow(row.cells)) continue;
-    const staged = stageRow(app, row.rowNo, row.cells);
-    if (staged.id_hash) {
-      const key = `${staged.id_type}:${staged.id_hash}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        staged.errors.push({ field: 'idNumber', header: '证件号码', message: `与第 ${first} 行的证件号码重复` });
-        staged.record = null;
-      } else seen.set(key, row.rowNo);
+  let storing: Promise<void> = Promise.resolve();
+  const handOver = async (rows: StagedRow[]) => {
+    await storing;
+    storing = flush(rows);
+    storing.catch(() => {}); // thrown at the next hand-over or at the end
+  };
+  try {
+    let batch: StagedRow[] = [];
+    for await (const row of readSheet(data, () => {})) {
+      if (blankRow(row.cells)) continue;
+      batch.push(refuseRepeatedId(seen, stageRow(app, row.rowNo, row.cells)));
+      if (batch.length >= BATCH_ROWS) {
+        await handOver(batch);
+        batch = [];
+      }
     }
-    batch.push(staged);
-    if (batch.length >= BATCH_ROWS) {
-      await flush(batch);
-      batch = [];
-    }
+    if (batch.length) await handOver(batch);
+  } finally {
+    await storing.catch(() => {});
   }
-  if (batch.length) await flush(batch);
+  await storing;
+}
+
+function refuseRepeatedId(seen: Map<string, number>, staged: StagedRow): StagedRow {
+  if (!staged.id_hash) return staged;
+  const key = `${staged.id_type}:${staged.id_hash}`;
+  const first = seen.get(key);
+  if (first === undefined) {
+    seen.set(key, staged.row_no);
+    return staged;
+  }
+  staged.errors.push({ field: 'idNumber', header: '证件号码', message: `与第 ${first} 行的证件号码重复` });
+  staged.record = null;
+  return staged;
 }
 
 /** The rows with errors and their messages, by spreadsheet row number. */
