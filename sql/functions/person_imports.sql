@@ -89,11 +89,15 @@ begin
    where s.tenant_id = t and s.import_id = p_import and s.household_id is not null
      and not exists (select 1 from households h where h.tenant_id = s.tenant_id and h.id = s.household_id and h.grid_path <@ scope);
 
-  -- 3. coordinates: the covering grid, set-based; then the caller's jurisdiction
+  -- 3. coordinates: the covering grid, set-based; then the caller's jurisdiction. This one pass
+  --    over every staged row also marks it checked (a second pass cost 3.6 s of 100,000 rows; the
+  --    mark is read only by app.insert_staged_persons, after this function has returned).
   update person_import_rows s
-     set grid_id = c.grid_id, grid_path = c.grid_path
-    from app.covering_grids(t, 'person_import_rows') c
-   where s.tenant_id = t and s.import_id = p_import and s.id = c.id and s.grid_id is null;
+     set grid_id = coalesce(s.grid_id, c.grid_id), grid_path = case when s.grid_id is null then c.grid_path else s.grid_path end,
+         checked = true
+    from person_import_rows x
+    left join app.covering_grids(t, 'person_import_rows') c on c.id = x.id
+   where x.tenant_id = t and x.import_id = p_import and s.tenant_id = t and s.id = x.id;
   update person_import_rows s
      set errors = app.add_import_error(s.errors, 'location', '位置不在您辖区的任何网格内'), grid_id = null, grid_path = null
    where s.tenant_id = t and s.import_id = p_import and s.geom is not null
@@ -106,7 +110,6 @@ begin
    where s.tenant_id = t and s.import_id = p_import and s.id_hash is not null
      and exists (select 1 from persons p where p.tenant_id = t and p.id_type = s.id_type and p.id_number_hash = s.id_hash and p.status <> 'closed');
 
-  update person_import_rows s set checked = true where s.tenant_id = t and s.import_id = p_import;
   return query
     select count(*) filter (where s.errors = '[]'::jsonb), count(*) filter (where s.errors <> '[]'::jsonb)
       from person_import_rows s where s.tenant_id = t and s.import_id = p_import;
@@ -120,7 +123,7 @@ comment on function app.check_staged_persons(bigint) is
 -- note event for a follow-up text; removes the written rows from the stage. Returns how many.
 create or replace function app.insert_staged_persons(p_import bigint)
 returns bigint
-language plpgsql volatile security definer set search_path = public, app set jit = off as $$
+language plpgsql volatile security definer set search_path = public, app set jit = off set work_mem = '128MB' as $$
 declare
   t integer := app.current_tenant();
   u bigint := app.current_user_id();
@@ -137,45 +140,61 @@ begin
     raise exception 'import % has rows not checked or outside the caller''s jurisdiction', p_import using errcode = 'check_violation';
   end if;
 
-  update person_import_rows s set person_id = nextval(pg_get_serial_sequence('persons', 'id'))
-   where s.tenant_id = t and s.import_id = p_import and s.errors = '[]'::jsonb;
-
+  -- One pass: the valid rows numbered once (materialised, in row order), then persons, their
+  -- events and their live events from it. Numbering by an update of the stage first, and the
+  -- per-row live-event trigger, were 4 s and 12 s of a 100,000-row import (docs/benchmarks.md).
+  -- The per-row grid derivation and live-event triggers stand aside (migrations 0022 and 0026)
+  -- only while this transaction's row of app.bulk_derivations exists.
   insert into app.bulk_derivations values (pg_current_xact_id()) on conflict do nothing;
   perform set_config('app.bulk_derivation', 'on', true);
-  insert into persons (tenant_id, id, created_by, name, id_type, id_number_enc, id_number_hash, id_number_masked,
-    native_place, sex, birth_date, age, arrival_category, address, household_id, geom, phone_enc, phone_hash,
-    phone_masked, emergency_phone_enc, emergency_phone_masked, conditions, condition_note, post_release_state,
-    isolation_confirmed_at, observation_start, observation_end, arrived_at, arrival_transport, arrival_trip_no,
-    wuhan_history, hubei_history, contact_with_exposed, wild_animal_contact, wet_market_visit, infection_route,
-    source, notice_signed, home_guide_given, enterprise_managed, handover_person, isolation_start_evidence,
-    observation_mode, observation_place, centralized_room_no, housing_type, co_resident_count, co_residents,
-    inspector_attendance, visit_contact, release_notice_issued, status, severity, grid_id, grid_path)
-  overriding system value
-  select t, s.person_id, u, r.name, r.id_type, r.id_number_enc, r.id_number_hash, r.id_number_masked,
-    r.native_place, r.sex, r.birth_date, r.age, r.arrival_category, r.address, s.household_id, s.geom, r.phone_enc, r.phone_hash,
-    r.phone_masked, r.emergency_phone_enc, r.emergency_phone_masked, coalesce(r.conditions, '{}'), r.condition_note, r.post_release_state,
-    r.isolation_confirmed_at, r.observation_start, r.observation_end, r.arrived_at, r.arrival_transport, r.arrival_trip_no,
-    r.wuhan_history, r.hubei_history, r.contact_with_exposed, r.wild_animal_contact, r.wet_market_visit, r.infection_route,
-    r.source, r.notice_signed, r.home_guide_given, r.enterprise_managed, r.handover_person, r.isolation_start_evidence,
-    r.observation_mode, r.observation_place, r.centralized_room_no, r.housing_type, r.co_resident_count, coalesce(r.co_residents, '[]'),
-    coalesce(r.inspector_attendance, '[]'), r.visit_contact, coalesce(r.release_notice_issued, false), r.status, r.severity, s.grid_id, s.grid_path
-    from person_import_rows s
-   cross join lateral jsonb_populate_record(null::persons, s.record) r
-   where s.tenant_id = t and s.import_id = p_import and s.errors = '[]'::jsonb
-   order by s.row_no;
-  get diagnostics n = row_count;
+  perform set_config('app.bulk_live_events', 'on', true);
+  with valid as materialized (
+    select nextval(pg_get_serial_sequence('persons', 'id')) as person_id, s.row_no, s.record, s.note,
+           s.household_id, s.geom, s.grid_id, s.grid_path
+      from person_import_rows s
+     where s.tenant_id = t and s.import_id = p_import and s.errors = '[]'::jsonb
+     order by s.row_no
+  ), person_rows as (
+    insert into persons (tenant_id, id, created_by, name, id_type, id_number_enc, id_number_hash, id_number_masked,
+      native_place, sex, birth_date, age, arrival_category, address, household_id, geom, phone_enc, phone_hash,
+      phone_masked, emergency_phone_enc, emergency_phone_masked, conditions, condition_note, post_release_state,
+      isolation_confirmed_at, observation_start, observation_end, arrived_at, arrival_transport, arrival_trip_no,
+      wuhan_history, hubei_history, contact_with_exposed, wild_animal_contact, wet_market_visit, infection_route,
+      source, notice_signed, home_guide_given, enterprise_managed, handover_person, isolation_start_evidence,
+      observation_mode, observation_place, centralized_room_no, housing_type, co_resident_count, co_residents,
+      inspector_attendance, visit_contact, release_notice_issued, status, severity, grid_id, grid_path)
+    overriding system value
+    select t, v.person_id, u, r.name, r.id_type, r.id_number_enc, r.id_number_hash, r.id_number_masked,
+      r.native_place, r.sex, r.birth_date, r.age, r.arrival_category, r.address, v.household_id, v.geom, r.phone_enc, r.phone_hash,
+      r.phone_masked, r.emergency_phone_enc, r.emergency_phone_masked, coalesce(r.conditions, '{}'), r.condition_note, r.post_release_state,
+      r.isolation_confirmed_at, r.observation_start, r.observation_end, r.arrived_at, r.arrival_transport, r.arrival_trip_no,
+      r.wuhan_history, r.hubei_history, r.contact_with_exposed, r.wild_animal_contact, r.wet_market_visit, r.infection_route,
+      r.source, r.notice_signed, r.home_guide_given, r.enterprise_managed, r.handover_person, r.isolation_start_evidence,
+      r.observation_mode, r.observation_place, r.centralized_room_no, r.housing_type, r.co_resident_count, coalesce(r.co_residents, '[]'),
+      coalesce(r.inspector_attendance, '[]'), r.visit_contact, coalesce(r.release_notice_issued, false), r.status, r.severity, v.grid_id, v.grid_path
+      from valid v
+     cross join lateral jsonb_populate_record(null::persons, v.record) r
+    returning id, status, severity, grid_id, grid_path
+  ), created as (
+    insert into person_events (tenant_id, person_id, kind, actor_id, to_status, to_severity, changes)
+    select t, v.person_id, 'created', u, v.record->>'status', v.record->>'severity',
+           jsonb_build_object('import', p_import, 'row', v.row_no)
+      from valid v
+  ), notes as (
+    insert into person_events (tenant_id, person_id, kind, actor_id, reason)
+    select t, v.person_id, 'note', u, v.note from valid v where v.note is not null
+  ), live as (
+    -- what app.live_person_status() writes for an inserted person, from the rows as inserted
+    insert into live_events (tenant_id, type, grid_path, payload)
+    select t, 'status', p.grid_path,
+           jsonb_build_object('personId', p.id, 'gridId', p.grid_id, 'status', p.status, 'severity', p.severity, 'fromStatus', null)
+      from person_rows p
+     order by p.id
+  )
+  select count(*) into n from person_rows;
+  perform set_config('app.bulk_live_events', '', true);
   perform set_config('app.bulk_derivation', coalesce(bulk, ''), true);
   delete from app.bulk_derivations where xact = pg_current_xact_id();
-
-  insert into person_events (tenant_id, person_id, kind, actor_id, to_status, to_severity, changes)
-  select t, s.person_id, 'created', u, s.record->>'status', s.record->>'severity',
-         jsonb_build_object('import', p_import, 'row', s.row_no)
-    from person_import_rows s
-   where s.tenant_id = t and s.import_id = p_import and s.errors = '[]'::jsonb;
-  insert into person_events (tenant_id, person_id, kind, actor_id, reason)
-  select t, s.person_id, 'note', u, s.note
-    from person_import_rows s
-   where s.tenant_id = t and s.import_id = p_import and s.errors = '[]'::jsonb and s.note is not null;
 
   delete from person_import_rows s where s.tenant_id = t and s.import_id = p_import and s.errors = '[]'::jsonb;
   return n;

@@ -177,6 +177,16 @@ describe('importing a messy workbook', () => {
       `select count(*)::int n from person_events e join persons p on p.tenant_id = e.tenant_id and p.id = e.person_id
         where p.tenant_id = $1 and e.kind = 'created' and e.changes->>'import' = $2`, [f.tenantId, String(up.body.id)]);
     expect(events.rows[0].n).toBe(5);
+    // The command center hears of each imported person as of one registered by hand (the bulk
+    // insert writes these events itself, the per-row trigger standing aside: migration 0026).
+    const live = await t.app.db.ownerPool.query(
+      `select l.grid_path::text, l.payload from live_events l join persons p on p.tenant_id = l.tenant_id and p.id = (l.payload->>'personId')::bigint
+        where l.tenant_id = $1 and l.type = 'status' and p.name in ('张三', '李四', '赵 六', '冯二', '褚四')`, [f.tenantId]);
+    expect(live.rows).toHaveLength(5);
+    for (const l of live.rows) {
+      expect(l.payload).toMatchObject({ gridId: f.nodes.gridA, status: 'watching', severity: null, fromStatus: null });
+      expect(l.grid_path).toBeTruthy();
+    }
   });
 
   it('the same file again: every row is now a duplicate of a registered person, or as wrong as before', async () => {
