@@ -87,13 +87,14 @@ export async function serveApp(db: Database, overrides: Partial<Config> = {}): P
     dataDir: '/nonexistent',
     poolSize: 4,
     sessionIdleMinutes: 30,
-    logLevel: 'silent',
+    // TEST_LOG_LEVEL=error shows the server's errors (a 500's cause) while tests run.
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     demoSeed: false,
     sms: { provider: 'log' },
     secrets: { session: randomBytes(32), fieldKey: randomBytes(32), lookupKey: randomBytes(32) },
     ...overrides,
   };
-  const log = pino({ level: 'silent' });
+  const log = pino({ level: config.logLevel });
   const app: AppContext = { db, config, log, cipher: new PiiCipher(config.secrets), sms: new LogSmsProvider(log) };
   const server: Server = buildApp(app).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
