@@ -201,7 +201,7 @@ describe('grid worker', () => {
     await page!.goto(`${stack.baseUrl}/field/me`);
     await byTestId(page!, 'me-view').waitFor();
     await sleepFrames(page!);
-    await fileReport({ lon: places.gridA.lon + 0.0002, lat: places.gridA.lat }, '李秀英');
+    await fileReport(places.gridAInside, '李秀英');
     await waitFor(page!, `!!document.querySelector('[data-testid="tab-tasks"] .van-badge')`, 30_000);
     // The guidance the city published, and where the worker works by name.
     expect(await byTestId(page!, 'articles').innerText()).toContain('居家隔离观察须知');

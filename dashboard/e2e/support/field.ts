@@ -23,6 +23,8 @@ export interface FieldPlaces {
   gridA: Point;
   /** Inside the grid of `gridworker2`. */
   gridB: Point;
+  /** Well inside the grid of `gridworker` (its point on surface): households line its edges. */
+  gridAInside: Point;
   /** A household of gridA. */
   household: { id: number; lon: number; lat: number };
 }
@@ -54,7 +56,7 @@ export async function fieldPlaces(stack: Stack): Promise<FieldPlaces> {
       )
     ).rows[0];
   // A few metres from the household: the report's home, with the household the nearest one.
-  return { gridA: { lon: h.lon + 0.00003, lat: h.lat + 0.00002 }, gridB: await inside(b), household: h };
+  return { gridA: { lon: h.lon + 0.00003, lat: h.lat + 0.00002 }, gridB: await inside(b), gridAInside: await inside(a), household: h };
 }
 
 export interface PhoneOptions {
