@@ -89,6 +89,9 @@ function usersWorkbook(): Promise<ExcelJS.Buffer> {
   return wb.xlsx.writeBuffer();
 }
 
+/** Home observation began three days ago: the check rule has these persons to check today. */
+const STARTED = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+
 /** 200 persons under watch, 50 per grid, placed by coordinates (a new city has no households yet). */
 function personsWorkbook(): Promise<ExcelJS.Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -98,7 +101,7 @@ function personsWorkbook(): Promise<ExcelJS.Buffer> {
     const g = GRIDS[i % 4];
     const p = inside(g, i);
     const id = makeResidentId('420106', `19${60 + (i % 40)}-0${1 + (i % 9)}-1${i % 9}`, 100 + i, i % 2 ? 'male' : 'female');
-    ws.addRow([`居民${i + 1}`, id, `1370000${String(1000 + i)}`, '网格排查', '2020-02-03', p.lon, p.lat, 'WGS84']);
+    ws.addRow([`居民${i + 1}`, id, `1370000${String(1000 + i)}`, '网格排查', STARTED, p.lon, p.lat, 'WGS84']);
   }
   return wb.xlsx.writeBuffer();
 }
@@ -211,6 +214,8 @@ describe('onboarding a new city', () => {
       await page.goto(`${t.baseUrl}/admin/settings/rules`);
       await byTestId(page, 'preview-create').waitFor();
       await byTestId(page, 'add-time').click();
+      // The preview counts the imported persons the rule will check.
+      await waitFor(page, `Number(document.querySelector('[data-testid="preview-persons"] .el-statistic__number')?.textContent.replace(/\\D/g, '')) === 200`);
       await byTestId(page, 'rules-save').click();
       await page.locator('.el-message--success').waitFor();
     });
