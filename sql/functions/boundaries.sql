@@ -31,6 +31,21 @@ comment on function app.boundary_reshaped(geometry, geometry) is
 -- nearest ancestor that stays (else the first root). The caller then re-derives every point once
 -- (app.rederive_grids: new grids, paths of moved grids) and deletes the removed nodes
 -- (app.remove_boundary_nodes).
+create or replace function app.check_boundary_change(t integer, p_import bigint) returns void
+language plpgsql stable security definer set search_path = public, app as $$
+begin
+  if t is null or not app.caller_manages_boundaries() then
+    raise exception 'boundary:manage required' using errcode = 'insufficient_privilege';
+  end if;
+  -- A tree of nothing would remove every node: only an import of the tenant with a staged tree applies.
+  if not exists (select 1 from boundary_import_nodes s where s.tenant_id = t and s.import_id = p_import and s.origin in ('file', 'kept')) then
+    raise exception 'import % of tenant % has no staged tree', p_import, t using errcode = 'no_data_found';
+  end if;
+end
+$$;
+comment on function app.check_boundary_change(integer, bigint) is
+  'Refuses a change of the tree unless the caller manages boundaries and the import is the tenant''s with a staged tree.';
+
 create or replace function app.apply_boundary_tree(p_import bigint, p_reassign jsonb)
 returns jsonb
 language plpgsql volatile security definer set search_path = public, app as $$
@@ -46,13 +61,7 @@ declare
   lvl integer;
   first_tree boolean;
 begin
-  if t is null or not app.caller_manages_boundaries() then
-    raise exception 'boundary:manage required' using errcode = 'insufficient_privilege';
-  end if;
-  -- A tree of nothing would remove every node: only an import of the tenant with a staged tree applies.
-  if not exists (select 1 from boundary_import_nodes s where s.tenant_id = t and s.import_id = p_import and s.origin in ('file', 'kept')) then
-    raise exception 'import % of tenant % has no staged tree', p_import, t using errcode = 'no_data_found';
-  end if;
+  perform app.check_boundary_change(t, p_import);
   perform set_config('app.defer_rederive', 'on', true);
   first_tree := not exists (select 1 from jurisdictions j where j.tenant_id = t);
 
@@ -156,12 +165,7 @@ declare
   t integer := app.current_tenant();
   n integer;
 begin
-  if t is null or not app.caller_manages_boundaries() then
-    raise exception 'boundary:manage required' using errcode = 'insufficient_privilege';
-  end if;
-  if not exists (select 1 from boundary_import_nodes s where s.tenant_id = t and s.import_id = p_import and s.origin in ('file', 'kept')) then
-    raise exception 'import % of tenant % has no staged tree', p_import, t using errcode = 'no_data_found';
-  end if;
+  perform app.check_boundary_change(t, p_import);
   perform set_config('app.defer_rederive', 'on', true);
   delete from jurisdictions j
    where j.tenant_id = t
