@@ -134,13 +134,15 @@ export const reshapedCount = (t: number, i: number) =>
 /**
  * Households or persons that would change grid or lose it: those in current grids that go or change
  * shape, and those inside file grids that are new or reshaped; each placed by containment in the
- * grids of the staged tree.
+ * grids of the staged tree. Only staged grids that touch those areas can hold such a point, so the
+ * points are matched against that small set (a few hundred grids for a hundred changed ones) rather
+ * than by a probe each of the staging index, which holds the nodes of every import.
  */
 export function impact(t: number, i: number, table: 'households' | 'persons') {
   const points = raw(table);
   return sql`
     with gone as (
-      select j.id from jurisdictions j
+      select j.id, j.geom from jurisdictions j
        where j.tenant_id = ${t} and j.level = 5
          and not exists (select 1 from boundary_import_nodes s
                           where s.tenant_id = ${t} and s.import_id = ${i} and s.code = j.code and s.level = 5 and s.usable
@@ -148,6 +150,13 @@ export function impact(t: number, i: number, table: 'households' | 'persons') {
     ), fresh as (
       select s.geom from boundary_import_nodes s
        where s.tenant_id = ${t} and s.import_id = ${i} and s.origin = 'file' and s.level = 5 and s.usable and s.reshaped is distinct from false
+    ), relevant as materialized (
+      select distinct on (s.id) s.id, s.code, s.geom
+        from (select geom from gone union all select geom from fresh) a
+        join boundary_import_nodes s
+          on s.tenant_id = ${t} and s.import_id = ${i} and s.geom && a.geom
+       where s.origin in ('file', 'kept') and s.level = 5 and s.usable
+       order by s.id
     ), candidates as (
       select x.id, x.geom, x.grid_id from ${points} x where x.tenant_id = ${t} and x.grid_id in (select id from gone)
       union
@@ -157,10 +166,9 @@ export function impact(t: number, i: number, table: 'households' | 'persons') {
            count(*) filter (where o.code is not null and n.code is null)::integer as "loseGrid"
       from candidates c
       left join jurisdictions o on o.tenant_id = ${t} and o.id = c.grid_id
-      left join lateral (select s.code from boundary_import_nodes s
-                          where s.tenant_id = ${t} and s.import_id = ${i} and s.origin in ('file', 'kept') and s.level = 5 and s.usable
-                            and s.geom && c.geom and st_covers(s.geom, c.geom)
-                          order by s.id limit 1) n on true`;
+      left join lateral (select r.code from relevant r
+                          where r.geom && c.geom and st_covers(r.geom, c.geom)
+                          order by r.id limit 1) n on true`;
 }
 
 export const pinnedUsers = (t: number, i: number) =>
