@@ -1,6 +1,15 @@
 // Words of the admin console's org screens, both languages side by side (merged in index.ts).
 export default {
   'zh-CN': {
+    permName: {
+      'jurisdiction:read': '查看管辖范围内的辖区节点和边界', 'household:read': '查看管辖范围内的住户', 'household:write': '新增和编辑管辖范围内的住户',
+      'person:read': '查看管辖范围内的人员（个人信息脱敏）', 'person:write': '登记和编辑管辖范围内的人员', 'person:status': '变更管辖范围内人员的状态',
+      'person:reveal': '查看完整的证件号码、电话和住址（记入审计）', 'audit:read': '查阅本单位审计日志（审计管理员）',
+      'user:manage': '管理部门、岗位和用户；重置密码、解锁账号（系统管理员）', 'role:manage': '新建角色、编辑其权限、停用角色（安全管理员）',
+      'report:read': '查看管辖范围内的上报', 'task:read': '查看管辖范围内的任务', 'task:work': '办理任务：核实结果、上门检查', 'task:assign': '改派管辖范围内的任务（单个和批量）',
+      'check:write': '记录管辖范围内人员的健康检查', 'rule:manage': '配置本单位的检查规则与定时任务', 'content:manage': '新建、编辑、发布和撤回宣传指引',
+      'pass:scan': '扫描电子通行证、卡口登记', 'dashboard:view': '打开指挥中心大屏及统计', 'boundary:manage': '上传校验辖区边界、应用为新版本、导出和回滚版本',
+    },
     menuOrg: { group: '组织与权限', departments: '部门', positions: '岗位', users: '用户', roles: '角色与权限', audit: '审计日志' },
     org: {
       common: { add: '新增', edit: '编辑', save: '保存', cancel: '取消', disable: '停用', enable: '启用', active: '启用中', disabled: '已停用', actions: '操作', name: '名称', none: '无', saved: '已保存', search: '搜索', all: '全部', ok: '知道了' },
@@ -36,6 +45,15 @@ export default {
     },
   },
   en: {
+    permName: {
+      'jurisdiction:read': 'See jurisdiction nodes and boundaries in scope', 'household:read': 'See households in scope', 'household:write': 'Create and edit households in scope',
+      'person:read': 'See persons in scope (personal data masked)', 'person:write': 'Register and edit persons in scope', 'person:status': 'Change the status of persons in scope',
+      'person:reveal': 'See unmasked ID numbers, phones and addresses (audited)', 'audit:read': 'Read the audit log of the tenant (audit administrator)',
+      'user:manage': 'Manage departments, positions and users; reset passwords, unlock accounts (system administrator)', 'role:manage': 'Create roles, edit their permissions, disable them (security administrator)',
+      'report:read': 'See case reports in scope', 'task:read': 'See tasks in scope', 'task:work': 'Carry out tasks: verification results, checks', 'task:assign': 'Reassign tasks in scope, singly and in bulk',
+      'check:write': 'Record health checks of persons in scope', 'rule:manage': 'Configure check rules and scheduled jobs', 'content:manage': 'Create, edit, publish and unpublish guidance',
+      'pass:scan': 'Scan electronic passes, register at checkpoints', 'dashboard:view': 'Open the command center and its statistics', 'boundary:manage': 'Upload and validate boundaries, apply them as a new version, export and roll back versions',
+    },
     menuOrg: { group: 'Organisation', departments: 'Departments', positions: 'Positions', users: 'Users', roles: 'Roles & permissions', audit: 'Audit log' },
     org: {
       common: { add: 'Add', edit: 'Edit', save: 'Save', cancel: 'Cancel', disable: 'Disable', enable: 'Enable', active: 'Active', disabled: 'Disabled', actions: 'Actions', name: 'Name', none: 'None', saved: 'Saved', search: 'Search', all: 'All', ok: 'OK' },
