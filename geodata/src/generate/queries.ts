@@ -36,8 +36,12 @@ export const clearStage = (stage: string) => raw(`drop index ${stage}_geom; trun
 
 export const dropStage = (stage: string) => raw(`drop table if exists ${stage}`);
 
-/** Lets this transaction write derived grids without the per-row trigger (migration 0022). */
-export const bulkDerivation = raw(`select set_config('app.bulk_derivation', 'on', true)`);
+/**
+ * Lets this transaction write derived grids without the per-row trigger (migration 0022), and load
+ * persons without a live event each (0026): a generated city's history is not news for open
+ * dashboards (they load the counts), and 100,000 events would only fill the live feed.
+ */
+export const bulkDerivation = raw(`select set_config('app.bulk_derivation', 'on', true), set_config('app.bulk_live_events', 'on', true)`);
 
 /** Moves the staged rows into `table`, each with the grid that covers its point, derived set-based. */
 export const insertStaged = (tenantId: number, table: string, stage: string, columns: readonly string[]) =>
