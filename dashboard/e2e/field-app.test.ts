@@ -376,7 +376,7 @@ describe('checkpoint', () => {
     const { page, errors, browser } = await phone();
     onFailure('checkpoint-offline', () => page, () => errors);
     await signInField(page, stack, 'checkpoint');
-    await waitFor(page, 'navigator.serviceWorker.controller !== null');
+    await waitFor(page, 'navigator.serviceWorker.controller !== null', 120_000);
     await waitForKept(page, 'pass-keys');
     const before = await stack.t.app.db.ownerPool.query('select count(*)::int n from pass_scans where tenant_id = $1', [stack.city.tenantId]);
 
@@ -477,7 +477,7 @@ describe('offline outbox', () => {
     onFailure('outbox-edit', () => page, () => errors);
     await signInField(page, stack, 'gridworker');
     // Shortly after it starts with a network, the app has its files and the person form on the phone.
-    await waitFor(page, 'navigator.serviceWorker.controller !== null');
+    await waitFor(page, 'navigator.serviceWorker.controller !== null', 120_000);
     await waitForKept(page, 'person-form');
     const taken = makeResidentId('420111', '1966-06-06', 71, 'female');
     const free = makeResidentId('420111', '1966-06-07', 73, 'female');
