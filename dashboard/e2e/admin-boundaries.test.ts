@@ -4,11 +4,11 @@
 // rolled back. Screenshots go to test-artifacts/admin-*.png.
 import { buffer } from '@turf/turf';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
 import type { Client } from '../../api/src/test/harness.ts';
-import { launchBrowser, type Browser } from './support/browser.ts';
-import { byTestId, saveScreenshot, signIn, waitFor, watchErrors } from './support/page.ts';
+import type { Browser } from './support/browser.ts';
+import { byTestId, openDesktop, reportFailure, saveScreenshot, signIn, waitFor } from './support/page.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 const LONG = 240_000;
@@ -28,9 +28,7 @@ beforeAll(async () => {
   const current = versions.body.items.find((v: { current: boolean }) => v.current);
   const body = (await admin.request('GET', `/api/boundaries/versions/${current.id}/export`)).body as unknown;
   exported = (typeof body === 'string' ? JSON.parse(body) : body) as GeoJSON.FeatureCollection;
-  browser = await launchBrowser({ width: 1920, height: 1080 });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  errors = watchErrors(page);
+  ({ browser, page, errors } = await openDesktop());
 }, 600_000);
 
 afterAll(async () => {
@@ -39,10 +37,7 @@ afterAll(async () => {
 });
 
 function onFailure(name: string): void {
-  onTestFailed(async () => {
-    await saveScreenshot(page, `failed-admin-${name}.png`).catch(() => {});
-    console.error(`[e2e admin ${name}] url ${page.url()}\n${errors.slice(-30).join('\n')}`);
-  });
+  reportFailure(`admin-${name}`, () => page, () => errors);
 }
 
 type Props = { code: string; name: string; level: number; parent_code: string | null };

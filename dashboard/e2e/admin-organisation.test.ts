@@ -4,10 +4,10 @@
 // a new one, and lands on the command center; the audit administrator sees the audit log and
 // nothing else. Screenshots go to test-artifacts/admin-org-*.png.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
-import { launchBrowser, type Browser } from './support/browser.ts';
-import { byTestId, saveScreenshot, signIn, watchErrors } from './support/page.ts';
+import type { Browser } from './support/browser.ts';
+import { byTestId, openDesktop, reportFailure, saveScreenshot, signIn } from './support/page.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 const LONG = 240_000;
@@ -23,9 +23,7 @@ const NEW_PASSWORD = 'Street#2026ok';
 beforeAll(async () => {
   stack = await startStack();
   street = (await stack.t.app.db.ownerPool.query('select id, name from jurisdictions where tenant_id = $1 and level = 3 order by code limit 1', [stack.city.tenantId])).rows[0];
-  browser = await launchBrowser({ width: 1920, height: 1080 });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  errors = watchErrors(page);
+  ({ browser, page, errors } = await openDesktop());
 }, 600_000);
 
 afterAll(async () => {
@@ -34,10 +32,7 @@ afterAll(async () => {
 });
 
 function onFailure(name: string): void {
-  onTestFailed(async () => {
-    await saveScreenshot(page, `failed-admin-org-${name}.png`).catch(() => {});
-    console.error(`[e2e admin-org ${name}] url ${page.url()}\n${errors.slice(-30).join('\n')}`);
-  });
+  reportFailure(`admin-org-${name}`, () => page, () => errors);
 }
 
 async function signOut(): Promise<void> {

@@ -4,11 +4,11 @@
 // with the bad row. Screenshots go to test-artifacts/admin-persons-*.png.
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
 import { makeResidentId } from '../../api/src/persons/idnumber.ts';
-import { launchBrowser, type Browser } from './support/browser.ts';
-import { byTestId, saveScreenshot, signIn, watchErrors } from './support/page.ts';
+import type { Browser } from './support/browser.ts';
+import { byTestId, openDesktop, reportFailure, saveScreenshot, signIn } from './support/page.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 const LONG = 240_000;
@@ -22,9 +22,7 @@ beforeAll(async () => {
   stack = await startStack();
   addresses = (await stack.t.app.db.ownerPool.query(
     'select address from households where tenant_id = $1 and grid_id is not null order by id limit 2', [stack.city.tenantId])).rows.map((r) => r.address);
-  browser = await launchBrowser({ width: 1920, height: 1080 });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  errors = watchErrors(page);
+  ({ browser, page, errors } = await openDesktop());
 }, 600_000);
 
 afterAll(async () => {
@@ -33,10 +31,7 @@ afterAll(async () => {
 });
 
 function onFailure(name: string): void {
-  onTestFailed(async () => {
-    await saveScreenshot(page, `failed-admin-persons-${name}.png`).catch(() => {});
-    console.error(`[e2e admin persons ${name}] url ${page.url()}\n${errors.slice(-30).join('\n')}`);
-  });
+  reportFailure(`admin-persons-${name}`, () => page, () => errors);
 }
 
 async function workbook(): Promise<Buffer> {

@@ -4,12 +4,12 @@
 // in the editor is what residents read at /api/public/articles; options and overdue settings saved.
 // Screenshots go to test-artifacts/admin-settings-*.png.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
 import type { Client } from '../../api/src/test/harness.ts';
 import { personBody } from '../../api/src/test/people.ts';
-import { launchBrowser, type Browser } from './support/browser.ts';
-import { byTestId, saveScreenshot, signIn, waitFor, watchErrors } from './support/page.ts';
+import type { Browser } from './support/browser.ts';
+import { byTestId, openDesktop, reportFailure, saveScreenshot, signIn, waitFor } from './support/page.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 const LONG = 240_000;
@@ -38,9 +38,7 @@ beforeAll(async () => {
   }
   const { checksPerDay, updatedAt, ...rules } = (await admin.get('/api/check-rules')).body;
   rulesBefore = rules;
-  browser = await launchBrowser({ width: 1920, height: 1080 });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  errors = watchErrors(page);
+  ({ browser, page, errors } = await openDesktop());
 }, 600_000);
 
 afterAll(async () => {
@@ -49,10 +47,7 @@ afterAll(async () => {
 });
 
 function onFailure(name: string): void {
-  onTestFailed(async () => {
-    await saveScreenshot(page, `failed-admin-settings-${name}.png`).catch(() => {});
-    console.error(`[e2e admin settings ${name}] url ${page.url()}\n${errors.slice(-30).join('\n')}`);
-  });
+  reportFailure(`admin-settings-${name}`, () => page, () => errors);
 }
 
 /** The text box of an Element Plus input: the testid lands on the <input> itself or on its wrapper. */

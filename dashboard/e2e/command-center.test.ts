@@ -3,11 +3,11 @@
 // counts equal to the API's, live updates, the grid worker kept out, English, the phone view.
 // Screenshots go to test-artifacts/ (git-ignored).
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
 import { personBody } from '../../api/src/test/people.ts';
-import { colouredShare, decodePng, diffShare, launchBrowser, type Browser, type Rgba } from './support/browser.ts';
-import { byTestId, panelCounts, saveScreenshot, signIn, STATUSES, waitFor, waitForMap, watchErrors, type Status } from './support/page.ts';
+import { colouredShare, decodePng, diffShare, type Browser, type Rgba } from './support/browser.ts';
+import { byTestId, openDesktop, panelCounts, reportFailure, saveScreenshot, signIn, type Status, STATUSES, waitFor, waitForMap } from './support/page.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 const LONG = 180_000;
@@ -19,9 +19,7 @@ let errors: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack();
-  browser = await launchBrowser({ width: 1920, height: 1080 });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  errors = watchErrors(page);
+  ({ browser, page, errors } = await openDesktop());
 }, 600_000);
 
 afterAll(async () => {
@@ -29,12 +27,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** On failure: a screenshot and the page's errors, to see what the browser saw. */
 function onFailure(name: string): void {
-  onTestFailed(async () => {
-    await saveScreenshot(page, `failed-${name}.png`).catch(() => {});
-    console.error(`[e2e ${name}] url ${page.url()}\n${errors.slice(-30).join('\n')}`);
-  });
+  reportFailure(`${name}`, () => page, () => errors);
 }
 
 /** The API's counts for a node ('' = the caller's scope), fetched with the page's own session cookie. */

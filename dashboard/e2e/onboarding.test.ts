@@ -9,15 +9,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeResidentId } from '../../api/src/persons/idnumber.ts';
 import { createTenant, type CreatedTenant } from '../../api/src/tenants/service.ts';
 import { citizenClient } from '../../api/src/test/citizen.ts';
 import { createTestApp, type TestApp } from '../../api/src/test/harness.ts';
-import { launchBrowser, type Browser } from './support/browser.ts';
+import type { Browser } from './support/browser.ts';
 import { ensureDashboardBuilt, ARTIFACTS } from './support/build.ts';
 import { launchPhone } from './support/field.ts';
-import { byTestId, saveScreenshot, waitFor, watchErrors } from './support/page.ts';
+import { byTestId, openDesktop, reportFailure, saveScreenshot, waitFor, watchErrors } from './support/page.ts';
 
 const LONG = 300_000;
 const code = `on${process.pid}${Date.now().toString(36)}`.slice(0, 30);
@@ -109,9 +109,7 @@ function personsWorkbook(): Promise<ExcelJS.Buffer> {
 beforeAll(async () => {
   await ensureDashboardBuilt();
   t = await createTestApp();
-  browser = await launchBrowser({ width: 1920, height: 1080 });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  errors = watchErrors(page);
+  ({ browser, page, errors } = await openDesktop());
 }, 600_000);
 
 afterAll(async () => {
@@ -123,10 +121,7 @@ afterAll(async () => {
 });
 
 function onFailure(name: string): void {
-  onTestFailed(async () => {
-    await saveScreenshot(page, `failed-onboarding-${name}.png`).catch(() => {});
-    console.error(`[e2e onboarding ${name}] url ${page.url()}\n${errors.slice(-30).join('\n')}`);
-  });
+  reportFailure(`onboarding-${name}`, () => page, () => errors);
 }
 
 describe('onboarding a new city', () => {
@@ -240,10 +235,7 @@ describe('onboarding a new city', () => {
     try {
       const p = phone.context.pages()[0] ?? (await phone.context.newPage());
       const phoneErrors = watchErrors(p);
-      onTestFailed(async () => {
-        await saveScreenshot(p, 'failed-onboarding-worker.png').catch(() => {});
-        console.error(`[e2e onboarding worker] url ${p.url()}\n${phoneErrors.slice(-30).join('\n')}`);
-      });
+      reportFailure('onboarding-worker', () => p, () => phoneErrors);
       await timed('8 worker: first sign-in to the task on the list', async () => {
         // The link a new city's staff get: the sign-in page with their organisation code.
         await p.goto(`${t.baseUrl}/login?tenant=${code}`);

@@ -2,6 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { onTestFailed } from 'vitest';
+import { launchBrowser, type Browser } from './browser.ts';
 import { ARTIFACTS } from './build.ts';
 
 export const STATUSES = ['confirmed', 'suspected', 'dead', 'cured', 'watching'] as const;
@@ -76,4 +78,20 @@ export function watchErrors(page: Page): string[] {
     if (r.status() >= 500) errors.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
   });
   return errors;
+}
+
+/** A desktop browser (1920×1080 unless told) and its first page, with the page's errors collected. */
+export async function openDesktop(viewport = { width: 1920, height: 1080 }): Promise<{ browser: Browser; page: Page; errors: string[] }> {
+  const browser = await launchBrowser(viewport);
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  return { browser, page, errors: watchErrors(page) };
+}
+
+/** When the running test fails: the page's screenshot (failed-<name>.png) and its last errors. */
+export function reportFailure(name: string, page: () => Page | undefined, errors: () => string[]): void {
+  onTestFailed(async () => {
+    const p = page();
+    if (p) await saveScreenshot(p, `failed-${name}.png`).catch(() => {});
+    console.error(`[e2e ${name}] url ${p?.url()}\n${errors().slice(-30).join('\n')}`);
+  });
 }
