@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
-import { nextRun, type JobDefinition } from './registry.ts';
+import { JOBS, nextRun, type JobDefinition } from './registry.ts';
 import { runScheduled } from './service.ts';
 
 let t: TestApp;
@@ -88,13 +88,20 @@ describe('run now', () => {
     expect((await runsOf('check-tasks', f.tenantId)).map((r) => [r.status, r.message?.slice(0, 9) ?? null])).toEqual([['error', 'abandoned'], ['ok', null]]);
   });
 
-  it('runs a job of the whole installation once, seen by every tenant', async () => {
-    const r = await admin.post('/api/jobs/housekeeping/run');
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: 'ok', detail: { live_events: expect.any(Number) } });
-    const [row] = await owner('select tenant_id from job_runs where id = $1', [r.body.id]);
+  it('runs a job of the whole installation on its schedule only, seen by every tenant without its counts', async () => {
+    const refused = await admin.post('/api/jobs/housekeeping/run');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('installation_job');
+    const [run] = await runScheduled(t.app, JOBS.find((j) => j.name === 'housekeeping')!);
+    expect(run).toMatchObject({ status: 'ok', detail: { live_events: expect.any(Number) } });
+    const [row] = await owner('select tenant_id from job_runs where id = $1', [run.id]);
     expect(row.tenant_id).toBeNull();
-    expect((await otherAdmin.get('/api/jobs')).body[2].lastRun.id).toBeGreaterThanOrEqual(r.body.id);
+    for (const c of [admin, otherAdmin]) {
+      const last = (await c.get('/api/jobs')).body.find((j: { name: string }) => j.name === 'housekeeping').lastRun;
+      expect(last.id).toBeGreaterThanOrEqual(run.id);
+      // the counts add up every tenant's rows: no tenant sees them
+      expect(last).toMatchObject({ status: 'ok', rowsAffected: null, detail: null });
+    }
   });
 
   it('answers odd names with 404 or a 400 naming the field, never a 500', async () => {

@@ -30,6 +30,12 @@ export const runView = (r: Row) => ({
 });
 export type RunView = ReturnType<typeof runView>;
 
+/**
+ * A run of the whole installation as a tenant sees it: when and how it ended, not its counts, which
+ * add up every tenant's rows.
+ */
+const tenantView = (r: Row) => (r.tenant_id == null ? { ...runView(r), rowsAffected: null, detail: null } : runView(r));
+
 /** The tenant alone as caller (its own runs), or no caller for runs of the whole installation. */
 function asOwner<T>(app: AppContext, tenantId: number | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return tenantId == null ? withoutCaller(app.db.pool, fn) : withScope(app.db.pool, tenantCaller(tenantId), fn);
@@ -105,7 +111,7 @@ export async function listJobs(app: AppContext, user: Principal, now = new Date(
       schedule: def.schedule,
       perTenant: def.perTenant,
       description: def.description,
-      lastRun: last ? runView(last) : null,
+      lastRun: last ? tenantView(last) : null,
       running: last?.status === 'running',
       nextRun: nextRun(def.schedule, now),
     };
@@ -115,13 +121,15 @@ export async function listJobs(app: AppContext, user: Principal, now = new Date(
 export async function listRuns(app: AppContext, user: Principal, name: string, limit: number) {
   if (!jobNamed(name)) throw notFound('job');
   const rows = await asOwner(app, user.tenantId, (tx) => tx.rows(q.runsOf(name, user.tenantId, limit)));
-  return rows.map(runView);
+  return rows.map(tenantView);
 }
 
 /** "Run now": the caller's tenant for a per-tenant job, the installation otherwise; 409 while it runs. Audited. */
 export async function runNow(app: AppContext, user: Principal, name: string): Promise<RunView> {
   const def = jobNamed(name);
   if (!def) throw notFound('job');
+  // A job of the whole installation acts on every tenant: no tenant's administrator starts it.
+  if (!def.perTenant) throw new AppError(403, 'installation_job', `${name} runs for the whole installation on its schedule; a tenant cannot start it`);
   const audit = (result: 'ok' | 'error', detail: Record<string, unknown>) =>
     writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'job.run', objectType: 'job', objectId: name, result, detail });
   let run: RunView;

@@ -30,7 +30,7 @@ export default {
       },
       jobs: {
         title: '定时任务', name: '任务', schedule: '计划', lastRun: '上次运行', result: '结果', rows: '影响行数', nextRun: '下次运行', action: '操作',
-        runNow: '立即运行', running: '运行中', never: '尚未运行', perTenant: '本辖区', installation: '全系统', ranOk: '{name} 已运行：影响 {rows} 行', ranError: '{name} 运行出错：{message}',
+        runNow: '立即运行', running: '运行中', scheduledOnlyShort: '按计划运行', scheduledOnly: '全系统任务作用于所有单位，只按计划运行，不能由单位管理员启动', never: '尚未运行', perTenant: '本辖区', installation: '全系统', ranOk: '{name} 已运行：影响 {rows} 行', ranError: '{name} 运行出错：{message}',
         trigger: { schedule: '定时', manual: '手动' },
         statusName: { running: '运行中', ok: '成功', error: '出错', skipped: '跳过' },
         label: { 'check-tasks': '生成检查任务', 'self-report-overdue': '自报超期督促', housekeeping: '过期数据清理' },
@@ -73,7 +73,7 @@ export default {
       },
       jobs: {
         title: 'Scheduled jobs', name: 'Job', schedule: 'Schedule', lastRun: 'Last run', result: 'Result', rows: 'Rows', nextRun: 'Next run', action: '',
-        runNow: 'Run now', running: 'Running', never: 'Never run', perTenant: 'This tenant', installation: 'Installation', ranOk: '{name} ran: {rows} rows', ranError: '{name} failed: {message}',
+        runNow: 'Run now', running: 'Running', scheduledOnlyShort: 'On schedule', scheduledOnly: 'A job of the whole installation acts on every tenant: it runs on its schedule only, never started by a tenant\'s administrator', never: 'Never run', perTenant: 'This tenant', installation: 'Installation', ranOk: '{name} ran: {rows} rows', ranError: '{name} failed: {message}',
         trigger: { schedule: 'scheduled', manual: 'by hand' },
         statusName: { running: 'Running', ok: 'OK', error: 'Error', skipped: 'Skipped' },
         label: { 'check-tasks': 'Check tasks', 'self-report-overdue': 'Overdue self-reports', housekeeping: 'Housekeeping' },
