@@ -32,6 +32,8 @@ do \$\$ begin
     create role gec_login login nobypassrls password 'login' in role gec_app;
   end if;
 end \$\$;
+-- bulk loads by the owner may skip row-by-row foreign-key checks (sql/migrations/0028)
+grant set on parameter session_replication_role to gec_owner;
 SQL
 for db in gec gec_test; do
   if [ -z "$(psql_pg -d postgres -c "select 1 from pg_database where datname = '$db'")" ]; then

@@ -19,10 +19,15 @@ export const householdsWithoutGrid = (tenantId: number) =>
 
 /**
  * Ids for `n` new rows of `table`, taken from its identity sequence in ascending order, so that rows
- * can be linked (persons to households, events to persons) before they are loaded.
+ * can be linked (persons to households, events to persons) before they are loaded. Usually they
+ * are one run (first..last, `ids` null); only when other sessions drew from the sequence meanwhile
+ * does `ids` list them.
  */
 export const reserveIds = (table: 'households' | 'persons', n: number) =>
-  sql`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${n}::int) order by 1`;
+  sql`with r as (select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${n}::int))
+      select min(id) as first, max(id) as last,
+             case when max(id) - min(id) + 1 = ${n}::int then null else array_agg(id order by id) end as ids
+        from r`;
 
 /** An unlogged table that a COPY fills with `columns` of `table` (ids included). The name is the generator's, never input. */
 export const createStage = (stage: string, table: string, columns: readonly string[]) =>
@@ -44,10 +49,38 @@ export const dropStage = (stage: string) => raw(`drop table if exists ${stage}`)
 export const bulkDerivation = raw(`select set_config('app.bulk_derivation', 'on', true), set_config('app.bulk_live_events', 'on', true)`);
 
 /** Moves the staged rows into `table`, each with the grid that covers its point, derived set-based. */
+/** Whether the owner may run a bulk transaction in replica mode (see migration 0028). */
+export const replicaAllowed = raw(`select has_parameter_privilege('session_replication_role', 'SET') as ok`);
+
+/** No row-by-row foreign-key checks or origin row triggers for the rest of the transaction. */
+export const replicaMode = raw(`set local session_replication_role = replica`);
+
+export const lockTenant = (tenantId: number) => sql`select 1 from tenants where id = ${tenantId} for key share`;
+
+/**
+ * The foreign key (tenant_id, column) → referenced (tenant_id, id) of the tenant's rows with ids in
+ * a range, checked set-based: locks the referenced rows (as each row's check would have) and
+ * returns how many distinct values have none. Table and column names are the generator's own.
+ */
+export const lockReferenced = (tenantId: number, table: string, ids: readonly [number, number], column: string, references: string) =>
+  sql`with k as (
+        select distinct x.${raw(column)} as id from ${raw(table)} x
+         where x.tenant_id = ${tenantId} and x.id between ${ids[0]} and ${ids[1]} and x.${raw(column)} is not null
+      ), l as (
+        select r.id from ${raw(references)} r join k on r.tenant_id = ${tenantId} and r.id = k.id
+           for key share of r
+      )
+      select ((select count(*) from k) - (select count(*) from l))::int as dangling`;
+
 export const insertStaged = (tenantId: number, table: string, stage: string, columns: readonly string[]) =>
   sql`insert into ${raw(table)} (${raw(columns.join(', '))}, grid_id, grid_path) overriding system value
       select ${raw(columns.map((c) => `s.${c}`).join(', '))}, c.grid_id, c.grid_path
         from ${raw(stage)} s left join app.covering_grids(${tenantId}::integer, ${stage}::regclass) c on c.id = s.id`;
+
+/** Moves the staged rows into `table` as they are; returns how many and the range of their new ids. */
+export const moveStaged = (table: string, stage: string, columns: readonly string[]) =>
+  raw(`with ins as (insert into ${table} (${columns.join(', ')}) select ${columns.join(', ')} from ${stage} returning id)
+       select count(*)::int as n, min(id) as min, max(id) as max from ins`);
 
 export const truncateStage = (stage: string) => raw(`truncate ${stage}`);
 
@@ -59,7 +92,7 @@ export const analyze = (tables: readonly string[]) => raw(`analyze ${tables.join
  * temperature and symptoms from a hash of (person, k) so reruns give the same rows. About 4 % are
  * abnormal (≥ 37.3 °C or a symptom). A doctor's check is recorded by the generated doctor of the
  * person's community (none when the tenant has no such user). Persons with ids in the given range
- * only. Returns the number of rows.
+ * only. Returns the number of rows and the range of their ids.
  */
 export const insertHealthChecks = (tenantId: number, perPerson: number, now: Date, recorderPrefix: string, persons: readonly [number, number]) =>
   sql`with recorders as (
@@ -83,9 +116,9 @@ export const insertHealthChecks = (tenantId: number, perPerson: number, now: Dat
                h >= 960, geom, t, t, case when k % 2 = 0 then recorder end
           from src
          cross join lateral (select least(created_at + make_interval(days => k, hours => 9 + (h % 9)), ${now.toISOString()}::timestamptz) as t) c
-        returning 1
+        returning id
       )
-      select count(*)::int as n from ins`;
+      select count(*)::int as n, min(id) as min, max(id) as max from ins`;
 
 export const healthCheckCount = (tenantId: number) =>
   sql`select count(*)::int as n from health_checks where tenant_id = ${tenantId}`;
