@@ -2,6 +2,7 @@
 // columns are declared once (USER_COLUMNS) and the template, its explanation sheet and the import
 // all derive from them.
 import ExcelJS from 'exceljs';
+import { workbookZipProblem } from '../excel/zip-limit.ts';
 
 export type UserColumnKey = 'username' | 'displayName' | 'phone' | 'department' | 'position' | 'roles' | 'scope';
 
@@ -124,8 +125,13 @@ function normaliseText(s: string): string {
     .trim();
 }
 
+const MAX_USERS_UNPACKED_BYTES = 64 * 1024 * 1024;
+
 /** Reads the first sheet: the header row (found among the first five, * marks ignored) and every non-blank row. */
 export async function readUserSheet(data: Buffer, maxRows: number): Promise<UserSheetRow[]> {
+  // a users workbook of at most a few thousand rows unpacks to a few MB
+  const problem = await workbookZipProblem(data, MAX_USERS_UNPACKED_BYTES);
+  if (problem) throw new SheetError(problem);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer);

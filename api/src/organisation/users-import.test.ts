@@ -2,6 +2,7 @@
 // sheet) and the import in both modes with good rows, bad cells and duplicates.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declareSize, filesOf, zipOf } from '../../../geodata/src/import/test-support.ts';
 import { DEMO_PASSWORD } from '../auth/seed.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type TestApp } from '../test/harness.ts';
@@ -121,6 +122,10 @@ describe('users import', () => {
     const noScope = await upload(Buffer.from(await wb.xlsx.writeBuffer()));
     expect(noScope.status).toBe(400);
     expect(noScope.body.error.message).toMatch(/姓名.*管辖范围/);
+    const bomb = declareSize(await zipOf({ ...(await filesOf(await workbook([]))), 'xl/media/zeros.bin': Buffer.alloc(1000) }), 'xl/media/zeros.bin', 2 ** 30);
+    const refused = await upload(bomb);
+    expect([refused.status, refused.body.error.field]).toEqual([400, 'file']);
+    expect(refused.body.error.message).toMatch(/unpacks to more than 64 MB/);
     const badMode = await upload(await workbook([]), 'sometimes');
     expect([badMode.status, badMode.body.error.field]).toEqual([400, 'mode']);
   });

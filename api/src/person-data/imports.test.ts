@@ -2,6 +2,7 @@
 // messages, nothing written in all-or-nothing mode, the valid rows written in valid-rows mode.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declareSize, filesOf, zipOf } from '../../../geodata/src/import/test-support.ts';
 import { DEMO_PASSWORD } from '../auth/seed.ts';
 import { makeResidentId } from '../persons/idnumber.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
@@ -27,6 +28,11 @@ export async function uploadWorkbook(baseUrl: string, cookieHeader: string, data
   form.append('file', new Blob([new Uint8Array(data)]), 'persons.xlsx');
   const res = await fetch(`${baseUrl}/api/persons/imports`, { method: 'POST', headers: { cookie: cookieHeader }, body: form });
   return { status: res.status, body: (await res.json()) as any };
+}
+
+async function recentImports() {
+  const res = await fetch(`${t.baseUrl}/api/persons/imports`, { headers: { cookie } });
+  return ((await res.json()) as { items: { id: number }[] }).items.map((i) => i.id);
 }
 
 async function finished(id: number) {
@@ -209,6 +215,13 @@ describe('importing a messy workbook', () => {
     expect(job.error).toMatch(/找不到表头/);
     const bad = await uploadWorkbook(t.baseUrl, cookie, workbook, 'sometimes');
     expect(bad.status).toBe(400);
+    // a zip bomb (its directory declares 2 GB; lying directories are api/src/excel/zip-limit.test.ts): no job is started
+    const bomb = declareSize(await zipOf({ ...(await filesOf(workbook)), 'xl/media/zeros.bin': Buffer.alloc(1000) }), 'xl/media/zeros.bin', 2 ** 31);
+    const before = await recentImports();
+    const refused = await uploadWorkbook(t.baseUrl, cookie, bomb, 'valid_rows');
+    expect([refused.status, refused.body.error.field]).toEqual([400, 'file']);
+    expect(refused.body.error.message).toMatch(/unpacks to more than 1024 MB/);
+    expect(await recentImports()).toEqual(before);
   });
 
   it('another user does not see the import; a role without person:write may not import', async () => {

@@ -11,6 +11,7 @@ import { writeAudit } from '../audit/audit.ts';
 import { callerOf, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { withScope } from '../db/scope.ts';
+import { workbookZipProblem } from '../excel/zip-limit.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import type { UploadedFile } from '../http/multipart.ts';
 import * as q from './queries.ts';
@@ -19,6 +20,8 @@ import { blankRow, stageRow, type RowError, type StagedRow } from './rows.ts';
 
 export type ImportMode = 'all_or_nothing' | 'valid_rows';
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** What the workbook may unpack to (a 100,000-row file of the template unpacks to about 60 MB). */
+export const MAX_IMPORT_UNPACKED_BYTES = 1024 * 1024 * 1024;
 const BATCH_ROWS = 2000;
 
 interface ImportRow {
@@ -61,6 +64,8 @@ export async function startImport(app: AppContext, user: Principal, file: Upload
   if (file.data.subarray(0, 2).toString('latin1') !== 'PK') {
     throw badRequest('file must be an Excel workbook (.xlsx); save an .xls or .csv file as .xlsx first', 'file');
   }
+  const problem = await workbookZipProblem(file.data, MAX_IMPORT_UNPACKED_BYTES);
+  if (problem) throw badRequest(problem, 'file');
   const fileName = utf8Name(file.fileName).slice(-255) || 'persons.xlsx';
   const { id } = (await withScope(app.db.pool, callerOf(user), (tx) =>
     tx.one<{ id: number }>(q.insertImport(user.tenantId, user.userId, fileName, file.data, mode))))!;

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseBoundaryFile } from './index.ts';
-import { filesOf, fixture, refusal, zipOf } from './test-support.ts';
+import { declareSize, filesOf, fixture, refusal, zipOf } from './test-support.ts';
 
 const opts = { crs: 'wgs84' as const };
 const limits = { maxUnpackedBytes: 100_000 };
-
-/** Sets the uncompressed size every central directory entry of `name` declares. */
-function declareSize(zip: Buffer, name: string, size: number): Buffer {
-  const out = Buffer.from(zip);
-  for (let at = out.indexOf(Buffer.from([0x50, 0x4b, 1, 2])); at >= 0; at = out.indexOf(Buffer.from([0x50, 0x4b, 1, 2]), at + 4)) {
-    const nameLength = out.readUInt16LE(at + 28);
-    if (out.subarray(at + 46, at + 46 + nameLength).toString() === name) out.writeUInt32LE(size, at + 24);
-  }
-  return out;
-}
 
 describe('zip safety', () => {
   it('refuses content that is not a zip, whatever its name', async () => {

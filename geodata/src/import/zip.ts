@@ -1,6 +1,6 @@
 // Reading an uploaded zip without trusting it: sizes are checked from the central directory before
 // anything is inflated, and again while inflating, so a zip bomb stops at the limit.
-import { inflateRawSync } from 'node:zlib';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { BoundaryFileError } from './types.ts';
 
 const END_OF_DIRECTORY = 0x06054b50;
@@ -57,6 +57,26 @@ export class ZipArchive {
     return bytes;
   }
 
+  /**
+   * Inflates every file without keeping it and returns the unpacked bytes; refuses the archive as
+   * soon as they pass the limit, whatever its headers say (for readers that inflate by themselves).
+   */
+  async measure(): Promise<number> {
+    let total = 0;
+    for (const entry of this.entries) {
+      if (entry.encrypted) throw new BoundaryFileError('invalid_zip', `${entry.name} in the zip is encrypted`);
+      const compressed = this.compressedBytes(entry);
+      let n: number;
+      if (entry.method === 0) n = compressed.length;
+      else if (entry.method === 8) n = await countInflated(compressed, this.maxUnpackedBytes - total, this.maxUnpackedBytes);
+      else throw new BoundaryFileError('invalid_zip', `${entry.name} in the zip uses compression method ${entry.method}; only stored and deflated files are read`);
+      total += n;
+      if (total > this.maxUnpackedBytes) throw tooBig(this.maxUnpackedBytes);
+      if (n !== entry.size) throw new BoundaryFileError('invalid_zip', `${entry.name} in the zip unpacks to ${n} bytes, not the ${entry.size} its header says`);
+    }
+    return total;
+  }
+
   private compressedBytes(entry: ZipEntry): Buffer {
     const at = entry.localHeaderOffset;
     if (at + 30 > this.data.length || this.data.readUInt32LE(at) !== LOCAL_HEADER) throw corrupt();
@@ -74,11 +94,33 @@ export class ZipArchive {
       return inflateRawSync(compressed, { maxOutputLength: Math.max(1, budget) });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new BoundaryFileError('zip_bomb', `the zip unpacks to more than ${this.maxUnpackedBytes} bytes (its headers said less)`);
+        throw tooBig(this.maxUnpackedBytes);
       }
       throw corrupt();
     }
   }
+}
+
+function tooBig(max: number): BoundaryFileError {
+  return new BoundaryFileError('zip_bomb', `the zip unpacks to more than ${max} bytes (its headers said less)`);
+}
+
+/** Bytes `compressed` inflates to, counted as they stream; stops past `budget` (of the archive's `max`). */
+function countInflated(compressed: Buffer, budget: number, max: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const inflater = createInflateRaw();
+    let n = 0;
+    inflater.on('data', (chunk: Buffer) => {
+      n += chunk.length;
+      if (n > budget) {
+        inflater.destroy();
+        reject(tooBig(max));
+      }
+    });
+    inflater.on('end', () => resolve(n));
+    inflater.on('error', () => reject(corrupt()));
+    inflater.end(compressed);
+  });
 }
 
 function corrupt(): BoundaryFileError {
