@@ -48,6 +48,10 @@ function fromPg(err: { code?: string; constraint?: string; column?: string; mess
     case '22007':
     case '22008':
       return badRequest(err.message);
+    // text the database cannot store (NUL in text or jsonb), should any reach it past validation
+    case '22021':
+    case '22P05':
+      return badRequest('a value holds a character that cannot be stored (such as NUL)');
     case '57014':
       return new AppError(503, 'timeout', 'the database took too long; try a smaller query');
     default:

@@ -68,7 +68,9 @@ function parse(ctx: Koa.Context, fileField: string, max: number): Promise<{ fiel
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => fail(tooLarge(fileField, max)));
       stream.on('end', () => {
-        if (!failed) file = { fileName: info.filename ?? fileField, mimeType: info.mimeType, data: Buffer.concat(chunks) };
+        // a file name is only ever shown and stored, never a path: control characters and slashes go
+        const fileName = (info.filename ?? fileField).replace(/[\u0000-\u001F\u007F/\\]/g, '_');
+        if (!failed) file = { fileName, mimeType: info.mimeType, data: Buffer.concat(chunks) };
       });
     });
     bb.on('field', (name, value, info) => {

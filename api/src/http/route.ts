@@ -190,7 +190,38 @@ function checkAccess(access: Access, user: Principal | undefined, citizen: Citiz
 const passwordChangeRequired = () =>
   new AppError(403, 'password_change_required', 'change your temporary password first (POST /api/auth/password)');
 
+/** C0 control characters and DEL, except tab, line feed and carriage return: never valid in any field. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/**
+ * The first string (or key) in a request's input that holds a control character, as a field path.
+ * PostgreSQL refuses NUL in text and jsonb, and no form field needs the others.
+ */
+export function controlCharacterField(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (CONTROL.test(v)) return path;
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push([item, path ? `${path}.${i}` : String(i)]));
+    } else if (v && typeof v === 'object' && !Buffer.isBuffer(v)) {
+      for (const [k, item] of Object.entries(v)) {
+        const at = path ? `${path}.${k}` : k;
+        if (CONTROL.test(k)) return at;
+        stack.push([item, at]);
+      }
+    }
+  }
+  return null;
+}
+
 function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
+  const bad = controlCharacterField(value);
+  if (bad !== null) {
+    const field = bad.replace(/[^\x20-\x7E]/g, '?');
+    throw new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: control characters (such as NUL) are not allowed`, field || where);
+  }
   if (!schema) {
     if (where === 'body' && value !== undefined && !(typeof value === 'object' && value && Object.keys(value).length === 0)) {
       throw fromZod(z.strictObject({}).safeParse(value).error!, 'body');
