@@ -27,6 +27,7 @@ import { jurisdictionRoutes } from './jurisdictions/routes.ts';
 import { personRoutes } from './persons/routes.ts';
 import { passRoutes } from './passes/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
+import { clientAddress } from './http/client-ip.ts';
 
 function securityHeaders(): Koa.Middleware {
   return async (ctx, next) => {
@@ -53,7 +54,8 @@ function jsonOnly(routes: Routes): Koa.Middleware {
 }
 
 export function buildApp(app: AppContext): Koa {
-  const koa = new Koa({ proxy: app.config.env === 'production' });
+  // Koa believes X-Forwarded-Proto/Host in proxy mode; clientAddress removes them unless the peer is trusted
+  const koa = new Koa({ proxy: app.config.trustProxy.kind !== 'none' });
   const router = new Router();
   const routes = new Routes(router, app);
   healthRoutes(routes, app);
@@ -78,6 +80,7 @@ export function buildApp(app: AppContext): Koa {
   organisationRoutes(routes, app);
   jobRoutes(routes, app);
 
+  koa.use(clientAddress(app.config.trustProxy));
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());
   koa.use(staticFiles());

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type ProxyTrust } from './http/client-ip.ts';
 
 const secret = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)');
 
@@ -31,6 +32,13 @@ const EnvSchema = z.object({
   BASEMAP_PMTILES: z.string().min(1).optional(),
   BASEMAP_GCJ02: z.enum(['true', 'false']).default('false'),
   BASEMAP_ATTRIBUTION: z.string().max(500).default(''),
+  TRUST_PROXY: z.string().max(2000).default('').superRefine((v, ctx) => {
+    try {
+      parseTrustProxy(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
 }).refine((e) => !(e.BASEMAP_URL && e.BASEMAP_PMTILES), { path: ['BASEMAP_PMTILES'], message: 'set BASEMAP_URL or BASEMAP_PMTILES, not both' })
   .refine((e) => e.SMS_PROVIDER !== 'http' || e.SMS_HTTP_URL, { path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' })
   .refine((e) => e.NODE_ENV !== 'production' || e.SMS_PROVIDER !== 'log', { path: ['SMS_PROVIDER'], message: 'the log provider is for development only; use http in production' });
@@ -69,6 +77,8 @@ export interface Config {
   secrets: Secrets;
   /** Absent means no basemap, WGS-84. */
   map?: MapConfig;
+  /** Which proxies' forwarded headers are believed (http/client-ip.ts); none by default. */
+  trustProxy: ProxyTrust;
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sms: { provider: e.SMS_PROVIDER, url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN },
     secrets,
     map: { basemap: basemapOf(e), gcj02: e.BASEMAP_GCJ02 === 'true' },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
 }
 

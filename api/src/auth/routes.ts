@@ -6,6 +6,7 @@ import type { Routes } from '../http/route.ts';
 import type { Principal } from './principal.ts';
 import { resolveCitizenSession } from '../citizens/service.ts';
 import { changePassword, login, logout, principalFromClaims, verifyToken } from './service.ts';
+import { requireHttps } from '../http/client-ip.ts';
 
 export const SESSION_COOKIE = 'gec_session';
 export const CITIZEN_COOKIE = 'gec_citizen';
@@ -70,6 +71,7 @@ export function authRoutes(routes: Routes, app: AppContext): void {
     }),
     response: Me,
     async handler({ body, ctx }) {
+      requireHttps(app.config.env, ctx);
       const { token, principal } = await login(app, { ...body, ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
       ctx.cookies.set(SESSION_COOKIE, token, {
         httpOnly: true,

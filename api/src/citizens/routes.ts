@@ -5,6 +5,7 @@ import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import type { CitizenPrincipal } from '../auth/principal.ts';
 import { bindIdentity, requestCode, signIn, signOut } from './service.ts';
+import { requireHttps } from '../http/client-ip.ts';
 
 const tenant = z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'tenant code').openapi({ example: 'demo' });
 const phone = z.string().trim().openapi({ example: '13800138000' });
@@ -25,7 +26,10 @@ export function citizenRoutes(routes: Routes, app: AppContext): void {
     access: { public: true },
     body: z.strictObject({ tenant, phone }),
     status: 202,
-    handler: ({ body, ctx }) => requestCode(app, body.tenant, body.phone, ctx.ip || null),
+    handler: ({ body, ctx }) => {
+      requireHttps(app.config.env, ctx);
+      return requestCode(app, body.tenant, body.phone, ctx.ip || null);
+    },
   });
   routes.add({
     method: 'post',
@@ -36,6 +40,7 @@ export function citizenRoutes(routes: Routes, app: AppContext): void {
     body: z.strictObject({ tenant, phone, code: z.string().regex(/^\d{6}$/, 'six digits') }),
     response: CitizenMe,
     async handler({ body, ctx }) {
+      requireHttps(app.config.env, ctx);
       const { token, principal } = await signIn(app, body.tenant, body.phone, body.code, ctx.ip || null);
       ctx.cookies.set(CITIZEN_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: app.config.env === 'production', overwrite: true });
       return me(principal);

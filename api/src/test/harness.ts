@@ -92,6 +92,7 @@ export async function serveApp(db: Database, overrides: Partial<Config> = {}): P
     demoSeed: false,
     sms: { provider: 'log' },
     secrets: { session: randomBytes(32), fieldKey: randomBytes(32), lookupKey: randomBytes(32) },
+    trustProxy: { kind: 'none' },
     ...overrides,
   };
   const log = pino({ level: config.logLevel });
