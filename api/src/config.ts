@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   SMS_PROVIDER: z.enum(['log', 'http']).default('log'),
   SMS_HTTP_URL: z.string().url().optional(),
   SMS_HTTP_TOKEN: z.string().min(1).optional(),
+  SMS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   BASEMAP_URL: z
     .string()
     .regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL')
@@ -73,7 +74,8 @@ export interface Config {
   sessionIdleMinutes: number;
   logLevel: string;
   demoSeed: boolean;
-  sms: { provider: 'log' | 'http'; url?: string; token?: string };
+  /** perAddressPerHour: SMS codes one client address may request per hour, over every tenant. */
+  sms: { provider: 'log' | 'http'; url?: string; token?: string; perAddressPerHour: number };
   secrets: Secrets;
   /** Absent means no basemap, WGS-84. */
   map?: MapConfig;
@@ -104,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     logLevel: e.LOG_LEVEL,
     demoSeed: e.DEMO_SEED === 'true',
-    sms: { provider: e.SMS_PROVIDER, url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN },
+    sms: { provider: e.SMS_PROVIDER, url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN, perAddressPerHour: e.SMS_PER_ADDRESS_PER_HOUR },
     secrets,
     map: { basemap: basemapOf(e), gcj02: e.BASEMAP_GCJ02 === 'true' },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

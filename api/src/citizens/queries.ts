@@ -7,10 +7,11 @@ export const sendCounts = (tenantId: number, phoneHash: Buffer, ip: string | nul
   sql`select
         (select extract(epoch from max(created_at))::float8 from sms_codes where tenant_id = ${tenantId} and phone_hash = ${phoneHash}) as last_phone,
         (select count(*) from sms_codes where tenant_id = ${tenantId} and phone_hash = ${phoneHash} and created_at > now() - interval '1 hour') as phone_hour,
-        (select count(*) from sms_codes where tenant_id = ${tenantId} and ip = ${ip}::inet and created_at > now() - interval '1 hour') as ip_hour,
-        (select extract(epoch from min(created_at))::float8 from sms_codes where tenant_id = ${tenantId} and ip = ${ip}::inet and created_at > now() - interval '1 hour') as ip_first,
+        a.sent::int as ip_hour, a.first_at as ip_first,
         (select extract(epoch from min(created_at))::float8 from sms_codes where tenant_id = ${tenantId} and phone_hash = ${phoneHash} and created_at > now() - interval '1 hour') as phone_first,
-        extract(epoch from now())::float8 as now`;
+        extract(epoch from now())::float8 as now
+        -- the per-address count is over every tenant (migration 0029)
+        from app.sms_codes_from_address(${ip}::inet) a`;
 
 export const insertCode = (tenantId: number, phoneHash: Buffer, codeHash: Buffer, ip: string | null, ttlSeconds: number) =>
   sql`insert into sms_codes (tenant_id, phone_hash, code_hash, ip, expires_at)

@@ -14,7 +14,6 @@ export const SMS = {
   ttlSeconds: 300,
   minIntervalSeconds: 60,
   perPhonePerHour: 5,
-  perIpPerHour: 20,
   maxAttempts: 5,
 };
 const TOKEN_MAX_AGE = '30d';
@@ -49,7 +48,7 @@ export async function requestCode(app: AppContext, tenantCode: string, phone: st
       throw tooMany(`wait ${SMS.minIntervalSeconds} s between codes`, SMS.minIntervalSeconds - (c.now - c.last_phone));
     }
     if (c.phone_hour >= SMS.perPhonePerHour) throw tooMany('too many codes for this phone in the last hour', c.phone_first! + 3600 - c.now);
-    if (ip && c.ip_hour >= SMS.perIpPerHour) throw tooMany('too many codes from this address in the last hour', c.ip_first! + 3600 - c.now);
+    if (ip && c.ip_hour >= app.config.sms.perAddressPerHour) throw tooMany('too many codes from this address in the last hour', c.ip_first! + 3600 - c.now);
     await tx.query(q.insertCode(tid, ph, codeHash(app, phone, code), ip, SMS.ttlSeconds));
   });
   await app.sms.send(phone, `【网格化疫情防控】验证码 ${code}，${SMS.ttlSeconds / 60} 分钟内有效。请勿告诉他人。`);
