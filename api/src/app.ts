@@ -20,6 +20,8 @@ import type { AppContext } from './context.ts';
 import { healthRoutes } from './health/routes.ts';
 import { householdRoutes } from './households/routes.ts';
 import { jobRoutes } from './jobs/routes.ts';
+import { clientAddress } from './http/client-ip.ts';
+import { sameSiteWrites } from './http/csrf.ts';
 import { AppError, errorBoundary } from './http/errors.ts';
 import { Routes } from './http/route.ts';
 import { staticFiles } from './http/static.ts';
@@ -27,7 +29,6 @@ import { jurisdictionRoutes } from './jurisdictions/routes.ts';
 import { personRoutes } from './persons/routes.ts';
 import { passRoutes } from './passes/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
-import { clientAddress } from './http/client-ip.ts';
 
 function securityHeaders(): Koa.Middleware {
   return async (ctx, next) => {
@@ -83,6 +84,7 @@ export function buildApp(app: AppContext): Koa {
   koa.use(clientAddress(app.config.trustProxy));
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());
+  koa.use(sameSiteWrites());
   koa.use(staticFiles());
   koa.use(jsonOnly(routes));
   // Photos arrive as base64 JSON (5 MB of image ≈ 6.7 MB of text); every other body stays small.
@@ -91,6 +93,6 @@ export function buildApp(app: AppContext): Koa {
   koa.use((ctx, next) => (ctx.path === '/api/files' ? photoBodies(ctx, next) : smallBodies(ctx, next)));
   koa.use(sessionMiddleware(app));
   koa.use(router.routes());
-  koa.use(router.allowedMethods({ throw: true }));
+  koa.use(router.allowedMethods()); // 405 with Allow, 501; the error boundary writes the JSON error
   return koa;
 }

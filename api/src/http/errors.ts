@@ -1,4 +1,5 @@
 // Errors that reach the client as {"error":{"code","message","field"}} with a fitting status.
+import { STATUS_CODES } from 'node:http';
 import type Koa from 'koa';
 import { ZodError } from 'zod';
 import type pino from 'pino';
@@ -59,6 +60,11 @@ function fromPg(err: { code?: string; constraint?: string; column?: string; mess
   }
 }
 
+/** The error code of a plain HTTP status: 405 → method_not_allowed. */
+function codeFor(status: number): string {
+  return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_').replace(/^_|_$/g, '');
+}
+
 /** The one error boundary: every error becomes the JSON error shape; 5xx are logged, not shown. */
 export function errorBoundary(log: pino.Logger): Koa.Middleware {
   return async (ctx, next) => {
@@ -66,6 +72,11 @@ export function errorBoundary(log: pino.Logger): Koa.Middleware {
       await next();
       if (ctx.status === 404 && ctx.body == null && ctx.path.startsWith('/api/')) {
         throw new AppError(404, 'not_found', `no route ${ctx.method} ${ctx.path}`);
+      }
+      // the router answers a known path with another method 405 (with Allow), an unknown method 501
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body == null) {
+        const allow = ctx.response.get('Allow');
+        throw new AppError(ctx.status, codeFor(ctx.status), `${ctx.method} is not ${ctx.status === 405 ? 'allowed' : 'supported'} on ${ctx.path}${allow ? `; allowed: ${allow}` : ''}`);
       }
     } catch (raw) {
       const err = raw as Error & { status?: number; expose?: boolean; code?: string; type?: string };
@@ -76,7 +87,7 @@ export function errorBoundary(log: pino.Logger): Koa.Middleware {
         app = badRequest(`malformed JSON body: ${err.message}`, 'body');
       }
       else if (err.type === 'entity.too.large') app = new AppError(413, 'too_large', 'request body too large', 'body');
-      else if (err.status && err.status < 500 && err.expose) app = new AppError(err.status, 'bad_request', err.message);
+      else if (err.status && err.status < 500 && err.expose) app = new AppError(err.status, codeFor(err.status), err.message);
       else if (typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) app = fromPg(err as never);
       if (!app) {
         log.error({ err, path: ctx.path, method: ctx.method }, 'unhandled error');

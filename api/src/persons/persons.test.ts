@@ -159,9 +159,13 @@ describe('status machine through the API', () => {
     expect(r.status).toBe(409);
     expect(r.body.error).toMatchObject({ code: 'invalid_transition', field: 'to' });
     expect(r.body.error.message).toMatch(/from watching to cured.*allowed: suspected, released, closed/);
+    // a request wrong whatever the person's state is a 400, not a conflict
+    await worker.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: 'x' });
+    const noSeverity = await worker.post(`/api/persons/${p.id}/status`, { to: 'confirmed', reason: 'x' });
+    expect([noSeverity.status, noSeverity.body.error.code, noSeverity.body.error.field]).toEqual([400, 'invalid_input', 'severity']);
     const got = await worker.get(`/api/persons/${p.id}`);
-    expect(got.body.status).toBe('watching');
-    expect(got.body.events).toHaveLength(1);
+    expect(got.body.status).toBe('suspected');
+    expect(got.body.events).toHaveLength(2);
     expect((await commander.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: 'x' })).status).toBe(403);
   });
 

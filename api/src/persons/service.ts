@@ -236,7 +236,10 @@ export interface StatusMove {
  */
 export async function moveStatusTx(tx: Tx, actor: { tenantId: number; userId: number | null }, current: PersonRow, move: StatusMove) {
   const check = checkTransition(current.status as Status, current.severity as Severity | null, move.to, move.severity ?? undefined);
-  if (!check.ok) throw new AppError(409, 'invalid_transition', check.message, check.field === 'to' && move.field ? move.field : check.field);
+  if (!check.ok) {
+    const field = check.field === 'to' && move.field ? move.field : check.field;
+    throw check.input ? new AppError(400, 'invalid_input', check.message, field) : new AppError(409, 'invalid_transition', check.message, field);
+  }
   await tx.query(q.setStatus(actor.tenantId, current.id, move.to, move.severity ?? null, move.observationMode ?? null));
   const event = (await tx.one<{ id: number }>(q.insertEvent({
     tenantId: actor.tenantId, personId: current.id, kind: 'status', actorId: actor.userId,

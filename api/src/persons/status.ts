@@ -18,7 +18,8 @@ export const TRANSITIONS: Record<Status, readonly Status[]> = {
 /** Statuses a person may be registered with. */
 export const INITIAL_STATUSES: readonly Status[] = ['watching', 'suspected', 'confirmed'];
 
-export type TransitionCheck = { ok: true } | { ok: false; message: string; field: string };
+/** `input`: the request is wrong whatever the person's state (a 400), not a conflict with that state (a 409). */
+export type TransitionCheck = { ok: true } | { ok: false; message: string; field: string; input?: true };
 
 export function checkTransition(from: Status, fromSeverity: Severity | null, to: Status, severity: Severity | undefined): TransitionCheck {
   if (!TRANSITIONS[from].includes(to)) {
@@ -29,8 +30,8 @@ export function checkTransition(from: Status, fromSeverity: Severity | null, to:
       message: `cannot change status from ${from} to ${to}; ${allowed.length ? `allowed: ${allowed.join(', ')}` : `${from} is final`}`,
     };
   }
-  if (to === 'confirmed' && !severity) return { ok: false, field: 'severity', message: 'a confirmed case needs a severity (mild, severe or critical)' };
-  if (to !== 'confirmed' && severity) return { ok: false, field: 'severity', message: 'severity applies only to confirmed cases' };
+  if (to === 'confirmed' && !severity) return { ok: false, field: 'severity', input: true, message: 'a confirmed case needs a severity (mild, severe or critical)' };
+  if (to !== 'confirmed' && severity) return { ok: false, field: 'severity', input: true, message: 'severity applies only to confirmed cases' };
   if (from === 'confirmed' && to === 'confirmed' && severity === fromSeverity) {
     return { ok: false, field: 'severity', message: `severity is already ${severity}` };
   }

@@ -1,0 +1,48 @@
+// Cross-site writes with the session cookie are refused (issue 13, defect 4).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixture, type Fixture } from '../test/fixture.ts';
+import { createTestApp, type TestApp } from '../test/harness.ts';
+import { isCrossSite } from './csrf.ts';
+
+let t: TestApp;
+let f: Fixture;
+beforeAll(async () => {
+  t = await createTestApp();
+  f = await createFixture(t.app.db.ownerPool, 'csrf');
+});
+afterAll(() => t?.close());
+
+describe('cross-site writes', () => {
+  it('are told by Sec-Fetch-Site, else by Origin; reads, bearer calls and non-browsers pass', () => {
+    const own = 'https://gec.example.cn';
+    expect(isCrossSite('POST', { fetchSite: 'cross-site' }, own)).toBe(true);
+    expect(isCrossSite('POST', { fetchSite: 'same-site' }, own)).toBe(true);
+    expect(isCrossSite('POST', { fetchSite: 'same-origin', origin: 'http://localhost:5173' }, own)).toBe(false);
+    expect(isCrossSite('DELETE', { origin: 'https://evil.example' }, own)).toBe(true);
+    expect(isCrossSite('PATCH', { origin: 'null' }, own)).toBe(true);
+    expect(isCrossSite('POST', { origin: own }, own)).toBe(false);
+    expect(isCrossSite('POST', {}, own)).toBe(false);
+    expect(isCrossSite('GET', { fetchSite: 'cross-site' }, own)).toBe(false);
+    expect(isCrossSite('POST', { fetchSite: 'cross-site', authorization: 'Bearer x' }, own)).toBe(false);
+  });
+
+  it('with the session cookie are refused before they act: an alert acknowledgement, a release, logout', async () => {
+    const commander = await t.login(`${f.prefix}commander`);
+    const evil = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' };
+    for (const path of ['/api/alerts/1/acknowledge', '/api/persons/1/release', '/api/auth/logout']) {
+      const r = await commander.request('POST', path, '', evil);
+      expect([path, r.status, r.body.error.code]).toEqual([path, 403, 'cross_site_request']);
+    }
+    // the session survived the forged logout; the same request from the site's own page works
+    expect((await commander.get('/api/auth/me')).status).toBe(200);
+    const own = await commander.request('POST', '/api/auth/logout', undefined, { origin: t.baseUrl, 'sec-fetch-site': 'same-origin' });
+    expect(own.status).toBe(204);
+    expect((await commander.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('answer a wrong method 405 with Allow and its own code', async () => {
+    const admin = await t.login(`${f.prefix}admin`);
+    const r = await admin.request('PUT', '/api/auth/login', {});
+    expect([r.status, r.body.error.code, r.headers.get('allow')]).toEqual([405, 'method_not_allowed', 'POST']);
+  });
+});
