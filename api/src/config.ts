@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   SMS_HTTP_URL: z.string().url().optional(),
   SMS_HTTP_TOKEN: z.string().min(1).optional(),
   SMS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+  LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
   BASEMAP_URL: z
     .string()
     .regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL')
@@ -79,6 +80,8 @@ export interface Config {
   secrets: Secrets;
   /** Absent means no basemap, WGS-84. */
   map?: MapConfig;
+  /** Failed sign-ins from one address (any names) in 15 minutes before it is blocked for 15. */
+  loginFailuresPerAddress: number;
   /** Which proxies' forwarded headers are believed (http/client-ip.ts); none by default. */
   trustProxy: ProxyTrust;
 }
@@ -110,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secrets,
     map: { basemap: basemapOf(e), gcj02: e.BASEMAP_GCJ02 === 'true' },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
   };
 }
 

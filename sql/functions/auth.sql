@@ -139,3 +139,54 @@ end
 $$;
 comment on function app.citizen_sign_in(integer, bytea, bytea, text) is
   'Creates the citizen of a verified phone if new and opens a session (the caller has no identity yet).';
+
+create or replace function app.login_blocked(p_keys text[])
+returns integer
+language sql stable security definer set search_path = public, app as $$
+  select coalesce(max(ceil(extract(epoch from blocked_until - now()))), 0)::integer
+    from login_throttle where key = any(p_keys) and blocked_until > now()
+$$;
+comment on function app.login_blocked(text[]) is 'Seconds until none of the throttle keys blocks a sign-in (0: not blocked).';
+
+create or replace function app.login_failed(p_keys text[], p_limits integer[], p_window interval, p_block interval)
+returns integer
+language plpgsql volatile security definer set search_path = public, app as $$
+begin
+  -- rows of windows long past are not worth keeping
+  delete from login_throttle where window_start < now() - p_window - interval '1 day' and (blocked_until is null or blocked_until < now());
+  insert into login_throttle as t (key, failures, window_start)
+  select k, 1, now() from unnest(p_keys) as k
+  on conflict (key) do update
+     set failures = case when t.window_start < now() - p_window then 1 else t.failures + 1 end,
+         window_start = case when t.window_start < now() - p_window then now() else t.window_start end;
+  update login_throttle t set blocked_until = now() + p_block
+    from unnest(p_keys, p_limits) as u (k, lim)
+   where t.key = u.k and t.failures >= u.lim and (t.blocked_until is null or t.blocked_until <= now());
+  return app.login_blocked(p_keys);
+end
+$$;
+comment on function app.login_failed(text[], integer[], interval, interval) is
+  'Counts a failed sign-in under each key; a key reaching its limit in the window blocks for p_block. Returns app.login_blocked.';
+
+create or replace function app.login_succeeded(p_key text)
+returns void
+language sql volatile security definer set search_path = public, app as $$
+  delete from login_throttle where key = p_key
+$$;
+comment on function app.login_succeeded(text) is 'Forgets the failures of a (name, address) key after a successful sign-in.';
+
+create or replace function app.login_unblock(p_username text)
+returns void
+language sql volatile security definer set search_path = public, app as $$
+  delete from login_throttle where starts_with(key, 'name:' || lower(p_username) || '|')
+$$;
+comment on function app.login_unblock(text) is 'Lifts every address''s block on a login name (an administrator''s unlock).';
+
+create or replace function app.login_name_blocked_until(p_username text)
+returns timestamptz
+language sql stable security definer set search_path = public, app as $$
+  select max(blocked_until) from login_throttle
+   where starts_with(key, 'name:' || lower(p_username) || '|') and blocked_until > now()
+$$;
+comment on function app.login_name_blocked_until(text) is
+  'Until when a login name is blocked from some address after failed sign-ins (null: nowhere); what administrators see as locked.';

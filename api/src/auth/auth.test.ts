@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTrustProxy } from '../http/client-ip.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type TestApp } from '../test/harness.ts';
+import { hashPassword } from './password.ts';
 import { DEMO_PASSWORD } from './seed.ts';
 
 let t: TestApp;
@@ -58,22 +61,58 @@ describe('login, session, logout', () => {
     expect(a.body).toEqual(b.body);
   });
 
-  it('locks an account for 15 minutes after 5 failed logins, and audits it', async () => {
-    const username = `${f.prefix}community`;
-    for (let i = 0; i < 4; i++) expect((await t.client().post('/api/auth/login', { username, password: 'Wrong-pass1' })).status).toBe(401);
-    const fifth = await t.client().post('/api/auth/login', { username, password: 'Wrong-pass1' });
-    expect(fifth.status).toBe(403);
-    expect(fifth.body.error.code).toBe('account_locked');
-    const right = await t.client().post('/api/auth/login', { username, password: DEMO_PASSWORD });
-    expect(right.status).toBe(403);
-    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
-    const audit = await t.app.db.ownerPool.query(
-      `select count(*)::int as n from audit_log a join users u on u.tenant_id = a.tenant_id and u.id = a.user_id
-        where a.tenant_id = $1 and u.username = $2 and a.action = 'auth.login' and a.result = 'denied'`, [f.tenantId, username]);
-    expect(audit.rows[0].n).toBeGreaterThanOrEqual(6);
-    // After the lock expires the right password works again.
-    await t.app.db.ownerPool.query(`update users set locked_until = now() - interval '1 second' where tenant_id = $1 and username = $2`, [f.tenantId, username]);
-    expect((await t.client().post('/api/auth/login', { username, password: DEMO_PASSWORD })).status).toBe(200);
+  it('says a name exists in several tenants only to someone who knows its password there', async () => {
+    const other = await createFixture(t.app.db.ownerPool, 'twin');
+    const username = `${f.prefix}street`;
+    await t.app.db.ownerPool.query(
+      `insert into users (tenant_id, username, display_name, password_hash) values ($1, $2, '同名', $3)`,
+      [other.tenantId, username, await hashPassword('Other-pass9')],
+    );
+    const wrong = await t.client().post('/api/auth/login', { username, password: 'Wrong-pass1' });
+    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'invalid_credentials']);
+    const mine = await t.client().post('/api/auth/login', { username, password: DEMO_PASSWORD });
+    expect([mine.status, mine.body.tenant]).toEqual([200, f.code]);
+    const theirs = await t.client().post('/api/auth/login', { username, password: 'Other-pass9', tenant: other.code });
+    expect([theirs.status, theirs.body.tenant]).toEqual([200, other.code]);
+  });
+
+  it('blocks a name from one address for 15 minutes after 5 failed logins, and audits it; other addresses still sign in', async () => {
+    // behind a trusted proxy, so that the test can speak from several addresses
+    const p = await createTestApp({ trustProxy: parseTrustProxy('127.0.0.1'), loginFailuresPerAddress: 30 });
+    try {
+      const g = await createFixture(p.app.db.ownerPool, 'lock');
+      const username = `${g.prefix}community`;
+      // addresses of this run only (a shared test database keeps blocks for 15 minutes)
+      const run = randomBytes(8).toString('hex').match(/.{4}/g)!.join(':');
+      const addr = (n: number) => `2001:db8:${run}:${n.toString(16)}:1`;
+      const from = (ip: string) => ({ 'x-forwarded-for': ip });
+      const attempt = (password: string, ip: string, name = username) => p.client().post('/api/auth/login', { username: name, password }, from(ip));
+      for (let i = 0; i < 4; i++) expect((await attempt('Wrong-pass1', addr(1))).status).toBe(401);
+      const fifth = await attempt('Wrong-pass1', addr(1));
+      expect([fifth.status, fifth.body.error.code]).toEqual([429, 'too_many_attempts']);
+      const right = await attempt(DEMO_PASSWORD, addr(1));
+      expect(right.status).toBe(429);
+      expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+      // an unknown name from the same address meets the same answers: nothing tells names apart
+      for (let i = 0; i < 4; i++) expect((await attempt('Wrong-pass1', addr(1), `nobody-${run}`)).status).toBe(401);
+      expect((await attempt('Wrong-pass1', addr(1), `nobody-${run}`)).status).toBe(429);
+      // the account itself is not locked: its owner signs in from elsewhere
+      expect((await attempt(DEMO_PASSWORD, addr(5))).status).toBe(200);
+      const audit = await p.app.db.ownerPool.query(
+        `select count(*)::int as n from audit_log a join users u on u.tenant_id = a.tenant_id and u.id = a.user_id
+          where a.tenant_id = $1 and u.username = $2 and a.action = 'auth.login' and a.result = 'denied'`, [g.tenantId, username]);
+      expect(audit.rows[0].n).toBeGreaterThanOrEqual(5);
+      // an address that fails for many names is blocked for all of them
+      for (let i = 0; i < 30; i++) await attempt('Wrong-pass1', addr(9), `nobody-${run}-${i}`);
+      expect((await attempt(DEMO_PASSWORD, addr(9))).status).toBe(429);
+      // an administrator's unlock lifts the name's blocks
+      const admin = await p.login(`${g.prefix}admin`);
+      const id = (await p.app.db.ownerPool.query('select id from users where tenant_id = $1 and username = $2', [g.tenantId, username])).rows[0].id;
+      expect((await admin.post(`/api/users/${id}/unlock`)).status).toBe(200);
+      expect((await attempt(DEMO_PASSWORD, addr(1))).status).toBe(200);
+    } finally {
+      await p.close();
+    }
   });
 
   it('enforces the password policy on change and ends other sessions', async () => {

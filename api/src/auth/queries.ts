@@ -5,8 +5,16 @@ import { sql } from '../db/sql.ts';
 export const loginCandidates = (username: string, tenantCode: string | null) =>
   sql`select * from app.login_candidates(${username}, ${tenantCode})`;
 
-export const recordLoginFailure = (tenantId: number, userId: number, max: number, lockMinutes: number) =>
-  sql`select app.record_login_failure(${tenantId}, ${userId}, ${max}, make_interval(mins => ${lockMinutes})) as locked_until`;
+/** Seconds until no key blocks a sign-in (migration 0030). */
+export const loginBlocked = (keys: string[]) => sql`select app.login_blocked(${keys}::text[]) as s`;
+
+/** Counts a failure under each key (limits in the same order) over a window of `minutes`, blocking as long. */
+export const loginFailed = (keys: string[], limits: number[], minutes: number) =>
+  sql`select app.login_failed(${keys}::text[], ${limits}::int[], make_interval(mins => ${minutes}), make_interval(mins => ${minutes})) as s`;
+
+export const loginSucceeded = (key: string) => sql`select app.login_succeeded(${key})`;
+
+export const loginUnblock = (username: string) => sql`select app.login_unblock(${username})`;
 
 export const openSession = (tenantId: number, userId: number, ip: string | null, agent: string | null) =>
   sql`select app.open_session(${tenantId}, ${userId}, ${ip}::inet, ${agent}) as id`;

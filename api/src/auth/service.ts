@@ -1,4 +1,4 @@
-// Login with lockout, server-side sessions behind a signed cookie token, logout, password change.
+// Login with throttles, server-side sessions behind a signed cookie token, logout, password change.
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { writeAudit } from '../audit/audit.ts';
@@ -10,6 +10,7 @@ import type { Permission } from './permissions.ts';
 import { callerOf, type Principal } from './principal.ts';
 import * as q from './queries.ts';
 
+/** Failed sign-ins of one typed name from one address before that pair is blocked for LOCK_MINUTES. */
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
 const TOKEN_MAX_AGE = '12h';
@@ -31,29 +32,40 @@ export interface LoginRequest {
   userAgent: string | null;
 }
 
-/** Verifies the password; returns a signed token naming a new server-side session. */
+/**
+ * Verifies the password; returns a signed token naming a new server-side session. Every refusal
+ * looks the same whether the name exists or not (one answer, one password verification); failures
+ * are throttled per address and per (typed name, address), never per account alone, so nobody
+ * can lock another person out from afar (migration 0030).
+ */
 export async function login(app: AppContext, req: LoginRequest): Promise<{ token: string; principal: Principal }> {
-  const rows = await withoutCaller(app.db.pool, (tx) => tx.rows<Candidate>(q.loginCandidates(req.username, req.tenant ?? null)));
-  if (rows.length > 1) {
-    throw unprocessable('this username exists in several tenants: give the tenant code', 'tenant');
+  const address = req.ip ?? 'unknown';
+  const nameKey = `name:${req.username.toLowerCase()}|${address}`;
+  const keys = [`ip:${address}`, nameKey];
+  const blocked = await withoutCaller(app.db.pool, (tx) => tx.one<{ s: number }>(q.loginBlocked(keys)));
+  if (blocked!.s > 0) throw tooManyAttempts(blocked!.s);
+  const candidates = await withoutCaller(app.db.pool, (tx) => tx.rows<Candidate>(q.loginCandidates(req.username, req.tenant ?? null)));
+  const active = candidates.filter((c) => c.active);
+  // one verification when the name is unknown or disabled, as when it is known: the same time
+  const matches: Candidate[] = [];
+  if (active.length === 0) await verifyPassword(await dummyHash(), req.password);
+  for (const c of active) if (await verifyPassword(c.password_hash, req.password)) matches.push(c);
+  if (matches.length > 1) {
+    // only someone who knows the password learns that the name exists in several tenants
+    throw unprocessable('this username and password fit accounts in several tenants: give the tenant code', 'tenant');
   }
-  const user = rows[0];
-  if (!user || !user.active) {
-    await verifyPassword(await dummyHash(), req.password);
-    throw new AppError(401, 'invalid_credentials', 'wrong username or password');
-  }
-  if (user.locked_until && user.locked_until > new Date()) {
-    await writeAudit(app.db.pool, { tenantId: user.tenant_id, userId: user.user_id, action: 'auth.login', ip: req.ip, result: 'denied', detail: { reason: 'locked' } });
-    throw lockedError(user.locked_until);
-  }
-  if (!(await verifyPassword(user.password_hash, req.password))) {
-    const lockedUntil = await withoutCaller(app.db.pool, async (tx) =>
-      (await tx.one<{ locked_until: Date | null }>(q.recordLoginFailure(user.tenant_id, user.user_id, MAX_FAILED_LOGINS, LOCK_MINUTES)))?.locked_until,
+  const user = matches[0];
+  if (!user) {
+    const after = await withoutCaller(app.db.pool, (tx) =>
+      tx.one<{ s: number }>(q.loginFailed(keys, [app.config.loginFailuresPerAddress, MAX_FAILED_LOGINS], LOCK_MINUTES)),
     );
-    await writeAudit(app.db.pool, { tenantId: user.tenant_id, userId: user.user_id, action: 'auth.login', ip: req.ip, result: 'denied', detail: { reason: 'password' } });
-    if (lockedUntil && lockedUntil > new Date()) throw lockedError(lockedUntil);
+    for (const c of candidates) {
+      await writeAudit(app.db.pool, { tenantId: c.tenant_id, userId: c.user_id, action: 'auth.login', ip: req.ip, result: 'denied', detail: { reason: c.active ? 'password' : 'disabled' } });
+    }
+    if (after!.s > 0) throw tooManyAttempts(after!.s);
     throw new AppError(401, 'invalid_credentials', 'wrong username or password');
   }
+  await withoutCaller(app.db.pool, (tx) => tx.query(q.loginSucceeded(nameKey)));
   const sessionId = await withoutCaller(app.db.pool, async (tx) =>
     (await tx.one<{ id: string }>(q.openSession(user.tenant_id, user.user_id, req.ip, req.userAgent)))!.id,
   );
@@ -68,10 +80,9 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
   return { token, principal };
 }
 
-function lockedError(until: Date): AppError {
-  const minutes = Math.ceil((until.getTime() - Date.now()) / 60_000);
-  return new AppError(403, 'account_locked', `account locked after ${MAX_FAILED_LOGINS} failed logins; try again in ${minutes} min`, undefined, {
-    'Retry-After': String(minutes * 60),
+function tooManyAttempts(seconds: number): AppError {
+  return new AppError(429, 'too_many_attempts', `too many failed sign-ins from this address; try again in ${Math.ceil(seconds / 60)} min`, undefined, {
+    'Retry-After': String(seconds),
   });
 }
 

@@ -83,7 +83,7 @@ export const permissionCatalogue = () => sql`select code, description from permi
 
 // ---- users ----
 const USER_COLUMNS = sql`u.id, u.username, u.display_name, u.department_id, d.name as department_name, u.phone_masked,
-  u.active, u.locked_until, u.must_change_password, u.is_demo, u.created_at, u.updated_at,
+  u.active, greatest(u.locked_until, app.login_name_blocked_until(u.username)) as locked_until, u.must_change_password, u.is_demo, u.created_at, u.updated_at,
   coalesce((select json_agg(json_build_object('id', p.id, 'name', p.name) order by p.id) from user_positions up
               join positions p on p.tenant_id = up.tenant_id and p.id = up.position_id
              where up.tenant_id = u.tenant_id and up.user_id = u.id), '[]') as positions,
@@ -120,8 +120,9 @@ export function users(tenantId: number, f: UserFilter): Sql {
                              where up.tenant_id = u.tenant_id and up.user_id = u.id and pr.role_id = ${f.roleId}))`);
   }
   if (f.status === 'disabled') conds.push(sql`not u.active`);
-  if (f.status === 'locked') conds.push(sql`u.active and u.locked_until > now()`);
-  if (f.status === 'active') conds.push(sql`u.active and (u.locked_until is null or u.locked_until <= now())`);
+  // locked: the account, or its name from some address after failed sign-ins (migration 0030)
+  if (f.status === 'locked') conds.push(sql`u.active and greatest(u.locked_until, app.login_name_blocked_until(u.username)) > now()`);
+  if (f.status === 'active') conds.push(sql`u.active and coalesce(greatest(u.locked_until, app.login_name_blocked_until(u.username)) <= now(), true)`);
   return sql`select ${USER_COLUMNS}, count(*) over () as total
                from users u left join departments d on d.tenant_id = u.tenant_id and d.id = u.department_id
               where ${and(conds)} order by u.id limit ${f.limit} offset ${f.offset}`;

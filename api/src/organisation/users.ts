@@ -5,6 +5,7 @@ import { randomInt } from 'node:crypto';
 import { writeAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { callerOf, type Principal } from '../auth/principal.ts';
+import { loginUnblock } from '../auth/queries.ts';
 import type { AppContext } from '../context.ts';
 import { maskPhone } from '../crypto/pii.ts';
 import { withScope, type Tx } from '../db/scope.ts';
@@ -121,7 +122,8 @@ export async function createUser(app: AppContext, user: Principal, input: UserCr
 
 export async function updateUser(app: AppContext, user: Principal, id: number, input: UserPatchInput, ip: string | null) {
   await withScope(app.db.pool, callerOf(user), async (tx) => {
-    if (!(await tx.one(q.userById(user.tenantId, id)))) throw notFound('user');
+    const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
+    if (!target) throw notFound('user');
     await checkReferences(tx, user.tenantId, input);
     const sets: Sql[] = [];
     if (input.displayName !== undefined) sets.push(sql`display_name = ${input.displayName}`);
@@ -147,7 +149,8 @@ export async function accountAction(app: AppContext, user: Principal, id: number
   const password = action === 'password_reset' ? temporaryPassword() : undefined;
   const hash = password ? await hashPassword(password) : undefined;
   await withScope(app.db.pool, callerOf(user), async (tx) => {
-    if (!(await tx.one(q.userById(user.tenantId, id)))) throw notFound('user');
+    const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
+    if (!target) throw notFound('user');
     const sets: Sql[] = {
       disable: [sql`active = false`],
       enable: [sql`active = true`],
@@ -157,6 +160,8 @@ export async function accountAction(app: AppContext, user: Principal, id: number
     await tx.query(q.updateUser(user.tenantId, id, sets));
     // A disabled account or a reset password ends the user's sessions at once.
     if (action === 'disable' || action === 'password_reset') await tx.query(q.revokeSessions(user.tenantId, id));
+    // sign-ins of the name blocked after failures (from any address) may be tried again
+    if (action === 'unlock' || action === 'password_reset') await tx.query(loginUnblock(target.username));
   });
   await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok' });
   return { user: await getUser(app, user, id), ...(password ? { temporaryPassword: password } : {}) };
