@@ -1,4 +1,5 @@
-// Cross-site writes with the session cookie are refused (issue 13, defect 4).
+// Protections for browsers: cross-site writes with the session cookie are refused (issue 13,
+// defect 4), every page carries the security headers, and method errors have their own codes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type TestApp } from '../test/harness.ts';
@@ -38,6 +39,20 @@ describe('cross-site writes', () => {
     const own = await commander.request('POST', '/api/auth/logout', undefined, { origin: t.baseUrl, 'sec-fetch-site': 'same-origin' });
     expect(own.status).toBe(204);
     expect((await commander.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('every page comes with a policy that allows no inline or foreign script and no framing', async () => {
+    for (const path of ['/', '/command', '/field', '/admin', '/api/docs', '/api/auth/me']) {
+      const res = await fetch(t.baseUrl + path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const script = /script-src ([^;]*)/.exec(csp)?.[1];
+      expect([path, script]).toEqual([path, "'self'"]);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('permissions-policy')).toMatch(/geolocation=\(self\), camera=\(self\), microphone=\(\)/);
+      expect(res.headers.get('strict-transport-security')).toBeNull(); // plain HTTP: HSTS only over TLS
+    }
+    const docs = await (await fetch(`${t.baseUrl}/api/docs`)).text();
+    expect(docs).not.toMatch(/<script>/);
   });
 
   it('answer a wrong method 405 with Allow and its own code', async () => {

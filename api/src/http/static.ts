@@ -34,6 +34,7 @@ const API_FILES: Record<string, string> = {
   '/api/docs/swagger-ui.css': resolve(swagger, 'swagger-ui.css'),
   '/api/docs/swagger-ui-bundle.js': resolve(swagger, 'swagger-ui-bundle.js'),
   '/api/docs/favicon-32x32.png': resolve(swagger, 'favicon-32x32.png'),
+  '/api/docs/init.js': resolve(import.meta.dirname, 'docs-init.js'),
 };
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Dashboard not built</title>

@@ -11,9 +11,19 @@ export type Status = (typeof STATUSES)[number];
 
 export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 
-/** Waits for a condition in the page (polled by chromium, no fixed sleeps). */
-export async function waitFor(page: Page, fn: string, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(fn, undefined, { timeout, polling: 100 });
+/**
+ * Waits for a condition in the page, polled every 100 ms (no fixed sleeps). page.evaluate runs the
+ * expression through DevTools, outside the page's Content-Security-Policy, which forbids the eval
+ * that waitForFunction uses for a string.
+ */
+export async function waitFor(page: Page, expression: string, timeout = 60_000): Promise<void> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    // a navigation in progress destroys the context: that is "not yet"
+    if (await page.evaluate(expression).catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for: ${expression}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Opens `path`; signs in through the login form if the app asks for it. */
