@@ -27,15 +27,17 @@ afterAll(() => t?.close());
 const freshId = () => makeResidentId('110101', `198${seq % 10}-0${1 + (seq % 9)}-2${seq % 8}`, (process.pid + 31 * ++seq) % 1000, seq % 2 ? 'male' : 'female');
 const owner = (text: string, values: unknown[] = []) => t.app.db.ownerPool.query(text, values);
 
+/** A registered person; `holder` is a citizen signed in with the person's own phone. */
 async function registerPerson(idNumber: string, to?: 'suspected' | 'released') {
-  const r = await worker.post('/api/persons', personBody(f.points.gridA, { idNumber }));
+  const body = personBody(f.points.gridA, { idNumber });
+  const r = await worker.post('/api/persons', body);
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   if (to) await changeStatus(r.body.id, to);
-  return r.body.id as number;
+  return { id: r.body.id as number, name: body.name as string, holder: () => citizenClient(t, f.code, body.phone as string) };
 }
 
-async function changeStatus(personId: number, to: string) {
-  const r = await worker.post(`/api/persons/${personId}/status`, { to, reason: '测试' });
+async function changeStatus(personId: number, to: string, severity?: string) {
+  const r = await worker.post(`/api/persons/${personId}/status`, { to, reason: '测试', ...(severity ? { severity } : {}) });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
 }
 
@@ -50,29 +52,55 @@ const scan = (token: string | undefined, extra: Record<string, unknown> = {}) =>
   checkpoint.post('/api/passes/scan', { token, temperature: 36.5, place: '东一社区北门', location: f.points.gridA, ...extra });
 
 describe('issuing a pass', () => {
-  it('refuses an ID on the watch list with 409, and issues one once the person is released', async () => {
+  it('tells the holder their own status (409), and issues their pass once they are released', async () => {
     const idNumber = freshId();
-    const personId = await registerPerson(idNumber);
-    const c = await citizenClient(t, f.code);
-    const refused = await c.post('/api/citizen/pass', { name: '张三', idNumber });
+    const person = await registerPerson(idNumber);
+    const c = await person.holder();
+    const refused = await c.post('/api/citizen/pass', { name: person.name, idNumber });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'pass_refused', field: 'idNumber' });
-    expect(refused.body.error.message).toMatch(/watch list/);
+    expect(refused.body.error.message).toMatch(/you are on the quarantine watch list/);
     expect((await c.get('/api/citizen/pass')).status).toBe(404);
 
-    await changeStatus(personId, 'released');
-    const issued = await c.post('/api/citizen/pass', { name: '张三', idNumber });
+    await changeStatus(person.id, 'released');
+    const issued = await c.post('/api/citizen/pass', { name: person.name, idNumber });
     expect(issued.status, JSON.stringify(issued.body)).toBe(201);
-    expect(issued.body.pass).toMatchObject({ holderName: '张三', idNumber: `${idNumber.slice(0, 3)}***********${idNumber.slice(-4)}` });
+    expect(issued.body.pass).toMatchObject({ holderName: person.name, idNumber: `${idNumber.slice(0, 3)}***********${idNumber.slice(-4)}` });
     const stored = await owner('select * from passes where tenant_id = $1 and id = $2', [f.tenantId, issued.body.pass.id]);
     expect(JSON.stringify(stored.rows[0])).not.toContain(idNumber.slice(6, 14));
+    // a released person's ID still gives no pass to someone else, nor in another name
+    expect((await (await citizenClient(t, f.code)).post('/api/citizen/pass', { name: person.name, idNumber })).status).toBe(403);
+    expect((await c.post('/api/citizen/pass', { name: '别人', idNumber })).status).toBe(403);
+  });
+
+  it('answers an unrelated citizen alike for a registered person in any status, and throttles and audits the attempts', async () => {
+    const answers: string[] = [];
+    for (const path of [[], ['suspected'], ['suspected', 'confirmed'], ['suspected', 'confirmed', 'dead'], ['released']]) {
+      const idNumber = freshId();
+      const person = await registerPerson(idNumber);
+      for (const to of path) await changeStatus(person.id, to, to === 'confirmed' ? 'severe' : undefined);
+      const stranger = await citizenClient(t, f.code);
+      const r = await stranger.post('/api/citizen/pass', { name: person.name, idNumber });
+      answers.push(JSON.stringify([r.status, r.body]));
+    }
+    expect(new Set(answers).size).toBe(1);
+    expect(JSON.parse(answers[0])).toEqual([403, { error: { code: 'pass_refused', field: 'idNumber', message: expect.stringMatching(/only to its holder/) } }]);
+    // the sixth refused try of one citizen within the hour waits
+    const ownId = freshId();
+    const person = await registerPerson(ownId);
+    const c = await citizenClient(t, f.code);
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await c.post('/api/citizen/pass', { name: person.name, idNumber: ownId })).status);
+    expect(statuses).toEqual([403, 403, 403, 403, 429, 429]);
+    const audited = await owner(`select count(*)::int as n from audit_log where tenant_id = $1 and action = 'pass.register' and result = 'denied' and detail->>'reason' = 'not_holder'`, [f.tenantId]);
+    expect(audited.rows[0].n).toBeGreaterThanOrEqual(9);
   });
 
   it('refuses suspected holders too, and bad input with the field named and nothing written', async () => {
     const idNumber = freshId();
-    await registerPerson(idNumber, 'suspected');
-    const c = await citizenClient(t, f.code);
-    const r = await c.post('/api/citizen/pass', { name: '李四', idNumber });
+    const person = await registerPerson(idNumber, 'suspected');
+    const c = await person.holder();
+    const r = await c.post('/api/citizen/pass', { name: person.name, idNumber });
     expect(r.status).toBe(409);
     expect(r.body.error.message).toMatch(/suspected/);
     const before = (await owner('select count(*)::int n from passes where tenant_id = $1', [f.tenantId])).rows[0].n;

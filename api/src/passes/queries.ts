@@ -23,6 +23,22 @@ export const insertKey = (tenantId: number, kid: string, publicJwk: object, priv
  * The current status of whoever holds an ID number: the one non-closed person with that hash.
  * Run with tenant scope: the holder may be registered anywhere in the city.
  */
+/**
+ * The registered person holding an ID number, and whether the requesting citizen is that person:
+ * the name as registered, and the citizen's phone the person's phone or bound to the person.
+ */
+export const holderFor = (tenantId: number, idHash: Buffer, citizenId: number, name: string) =>
+  sql`select p.id, p.status, p.name = ${name} and (p.phone_hash = c.phone_hash or c.person_id = p.id) as is_requester
+        from persons p join citizens c on c.tenant_id = p.tenant_id and c.id = ${citizenId}
+       where p.tenant_id = ${tenantId} and p.id_type = 'resident_id' and p.id_number_hash = ${idHash} and p.status <> 'closed'
+       order by p.status_changed_at desc limit 1`;
+
+/** Attempts at a pass throttled like sign-ins (migration 0030's table): per citizen and per ID number. */
+export const passAttemptBlocked = (keys: string[]) => sql`select app.login_blocked(${keys}::text[]) as s`;
+
+export const passAttemptFailed = (keys: string[], limits: number[]) =>
+  sql`select app.login_failed(${keys}::text[], ${limits}::int[], interval '1 hour', interval '1 hour') as s`;
+
 export const holderPerson = (tenantId: number, idHash: Buffer) =>
   sql`select id, status from persons
        where tenant_id = ${tenantId} and id_type = 'resident_id' and id_number_hash = ${idHash} and status <> 'closed'

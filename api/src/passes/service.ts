@@ -38,20 +38,42 @@ export function holderOf(tx: Tx, tenantId: number, idHash: Buffer): Promise<Hold
 
 export const idHashOf = (app: AppContext, id: string) => app.cipher.lookupHash(`resident_id:${id}`);
 
+/** Told to the holder only: their own status. */
 function refused(status: Status): AppError {
-  return new AppError(409, 'pass_refused', `no pass can be issued: the holder of this ID number ${BARRED_WORDS[status]}; please contact your community`, 'idNumber');
+  return new AppError(409, 'pass_refused', `no pass can be issued: you ${BARRED_WORDS[status].replace(/^is /, 'are ')}; please contact your community`, 'idNumber');
 }
 
-/** Registers (or re-registers) the citizen's pass; the previous pass of the citizen is replaced. */
+/** One answer for everything that does not concern the requester: nobody learns another person's status. */
+const NOT_YOURS = () =>
+  new AppError(403, 'pass_refused', 'a pass is issued only to its holder: this name and ID number do not match the register for your phone; if they are yours, ask your community to record this phone', 'idNumber');
+
+/** Failed attempts per citizen and per ID number in an hour before further attempts wait (429). */
+const PASS_ATTEMPTS = { perCitizen: 5, perIdNumber: 5 };
+
+/**
+ * Registers (or re-registers) the citizen's pass; the previous pass of the citizen is replaced. A
+ * registered person's ID gives a pass only to that person: the name as registered and this phone
+ * theirs (or bound to them); an ID the register does not know gives one in the name stated.
+ */
 export async function registerPass(app: AppContext, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null) {
   const id = idNumber.trim().toUpperCase();
   const parsed = parseResidentId(id);
   if (!parsed.ok) throw badRequest(`idNumber ${parsed.reason}`, 'idNumber');
   const hash = idHashOf(app, id);
-  // Citizens have no jurisdiction scope: the status lookup is system work across the tenant.
-  const holder = await withTenantScope(app.db.pool, c.tenantId, (tx) => holderOf(tx, c.tenantId, hash));
-  if (holder && BARRED.has(holder.status)) {
-    await writeAudit(app.db.pool, { tenantId: c.tenantId, userId: null, action: 'pass.register', objectType: 'citizen', objectId: c.citizenId, ip, result: 'denied', detail: { status: holder.status } });
+  const keys = [`pass-citizen:${c.tenantId}:${c.citizenId}`, `pass-id:${c.tenantId}:${hash.toString('hex')}`];
+  const wait = await withoutCaller(app.db.pool, (tx) => tx.one<{ s: number }>(q.passAttemptBlocked(keys)));
+  if (wait!.s > 0) throw tooManyAttempts(wait!.s);
+  // Citizens have no jurisdiction scope: the register lookup is system work across the tenant.
+  const holder = await withTenantScope(app.db.pool, c.tenantId, (tx) =>
+    tx.one<{ id: number; status: Status; is_requester: boolean }>(q.holderFor(c.tenantId, hash, c.citizenId, name.trim())),
+  );
+  if (holder && (!holder.is_requester || BARRED.has(holder.status))) {
+    const after = await withoutCaller(app.db.pool, (tx) => tx.one<{ s: number }>(q.passAttemptFailed(keys, [PASS_ATTEMPTS.perCitizen, PASS_ATTEMPTS.perIdNumber])));
+    await writeAudit(app.db.pool, {
+      tenantId: c.tenantId, userId: null, action: 'pass.register', objectType: 'citizen', objectId: c.citizenId, ip, result: 'denied',
+      detail: holder.is_requester ? { reason: 'status', status: holder.status, personId: holder.id } : { reason: 'not_holder', personId: holder.id },
+    });
+    if (!holder.is_requester) throw after!.s > 0 ? tooManyAttempts(after!.s) : NOT_YOURS();
     throw refused(holder.status);
   }
   const pass = await withScope(app.db.pool, callerOf(c), async (tx) => {
@@ -60,6 +82,10 @@ export async function registerPass(app: AppContext, c: CitizenPrincipal, name: s
   });
   await writeAudit(app.db.pool, { tenantId: c.tenantId, userId: null, action: 'pass.register', objectType: 'pass', objectId: pass.id, ip, result: 'ok' });
   return { pass: toPass(pass) };
+}
+
+function tooManyAttempts(seconds: number): AppError {
+  return new AppError(429, 'too_many_attempts', `too many refused pass requests; try again in ${Math.ceil(seconds / 60)} min`, undefined, { 'Retry-After': String(seconds) });
 }
 
 interface PassRow {
