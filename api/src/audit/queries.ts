@@ -31,3 +31,14 @@ export function list(tenantId: number, f: AuditFilter): Sql {
               where ${and(conds)}
               order by a.at desc, a.id desc limit ${f.limit} offset ${f.offset}`;
 }
+
+/** The tenants with an audit chain, and each chain's head and anchor (owner connection). */
+export const chains = (tenantId?: number) =>
+  sql`select c.tenant_id, t.code, c.seq, c.hash, c.anchor_seq, c.anchor_hash
+        from audit_chain c join tenants t on t.id = c.tenant_id
+       where ${tenantId == null ? sql`true` : sql`c.tenant_id = ${tenantId}`}
+       order by c.tenant_id`;
+
+/** A page of a tenant's chain with stored and recomputed hashes (owner connection). */
+export const links = (tenantId: number, afterSeq: number, limit: number) =>
+  sql`select id, seq, prev_hash, hash, expected from app.audit_links(${tenantId}::int, ${afterSeq}::bigint, ${limit}::int)`;
