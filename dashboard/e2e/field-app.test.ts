@@ -516,4 +516,54 @@ describe('offline outbox', () => {
     await byTestId(page, 'tab-outbox').click();
     await waitFor(page, `document.querySelectorAll('[data-testid^="outbox-"][data-state="failed"]').length === 0 && document.querySelectorAll('[data-testid^="outbox-"][data-state="sent"]').length === 1`);
   });
+
+  it('refuses a status change queued offline once someone else changed the person, and sends it after a review of the person as they are now', { timeout: LONG }, async () => {
+    const { page, errors, browser } = await phone();
+    onFailure('outbox-stale', () => page, () => errors);
+    const worker = await stack.login('gridworker');
+    const r = await worker.post('/api/registrations', { kind: 'patrol', person: { name: '褚明', idNumber: makeResidentId('420111', '1971-03-05', 81, 'male'), location: places.gridA } });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const id = r.body.id as number;
+    await signInField(page, stack, 'gridworker');
+    await waitFor(page, 'navigator.serviceWorker.controller !== null', 120_000);
+    await page.goto(`${stack.baseUrl}/field/persons/${id}`);
+    await byTestId(page, 'person-detail').waitFor();
+    await waitForKept(page, `person:${id}`);
+
+    // Offline, the worker closes the case as a mistaken report…
+    await browser.context.setOffline(true);
+    await byTestId(page, 'person-change-status').click();
+    await byTestId(page, 'to-closed').click();
+    await byTestId(page, 'status-reason').locator('textarea').fill('误报，经核实无症状');
+    await byTestId(page, 'status-submit').click();
+    await byTestId(page, 'offline-banner').waitFor();
+    // …while a colleague, online, finds a fever and makes the person suspected.
+    const read = await worker.get(`/api/persons/${id}`);
+    expect((await worker.post(`/api/persons/${id}/status`, { to: 'suspected', reason: '复测发热', version: read.body.version })).status).toBe(200);
+
+    await browser.context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await byTestId(page, 'tab-outbox').click();
+    await waitFor(page, `document.querySelectorAll('[data-testid^="outbox-"][data-state="failed"]').length === 1`, 60_000);
+    expect(await byTestId(page, 'outbox-error').innerText()).toContain('已被他人更改');
+    expect(await byTestId(page, 'outbox-retry').count()).toBe(0);
+    expect((await worker.get(`/api/persons/${id}`)).body.status).toBe('suspected');
+    await saveScreenshot(page, 'field-outbox-stale.png');
+
+    // Reviewed: the person is shown as they are now, the sheet holds what the worker chose.
+    await byTestId(page, 'outbox-edit').click();
+    await byTestId(page, 'status-sheet').waitFor();
+    await waitFor(page, `document.querySelector('[data-testid="person-detail"] [data-testid="status-tag"]')?.dataset.status === 'suspected'`);
+    await waitFor(page, `document.querySelector('[data-testid="status-error"]')?.dataset.stale === 'true'`);
+    expect(await byTestId(page, 'status-reason').locator('textarea').inputValue()).toBe('误报，经核实无症状');
+    await saveScreenshot(page, 'field-status-review.png');
+    await byTestId(page, 'to-closed').click();
+    await byTestId(page, 'status-submit').click();
+    await waitFor(page, `document.querySelector('[data-testid="person-detail"] [data-testid="status-tag"]')?.dataset.status === 'closed'`);
+    const after = await worker.get(`/api/persons/${id}`);
+    expect(after.body.status).toBe('closed');
+    expect(after.body.events.filter((e: { kind: string }) => e.kind === 'status').map((e: { toStatus: string }) => e.toStatus)).toEqual(['suspected', 'closed']);
+    await byTestId(page, 'tab-outbox').click();
+    await waitFor(page, `document.querySelectorAll('[data-testid^="outbox-"][data-state="failed"]').length === 0`);
+  });
 });

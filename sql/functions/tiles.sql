@@ -2,7 +2,9 @@
 -- app.tile_<layer>_features(z, x, y, params), which returns the same features in WGS-84 with their
 -- attributes. Both are security invoker: row-level security limits rows to the caller's scope.
 -- Embedded PGlite has no protobuf, so the API encodes the _features rows there itself
--- (api/src/tiles/encode.ts). params: {"counts": true} adds person counts by status to grids.
+-- (api/src/tiles/encode.ts). params: {"counts": true} adds person counts by status to grids;
+-- {"exact": true} gives persons, households and tasks at their own points, which only callers with
+-- the exact-location right get; without it they are counted per grid (the _grid_features below).
 
 -- The tile's envelope in WGS-84 with a 64/4096 buffer, the same buffer the encoders use.
 create or replace function app.tile_bbox(z integer, x integer, y integer) returns geometry
@@ -11,6 +13,66 @@ language sql immutable parallel safe as $$
 $$;
 comment on function app.tile_bbox(integer, integer, integer) is
   'WGS-84 envelope of tile z/x/y plus a 64/4096 buffer: the area whose features a tile carries.';
+
+create or replace function app.tile_exact(params jsonb) returns boolean
+language sql immutable parallel safe as $$
+  select coalesce((params ->> 'exact')::boolean, false)
+$$;
+comment on function app.tile_exact(jsonb) is
+  'Whether a tile carries exact points (params.exact, set only for callers who may see them); absent means per grid.';
+
+-- What a caller without the exact-location right sees (api/src/auth/exact-location.ts): nothing
+-- finer than a grid. One feature per grid and status (persons), per grid (households), per grid,
+-- kind and state (tasks), at a point inside the grid (ST_PointOnSurface), with how many it stands
+-- for. Feature ids are stable: the grid id shifted left, the status or kind/state in the low bits.
+create or replace function app.tile_persons_grid_features(z integer, x integer, y integer, params jsonb default '{}')
+returns table (id bigint, geom geometry, status text, severity text, count integer)
+language sql stable security invoker parallel safe as $$
+  select (j.id << 4) + array_position(array['watching','suspected','confirmed','cured','dead','released','closed'], c.status),
+         j.anchor, c.status, null::text, c.n
+    from (select g.id, g.tenant_id, st_pointonsurface(g.geom) as anchor
+            from jurisdictions g cross join app.tile_bbox(z, x, y) as b(bbox)
+           where g.tenant_id = app.current_tenant() and g.level = 5 and g.geom && b.bbox
+             and st_intersects(st_pointonsurface(g.geom), b.bbox)) j
+    join lateral (select p.status, count(*)::int as n from persons p
+                   where p.tenant_id = j.tenant_id and p.grid_id = j.id group by p.status) c on true
+   order by 1
+$$;
+comment on function app.tile_persons_grid_features(integer, integer, integer, jsonb) is
+  'Persons in scope on tile z/x/y counted per grid and status, at a point inside the grid: no position finer than a grid.';
+
+create or replace function app.tile_households_grid_features(z integer, x integer, y integer, params jsonb default '{}')
+returns table (id bigint, geom geometry, persons integer, households integer)
+language sql stable security invoker parallel safe as $$
+  select j.id, j.anchor,
+         (select count(*)::int from persons p where p.tenant_id = j.tenant_id and p.grid_id = j.id and p.household_id is not null),
+         c.n
+    from (select g.id, g.tenant_id, st_pointonsurface(g.geom) as anchor
+            from jurisdictions g cross join app.tile_bbox(z, x, y) as b(bbox)
+           where g.tenant_id = app.current_tenant() and g.level = 5 and g.geom && b.bbox
+             and st_intersects(st_pointonsurface(g.geom), b.bbox)) j
+    join lateral (select count(*)::int as n from households h where h.tenant_id = j.tenant_id and h.grid_id = j.id) c on c.n > 0
+   order by j.id
+$$;
+comment on function app.tile_households_grid_features(integer, integer, integer, jsonb) is
+  'Households in scope on tile z/x/y counted per grid (with the persons living in them), at a point inside the grid.';
+
+create or replace function app.tile_tasks_grid_features(z integer, x integer, y integer, params jsonb default '{}')
+returns table (id bigint, geom geometry, kind text, state text, count integer)
+language sql stable security invoker parallel safe as $$
+  select (j.id << 6) + (array_position(array['verification','check','referral','self_report_overdue'], c.kind) << 3)
+           + array_position(array['open','done','cancelled'], c.state),
+         j.anchor, c.kind, c.state, c.n
+    from (select g.id, g.tenant_id, st_pointonsurface(g.geom) as anchor
+            from jurisdictions g cross join app.tile_bbox(z, x, y) as b(bbox)
+           where g.tenant_id = app.current_tenant() and g.level = 5 and g.geom && b.bbox
+             and st_intersects(st_pointonsurface(g.geom), b.bbox)) j
+    join lateral (select t.kind, t.state, count(*)::int as n from tasks t
+                   where t.tenant_id = j.tenant_id and t.grid_id = j.id group by t.kind, t.state) c on true
+   order by 1
+$$;
+comment on function app.tile_tasks_grid_features(integer, integer, integer, jsonb) is
+  'Tasks in scope on tile z/x/y counted per grid, kind and state, at a point inside the grid.';
 
 create or replace function app.tile_grids_features(z integer, x integer, y integer, params jsonb default '{}')
 returns table (id bigint, geom geometry, name text, watching integer, suspected integer, confirmed integer,
@@ -64,8 +126,10 @@ comment on function app.tile_households_features(integer, integer, integer, json
 create or replace function app.tile_households(z integer, x integer, y integer, params jsonb default '{}') returns bytea
 language sql stable security invoker parallel safe as $$
   select coalesce(st_asmvt(t, 'households', 4096, 'geom', 'id'), '')
-    from (select f.id, st_asmvtgeom(st_transform(f.geom, 3857), st_tileenvelope(z, x, y), 4096, 64, true) as geom, f.persons
-            from app.tile_households_features(z, x, y, params) f) t
+    from (select f.id, st_asmvtgeom(st_transform(f.geom, 3857), st_tileenvelope(z, x, y), 4096, 64, true) as geom, f.persons, f.households
+            from (select e.*, 1 as households from app.tile_households_features(z, x, y, params) e where app.tile_exact(params)
+                  union all
+                  select c.* from app.tile_households_grid_features(z, x, y, params) c where not app.tile_exact(params)) f) t
    where t.geom is not null
 $$;
 comment on function app.tile_households(integer, integer, integer, jsonb) is
@@ -88,8 +152,10 @@ create or replace function app.tile_persons(z integer, x integer, y integer, par
 language sql stable security invoker parallel safe as $$
   select coalesce(st_asmvt(t, 'persons', 4096, 'geom', 'id'), '')
     from (select f.id, st_asmvtgeom(st_transform(f.geom, 3857), st_tileenvelope(z, x, y), 4096, 64, true) as geom,
-                 f.status, f.severity
-            from app.tile_persons_features(z, x, y, params) f) t
+                 f.status, f.severity, f.count
+            from (select e.*, 1 as count from app.tile_persons_features(z, x, y, params) e where app.tile_exact(params)
+                  union all
+                  select c.* from app.tile_persons_grid_features(z, x, y, params) c where not app.tile_exact(params)) f) t
    where t.geom is not null
 $$;
 comment on function app.tile_persons(integer, integer, integer, jsonb) is
@@ -111,9 +177,12 @@ create or replace function app.tile_tasks(z integer, x integer, y integer, param
 language sql stable security invoker parallel safe as $$
   select coalesce(st_asmvt(t, 'tasks', 4096, 'geom', 'id'), '')
     from (select f.id, st_asmvtgeom(st_transform(f.geom, 3857), st_tileenvelope(z, x, y), 4096, 64, true) as geom,
-                 f.kind, f.state
-            from app.tile_tasks_features(z, x, y, params) f) t
+                 f.kind, f.state, f.count
+            from (select e.*, 1 as count from app.tile_tasks_features(z, x, y, params) e where app.tile_exact(params)
+                  union all
+                  select c.* from app.tile_tasks_grid_features(z, x, y, params) c where not app.tile_exact(params)) f) t
    where t.geom is not null
 $$;
 comment on function app.tile_tasks(integer, integer, integer, jsonb) is
   'MVT layer "tasks" of tile z/x/y (feature id = task id), built on app.tile_tasks_features.';
+

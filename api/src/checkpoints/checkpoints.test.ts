@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeResidentId } from '../persons/idnumber.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
-import { personBody } from '../test/people.ts';
+import { personBody, moveStatus } from '../test/people.ts';
 
 let t: TestApp;
 let f: Fixture;
@@ -70,7 +70,7 @@ describe('POST /api/checkpoint/registrations', () => {
       const idNumber = freshId();
       const p = await admin.post('/api/persons', personBody(at, { idNumber }));
       expect(p.status, JSON.stringify(p.body)).toBe(201);
-      expect((await admin.post(`/api/persons/${p.body.id}/status`, { to: 'released', reason: '期满' })).status).toBe(200);
+      expect((await moveStatus(admin, p.body.id, { to: 'released', reason: '期满' })).status).toBe(200);
       const persons = await count('persons');
       const r = await register(form({ idNumber: idNumber.toLowerCase(), name: '另一个名字' }));
       expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -89,7 +89,7 @@ describe('POST /api/checkpoint/registrations', () => {
   it('sends a dead person\'s ID number for verification instead', async () => {
     const idNumber = freshId();
     const p = await admin.post('/api/persons', personBody(f.points.gridA, { idNumber, status: 'confirmed', severity: 'critical' }));
-    expect((await admin.post(`/api/persons/${p.body.id}/status`, { to: 'dead', reason: '死亡' })).status).toBe(200);
+    expect((await moveStatus(admin, p.body.id, { to: 'dead', reason: '死亡' })).status).toBe(200);
     const r = await register(form({ idNumber }));
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ personCreated: false, person: { id: p.body.id, status: 'dead' }, taskId: expect.any(Number) });

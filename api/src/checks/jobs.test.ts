@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateCheckTasks } from './jobs.ts';
 import { ownerRows, registerPerson, setup, type Setup } from './test-helpers.ts';
+import { moveStatus, versionOf } from '../test/people.ts';
 
 let s: Setup;
 beforeAll(async () => {
@@ -53,12 +54,12 @@ describe('check task generation', () => {
     expect(await checkTasksOf([q.id])).toHaveLength(4);
 
     // Leaving the checked statuses cancels the open check tasks at the next run.
-    expect((await s.community.post(`/api/persons/${q.id}/status`, { to: 'closed', reason: '误报' })).status).toBe(200);
+    expect((await moveStatus(s.community, q.id, { to: 'closed', reason: '误报' })).status).toBe(200);
     const run = await generateCheckTasks(s.t.app, s.f.tenantId, day(2));
     expect(run[0].cancelled).toBeGreaterThanOrEqual(4);
     expect((await checkTasksOf([q.id])).map((t) => t.state)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     // Shortening the observation cancels the tasks due after the new end.
-    expect((await s.community.patch(`/api/persons/${p.id}`, { observationEnd: '2026-11-23' })).status).toBe(200);
+    expect((await s.community.patch(`/api/persons/${p.id}`, { observationEnd: '2026-11-23', version: await versionOf(s.community, p.id) })).status).toBe(200);
     await generateCheckTasks(s.t.app, s.f.tenantId, day(2));
     expect((await checkTasksOf([p.id])).map((t) => t.state)).toEqual(['cancelled', 'cancelled']);
   });

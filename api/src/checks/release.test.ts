@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../test/harness.ts';
 import { generateCheckTasks } from './jobs.ts';
 import { ownerRows, registerPerson, setup, shanghaiDay, staffAt, type Setup } from './test-helpers.ts';
+import { moveStatus, versionOf } from '../test/people.ts';
 
 let s: Setup;
 let commander: Client;
@@ -25,7 +26,7 @@ describe('release', () => {
     const confirmed = await registerPerson(s, s.f.points.gridA, { ...ended(), status: 'confirmed', severity: 'mild' });
     // An abnormal reading during observation keeps a person off the list even once back to watching.
     expect((await s.doctor.post(`/api/persons/${feverish.id}/checks`, { temperature: 38.0 })).body.abnormal).toBe(true);
-    expect((await s.community.post(`/api/persons/${feverish.id}/status`, { to: 'watching', reason: '复查正常' })).status).toBe(200);
+    expect((await moveStatus(s.community, feverish.id, { to: 'watching', reason: '复查正常' })).status).toBe(200);
     // A check task from the last day of observation is still open.
     await generateCheckTasks(s.t.app, s.f.tenantId, new Date(`${shanghaiDay(-3)}T02:00:00Z`));
 
@@ -39,7 +40,7 @@ describe('release', () => {
     expect(await candidates(commander)).toContain(done.id);
     expect(await candidates(otherDoctor)).not.toContain(done.id);
 
-    const r = await s.doctor.post(`/api/persons/${done.id}/release`, { noticeNo: 'JC-2026-001' });
+    const r = await s.doctor.post(`/api/persons/${done.id}/release`, { noticeNo: 'JC-2026-001', version: await versionOf(s.doctor, done.id) });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ personId: done.id, status: 'released', releaseNoticeIssued: true, noticeNo: 'JC-2026-001' });
     const person = (await s.community.get(`/api/persons/${done.id}`)).body;
@@ -53,7 +54,7 @@ describe('release', () => {
     expect(tasks.every((t) => t.state === 'cancelled')).toBe(true);
     expect(await candidates()).not.toContain(done.id);
 
-    const twice = await s.doctor.post(`/api/persons/${done.id}/release`, {});
+    const twice = await s.doctor.post(`/api/persons/${done.id}/release`, { version: await versionOf(s.doctor, done.id) });
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('invalid_transition');
   });
@@ -63,16 +64,16 @@ describe('release', () => {
     const feverish = await registerPerson(s, s.f.points.gridA, ended());
     const confirmed = await registerPerson(s, s.f.points.gridA, { ...ended(), status: 'confirmed', severity: 'mild' });
     await s.doctor.post(`/api/persons/${feverish.id}/checks`, { temperature: 36.4, fatigue: true });
-    await s.community.post(`/api/persons/${feverish.id}/status`, { to: 'watching', reason: '复查正常' });
+    await moveStatus(s.community, feverish.id, { to: 'watching', reason: '复查正常' });
 
-    const early = await s.doctor.post(`/api/persons/${running.id}/release`, {});
+    const early = await s.doctor.post(`/api/persons/${running.id}/release`, { version: await versionOf(s.doctor, running.id) });
     expect(early.status).toBe(409);
     expect(early.body.error).toMatchObject({ code: 'observation_not_complete', field: 'observationEnd' });
     expect(early.body.error.message).toContain(ongoing().observationEnd);
-    const abnormal = await s.doctor.post(`/api/persons/${feverish.id}/release`, {});
+    const abnormal = await s.doctor.post(`/api/persons/${feverish.id}/release`, { version: await versionOf(s.doctor, feverish.id) });
     expect(abnormal.status).toBe(409);
     expect(abnormal.body.error.code).toBe('abnormal_reading');
-    const sick = await s.doctor.post(`/api/persons/${confirmed.id}/release`, {});
+    const sick = await s.doctor.post(`/api/persons/${confirmed.id}/release`, { version: await versionOf(s.doctor, confirmed.id) });
     expect(sick.status).toBe(409);
     expect(sick.body.error).toMatchObject({ code: 'invalid_transition', field: 'to' });
     for (const p of [running, feverish, confirmed]) {
@@ -82,10 +83,10 @@ describe('release', () => {
 
   it('checks access, scope and input', async () => {
     const p = await registerPerson(s, s.f.points.gridA, ended());
-    expect((await commander.post(`/api/persons/${p.id}/release`, {})).status).toBe(403);
-    expect((await otherDoctor.post(`/api/persons/${p.id}/release`, {})).status).toBe(404);
-    expect((await s.doctor.post(`/api/persons/${p.id}/release`, { noticeNo: '' })).body.error.field).toBe('noticeNo');
-    expect((await s.doctor.post(`/api/persons/${p.id}/release`, { status: 'released' })).body.error.field).toBe('status');
+    expect((await commander.post(`/api/persons/${p.id}/release`, { version: await versionOf(commander, p.id) })).status).toBe(403);
+    expect((await otherDoctor.post(`/api/persons/${p.id}/release`, { version: await versionOf(otherDoctor, p.id) })).status).toBe(404);
+    expect((await s.doctor.post(`/api/persons/${p.id}/release`, { noticeNo: '', version: await versionOf(s.doctor, p.id) })).body.error.field).toBe('noticeNo');
+    expect((await s.doctor.post(`/api/persons/${p.id}/release`, { status: 'released', version: await versionOf(s.doctor, p.id) })).body.error.field).toBe('status');
     expect((await s.doctor.post('/api/persons/x/release', {})).body.error.field).toBe('id');
     expect((await s.doctor.get('/api/release-candidates?page=0')).body.error.field).toBe('page');
     expect((await s.community.get(`/api/persons/${p.id}`)).body.status).toBe('watching');

@@ -6,6 +6,7 @@ import { callerOf, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { withScope } from '../db/scope.ts';
 import { AppError, notFound } from '../http/errors.ts';
+import { checkVersion } from '../http/precondition.ts';
 import * as persons from '../persons/queries.ts';
 import { moveStatusTx } from '../persons/service.ts';
 import { checkTransition, type Severity, type Status } from '../persons/status.ts';
@@ -33,12 +34,13 @@ export function releaseCandidates(app: AppContext, user: Principal, page: PageQu
  * Releases a person whose observation is complete: watching → released through the status
  * machine, the release notice recorded, open check tasks cancelled; the pass follows the status.
  */
-export async function releasePerson(app: AppContext, user: Principal, personId: number, input: Release, now = new Date()) {
+export async function releasePerson(app: AppContext, user: Principal, personId: number, input: Release, expected: number, now = new Date()) {
   const t = user.tenantId;
   const result = await withScope(app.db.pool, callerOf(user), async (tx) => {
     await loadRules(tx, t);
     const person = await tx.one<PersonRow>(persons.personById(t, personId, true));
     if (!person) throw notFound('person');
+    checkVersion('person', person.version, expected);
     const move = checkTransition(person.status as Status, person.severity as Severity | null, 'released', undefined);
     if (!move.ok) throw new AppError(409, 'invalid_transition', move.message, move.field);
     const w = (await tx.one(q.releaseCandidates(t, now, { personId, limit: 1, offset: 0 })))!;
@@ -54,7 +56,7 @@ export async function releasePerson(app: AppContext, user: Principal, personId: 
     await tx.query(q.issueReleaseNotice(t, personId));
     await tx.query(q.cancelOpenTasksOf(t, personId, 'released'));
     await tx.one(q.notifyReleased(t, personId));
-    return { personId, status: 'released', releaseNoticeIssued: true, noticeNo: input.noticeNo ?? null, eventId: event.eventId };
+    return { personId, status: 'released', releaseNoticeIssued: true, noticeNo: input.noticeNo ?? null, eventId: event.eventId, version: person.version + 1 };
   });
   await writeAudit(app.db.pool, { tenantId: t, userId: user.userId, action: 'person.release', objectType: 'person', objectId: personId, result: 'ok', detail: { noticeNo: input.noticeNo ?? null } });
   return result;

@@ -2,6 +2,7 @@
 // /api/release-candidates, /api/persons/:id/release, /api/alerts (requirements §4.1.6, §4.1.8).
 import type { AppContext } from '../context.ts';
 import { IdParams, type Routes } from '../http/route.ts';
+import { etagOf, expectedVersion } from '../http/precondition.ts';
 import { acknowledgeAlert, listAlerts, releaseCandidates, releasePerson } from './release.ts';
 import { readPhoto, uploadPhoto } from './photos.ts';
 import { getOverdueRelease, getRules, previewRules, putOverdueRelease, putRules } from './rules.ts';
@@ -111,7 +112,11 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
     summary: 'Release after a completed observation: status released, release notice issued, pass re-enabled, open referral tasks closed; 409 if not eligible',
     params: IdParams,
     body: Release,
-    handler: ({ user, params, body }) => releasePerson(app, user, params.id, body),
+    handler: async ({ user, params, body, ctx }) => {
+      const r = await releasePerson(app, user, params.id, body, expectedVersion(ctx, body.version));
+      ctx.set('ETag', etagOf(r.version));
+      return r;
+    },
   });
   routes.add({
     method: 'get', path: '/api/alerts', tags, access: { permission: 'person:read' },

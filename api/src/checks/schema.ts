@@ -1,6 +1,7 @@
 // API shapes of checks, self-reports, rules, photos and release (requirements §4.1.6, §4.1.8).
 import { Location, NearPoint } from '../geo/point.ts';
 import { z } from '../http/zod.ts';
+import { versionField } from '../persons/schema.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const date = z.iso.date();
@@ -112,6 +113,7 @@ export const Release = z
   .strictObject({
     noticeNo: text(50).optional().openapi({ description: 'Number of the release notice (解除隔离通知书)' }),
     reason: text(500).default('观察期满，无异常，解除隔离'),
+    version: versionField,
   })
   .openapi('Release');
 export type Release = z.infer<typeof Release>;

@@ -3,6 +3,7 @@
 // opens a referral task for their community and raises a live alert, all in the reading's
 // transaction.
 import { writeAudit } from '../audit/audit.ts';
+import { requireExactLocations } from '../auth/exact-location.ts';
 import { callerOf, type Principal, type CitizenPrincipal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
@@ -193,6 +194,7 @@ export async function getCheck(app: AppContext, user: Principal, id: number) {
 
 /** Open tasks nearest to the caller's position (KNN on the task points), within the caller's scope. */
 export async function nearbyTasks(app: AppContext, user: Principal, query: NearbyQuery) {
+  requireExactLocations(user, 'nearest check tasks');
   const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
     tx.rows(q.nearbyTasks(user.tenantId, query.kind, query.near.lon, query.near.lat, query.limit)),
   );

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
-import { personBody } from '../test/people.ts';
+import { personBody, moveStatus, versionOf } from '../test/people.ts';
 import { withScope, withoutCaller } from './scope.ts';
 import { sql } from './sql.ts';
 
@@ -61,10 +61,10 @@ describe('a grid worker of grid A', () => {
   });
 
   it('cannot update, transition, reveal or register into grid B', async () => {
-    expect((await workerA.patch(`/api/persons/${personB}`, { nativePlace: '武汉市' })).status).toBe(404);
-    expect((await workerA.post(`/api/persons/${personB}/status`, { to: 'suspected', reason: 'x' })).status).toBe(404);
+    expect((await workerA.patch(`/api/persons/${personB}`, { nativePlace: '武汉市', version: 1 })).status).toBe(404);
+    expect((await workerA.post(`/api/persons/${personB}/status`, { to: 'suspected', reason: 'x', version: 1 })).status).toBe(404);
     expect((await workerA.post(`/api/persons/${personB}/reveal`, { fields: ['phone'], reason: 'x' })).status).toBe(404);
-    const moved = await workerA.patch(`/api/persons/${personA}`, { location: x.points.gridB });
+    const moved = await workerA.patch(`/api/persons/${personA}`, { location: x.points.gridB, version: await versionOf(workerA, personA) });
     expect(moved.status).toBe(422);
     expect(moved.body.error.field).toBe('location');
     const reg = await workerA.post('/api/persons', personBody(x.points.gridB));

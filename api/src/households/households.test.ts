@@ -36,20 +36,20 @@ describe('households', () => {
     expect((await gridB.get(`/api/persons/${p.body.id}`)).status).toBe(404);
   });
 
-  it('lists by bbox as GeoJSON with addresses masked for roles without reveal', async () => {
+  it('lists by bbox as GeoJSON for roles that may see exact locations; others see a household masked, without its point', async () => {
     const w = await t.login(`${f.prefix}gridworker`);
-    await w.post('/api/households', { location: f.points.gridA, address: '东一社区人民路100号6栋1单元302' });
+    const h = await w.post('/api/households', { location: f.points.gridA, address: '东一社区人民路100号6栋1单元302' });
     const c = await t.login(`${f.prefix}commander`);
-    const r = await c.get('/api/households?bbox=-180,-90,180,90&limit=50');
-    expect(r.body.type).toBe('FeatureCollection');
-    expect(r.body.features.length).toBeGreaterThanOrEqual(1);
-    for (const feat of r.body.features) {
-      expect(feat.geometry.type).toBe('Point');
-      expect(feat.properties.address).toMatch(/\*\*\*\*$/);
-    }
     const mine = await w.get('/api/households?bbox=-180,-90,180,90');
+    expect(mine.body.type).toBe('FeatureCollection');
+    for (const feat of mine.body.features) expect(feat.geometry.type).toBe('Point');
     expect(mine.body.features.some((x: any) => x.properties.address === '东一社区人民路100号6栋1单元302')).toBe(true);
-    expect((await c.get('/api/households')).body.error.field).toBe('bbox');
+    // A bbox narrowed around one household would place it: refused to a commander.
+    expect((await c.get('/api/households?bbox=-180,-90,180,90&limit=50')).status).toBe(403);
+    const one = await c.get(`/api/households/${h.body.id}`);
+    expect(one.body).toMatchObject({ gridId: f.nodes.gridA, location: null, room: null });
+    expect(one.body.address).toMatch(/\*\*\*\*$/);
+    expect((await w.get('/api/households')).body.error.field).toBe('bbox');
     expect((await c.post('/api/households', { location: f.points.gridA, address: 'x1' })).status).toBe(403);
     expect((await w.post('/api/households', { location: f.points.gridC, address: '西区1号' })).status).toBe(422);
   });

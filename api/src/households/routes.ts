@@ -10,7 +10,8 @@ import { IdParams, type Routes } from '../http/route.ts';
 import { Location } from '../geo/point.ts';
 import { gridCovering } from '../persons/queries.ts';
 import * as q from './queries.ts';
-import { householdView, type HouseholdRow } from './view.ts';
+import { householdFeature, householdView, type HouseholdRow } from './view.ts';
+import { auditExactRead, requireExactLocations, seesExactLocations } from '../auth/exact-location.ts';
 
 const MAX_FEATURES = 5000;
 
@@ -29,18 +30,22 @@ export function householdRoutes(routes: Routes, app: AppContext): void {
   routes.add({
     method: 'get',
     path: '/api/households',
-    summary: 'Households in a bbox as GeoJSON points (addresses masked unless the role may see them)',
+    summary: 'Households in a bbox as GeoJSON points with addresses: homes of persons, so only for callers who may see exact locations (person:reveal; others have the households tiles, counted per grid); audited',
     tags,
     access: { permission: 'household:read' },
     query: z.strictObject({ bbox: Bbox, limit: z.coerce.number().int().min(1).max(MAX_FEATURES).default(1000) }),
     handler: async ({ user, query, ctx }) => {
+      // A bbox narrowed around one household would place it, masked address or not.
+      requireExactLocations(user, 'households by bbox');
       const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows<HouseholdRow>(q.inBbox(user.tenantId, query.bbox, query.limit)));
       ctx.type = 'application/geo+json';
-      return {
+      const page = {
         type: 'FeatureCollection',
-        features: rows.map((r) => ({ type: 'Feature', id: r.id, geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: householdView(r, user) })),
+        features: rows.map((r) => householdFeature(r, user)),
         truncated: rows.length === query.limit,
       };
+      await auditExactRead(app, user, 'household', rows.length, { bbox: query.bbox }, ctx.ip);
+      return page;
     },
   });
   routes.add({
@@ -50,9 +55,10 @@ export function householdRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'household:read' },
     params: IdParams,
-    handler: async ({ user, params }) => {
+    handler: async ({ user, params, ctx }) => {
       const r = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<HouseholdRow & { grid_name: string }>(q.byId(user.tenantId, params.id)));
       if (!r) throw notFound('household');
+      await auditExactRead(app, user, 'household', seesExactLocations(user) ? 1 : 0, { id: r.id }, ctx.ip);
       return { ...householdView(r, user), gridName: r.grid_name };
     },
   });

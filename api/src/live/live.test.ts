@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_PASSWORD } from '../auth/seed.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type TestApp } from '../test/harness.ts';
-import { personBody } from '../test/people.ts';
+import { personBody, moveStatus } from '../test/people.ts';
 import { liveTiming } from './service.ts';
 
 interface LiveEvent {
@@ -142,7 +142,7 @@ describe('live events', () => {
       const pa = await createPerson(t, `${f.prefix}gridworker`, f.points.gridA);
       const pb = await createPerson(t, `${f.prefix}gridworker2`, f.points.gridB);
       const w = await t.login(`${f.prefix}gridworker`);
-      expect((await w.post(`/api/persons/${pa}/status`, { to: 'suspected', reason: '发热' })).status).toBe(200);
+      expect((await moveStatus(w, pa, { to: 'suspected', reason: '发热' })).status).toBe(200);
       await expect.poll(() => sc.personIds().filter((x) => x === pa || x === pb).length, { timeout: 10_000 }).toBe(3);
       await expect.poll(() => sa.personIds().filter((x) => x === pa).length, { timeout: 10_000 }).toBe(2);
       await expect.poll(() => sb.personIds().includes(pb), { timeout: 10_000 }).toBe(true);

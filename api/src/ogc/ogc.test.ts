@@ -73,18 +73,25 @@ describe('OGC API – Features', () => {
     ]));
     const cols = await c.get('/api/ogc/collections');
     const ids = cols.body.collections.map((x: any) => x.id);
-    expect(ids).toEqual(expect.arrayContaining(['grids', 'households']));
+    // Households are homes: only for callers who may see exact locations (a commander may not).
+    expect(ids).toContain('grids');
+    expect(ids).not.toContain('households');
+    expect((await c.get('/api/ogc/collections/households')).status).toBe(403);
+    expect((await c.get('/api/ogc/collections/households/items')).status).toBe(403);
+    const community = await t.login(`${f.prefix}community`);
+    expect((await community.get('/api/ogc/collections')).body.collections.map((x: any) => x.id)).toEqual(expect.arrayContaining(['grids', 'households']));
     const grids = cols.body.collections.find((x: any) => x.id === 'grids');
     expect(grids.links.find((l: any) => l.rel === 'items').type).toBe('application/geo+json');
     expect(grids.extent.spatial.bbox[0]).toHaveLength(4);
-    expect((await c.get('/api/ogc/collections/households')).body.id).toBe('households');
+    expect((await community.get('/api/ogc/collections/households')).body.id).toBe('households');
     expect((await c.get('/api/ogc/collections/nope')).status).toBe(404);
     expect((await t.client().get('/api/ogc/collections')).status).toBe(401);
   });
 
   it('walks a collection with `next` links, every feature exactly once', async () => {
     const c = await t.login(`${f.prefix}commander`);
-    const { ids, pages } = await walk(c, '/api/ogc/collections/households/items?limit=3');
+    const community = await t.login(`${f.prefix}community`);
+    const { ids, pages } = await walk(community, '/api/ogc/collections/households/items?limit=3');
     expect(pages).toHaveLength(3);
     expect(ids).toHaveLength(new Set(ids).size);
     expect([...ids].sort((x, y) => x - y)).toEqual([...idsA, ...idsB].sort((x, y) => x - y));
@@ -96,7 +103,7 @@ describe('OGC API – Features', () => {
       expect(p.links.find((l: any) => l.rel === 'self')).toBeDefined();
       for (const feat of p.features) {
         expectValidFeature(feat, 'Point');
-        expect(feat.properties.address).toMatch(/\*\*\*\*$/); // commander may not reveal
+        expect(feat.properties.address).not.toMatch(/\*\*\*\*$/); // community staff see the homes of their grids
       }
     }
     const grids = await walk(c, '/api/ogc/collections/grids/items?limit=1');
@@ -132,7 +139,7 @@ describe('OGC API – Features', () => {
     // bbox around grid B only: nothing of grid A's worker is there
     const bx = `${f.points.gridB.lon - 0.01},${f.points.gridB.lat - 0.01},${f.points.gridB.lon + 0.01},${f.points.gridB.lat + 0.01}`;
     expect((await bearer(`/api/ogc/collections/households/items?bbox=${bx}`)).body.numberMatched).toBe(0);
-    const c = await t.login(`${f.prefix}commander`);
+    const c = await t.login(`${f.prefix}community`);
     const inB = await c.get(`/api/ogc/collections/households/items?bbox=${bx}`);
     expect(inB.body.features.map((x: any) => x.id).sort()).toEqual([...idsB].sort());
   });
@@ -159,7 +166,7 @@ describe('what the conformance classes promise (as GDAL reads them)', () => {
        select $1, st_setsrid(st_makepoint($2 + (i % 40) * 0.001, $3), 4326), '人民路' || i || '号' from generate_series(1, $4::int) i`,
       [g.tenantId, lon - 0.02, lat, MAX_LIMIT + 5],
     );
-    const c = await t.login(`${g.prefix}commander`);
+    const c = await t.login(`${g.prefix}community`);
     const { ids, pages } = await walk(c, '/api/ogc/collections/households/items?limit=5000'); // ogr2ogr -oo PAGE_SIZE=5000
     expect(pages.map((p) => p.numberReturned)).toEqual([MAX_LIMIT, 5]);
     expect(new Set(ids).size).toBe(MAX_LIMIT + 5);
@@ -172,7 +179,7 @@ describe('what the conformance classes promise (as GDAL reads them)', () => {
   });
 
   it('filters households by datetime on createdAt, and says so in the collection', async () => {
-    const c = await t.login(`${f.prefix}commander`);
+    const c = await t.login(`${f.prefix}community`);
     const at = async (id: number, ts: string) => t.app.db.ownerPool.query('update households set created_at = $1 where id = $2', [ts, id]);
     await at(idsA[0], '2025-06-01T10:00:00.250Z');
     await at(idsA[1], '2026-01-01T00:00:00.500Z');
@@ -214,7 +221,7 @@ describe('what the conformance classes promise (as GDAL reads them)', () => {
     // Boundaries have no time property: datetime is accepted and ignored.
     const grids = await c.get('/api/ogc/collections/grids/items?datetime=2000-01-01T00:00:00Z');
     expect(grids.status).toBe(200);
-    expect(grids.body.numberMatched).toBe(3);
+    expect(grids.body.numberMatched).toBe(2); // the community's grids A and B
     expect((await c.get('/api/ogc/collections/grids')).body.extent.temporal).toBeUndefined();
   });
 
@@ -238,7 +245,7 @@ describe('what the conformance classes promise (as GDAL reads them)', () => {
   });
 
   it('accepts a bbox with heights (6 numbers) and ignores the heights', async () => {
-    const c = await t.login(`${f.prefix}commander`);
+    const c = await t.login(`${f.prefix}community`);
     const { lon, lat } = f.points.gridB;
     const six = await c.get(`/api/ogc/collections/households/items?bbox=${lon - 0.01},${lat - 0.01},-50,${lon + 0.01},${lat + 0.01},8848`);
     expect(six.status, JSON.stringify(six.body)).toBe(200);
@@ -250,7 +257,7 @@ describe('what the conformance classes promise (as GDAL reads them)', () => {
   });
 
   it('serves its OpenAPI definition as advertised, with a schema for every OGC response', async () => {
-    const c = await t.login(`${f.prefix}commander`);
+    const c = await t.login(`${f.prefix}community`);
     const landing = await c.get('/api/ogc');
     const desc = landing.body.links.find((l: any) => l.rel === 'service-desc');
     const r = await fetch(desc.href, { headers: { accept: 'application/vnd.oai.openapi+json;version=3.0, application/json' } });

@@ -4,7 +4,8 @@
 import type { Permission } from '../auth/permissions.ts';
 import { callerOf, can, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { householdView, type HouseholdRow } from '../households/view.ts';
+import { householdFeature, type HouseholdRow } from '../households/view.ts';
+import { auditExactRead, requireExactLocations, seesExactLocations } from '../auth/exact-location.ts';
 import { withScope, type Tx } from '../db/scope.ts';
 import type { Bbox } from '../geo/bbox.ts';
 import { forbidden, notFound } from '../http/errors.ts';
@@ -45,6 +46,8 @@ interface CollectionSource {
   title: string;
   description: string;
   permission: Permission;
+  /** Features are where persons live: only for callers who may see exact locations, and audited. */
+  personal?: boolean;
   page(tx: Tx, user: Principal, filter: ItemsFilter, limit: number, offset: number): Promise<Page>;
   one(tx: Tx, user: Principal, id: number): Promise<Feature | undefined>;
   extent(tx: Tx, user: Principal): Promise<Extent>;
@@ -78,11 +81,9 @@ function jurisdictionFeature(r: JurisdictionRow): Feature {
   };
 }
 
-function householdFeature(r: TimedHouseholdRow, user: Principal): Feature {
-  const { id, location, ...properties } = householdView(r, user);
-  void location; // the feature's geometry is the point
-  const createdAt = r.created_at.toISOString();
-  return { type: 'Feature', id, geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: { ...properties, createdAt } };
+function householdItem(r: TimedHouseholdRow, user: Principal): Feature {
+  const f = householdFeature(r, user);
+  return { ...f, properties: { ...f.properties, createdAt: r.created_at.toISOString() } };
 }
 
 function jurisdictionLevel(id: string, level: number, title: string, description: string): CollectionSource {
@@ -108,17 +109,18 @@ function jurisdictionLevel(id: string, level: number, title: string, description
 const households: CollectionSource = {
   id: 'households',
   title: 'Households (住户)',
-  description: 'Dwellings as points; addresses are masked unless the caller may reveal personal data. ' +
+  description: 'Dwellings as points with their addresses: homes of the persons in scope, so only for callers who may see exact locations (person:reveal); every read is audited. ' +
     '`datetime` filters on createdAt, when the household was registered.',
   permission: 'household:read',
+  personal: true,
   async page(tx, user, { bbox, time }, limit, offset) {
     const n = await tx.one<{ n: number }>(q.householdCount(user.tenantId, bbox, time));
     const rows = await tx.rows<TimedHouseholdRow>(q.householdPage(user.tenantId, bbox, time, limit, offset));
-    return { matched: n!.n, features: rows.map((r) => householdFeature(r, user)) };
+    return { matched: n!.n, features: rows.map((r) => householdItem(r, user)) };
   },
   async one(tx, user, fid) {
     const r = await tx.one<TimedHouseholdRow>(q.householdById(user.tenantId, fid));
-    return r && householdFeature(r, user);
+    return r && householdItem(r, user);
   },
   async extent(tx, user) {
     const r = await tx.one<ExtentRow & { t0: Date | null; t1: Date | null }>(q.householdExtent(user.tenantId));
@@ -139,13 +141,14 @@ export const SOURCES: CollectionSource[] = [
 
 /** The collections this caller may read. */
 export function visibleSources(user: Principal): CollectionSource[] {
-  return SOURCES.filter((s) => can(user, s.permission));
+  return SOURCES.filter((s) => can(user, s.permission) && (!s.personal || seesExactLocations(user)));
 }
 
 export function sourceFor(user: Principal, id: string): CollectionSource {
   const s = SOURCES.find((x) => x.id === id);
   if (!s) throw notFound('collection');
   if (!can(user, s.permission)) throw forbidden(`permission ${s.permission} required`);
+  if (s.personal) requireExactLocations(user, `collection ${s.id}`);
   return s;
 }
 
@@ -157,12 +160,15 @@ export function extents(app: AppContext, user: Principal, sources: CollectionSou
   });
 }
 
-export function itemsPage(app: AppContext, user: Principal, s: CollectionSource, filter: ItemsFilter, limit: number, offset: number): Promise<Page> {
-  return withScope(app.db.pool, callerOf(user), (tx) => s.page(tx, user, filter, limit, offset));
+export async function itemsPage(app: AppContext, user: Principal, s: CollectionSource, filter: ItemsFilter, limit: number, offset: number): Promise<Page> {
+  const page = await withScope(app.db.pool, callerOf(user), (tx) => s.page(tx, user, filter, limit, offset));
+  if (s.personal) await auditExactRead(app, user, s.id, page.features.filter((f) => f.geometry).length, { bbox: filter.bbox ?? null, offset });
+  return page;
 }
 
 export async function item(app: AppContext, user: Principal, s: CollectionSource, id: number): Promise<Feature> {
   const f = await withScope(app.db.pool, callerOf(user), (tx) => s.one(tx, user, id));
   if (!f) throw notFound('feature');
+  if (s.personal) await auditExactRead(app, user, s.id, f.geometry ? 1 : 0, { id });
   return f;
 }

@@ -6,7 +6,7 @@ import { makeResidentId } from '../persons/idnumber.ts';
 import { citizenClient } from '../test/citizen.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
-import { personBody } from '../test/people.ts';
+import { personBody, moveStatus } from '../test/people.ts';
 import { signPassToken } from './keys.ts';
 
 let t: TestApp;
@@ -37,7 +37,7 @@ async function registerPerson(idNumber: string, to?: 'suspected' | 'released') {
 }
 
 async function changeStatus(personId: number, to: string, severity?: string) {
-  const r = await worker.post(`/api/persons/${personId}/status`, { to, reason: '测试', ...(severity ? { severity } : {}) });
+  const r = await moveStatus(worker, personId, { to, reason: '测试', ...(severity ? { severity } : {}) });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
 }
 

@@ -3,7 +3,7 @@ import { makeResidentId } from '../persons/idnumber.ts';
 import { citizenClient } from '../test/citizen.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
-import { personBody } from '../test/people.ts';
+import { personBody, moveStatus } from '../test/people.ts';
 import { signPassToken } from './keys.ts';
 
 let t: TestApp;
@@ -109,7 +109,7 @@ describe('a fever of someone already on the register', () => {
     const p = await admin.post('/api/persons', body);
     expect(p.status, JSON.stringify(p.body)).toBe(201);
     if (status !== 'watching') {
-      const moved = await admin.post(`/api/persons/${p.body.id}/status`, { to: status, reason: '测试' });
+      const moved = await moveStatus(admin, p.body.id, { to: status, reason: '测试' });
       expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     }
     return { personId: p.body.id as number, citizen, token: (await tokenOf(pass.body.pass.id)) };

@@ -4,6 +4,7 @@ import gcoordModule from 'gcoord';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundResident, ownerRows, registerPerson, setup, staffAt, type Setup } from '../checks/test-helpers.ts';
 import type { Client } from '../test/harness.ts';
+import { versionOf } from '../test/people.ts';
 
 const gcoord = gcoordModule as unknown as typeof gcoordModule.default;
 
@@ -91,11 +92,11 @@ describe('points from WeChat and Chinese map SDKs', () => {
     expect(check.status, JSON.stringify(check.body)).toBe(201);
     expect(await distanceM('health_checks', check.body.id, wgs)).toBeLessThan(1);
 
-    const moved = await s.worker.patch(`/api/persons/${plain.id}`, { location: { lon: gx, lat: gy, crs: 'gcj02' } });
+    const moved = await s.worker.patch(`/api/persons/${plain.id}`, { location: { lon: gx, lat: gy, crs: 'gcj02' }, version: await versionOf(s.worker, plain.id) });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     expect(await distanceM('persons', plain.id, wgs)).toBeLessThan(1);
 
-    expect((await s.worker.patch(`/api/persons/${plain.id}`, { location: { lon: gx, lat: gy, crs: 'mercator' } })).body.error.field).toBe('location.crs');
+    expect((await s.worker.patch(`/api/persons/${plain.id}`, { location: { lon: gx, lat: gy, crs: 'mercator' }, version: 1 })).body.error.field).toBe('location.crs');
   });
 
   it('documents crs on the shared Location schema of the OpenAPI document', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
 import { makeResidentId } from './idnumber.ts';
+import { moveStatus } from '../test/people.ts';
 
 let t: TestApp;
 let f: Fixture;
@@ -73,7 +74,7 @@ describe('a person\'s next statuses', () => {
     const r = await worker.post('/api/registrations', { kind: 'patrol', person: { name: '钟敏', location: f.points.gridA } });
     const p = (await worker.get(`/api/persons/${r.body.id}`)).body;
     expect(p.transitions).toEqual(['suspected', 'released', 'closed']);
-    await worker.post(`/api/persons/${r.body.id}/status`, { to: 'suspected', reason: '发热' });
+    await moveStatus(worker, r.body.id, { to: 'suspected', reason: '发热' });
     expect((await worker.get(`/api/persons/${r.body.id}`)).body.transitions).toEqual(['confirmed', 'watching', 'released', 'closed']);
   });
 });

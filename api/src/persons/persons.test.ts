@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
-import { personBody } from '../test/people.ts';
+import { personBody, moveStatus, versionOf } from '../test/people.ts';
 import { makeResidentId } from './idnumber.ts';
 
 let t: TestApp;
@@ -137,7 +137,7 @@ describe('status machine through the API', () => {
       { to: 'cured', reason: '出院' },
     ];
     for (const s of steps) {
-      const r = await worker.post(`/api/persons/${p.id}/status`, s);
+      const r = await moveStatus(worker, p.id, s);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
     }
     const got = await worker.get(`/api/persons/${p.id}`);
@@ -155,34 +155,61 @@ describe('status machine through the API', () => {
 
   it('refuses an invalid transition with 409 and a clear message, changing nothing', async () => {
     const { body: p } = await worker.post('/api/persons', personBody(f.points.gridA));
-    const r = await worker.post(`/api/persons/${p.id}/status`, { to: 'cured', reason: 'x' });
+    const r = await moveStatus(worker, p.id, { to: 'cured', reason: 'x' });
     expect(r.status).toBe(409);
     expect(r.body.error).toMatchObject({ code: 'invalid_transition', field: 'to' });
     expect(r.body.error.message).toMatch(/from watching to cured.*allowed: suspected, released, closed/);
     // a request wrong whatever the person's state is a 400, not a conflict
-    await worker.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: 'x' });
-    const noSeverity = await worker.post(`/api/persons/${p.id}/status`, { to: 'confirmed', reason: 'x' });
+    await moveStatus(worker, p.id, { to: 'suspected', reason: 'x' });
+    const noSeverity = await moveStatus(worker, p.id, { to: 'confirmed', reason: 'x' });
     expect([noSeverity.status, noSeverity.body.error.code, noSeverity.body.error.field]).toEqual([400, 'invalid_input', 'severity']);
     const got = await worker.get(`/api/persons/${p.id}`);
     expect(got.body.status).toBe('suspected');
     expect(got.body.events).toHaveLength(2);
-    expect((await commander.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: 'x' })).status).toBe(403);
+    expect((await moveStatus(commander, p.id, { to: 'suspected', reason: 'x' })).status).toBe(403);
   });
 
-  it('lets only one of two concurrent transitions through (no interleaving)', async () => {
+  it('applies one of 20 concurrent mixed changes made on the same version; the others are told it moved on (409)', async () => {
     const { body: p } = await worker.post('/api/persons', personBody(f.points.gridA));
-    await worker.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: 'x' });
-    const results = await Promise.all([
-      worker.post(`/api/persons/${p.id}/status`, { to: 'confirmed', severity: 'mild', reason: 'a' }),
-      worker.post(`/api/persons/${p.id}/status`, { to: 'released', reason: 'b' }),
-      worker.post(`/api/persons/${p.id}/status`, { to: 'closed', reason: 'c' }),
-    ]);
+    await moveStatus(worker, p.id, { to: 'suspected', reason: 'x' });
+    const version = await versionOf(worker, p.id);
+    const moves = [
+      { to: 'confirmed', severity: 'mild', reason: 'a' },
+      { to: 'released', reason: 'b' },
+      { to: 'closed', reason: 'c' },
+      { to: 'watching', reason: 'd' },
+    ];
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      i % 5 === 4
+        ? worker.patch(`/api/persons/${p.id}`, { nativePlace: `地${i}`, version })
+        : worker.post(`/api/persons/${p.id}/status`, { ...moves[i % 4], version }),
+    ));
     const ok = results.filter((r) => r.status === 200);
     expect(ok).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409)).toHaveLength(2);
+    const refused = results.filter((r) => r.status !== 200);
+    expect(refused.map((r) => [r.status, r.body.error.code, r.body.error.field])).toEqual(refused.map(() => [409, 'stale_version', 'version']));
     const got = await worker.get(`/api/persons/${p.id}`);
-    expect(got.body.events.filter((e: any) => e.kind === 'status')).toHaveLength(2);
-    expect(got.body.status).toBe(ok[0].body.status);
+    expect(got.body.version).toBe(version + 1);
+    expect(got.body.events.filter((e: any) => e.kind === 'status' || e.kind === 'edit')).toHaveLength(2);
+  });
+
+  it('takes the version from If-Match, gives it as ETag, and refuses a change without one (428)', async () => {
+    const { body: p } = await worker.post('/api/persons', personBody(f.points.gridA));
+    const read = await worker.get(`/api/persons/${p.id}`);
+    expect(read.headers.get('etag')).toBe(`"${read.body.version}"`);
+    const blind = await worker.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: 'x' });
+    expect([blind.status, blind.body.error.code, blind.body.error.field]).toEqual([428, 'version_required', 'version']);
+    expect((await worker.patch(`/api/persons/${p.id}`, { nativePlace: '北京市' })).status).toBe(428);
+    const bad = await worker.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: 'x' }, { 'If-Match': 'abc' });
+    expect([bad.status, bad.body.error.field]).toEqual([400, 'If-Match']);
+    const disagree = await worker.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: 'x', version: 9 }, { 'If-Match': read.headers.get('etag')! });
+    expect([disagree.status, disagree.body.error.field]).toEqual([400, 'version']);
+    const moved = await worker.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: 'x' }, { 'If-Match': `W/${read.headers.get('etag')}` });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.headers.get('etag')).toBe(`"${read.body.version + 1}"`);
+    const stale = await worker.post(`/api/persons/${p.id}/status`, { to: 'watching', reason: 'y' }, { 'If-Match': read.headers.get('etag')! });
+    expect([stale.status, stale.body.error.code]).toEqual([409, 'stale_version']);
+    expect((await worker.get(`/api/persons/${p.id}`)).body.status).toBe('suspected');
   });
 });
 
@@ -198,9 +225,9 @@ describe('editing', () => {
     const stale = await worker.patch(`/api/persons/${p.id}`, { nativePlace: '北京市', version: 1 });
     expect(stale.status).toBe(409);
     expect(stale.body.error.field).toBe('version');
-    const moved = await worker.patch(`/api/persons/${p.id}`, { location: { lon: f.points.gridA.lon + 0.01, lat: f.points.gridA.lat } });
+    const moved = await worker.patch(`/api/persons/${p.id}`, { location: { lon: f.points.gridA.lon + 0.01, lat: f.points.gridA.lat } }, { 'If-Match': r.headers.get('etag')! });
     expect(moved.status).toBe(200);
-    expect((await worker.patch(`/api/persons/${p.id}`, { status: 'dead' })).status).toBe(400);
+    expect((await worker.patch(`/api/persons/${p.id}`, { status: 'dead', version: 3 })).status).toBe(400);
   });
 });
 
@@ -208,11 +235,11 @@ describe('transactions', () => {
   it('never leaves a transaction open after failed requests', async () => {
     const { body: p } = await worker.post('/api/persons', personBody(f.points.gridA));
     // More failures (each inside an open transaction) than the pool has connections.
-    const failures = await Promise.all(Array.from({ length: 12 }, () => worker.post(`/api/persons/${p.id}/status`, { to: 'cured', reason: 'x' })));
+    const failures = await Promise.all(Array.from({ length: 12 }, () => moveStatus(worker, p.id, { to: 'cured', reason: 'x' })));
     expect(failures.every((r) => r.status === 409)).toBe(true);
     const pool = t.app.db.pool;
     expect(pool.totalCount - pool.idleCount).toBe(0);
-    const ok = await worker.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: 'ok' });
+    const ok = await moveStatus(worker, p.id, { to: 'suspected', reason: 'ok' });
     expect(ok.status).toBe(200);
     if (t.app.db.mode === 'server') {
       const open = await t.app.db.ownerPool.query(`select count(*)::int n from pg_stat_activity where state like 'idle in transaction%' and datname = current_database()`);
@@ -245,7 +272,7 @@ describe('audit trail', () => {
   it('shows the audit administrator who created, changed and revealed what; nobody else (the system admin included) may read it', async () => {
     const auditor = await t.login(`${f.prefix}auditor`);
     const { body: p } = await worker.post('/api/persons', personBody(f.points.gridA));
-    await worker.post(`/api/persons/${p.id}/status`, { to: 'suspected', reason: '发热' });
+    await moveStatus(worker, p.id, { to: 'suspected', reason: '发热' });
     const r = await auditor.get(`/api/audit?objectType=person&objectId=${p.id}`);
     expect(r.status).toBe(200);
     expect(r.body.items.map((i: any) => i.action)).toEqual(['person.status', 'person.create']);

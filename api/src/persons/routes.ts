@@ -1,10 +1,18 @@
 // /api/persons: the person register.
+import type Koa from 'koa';
 import type { AppContext } from '../context.ts';
+import { etagOf, expectedVersion } from '../http/precondition.ts';
 import { IdParams, type Routes } from '../http/route.ts';
 import { NoteCreate, PersonCreate, PersonDraft, PersonListQuery, PersonPatch, RevealRequest, StatusChange, TemperatureListQuery } from './schema.ts';
 import { personForm } from './form.ts';
 import { personDataRoutes } from '../person-data/routes.ts';
 import { addNote, changeStatus, createPerson, getEvent, getPerson, listPersons, listTemperatures, revealPerson, updatePerson, validatePersonDraft } from './service.ts';
+
+/** The person's version as an ETag, for If-Match on the next change. */
+function tagged<T extends { version: number }>(ctx: Koa.Context, person: T): T {
+  ctx.set('ETag', etagOf(person.version));
+  return person;
+}
 
 export function personRoutes(routes: Routes, app: AppContext): void {
   const tags = ['persons'];
@@ -53,7 +61,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     params: IdParams,
-    handler: ({ user, params }) => getPerson(app, user, params.id),
+    handler: async ({ user, params, ctx }) => tagged(ctx, await getPerson(app, user, params.id, ctx.ip)),
   });
   routes.add({
     method: 'patch',
@@ -63,7 +71,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:write' },
     params: IdParams,
     body: PersonPatch,
-    handler: ({ user, params, body }) => updatePerson(app, user, params.id, body),
+    handler: async ({ user, params, body, ctx }) => tagged(ctx, await updatePerson(app, user, params.id, body, () => expectedVersion(ctx, body.version))),
   });
   routes.add({
     method: 'post',
@@ -74,7 +82,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     idempotent: true,
     params: IdParams,
     body: StatusChange,
-    handler: ({ user, params, body }) => changeStatus(app, user, params.id, body),
+    handler: async ({ user, params, body, ctx }) => tagged(ctx, await changeStatus(app, user, params.id, body, expectedVersion(ctx, body.version))),
   });
   routes.add({
     method: 'post',

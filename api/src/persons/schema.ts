@@ -104,6 +104,14 @@ export type PersonCreate = z.infer<typeof PersonCreate>;
 export const PersonDraft = PersonCreate.omit({ source: true, status: true, severity: true }).partial({ name: true }).openapi('PersonDraft');
 export type PersonDraft = z.infer<typeof PersonDraft>;
 
+/** The version the client read; required here or as If-Match (428 without, 409 when stale). */
+export const versionField = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .openapi({ description: 'The person\'s version as last read (or send If-Match with the read\'s ETag); 428 without either, 409 stale_version when the person changed meanwhile' });
+
 export const PersonPatch = z
   .strictObject({
     ...optionalPlain,
@@ -113,7 +121,7 @@ export const PersonPatch = z
     address: personal.address.optional(),
     householdId: z.number().int().positive().optional(),
     location: Location.optional(),
-    version: z.number().int().positive().optional().openapi({ description: 'If given, the update applies only to this version (409 otherwise)' }),
+    version: versionField,
     reason: text(500).optional(),
   })
   .openapi('PersonPatch');
@@ -145,6 +153,7 @@ export const StatusChange = z
     severity: z.enum(SEVERITIES).optional(),
     reason: text(500),
     observationMode: z.enum(['home', 'centralized']).optional(),
+    version: versionField,
   })
   .openapi('StatusChange');
 export type StatusChange = z.infer<typeof StatusChange>;

@@ -1,11 +1,13 @@
 // The person register's rules: validation of identity data, encryption, derivation of the grid,
 // status transitions and the event trail, all in one transaction per request.
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf, can, type Principal } from '../auth/principal.ts';
+import { callerOf, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { maskIdNumber, maskPhone } from '../crypto/pii.ts';
 import { withScope, type Tx } from '../db/scope.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../http/errors.ts';
+import { checkVersion } from '../http/precondition.ts';
+import { auditExactRead, seesExactLocations } from '../auth/exact-location.ts';
 import { closeReferralsOf } from '../tasks/queries.ts';
 import { ageOn, isMobilePhone, parseResidentId } from './idnumber.ts';
 import * as q from './queries.ts';
@@ -136,11 +138,13 @@ async function loadDetail(tx: Tx, user: Pick<Principal, 'tenantId' | 'permission
   const row = await tx.one<PersonRow>(q.personById(user.tenantId, id));
   if (!row) throw notFound('person');
   const events = await tx.rows<EventRow>(q.eventsOf(user.tenantId, id));
-  return toPersonDetail(row, events, user.permissions.includes('person:reveal'));
+  return toPersonDetail(row, events, seesExactLocations(user));
 }
 
-export function getPerson(app: AppContext, user: Principal, id: number) {
-  return withScope(app.db.pool, callerOf(user), (tx) => loadDetail(tx, user, id));
+export async function getPerson(app: AppContext, user: Principal, id: number, ip?: string | null) {
+  const person = await withScope(app.db.pool, callerOf(user), (tx) => loadDetail(tx, user, id));
+  await auditExactRead(app, user, 'person', seesExactLocations(user) ? 1 : 0, { id }, ip);
+  return person;
 }
 
 export async function getEvent(app: AppContext, user: Principal, id: number) {
@@ -166,14 +170,15 @@ export async function personFilter(app: AppContext, tx: Tx, user: Principal, que
 }
 
 export async function listPersons(app: AppContext, user: Principal, query: PersonListQuery) {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+  const rows = await withScope(app.db.pool, callerOf(user), async (tx) => {
     const filter = await personFilter(app, tx, user, query);
-    const rows = await tx.rows<PersonRow & { total: number }>(
+    return tx.rows<PersonRow & { total: number }>(
       q.listPersons(user.tenantId, { ...filter, limit: query.pageSize, offset: (query.page - 1) * query.pageSize }),
     );
-    const reveal = can(user, 'person:reveal');
-    return { items: rows.map((r) => toPersonSummary(r, reveal)), total: rows[0]?.total ?? 0, page: query.page, pageSize: query.pageSize };
   });
+  const exact = seesExactLocations(user);
+  await auditExactRead(app, user, 'person', exact ? rows.filter((r) => r.address != null).length : 0, { page: query.page });
+  return { items: rows.map((r) => toPersonSummary(r, exact)), total: rows[0]?.total ?? 0, page: query.page, pageSize: query.pageSize };
 }
 
 /** Column-level diff for the event trail; personal values are recorded only as changed. */
@@ -192,17 +197,17 @@ function diff(current: PersonRow, values: Values): Record<string, unknown> {
   return changes;
 }
 
-export async function updatePerson(app: AppContext, user: Principal, id: number, input: PersonPatch) {
-  const { version, reason, ...fields } = input;
+/** `expectedVersion` is asked only once the request is known to change something. */
+export async function updatePerson(app: AppContext, user: Principal, id: number, input: PersonPatch, expectedVersion: () => number) {
+  const { version: _version, reason, ...fields } = input;
   if (Object.keys(fields).length === 0) {
     throw badRequest(`nothing to change${reason ? '; a reason alone is a follow-up note: POST /api/persons/:id/notes {text}' : ''}`, 'body');
   }
+  const expected = expectedVersion();
   const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
     const current = await tx.one<PersonRow>(q.personById(user.tenantId, id, true));
     if (!current) throw notFound('person');
-    if (version !== undefined && version !== current.version) {
-      throw conflict(`person was changed meanwhile (version ${current.version}, you sent ${version}); reload and retry`, 'version');
-    }
+    checkVersion('person', current.version, expected);
     const idType = fields.idType ?? current.id_type;
     if (fields.idType && fields.idType !== current.id_type && fields.idNumber === undefined) {
       throw badRequest('changing idType needs the idNumber too', 'idNumber');
@@ -250,10 +255,11 @@ export async function moveStatusTx(tx: Tx, actor: { tenantId: number; userId: nu
   return { eventId: event.id, referralsClosed: closed.map((r) => r.id) };
 }
 
-export async function changeStatus(app: AppContext, user: Principal, id: number, input: StatusChange) {
+export async function changeStatus(app: AppContext, user: Principal, id: number, input: StatusChange, expected: number) {
   const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
     const current = await tx.one<PersonRow>(q.personById(user.tenantId, id, true));
     if (!current) throw notFound('person');
+    checkVersion('person', current.version, expected);
     await moveStatusTx(tx, user, current, { to: input.to, severity: input.severity, reason: input.reason, observationMode: input.observationMode });
     return loadDetail(tx, user, id);
   });

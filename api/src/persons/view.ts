@@ -1,5 +1,5 @@
 // Rows of persons as the API shows them: camelCase, personal data masked unless the role may see it.
-import { maskAddress } from '../crypto/pii.ts';
+import { addressFor, pointFor } from '../auth/exact-location.ts';
 import { PLAIN_FIELDS } from './schema.ts';
 import { TRANSITIONS, type Status } from './status.ts';
 
@@ -46,7 +46,7 @@ export interface EventRow {
   [column: string]: unknown;
 }
 
-const address = (row: PersonRow, reveal: boolean) => (row.address == null ? null : reveal ? row.address : maskAddress(row.address));
+const address = (row: PersonRow, exact: boolean) => addressFor(exact, row.address);
 
 export function toPersonSummary(row: PersonRow, reveal: boolean) {
   return {
@@ -82,7 +82,7 @@ export function toPersonDetail(row: PersonRow, events: EventRow[], reveal: boole
     address: address(row, reveal),
     birthDate: row.birth_date,
     householdId: row.household_id,
-    location: reveal && row.lon != null ? { lon: row.lon, lat: row.lat } : null,
+    location: pointFor(reveal, row),
     observationDays: row.observation_days,
     status: row.status,
     severity: row.severity,

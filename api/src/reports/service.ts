@@ -3,6 +3,7 @@
 // registrations go straight onto the watch list.
 import { callerOf, type CitizenPrincipal, type Principal } from '../auth/principal.ts';
 import { writeAudit } from '../audit/audit.ts';
+import { addressFor, auditExactRead, pointFor, seesExactLocations } from '../auth/exact-location.ts';
 import { citizenPhone } from '../citizens/queries.ts';
 import type { AppContext } from '../context.ts';
 import { maskIdNumber, maskPhone } from '../crypto/pii.ts';
@@ -133,11 +134,17 @@ export async function register(app: AppContext, user: Principal, input: Registra
   });
 }
 
-function view(r: Record<string, any>, forStaff = true) {
+/**
+ * A report as its reader sees it: the citizen who made it sees their own; staff see where it was
+ * made by the exact-location rule (a grid otherwise).
+ */
+function view(r: Record<string, any>, staff?: Principal) {
+  const exact = !staff || seesExactLocations(staff);
+  const forStaff = Boolean(staff);
   return {
     id: r.id, kind: r.kind, subjectName: r.subject_name, subjectPhone: r.subject_phone_masked, subjectIdNumber: r.subject_id_masked,
     fever: r.fever, cough: r.cough, fatigue: r.fatigue, shortBreath: r.short_breath, temperature: r.temperature,
-    description: r.description, address: r.address, location: { lon: r.lon, lat: r.lat }, details: r.details,
+    description: r.description, address: addressFor(exact, r.address), location: pointFor(exact, r), details: r.details,
     grid: r.grid_id == null ? null : { id: r.grid_id, name: r.grid_name }, state: r.state, personId: r.person_id,
     ...(forStaff ? { task: r.task } : {}), deviceTime: r.device_time, createdAt: r.created_at,
   };
@@ -146,25 +153,27 @@ function view(r: Record<string, any>, forStaff = true) {
 export async function getCitizenReport(app: AppContext, c: CitizenPrincipal, id: number) {
   const row = await withScope(app.db.pool, callerOf(c), (tx) => tx.one(q.reportById(c.tenantId, id)));
   if (!row) throw notFound('report');
-  return view(row, false);
+  return view(row);
 }
 
 export async function listCitizenReports(app: AppContext, c: CitizenPrincipal, f: ReportListQuery) {
   const rows = await withScope(app.db.pool, callerOf(c), (tx) =>
     tx.rows(q.listReports(c.tenantId, { ...f, citizenId: c.citizenId, limit: f.pageSize, offset: (f.page - 1) * f.pageSize })));
-  return { items: rows.map((r) => view(r, false)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
+  return { items: rows.map((r) => view(r)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
 }
 
 export async function listReports(app: AppContext, user: Principal, f: ReportListQuery) {
   const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
     tx.rows(q.listReports(user.tenantId, { ...f, limit: f.pageSize, offset: (f.page - 1) * f.pageSize })));
-  return { items: rows.map((r) => view(r)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
+  await auditExactRead(app, user, 'report', seesExactLocations(user) ? rows.length : 0, { page: f.page });
+  return { items: rows.map((r) => view(r, user)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
 }
 
 export async function getReport(app: AppContext, user: Principal, id: number) {
   const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.reportById(user.tenantId, id)));
   if (!row) throw notFound('report');
-  return view(row);
+  await auditExactRead(app, user, 'report', seesExactLocations(user) ? 1 : 0, { id });
+  return view(row, user);
 }
 
 /** Clear subject phone or ID number of a report for a stated reason (so a worker can call them); audited. */

@@ -1,7 +1,8 @@
 // Rules of the statistics maps: which level, how big a hexagon, who sees individuals, and the
 // k-anonymity floor of heatmap cells.
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf, can, type Principal } from '../auth/principal.ts';
+import { requireExactLocations, seesExactLocations } from '../auth/exact-location.ts';
+import { callerOf, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { householdView, type HouseholdRow } from '../households/view.ts';
 import { Lru } from '../cache/lru.ts';
@@ -26,7 +27,7 @@ export const OTHER_WEIGHT = 1;
 export const ACTIVE_STATUSES = ['watching', 'suspected', 'confirmed'];
 
 /** "May see individuals" is the permission person:reveal (grid workers, community staff, doctors; not commanders). */
-export const maySeeIndividuals = (user: Principal) => can(user, 'person:reveal');
+export const maySeeIndividuals = (user: Principal) => seesExactLocations(user);
 
 /** Hexagon edge in Web-Mercator metres for an edge of about `px` screen pixels at this zoom. */
 export function hexSizeForZoom(zoom: number, px = 40): number {
@@ -126,6 +127,8 @@ export interface Near {
 }
 
 export async function nearbyTasks(app: AppContext, user: Principal, near: Near & { state?: string }) {
+  // Distances from a chosen point place what they measure: exact locations only.
+  requireExactLocations(user, 'nearest tasks');
   const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.nearbyTasks(user.tenantId, near.near.lon, near.near.lat, near.state, near.limit)));
   return {
     items: rows.map((r) => ({
@@ -136,6 +139,7 @@ export async function nearbyTasks(app: AppContext, user: Principal, near: Near &
 }
 
 export async function nearbyHouseholds(app: AppContext, user: Principal, near: Near) {
+  requireExactLocations(user, 'nearest households');
   const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
     tx.rows<HouseholdRow & { distance_m: number }>(q.nearbyHouseholds(user.tenantId, near.near.lon, near.near.lat, near.limit)));
   return {

@@ -194,25 +194,24 @@ describe('nearby', () => {
     expect(d[1]).toBeCloseTo(2 * d[0], -1);
     expect(d[2]).toBeCloseTo(4 * d[0], -1);
     expect(r.body.items.map((x: any) => x.location.lat)).toEqual([lat + 0.001, lat + 0.002, lat + 0.004]);
-    const all = await commander.get(`/api/nearby/tasks?near=${lon},${lat}&limit=2`);
-    expect(all.body.items).toHaveLength(2);
-    const everything = await commander.get(`/api/nearby/tasks?near=${lon},${lat}`);
-    expect(everything.body.items).toHaveLength(4);
-    expect(everything.body.items[3].distanceM).toBeGreaterThan(9000);
+    const two = await workerA.get(`/api/nearby/tasks?near=${lon},${lat}&limit=2`);
+    expect(two.body.items).toHaveLength(2);
+    // Distances from a point of one's choosing would place every task: exact-location roles only.
+    const refused = await commander.get(`/api/nearby/tasks?near=${lon},${lat}`);
+    expect([refused.status, refused.body.error.message]).toEqual([403, expect.stringMatching(/exact locations/)]);
   });
 
-  it('orders households by distance; masks them for roles without person:reveal', async () => {
+  it('orders households by distance, for roles that may see exact locations only', async () => {
     const { lon, lat } = f.points.gridB;
     const b = await workerB.get(`/api/nearby/households?near=${lon},${lat}`);
     expect(b.body.items).toHaveLength(1);
     expect(b.body.items[0]).toMatchObject({ address: '东一社区统计楼', location: { lon, lat } });
     expect(b.body.items[0].distanceM).toBeLessThan(0.01);
-    const c = await commander.get(`/api/nearby/households?near=${lon},${lat}`);
-    expect(c.body.items).toHaveLength(4);
-    expect(c.body.items[0].location).toBeNull();
-    expect(c.body.items[0].address).not.toBe('东一社区统计楼');
-    const d = c.body.items.map((x: any) => x.distanceM);
+    const a = await workerA.get(`/api/nearby/households?near=${lon},${lat}`);
+    const d = a.body.items.map((x: any) => x.distanceM);
+    expect(d.length).toBeGreaterThan(0);
     expect([...d].sort((x: number, y: number) => x - y)).toEqual(d);
+    expect((await commander.get(`/api/nearby/households?near=${lon},${lat}`)).status).toBe(403);
   });
 });
 

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCheckTasks } from '../checks/jobs.ts';
 import { ownerRows, registerPerson, setup, shanghaiDay, staffAt, type Setup } from '../checks/test-helpers.ts';
+import { moveStatus, versionOf } from '../test/people.ts';
 
 let s: Setup;
 beforeAll(async () => {
@@ -57,7 +58,7 @@ describe('POST /api/tasks/:id/referral', () => {
 
   it('admitted: a person back on the watch list becomes suspected through the status machine', async () => {
     const { person, referralId } = await referred();
-    expect((await s.community.post(`/api/persons/${person.id}/status`, { to: 'watching', reason: '复测正常' })).status).toBe(200);
+    expect((await moveStatus(s.community, person.id, { to: 'watching', reason: '复测正常' })).status).toBe(200);
     // Watching answers nothing: the referral stays open.
     expect((await taskRow(referralId)).state).toBe('open');
     const r = await answer(referralId, { outcome: 'admitted', hospital: '协和医院', reason: '留观' });
@@ -88,7 +89,7 @@ describe('POST /api/tasks/:id/referral', () => {
 
     const c = await referred();
     await extraReferral(c.person.id);
-    expect((await s.community.post(`/api/persons/${c.person.id}/status`, { to: 'confirmed', severity: 'mild', reason: '确诊' })).status).toBe(200);
+    expect((await moveStatus(s.community, c.person.id, { to: 'confirmed', severity: 'mild', reason: '确诊' })).status).toBe(200);
     const open = await ownerRows(s, `select id from tasks where tenant_id = $1 and person_id = $2 and kind = 'referral' and state = 'open'`, [s.f.tenantId, c.person.id]);
     expect(open).toEqual([]);
     const late = await extraReferral(c.person.id);
@@ -129,7 +130,7 @@ describe('a final status closes open referrals, whichever path sets it', () => {
   it('POST /api/persons/:id/status to closed (and it is retry-safe)', async () => {
     const { person, referralId } = await referred();
     const headers = { 'Idempotency-Key': `status-${person.id}-closed` };
-    const body = { to: 'closed', reason: '情况有误' };
+    const body = { to: 'closed', reason: '情况有误', version: await versionOf(s.community, person.id) };
     const first = await s.community.post(`/api/persons/${person.id}/status`, body, headers);
     const second = await s.community.post(`/api/persons/${person.id}/status`, body, headers);
     expect([first.status, second.status]).toEqual([200, 200]);
@@ -141,7 +142,7 @@ describe('a final status closes open referrals, whichever path sets it', () => {
   it('POST /api/persons/:id/release', async () => {
     const p = await registerPerson(s, s.f.points.gridA, { observationStart: shanghaiDay(-16), observationEnd: shanghaiDay(-2) });
     const referral = await extraReferral(p.id);
-    const r = await s.community.post(`/api/persons/${p.id}/release`, { noticeNo: 'JC-9' });
+    const r = await s.community.post(`/api/persons/${p.id}/release`, { noticeNo: 'JC-9', version: await versionOf(s.community, p.id) });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(await taskRow(referral)).toMatchObject({ state: 'done', result: { resolvedBy: 'status', status: 'released' } });
   });

@@ -15,7 +15,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'task:read' },
     query: TaskListQuery,
-    handler: ({ user, query }) => listTasks(app, user, query),
+    handler: ({ user, query, ctx }) => listTasks(app, user, query, ctx.ip),
   });
   routes.add({
     method: 'get',
@@ -24,7 +24,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'task:read' },
     params: IdParams,
-    handler: ({ user, params }) => getTask(app, user, params.id),
+    handler: ({ user, params, ctx }) => getTask(app, user, params.id, ctx.ip),
   });
   routes.add({
     method: 'post',

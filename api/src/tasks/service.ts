@@ -12,26 +12,31 @@ import { SOURCE_OF_KIND } from '../reports/schema.ts';
 import { personFromReport, type ReportRow } from '../reports/subject.ts';
 import * as q from './queries.ts';
 import type { TaskListQuery, Verification } from './schema.ts';
-import { taskHistory, taskView } from './view.ts';
+import { taskHistory, taskIsExactFor, taskView } from './view.ts';
+import { auditExactRead, requireExactLocations } from '../auth/exact-location.ts';
 
-export async function listTasks(app: AppContext, user: Principal, f: TaskListQuery) {
+export async function listTasks(app: AppContext, user: Principal, f: TaskListQuery, ip?: string | null) {
+  // Nearest first orders tasks by their distance from a chosen point: that places them.
+  if (f.near) requireExactLocations(user, 'tasks nearest first (near)');
   const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
     tx.rows(q.listTasks(user.tenantId, {
       kind: f.kind, state: f.state, near: f.near,
       mineUserId: f.mine ? user.userId : undefined, mineNodes: user.scopeIds,
       limit: f.pageSize, offset: (f.page - 1) * f.pageSize,
     })));
-  return { items: rows.map(taskView), page: f.page, pageSize: f.pageSize };
+  await auditExactRead(app, user, 'task', rows.filter((r) => taskIsExactFor(r, user)).length, { kind: f.kind ?? null, state: f.state, page: f.page }, ip);
+  return { items: rows.map((r) => taskView(r, user)), page: f.page, pageSize: f.pageSize };
 }
 
 /** One task with what was reported and its history (reported, created, done or cancelled). */
-export async function getTask(app: AppContext, user: Principal, id: number) {
+export async function getTask(app: AppContext, user: Principal, id: number, ip?: string | null) {
   const [row, people] = await withScope(app.db.pool, callerOf(user), async (tx) => [
     await tx.one(q.taskById(user.tenantId, id)),
     await tx.one<{ reporter_name: string | null; done_by_name: string | null }>(q.taskPeople(user.tenantId, id)),
   ] as const);
   if (!row) throw notFound('task');
-  return { ...taskView(row), history: taskHistory(row, people!) };
+  await auditExactRead(app, user, 'task', taskIsExactFor(row, user) ? 1 : 0, { id }, ip);
+  return { ...taskView(row, user), history: taskHistory(row, people!) };
 }
 
 /** Reassigns open tasks (all or none) to a user whose jurisdiction covers each of them. */

@@ -1,27 +1,34 @@
 // Tasks as the API shows them: with what was reported (verification tasks) and, for one task, its
-// history derived from the report, the task and its result (no table of its own).
+// history derived from the report, the task and its result (no table of its own). Where the task
+// sends someone follows the exact-location rule (its assignee and the field roles see it).
+import { addressFor, pointFor, seesTaskLocation } from '../auth/exact-location.ts';
+import type { Principal } from '../auth/principal.ts';
 
 type Row = Record<string, any>;
 
 /** What the reporter said, for the worker before the visit; phone and ID number masked. */
-function reportOf(r: Row) {
+function reportOf(r: Row, exact: boolean) {
   if (r.report_id == null) return null;
   return {
     id: r.report_id, kind: r.report_kind, subjectName: r.subject_name, subjectPhone: r.subject_phone_masked,
     subjectIdNumber: r.subject_id_masked, fever: r.fever, cough: r.cough, fatigue: r.fatigue, shortBreath: r.short_breath,
-    temperature: r.temperature, description: r.description, address: r.report_address, details: r.report_details,
+    temperature: r.temperature, description: r.description, address: addressFor(exact, r.report_address), details: r.report_details,
     createdAt: r.report_created_at,
   };
 }
 
-export function taskView(r: Row) {
+/** Whether this caller sees where the task is (for the audit of exact reads). */
+export const taskIsExactFor = (r: Row, user: Pick<Principal, 'permissions' | 'userId'>) => seesTaskLocation(user, r.assignee_user_id);
+
+export function taskView(r: Row, user: Pick<Principal, 'permissions' | 'userId'>) {
+  const exact = taskIsExactFor(r, user);
   return {
     id: r.id, kind: r.kind, state: r.state, reportId: r.report_id, personId: r.person_id,
-    subject: r.person_name ?? r.subject_name ?? null, address: r.report_address ?? null,
-    location: { lon: r.lon, lat: r.lat }, distanceM: r.distance_m == null ? null : Math.round(r.distance_m),
+    subject: r.person_name ?? r.subject_name ?? null, address: addressFor(exact, r.report_address),
+    location: pointFor(exact, r), distanceM: r.distance_m == null || !exact ? null : Math.round(r.distance_m),
     gridId: r.grid_id, assignee: { jurisdictionId: r.assignee_jurisdiction_id, jurisdictionName: r.assignee_jurisdiction_name, userId: r.assignee_user_id, userName: r.assignee_name },
     dueAt: r.due_at, result: r.result, doneAt: r.done_at, createdAt: r.created_at,
-    report: reportOf(r),
+    report: reportOf(r, exact),
   };
 }
 

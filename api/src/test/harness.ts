@@ -57,6 +57,11 @@ export class Client {
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
   get = <T = any>(path: string) => this.request<T>('GET', path);
+  /** A GET whose answer is bytes (tiles, workbooks). */
+  async bytes(path: string): Promise<{ status: number; buf: Uint8Array; headers: Headers }> {
+    const res = await fetch(this.baseUrl + path, { headers: this.cookie ? { cookie: this.cookie } : {} });
+    return { status: res.status, buf: new Uint8Array(await res.arrayBuffer()), headers: res.headers };
+  }
   /** The Cookie header this client sends (for requests it does not make itself, e.g. multipart). */
   get cookies(): string {
     return this.cookie;
@@ -65,7 +70,7 @@ export class Client {
     this.cookie = this.cookie ? `${this.cookie}; ${cookie}` : cookie;
   }
   post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body ?? {}, headers);
-  patch = <T = any>(path: string, body: unknown) => this.request<T>('PATCH', path, body);
+  patch = <T = any>(path: string, body: unknown, headers?: Record<string, string>) => this.request<T>('PATCH', path, body, headers);
 }
 
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {

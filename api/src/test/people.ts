@@ -19,3 +19,19 @@ export function personBody(location: { lon: number; lat: number }, extra: Record
     ...extra,
   };
 }
+
+interface HttpClient {
+  get(path: string): Promise<{ status: number; body: any }>;
+  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+}
+
+/** A status change as a client makes it: with the version of the person it has just read. */
+export async function moveStatus(client: HttpClient, personId: number, body: Record<string, unknown>, headers?: Record<string, string>) {
+  const read = await client.get(`/api/persons/${personId}`);
+  return client.post(`/api/persons/${personId}/status`, { ...body, version: read.body?.version ?? 1 }, headers);
+}
+
+/** The person's version as the client reads it now. */
+export async function versionOf(client: HttpClient, personId: number): Promise<number> {
+  return (await client.get(`/api/persons/${personId}`)).body?.version ?? 1;
+}

@@ -16,10 +16,18 @@ export function mvtTile(layer: Layer, z: number, x: number, y: number, params: o
   return sql`select ${fn(layer)}(${z}::int, ${x}::int, ${y}::int, ${JSON.stringify(params)}::jsonb) as tile`;
 }
 
-/** The same features as GeoJSON (WGS-84) with their attributes, for the embedded encoder. */
-export function tileFeatures(layer: Layer, z: number, x: number, y: number, params: object): Sql {
-  return sql`select f.id, st_asgeojson(f.geom, 9)::jsonb as geometry, to_jsonb(f) - 'id' - 'geom' as properties
-               from ${fn(layer, '_features')}(${z}::int, ${x}::int, ${y}::int, ${JSON.stringify(params)}::jsonb) f`;
+/** What one exact feature stands for, so both kinds of a layer carry the same attributes. */
+const ONE: Record<Layer, string> = { grids: '{}', households: '{"households": 1}', persons: '{"count": 1}', tasks: '{"count": 1}' };
+
+/**
+ * The same features as GeoJSON (WGS-84) with their attributes, for the embedded encoder: exact
+ * points with params.exact, per grid otherwise (as the MVT functions choose).
+ */
+export function tileFeatures(layer: Layer, z: number, x: number, y: number, params: { exact?: boolean }): Sql {
+  const perGrid = layer !== 'grids' && !params.exact;
+  return sql`select f.id, st_asgeojson(f.geom, 9)::jsonb as geometry,
+                    to_jsonb(f) - 'id' - 'geom' || ${perGrid ? '{}' : ONE[layer]}::jsonb as properties
+               from ${fn(layer, perGrid ? '_grid_features' : '_features')}(${z}::int, ${x}::int, ${y}::int, ${JSON.stringify(params)}::jsonb) f`;
 }
 
 /** The tenant's tile data version, bumped by triggers on every mapped table (0013_tile_versions.sql). */

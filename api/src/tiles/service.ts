@@ -7,6 +7,7 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { Permission } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
 import { callerOf } from '../auth/principal.ts';
+import { auditExactRead, seesExactLocations } from '../auth/exact-location.ts';
 import type { AppContext } from '../context.ts';
 import type { Database } from '../db/database.ts';
 import { oneShot, withScope, type Tx } from '../db/scope.ts';
@@ -37,9 +38,9 @@ export const LAYER_FIELDS: Record<Layer, Record<string, string>> = {
     released: 'Number',
     closed: 'Number',
   },
-  households: { persons: 'Number' },
-  persons: { status: 'String', severity: 'String' },
-  tasks: { kind: 'String', state: 'String' },
+  households: { persons: 'Number', households: 'Number' },
+  persons: { status: 'String', severity: 'String', count: 'Number' },
+  tasks: { kind: 'String', state: 'String', count: 'Number' },
 };
 
 export const MAX_ZOOM = 22;
@@ -56,9 +57,13 @@ export function assertLayerAccess(user: Principal, layer: Layer): void {
   if (!user.permissions.includes(needed)) throw forbidden(`permission ${needed} required for layer ${layer}`);
 }
 
-/** Layer parameters that follow from the caller's permissions: person counts need person:read. */
+/**
+ * Layer parameters that follow from the caller's permissions: person counts need person:read;
+ * points of persons, households and tasks need the exact-location right, without which they are
+ * counted per grid at a point inside it.
+ */
 export function paramsFor(user: Principal, layer: Layer): Record<string, unknown> {
-  return layer === 'grids' ? { counts: user.permissions.includes('person:read') } : {};
+  return layer === 'grids' ? { counts: user.permissions.includes('person:read') } : { exact: seesExactLocations(user) };
 }
 
 // Detected once per database handle: a server PostGIS without protobuf also gets the fallback.
@@ -125,6 +130,8 @@ export async function getTile(
   const hit = cache.get(key);
   const body = hit ?? (await withScope(app.db.pool, callerOf(user), (tx) => renderTile(tx, engine, layer, z, x, y, params)));
   if (!hit) cache.set(key, body);
+  // A tile of exact points read (a 304 above shows nothing new): who, which layer, where.
+  if (params.exact && body.length > 0) await auditExactRead(app, user, `tile:${layer}`, 1, { tile: `${z}/${x}/${y}` });
   if (!acceptsGzip || body.length === 0) return { etag, body, cached: Boolean(hit) };
   const gzKey = `${key}|gzip`;
   const gzHit = cache.get(gzKey);

@@ -8,7 +8,7 @@ import { inject } from 'vitest';
 import { withTenantScope } from '../db/scope.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
-import { personBody } from '../test/people.ts';
+import { personBody, moveStatus } from '../test/people.ts';
 import { LAYERS } from './queries.ts';
 import { engineOf, renderTile } from './service.ts';
 
@@ -93,7 +93,7 @@ beforeAll(async () => {
   t = await createTestApp();
   f = await createFixture(t.app.db.ownerPool, 'tile');
   const { DEMO_PASSWORD } = await import('../auth/seed.ts');
-  for (const who of ['gridworker', 'gridworker2', 'commander', 'checkpoint']) {
+  for (const who of ['gridworker', 'gridworker2', 'community', 'commander', 'checkpoint']) {
     const r = await fetch(`${t.baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -119,21 +119,35 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('tile contents', () => {
-  it('a commander sees every layer of the whole city with its attributes, and no personal data', async () => {
+  it('the community staff see every layer of their grids with its attributes at the points themselves, and no personal data', async () => {
+    const persons = await across('community', 'persons');
+    expect([...persons.keys()].sort((a, b) => a - b)).toEqual([ids.personA, ids.personB]);
+    for (const p of persons.values()) expect(Object.keys(p.props).sort()).toEqual(['count', 'status']); // severity null: left out
+    expect(persons.get(ids.personA)!.props).toEqual({ status: 'watching', count: 1 });
+    const households = await across('community', 'households');
+    expect(households.get(ids.householdA)!.props).toEqual({ persons: 1, households: 1 });
+    expect(households.get(ids.householdB)!.props).toEqual({ persons: 0, households: 1 });
+    const tasks = await across('community', 'tasks');
+    expect(tasks.get(ids.taskA)!.props).toEqual({ kind: 'check', state: 'open', count: 1 });
+    expect(tasks.has(ids.taskB)).toBe(true);
+  });
+
+  it('a commander sees the whole city, persons, households and tasks counted per grid at a point inside it', async () => {
     const grids = (await tile('commander', 'grids', CITY)).layers.grids;
     expect([...grids.keys()].sort((a, b) => a - b)).toEqual([f.nodes.gridA, f.nodes.gridB, f.nodes.gridC]);
     expect(grids.get(f.nodes.gridA)!.props).toMatchObject({ name: '第一网格', watching: 1, suspected: 0, confirmed: 0 });
     expect(grids.get(f.nodes.gridC)!.props).toMatchObject({ name: '第三网格', watching: 0 });
+    // Feature ids: the grid id shifted by 4 bits, the status's place (watching = 1) below.
     const persons = await across('commander', 'persons');
-    expect([...persons.keys()].sort((a, b) => a - b)).toEqual([ids.personA, ids.personB]);
-    for (const p of persons.values()) expect(Object.keys(p.props)).toEqual(['status']); // severity null: left out
-    expect(persons.get(ids.personA)!.props.status).toBe('watching');
+    expect([...persons.keys()].sort((a, b) => a - b)).toEqual([f.nodes.gridA * 16 + 1, f.nodes.gridB * 16 + 1]);
+    for (const p of persons.values()) expect(p.props).toEqual({ status: 'watching', count: 1 });
     const households = await across('commander', 'households');
-    expect(households.get(ids.householdA)!.props).toEqual({ persons: 1 });
-    expect(households.get(ids.householdB)!.props).toEqual({ persons: 0 });
+    expect([...households.keys()].sort((a, b) => a - b)).toEqual([f.nodes.gridA, f.nodes.gridB]);
+    expect(households.get(f.nodes.gridA)!.props).toEqual({ persons: 1, households: 1 });
+    expect(households.get(f.nodes.gridB)!.props).toEqual({ persons: 0, households: 1 });
     const tasks = await across('commander', 'tasks');
-    expect(tasks.get(ids.taskA)!.props).toEqual({ kind: 'check', state: 'open' });
-    expect(tasks.has(ids.taskB)).toBe(true);
+    expect([...tasks.values()].map((x) => x.props)).toEqual([{ kind: 'check', state: 'open', count: 1 }, { kind: 'check', state: 'open', count: 1 }]);
+    expect(tasks.has(ids.taskA)).toBe(false);
   });
 
   it('a grid worker sees only their own grid in every layer', async () => {
@@ -153,7 +167,7 @@ describe('tile contents', () => {
 
   it('places a point on its pixel of a deep tile', async () => {
     const at = tileOf(f.points.gridA, 14);
-    const p = (await tile('commander', 'persons', at)).layers.persons.get(ids.personA)!;
+    const p = (await tile('community', 'persons', at)).layers.persons.get(ids.personA)!;
     const n = 2 ** 14;
     const rad = (f.points.gridA.lat * Math.PI) / 180;
     const px = (((f.points.gridA.lon + 180) / 360) * n - at[1]) * 4096;
@@ -168,11 +182,11 @@ describe('the two encoders', () => {
 
   it.runIf(server)('PostGIS ST_AsMVT and the fallback encoder give the same layers, ids, attributes and points', async () => {
     expect(await engineOf(t.app.db)).toBe('postgis'); // what the routes serve here
-    for (const at of [CITY, tileOf(f.points.gridA, 12)]) {
+    for (const [at, params] of [[CITY, { counts: true }], [tileOf(f.points.gridA, 12), { counts: true }], [tileOf(f.points.gridA, 12), { exact: true }]] as const) {
       for (const layer of LAYERS) {
         const [mvt, fallback] = await withTenantScope(t.app.db.pool, f.tenantId, async (tx) => [
-          decode(await renderTile(tx, 'postgis', layer, ...at, { counts: true })),
-          decode(await renderTile(tx, 'fallback', layer, ...at, { counts: true })),
+          decode(await renderTile(tx, 'postgis', layer, ...at, params)),
+          decode(await renderTile(tx, 'fallback', layer, ...at, params)),
         ]);
         expect(Object.keys(fallback), `${layer} ${at}`).toEqual(Object.keys(mvt));
         const a = mvt[layer];
@@ -222,12 +236,13 @@ describe('caching and freshness', () => {
     const A = tileOf(f.points.gridA, DEEP);
     const before = await tile('commander', 'persons', A);
     const etag = before.headers.get('etag')!;
-    const r = await workerA.post(`/api/persons/${ids.personA}/status`, { to: 'suspected', reason: '发热' });
+    const r = await moveStatus(workerA, ids.personA, { to: 'suspected', reason: '发热' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const after = await tile('commander', 'persons', A, { 'if-none-match': etag });
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).not.toBe(etag);
-    expect(after.layers.persons.get(ids.personA)!.props.status).toBe('suspected');
+    expect(after.layers.persons.get(f.nodes.gridA * 16 + 2)!.props).toEqual({ status: 'suspected', count: 1 });
+    expect((await tile('community', 'persons', A)).layers.persons.get(ids.personA)!.props.status).toBe('suspected');
     const grid = (await tile('commander', 'grids', CITY)).layers.grids.get(f.nodes.gridA)!.props;
     expect(grid).toMatchObject({ watching: 0, suspected: 1 });
   });
@@ -247,7 +262,7 @@ describe('caching and freshness', () => {
     );
     const after = await tile('gridworker', 'tasks', A, { 'if-none-match': etag });
     expect(after.status).toBe(200);
-    expect(after.layers.tasks.get(task.rows[0].id)!.props).toEqual({ kind: 'verification', state: 'open' });
+    expect(after.layers.tasks.get(task.rows[0].id)!.props).toEqual({ kind: 'verification', state: 'open', count: 1 });
   });
 });
 
@@ -332,7 +347,7 @@ describe('what tile clients send', () => {
     expect(gz.headers.vary).toMatch(/Accept-Encoding/i);
     expect(gz.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
     expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
-    expect(decode(gunzipSync(gz.body)).households.has(ids.householdA)).toBe(true);
+    expect(decode(gunzipSync(gz.body)).households.has(f.nodes.gridA)).toBe(true);
     expect(gz.headers.etag).toBe(plain.headers.etag); // one weak validator for the same tile
     const again = await raw('commander', path, { 'accept-encoding': 'gzip' });
     expect(again.headers['x-tile-cache']).toBe('hit');

@@ -8,6 +8,7 @@ import { makeResidentId } from '../persons/idnumber.ts';
 import { citizenClient, newPhone } from '../test/citizen.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
+import { versionOf } from '../test/people.ts';
 
 let t: TestApp;
 let f: Fixture;
@@ -87,7 +88,7 @@ describe('the flow of §3.2', () => {
     expect((await community.get(`/api/tasks/${referral.id}`)).body.state).toBe('done');
     // Time passes: the abnormal reading now lies before a new 14-day observation that has ended.
     await t.app.db.ownerPool.query(`update health_checks set created_at = now() - interval '20 days' where tenant_id = $1 and person_id = $2`, [f.tenantId, personId]);
-    expect((await worker.patch(`/api/persons/${personId}`, { observationStart: day(-14), observationEnd: day(0), reason: '重新开始居家观察' })).status).toBe(200);
+    expect((await worker.patch(`/api/persons/${personId}`, { observationStart: day(-14), observationEnd: day(0), reason: '重新开始居家观察', version: await versionOf(worker, personId) })).status).toBe(200);
     const clean = await resident.post('/api/citizen/self-reports', { temperature: 36.5, location: home, addressDetail: '12栋3单元502' });
     expect(clean.status, JSON.stringify(clean.body)).toBe(201);
     expect((await doctor.get(`/api/persons/${personId}`)).body.status).toBe('watching');
@@ -95,7 +96,7 @@ describe('the flow of §3.2', () => {
     // 7. She is on the release list and is released with the notice.
     const candidates = await community.get('/api/release-candidates');
     expect(candidates.body.items.map((c: any) => c.personId)).toContain(personId);
-    const released = await community.post(`/api/persons/${personId}/release`, { noticeNo: 'JC-2026-001' });
+    const released = await community.post(`/api/persons/${personId}/release`, { noticeNo: 'JC-2026-001', version: await versionOf(community, personId) });
     expect(released.status, JSON.stringify(released.body)).toBe(200);
     const after = await community.get(`/api/persons/${personId}`);
     expect(after.body).toMatchObject({ status: 'released', releaseNoticeIssued: true });

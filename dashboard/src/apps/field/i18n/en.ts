@@ -74,6 +74,7 @@ const en: typeof zh = {
     title: 'Person', notFound: 'Person not found', sexAge: 'Sex / age', age: '{n} y', grid: 'Grid', observation: 'Observation',
     call: 'Call (showing the number is recorded)', callReason: 'Field contact with the person', recordCheck: 'Record a check', changeStatus: 'Change status', addNote: 'Add a follow-up note',
     notePlaceholder: 'What happened since: outings, visits to a doctor, contacts…', to: 'New status', severity: 'Severity', severityChange: 'Change severity', reason: 'Reason', statusChanged: 'Status changed',
+    stale: 'Someone changed this person after you opened them (now "{status}"); check and confirm again.',
     system: 'System', tab: { events: 'History', checks: 'Checks', temperatures: 'Temperatures' },
     event: { createdAs: 'Registered as {to}', statusTo: 'Status: {from} → {to}', edit: 'Edited', note: 'Follow-up note', created: 'Registered', status: 'Status change' },
   },
@@ -108,7 +109,7 @@ const en: typeof zh = {
   outbox: {
     title: 'Outbox', sendNow: 'Send now', empty: 'Nothing waiting', withPhoto: 'with photo', attempts: '{n} attempts',
     introOnline: 'Submissions are kept on this phone, then sent in order; refused ones can be corrected and sent again.', introOffline: 'No network: submissions are kept on this phone and sent in order when it returns.',
-    retry: 'Send again', edit: 'Correct', discard: 'Discard', discardTitle: 'Discard this item?', discardBody: 'It will not be sent and cannot be recovered.',
+    retry: 'Send again', edit: 'Correct', review: 'Check and resend', stale: 'Someone changed this person before it was sent; check their current status and confirm again.', discard: 'Discard', discardTitle: 'Discard this item?', discardBody: 'It will not be sent and cannot be recovered.',
     state: { pending: 'Waiting', sending: 'Sending', sent: 'Sent', failed: 'Refused' },
     kind: { verification: 'Verification', referral: 'Referral outcome', registration: 'Registration', check: 'Check', status: 'Status change', note: 'Follow-up note', scan: 'Pass scan', checkpointRegistration: 'Checkpoint registration' },
   },

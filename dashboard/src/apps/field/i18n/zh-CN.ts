@@ -72,6 +72,7 @@ export default {
     title: '人员详情', notFound: '未找到该人员', sexAge: '性别 / 年龄', age: '{n} 岁', grid: '网格', observation: '观察期',
     call: '拨打电话（查看号码将被记录）', callReason: '外勤联系当事人', recordCheck: '录入检查', changeStatus: '变更状态', addNote: '添加随访记录',
     notePlaceholder: '后续行为动态：外出、就医、联系情况…', to: '变更为', severity: '病情', severityChange: '调整病情', reason: '原因', statusChanged: '状态已变更',
+    stale: '此人信息在您查看后已被他人更改（现为「{status}」），请核对后重新确认。',
     system: '系统', tab: { events: '变更记录', checks: '检查记录', temperatures: '体温' },
     event: { createdAs: '登记为{to}', statusTo: '状态变更：{from} → {to}', edit: '修改信息', note: '随访记录', created: '登记', status: '状态变更' },
   },
@@ -106,7 +107,7 @@ export default {
   outbox: {
     title: '待发送', sendNow: '立即发送', empty: '没有待发送的内容', withPhoto: '含照片', attempts: '已尝试 {n} 次',
     introOnline: '提交的内容先保存在手机上，再按顺序发送；发送失败的可修改后重发。', introOffline: '当前无网络：内容已保存在手机上，联网后按顺序自动发送。',
-    retry: '重发', edit: '修改', discard: '放弃', discardTitle: '放弃这条内容？', discardBody: '放弃后不会再发送，也无法恢复。',
+    retry: '重发', edit: '修改', review: '核对后重发', stale: '提交前此人信息已被他人更改，请核对最新状态后重新确认。', discard: '放弃', discardTitle: '放弃这条内容？', discardBody: '放弃后不会再发送，也无法恢复。',
     state: { pending: '待发送', sending: '发送中', sent: '已发送', failed: '被退回' },
     kind: { verification: '核实结果', referral: '转诊结果', registration: '人员登记', check: '检查', status: '状态变更', note: '随访记录', scan: '扫码记录', checkpointRegistration: '卡口登记' },
   },
