@@ -1,7 +1,9 @@
-// The audit trail: appended through a security-definer function in its own transaction, so a
-// denied or failed action is recorded even when the action's own transaction rolls back.
+// The audit trail, appended through a security-definer function: inside the business transaction
+// for a change (auditTx: the record and the change commit or fail together), or in a transaction
+// of its own for reads, refusals and failures (writeAudit: recorded even when the action's own
+// transaction rolls back). Rows are hash-chained per tenant (migration 0032).
 import type pg from 'pg';
-import { withoutCaller } from '../db/scope.ts';
+import { withoutCaller, type Tx } from '../db/scope.ts';
 import * as q from './queries.ts';
 
 export interface AuditEntry {
@@ -13,6 +15,14 @@ export interface AuditEntry {
   ip?: string | null;
   result: 'ok' | 'denied' | 'error';
   detail?: Record<string, unknown>;
+}
+
+/**
+ * Appends inside the caller's open transaction, as its last statement (the tenant's chain head
+ * stays locked until commit): if the record cannot be written, the change is not either.
+ */
+export async function auditTx(tx: Tx, e: AuditEntry): Promise<void> {
+  await tx.query(q.append(e));
 }
 
 export function writeAudit(pool: pg.Pool, e: AuditEntry): Promise<void> {

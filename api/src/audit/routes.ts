@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { withScope } from '../db/scope.ts';
 import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
+import { writeAudit } from './audit.ts';
 import * as q from './queries.ts';
 
 const AuditQuery = z.strictObject({
@@ -25,10 +26,12 @@ export function auditRoutes(routes: Routes, app: AppContext): void {
     tags: ['audit'],
     access: { permission: 'audit:read' },
     query: AuditQuery,
-    handler: async ({ user, query }) => {
+    handler: async ({ user, query, ctx }) => {
       const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
         tx.rows(q.list(user.tenantId, { ...query, limit: query.pageSize, offset: (query.page - 1) * query.pageSize })),
       );
+      // Who read the trail, and what they looked for, is part of it.
+      await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'audit.read', objectType: 'audit_log', ip: ctx.ip || null, result: 'ok', detail: { filter: query, shown: rows.length } });
       return {
         items: rows.map((r) => ({
           id: r.id, at: r.at, user: r.user_id == null ? null : { id: r.user_id, username: r.username },

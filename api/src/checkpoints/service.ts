@@ -1,7 +1,7 @@
 // Checkpoints (卡口, §3.2 出入口摸排): what a temperature taken at an entrance does to the person it
 // belongs to, shared by pass scans (../passes/scan.ts) and manual registrations of people without
 // a pass, which go straight onto the watch list.
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import { callerOf, type Principal } from '../auth/principal.ts';
 import { insertAlert, insertReading } from '../checks/queries.ts';
 import type { AppContext } from '../context.ts';
@@ -185,10 +185,12 @@ export async function registerAtCheckpoint(app: AppContext, user: Principal, inp
   const found = await recordOfId(app, user.tenantId, form.idType, form.idHash);
   // A record closed as mistaken does not hold the ID number: this registration starts a new one.
   const known = found && found.status !== 'closed' ? found : undefined;
-  const result = await withScope(app.db.pool, callerReaching(user, known?.grid_path), (tx) => registerTx(app, tx, user, form, known));
-  await writeAudit(app.db.pool, {
-    tenantId: user.tenantId, userId: user.userId, action: result.personCreated ? 'person.create' : 'checkpoint.register', objectType: 'person',
-    objectId: result.person.id, result: 'ok', detail: { via: 'checkpoint', reportId: result.reportId, statusChange: result.statusChange },
+  return withScope(app.db.pool, callerReaching(user, known?.grid_path), async (tx) => {
+    const result = await registerTx(app, tx, user, form, known);
+    await auditTx(tx, {
+      tenantId: user.tenantId, userId: user.userId, action: result.personCreated ? 'person.create' : 'checkpoint.register', objectType: 'person',
+      objectId: result.person.id, result: 'ok', detail: { via: 'checkpoint', reportId: result.reportId, statusChange: result.statusChange },
+    });
+    return result;
   });
-  return result;
 }

@@ -191,7 +191,7 @@ export const listAlerts = (tenantId: number, openOnly: boolean, limit: number, o
 export const acknowledgeAlert = (tenantId: number, id: number, userId: number) =>
   sql`update alerts set acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, ${userId})
        where tenant_id = ${tenantId} and id = ${id}
-      returning id, acknowledged_at, acknowledged_by`;
+      returning id, person_id, acknowledged_at, acknowledged_by`;
 
 // ---- photos
 

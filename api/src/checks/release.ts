@@ -1,7 +1,7 @@
 // The release list (解除隔离): persons whose observation ended without an abnormal reading, and
 // their release through the status machine with the release notice; plus the alerts of abnormal
 // readings.
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import { callerOf, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { withScope } from '../db/scope.ts';
@@ -56,9 +56,9 @@ export async function releasePerson(app: AppContext, user: Principal, personId: 
     await tx.query(q.issueReleaseNotice(t, personId));
     await tx.query(q.cancelOpenTasksOf(t, personId, 'released'));
     await tx.one(q.notifyReleased(t, personId));
+    await auditTx(tx, { tenantId: t, userId: user.userId, action: 'person.release', objectType: 'person', objectId: personId, result: 'ok', detail: { noticeNo: input.noticeNo ?? null } });
     return { personId, status: 'released', releaseNoticeIssued: true, noticeNo: input.noticeNo ?? null, eventId: event.eventId, version: person.version + 1 };
   });
-  await writeAudit(app.db.pool, { tenantId: t, userId: user.userId, action: 'person.release', objectType: 'person', objectId: personId, result: 'ok', detail: { noticeNo: input.noticeNo ?? null } });
   return result;
 }
 
@@ -75,7 +75,11 @@ export async function listAlerts(app: AppContext, user: Principal, query: AlertL
 }
 
 export async function acknowledgeAlert(app: AppContext, user: Principal, id: number) {
-  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.acknowledgeAlert(user.tenantId, id, user.userId)));
+  const row = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const r = await tx.one(q.acknowledgeAlert(user.tenantId, id, user.userId));
+    if (r) await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'alert.acknowledge', objectType: 'alert', objectId: id, result: 'ok', detail: { personId: r.person_id ?? null } });
+    return r;
+  });
   if (!row) throw notFound('alert');
   return { id: row.id, acknowledgedAt: row.acknowledged_at, acknowledgedBy: row.acknowledged_by };
 }

@@ -2,7 +2,7 @@
 // person under observation to suspected (through the persons status machine, with an event),
 // opens a referral task for their community and raises a live alert, all in the reading's
 // transaction.
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import { requireExactLocations } from '../auth/exact-location.ts';
 import { callerOf, type Principal, type CitizenPrincipal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
@@ -117,11 +117,11 @@ export async function recordDoctorCheck(app: AppContext, user: Principal, person
       ? await escalate(tx, { tenantId: t, personId, checkId: id, source: 'doctor', actorId: user.userId, reasons, reading: input, threshold: rules.feverThreshold })
       : null;
     const row = (await tx.one(q.checkById(t, id)))!;
+    await auditTx(tx, {
+      tenantId: t, userId: user.userId, action: 'check.record', objectType: 'person', objectId: personId, result: 'ok',
+      detail: { checkId: id, abnormal: reasons.length > 0 },
+    });
     return { ...checkView(row), reasons, escalation };
-  });
-  await writeAudit(app.db.pool, {
-    tenantId: t, userId: user.userId, action: 'check.record', objectType: 'person', objectId: personId, result: 'ok',
-    detail: { checkId: result.id, abnormal: result.abnormal },
   });
   return result;
 }

@@ -10,6 +10,7 @@ import type { Permission } from '../auth/permissions.ts';
 import { type Principal, callerOf, type CitizenPrincipal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { idempotent } from '../idempotency/idempotency.ts';
+import { writeAudit } from '../audit/audit.ts';
 import { AppError, fromZod, forbidden, unauthorized } from './errors.ts';
 import { readMultipart, type MultipartSpec, type UploadedFile } from './multipart.ts';
 
@@ -95,7 +96,18 @@ export class Routes {
       const user = ctx.state.user as Principal | undefined;
       const citizen = ctx.state.citizen as CitizenPrincipal | undefined;
       if (user?.mustChangePassword && !spec.duringPasswordChange && !('public' in spec.access)) throw passwordChangeRequired();
-      checkAccess(spec.access, user, citizen);
+      try {
+        checkAccess(spec.access, user, citizen);
+      } catch (err) {
+        // A signed-in user refused a permission (a reveal, an export, the audit log, …) is recorded.
+        if (user && err instanceof AppError && err.status === 403) {
+          await writeAudit(this.app.db.pool, {
+            tenantId: user.tenantId, userId: user.userId, action: 'access.denied', objectType: 'route', objectId: `${spec.method.toUpperCase()} ${spec.path}`,
+            ip: ctx.ip || null, result: 'denied', detail: { path: ctx.path, reason: err.message },
+          });
+        }
+        throw err;
+      }
       const params = parse(spec.params, ctx.params, 'params');
       const query = parse(spec.query, ctx.query, 'query');
       // Access and parameters are checked before an upload is read.

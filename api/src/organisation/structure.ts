@@ -1,6 +1,6 @@
 // Departments (a tree), positions (each carrying roles) and roles (each a set of permissions):
 // created, edited and disabled, never deleted (history refers to them). Every change is audited.
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import { DUTY_PERMISSIONS, PERMISSIONS } from '../auth/permissions.ts';
 import { callerOf, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
@@ -17,8 +17,11 @@ type Input<T extends z.ZodType> = z.infer<T>;
 async function audited<T extends { id: number }>(
   app: AppContext, user: Principal, action: string, objectType: string, detail: Record<string, unknown>, fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  const result = await withScope(app.db.pool, callerOf(user), fn);
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action, objectType, objectId: result.id, result: 'ok', detail });
+  const result = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const r = await fn(tx);
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action, objectType, objectId: r.id, result: 'ok', detail });
+    return r;
+  });
   return result;
 }
 

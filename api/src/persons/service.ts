@@ -1,6 +1,6 @@
 // The person register's rules: validation of identity data, encryption, derivation of the grid,
 // status transitions and the event trail, all in one transaction per request.
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx, writeAudit } from '../audit/audit.ts';
 import { callerOf, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { maskIdNumber, maskPhone } from '../crypto/pii.ts';
@@ -87,9 +87,11 @@ function checkDates(start?: string | null, end?: string | null): void {
 }
 
 export async function createPerson(app: AppContext, user: Principal, input: PersonCreate) {
-  const person = await withScope(app.db.pool, callerOf(user), (tx) => createPersonTx(app, tx, user, input));
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.create', objectType: 'person', objectId: person.id, result: 'ok' });
-  return person;
+  return withScope(app.db.pool, callerOf(user), async (tx) => {
+    const person = await createPersonTx(app, tx, user, input);
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'person.create', objectType: 'person', objectId: person.id, result: 'ok' });
+    return person;
+  });
 }
 
 /** Registers a person inside the caller's open transaction (used by workflows that must be atomic). */
@@ -218,9 +220,10 @@ export async function updatePerson(app: AppContext, user: Principal, id: number,
     if (Object.keys(changes).length === 0) return loadDetail(tx, user, id);
     await tx.query(q.updatePerson(user.tenantId, id, values));
     await tx.query(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'edit', actorId: user.userId, changes, reason }));
-    return loadDetail(tx, user, id);
+    const detail = await loadDetail(tx, user, id);
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'person.update', objectType: 'person', objectId: id, result: 'ok', detail: { fields: Object.keys(fields) } });
+    return detail;
   });
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.update', objectType: 'person', objectId: id, result: 'ok', detail: { fields: Object.keys(fields) } });
   return person;
 }
 
@@ -261,9 +264,10 @@ export async function changeStatus(app: AppContext, user: Principal, id: number,
     if (!current) throw notFound('person');
     checkVersion('person', current.version, expected);
     await moveStatusTx(tx, user, current, { to: input.to, severity: input.severity, reason: input.reason, observationMode: input.observationMode });
-    return loadDetail(tx, user, id);
+    const detail = await loadDetail(tx, user, id);
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'person.status', objectType: 'person', objectId: id, result: 'ok', detail: { to: input.to } });
+    return detail;
   });
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.status', objectType: 'person', objectId: id, result: 'ok', detail: { to: input.to } });
   return person;
 }
 
@@ -272,9 +276,9 @@ export async function addNote(app: AppContext, user: Principal, id: number, text
   const event = await withScope(app.db.pool, callerOf(user), async (tx) => {
     if (!(await tx.one(q.personById(user.tenantId, id)))) throw notFound('person');
     const { id: eventId } = (await tx.one<{ id: number }>(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'note', actorId: user.userId, reason: text })))!;
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'person.note', objectType: 'person', objectId: id, result: 'ok', detail: { eventId } });
     return (await tx.one<EventRow>(q.eventById(user.tenantId, eventId)))!;
   });
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.note', objectType: 'person', objectId: id, result: 'ok', detail: { eventId: event.id } });
   return { ...toEvent(event), personId: id };
 }
 

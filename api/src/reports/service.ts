@@ -2,7 +2,7 @@
 // verification tasks for the grid that contains them; checkpoint, patrol and doctor-survey
 // registrations go straight onto the watch list.
 import { callerOf, type CitizenPrincipal, type Principal } from '../auth/principal.ts';
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx, writeAudit } from '../audit/audit.ts';
 import { addressFor, auditExactRead, pointFor, seesExactLocations } from '../auth/exact-location.ts';
 import { citizenPhone } from '../citizens/queries.ts';
 import type { AppContext } from '../context.ts';
@@ -130,6 +130,7 @@ export async function register(app: AppContext, user: Principal, input: Registra
       address: input.person.address ?? '-', state: 'registered', personId: person.id, deviceTime: input.deviceTime,
     }));
     await tx.query(q.notify({ tenantId: user.tenantId, type: 'status', personId: person.id, status: 'watching' }));
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'person.create', objectType: 'person', objectId: person.id, result: 'ok', detail: { via: `registration:${input.kind}` } });
     return person;
   });
 }

@@ -1,7 +1,7 @@
 // The answer to a referral task (§3.2: anyone with symptoms goes to a designated hospital): the
 // hospital admitted, confirmed or excluded the person. The task is done and the person's status
 // follows through the status machine, in one transaction.
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import { callerOf, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { withScope } from '../db/scope.ts';
@@ -52,6 +52,10 @@ export async function recordReferral(app: AppContext, user: Principal, id: numbe
     const move = referralMove(person, input);
     const moved = move ? await moveStatusTx(tx, user, person, { ...move, changes: { taskId: id, outcome: input.outcome, hospital: input.hospital ?? null } }) : null;
     await tx.query(reports.notify({ tenantId: t, type: 'task_done', taskId: id, kind: 'referral', outcome: input.outcome, personId: person.id }));
+    await auditTx(tx, {
+      tenantId: t, userId: user.userId, action: 'task.referral', objectType: 'task', objectId: id, result: 'ok',
+      detail: { outcome: input.outcome, personId: person.id, statusChange: move ? { from: person.status, to: move.to } : null },
+    });
     return {
       taskId: id, outcome: input.outcome, personId: person.id,
       status: move?.to ?? person.status, severity: move ? move.severity ?? null : person.severity,
@@ -59,6 +63,5 @@ export async function recordReferral(app: AppContext, user: Principal, id: numbe
       referralsClosed: moved?.referralsClosed ?? [],
     };
   });
-  await writeAudit(app.db.pool, { tenantId: t, userId: user.userId, action: 'task.referral', objectType: 'task', objectId: id, result: 'ok', detail: { outcome: input.outcome, personId: result.personId, statusChange: result.statusChange } });
   return result;
 }

@@ -1,7 +1,7 @@
 // Tasks: scoped lists (nearest first from the worker's position), reassignment, and the
 // verification result of a report (§4.1.7 入户核实): closed as mistaken, registered onto the
 // watch list, or referred to a designated hospital.
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import { callerOf, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { withScope, type Tx } from '../db/scope.ts';
@@ -56,8 +56,8 @@ export async function assignTasks(app: AppContext, user: Principal, ids: number[
       node ??= cover.id;
     }
     await tx.query(q.assign(user.tenantId, unique, userId, node!));
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'task.assign', objectType: 'task', objectId: unique.join(','), result: 'ok', detail: { to: userId } });
   });
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'task.assign', objectType: 'task', objectId: unique.join(','), result: 'ok', detail: { to: userId } });
   return { assigned: unique.length };
 }
 
@@ -88,8 +88,8 @@ export async function verify(app: AppContext, user: Principal, id: number, input
     await tx.query(reports.setReportState(user.tenantId, report.id, state, personId));
     await tx.query(q.complete(user.tenantId, id, user.userId, { outcome: input.outcome, reason: input.reason, hospital: input.hospital ?? null, deviceTime: input.deviceTime ?? null }, personId));
     await tx.query(reports.notify({ tenantId: user.tenantId, type: 'task_done', taskId: id, outcome: input.outcome, personId }));
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'task.verify', objectType: 'task', objectId: id, result: 'ok', detail: { outcome: input.outcome, personId } });
     return { taskId: id, outcome: input.outcome, reportState: state, personId };
   });
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'task.verify', objectType: 'task', objectId: id, result: 'ok', detail: { outcome: input.outcome } });
   return result;
 }

@@ -1,0 +1,85 @@
+// What the audit trail records (issue 13, defect 6): the changes the review found unrecorded
+// (registrations, alert acknowledgements, refused reveals, reads of the trail itself), and that a
+// change whose record cannot be written does not happen either.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixture, type Fixture } from '../test/fixture.ts';
+import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
+import { makeResidentId } from '../persons/idnumber.ts';
+import { versionOf } from '../test/people.ts';
+
+let t: TestApp;
+let f: Fixture;
+let worker: Client;
+let doctor: Client;
+let commander: Client;
+let auditor: Client;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  f = await createFixture(t.app.db.ownerPool, 'acov');
+  worker = await t.login(`${f.prefix}gridworker`);
+  doctor = await t.login(`${f.prefix}doctor`);
+  commander = await t.login(`${f.prefix}commander`);
+  auditor = await t.login(`${f.prefix}auditor`);
+});
+afterAll(() => t?.close());
+
+const rows = async (action: string) =>
+  (await t.app.db.ownerPool.query('select user_id, object_type, object_id, result, detail from audit_log where tenant_id = $1 and action = $2 order by seq', [f.tenantId, action])).rows;
+
+async function registered(name: string, n: number): Promise<number> {
+  const r = await worker.post('/api/registrations', { kind: 'patrol', person: { name, idNumber: makeResidentId('420111', `1980-02-1${n}`, 31 + n, 'male'), location: f.points.gridA } });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.id as number;
+}
+
+describe('what the audit trail records', () => {
+  it('a person registered through /api/registrations', async () => {
+    const id = await registered('孙立', 1);
+    expect(await rows('person.create')).toContainEqual(expect.objectContaining({ object_type: 'person', object_id: String(id), result: 'ok', detail: { via: 'registration:patrol' } }));
+  });
+
+  it('an alert acknowledged', async () => {
+    const id = await registered('孙平', 2);
+    expect((await doctor.post(`/api/persons/${id}/checks`, { temperature: 38.6, cough: true })).status).toBe(201);
+    const alert = (await doctor.get('/api/alerts')).body.items.find((a: { personId: number }) => a.personId === id);
+    expect((await doctor.post(`/api/alerts/${alert.id}/acknowledge`)).status).toBe(200);
+    expect(await rows('alert.acknowledge')).toContainEqual(expect.objectContaining({ object_id: String(alert.id), detail: { personId: id } }));
+  });
+
+  it('a refused reveal, and any other refused permission', async () => {
+    const id = await registered('孙安', 3);
+    expect((await commander.post(`/api/persons/${id}/reveal`, { fields: ['phone'], reason: '看看' })).status).toBe(403);
+    expect(await rows('access.denied')).toContainEqual(expect.objectContaining({
+      object_type: 'route', object_id: 'POST /api/persons/:id/reveal', result: 'denied', detail: expect.objectContaining({ path: `/api/persons/${id}/reveal` }),
+    }));
+  });
+
+  it('a read of the audit trail, with what was looked for', async () => {
+    expect((await auditor.get('/api/audit?action=person.create')).status).toBe(200);
+    expect(await rows('audit.read')).toContainEqual(expect.objectContaining({ object_type: 'audit_log', detail: expect.objectContaining({ filter: expect.objectContaining({ action: 'person.create' }) }) }));
+  });
+
+  it('writes no change whose record cannot be written', async () => {
+    const id = await registered('孙固', 4);
+    const owner = t.app.db.ownerPool;
+    // The audit store refuses this tenant's status records (a full disk, a broken replica, …).
+    await owner.query(`create function app.refuse_test_audit_${f.tenantId}() returns trigger language plpgsql as $$
+      begin raise exception 'audit store unavailable'; end $$`);
+    await owner.query(`create trigger refuse_test_audit_${f.tenantId} before insert on audit_log for each row
+      when (new.tenant_id = ${f.tenantId} and new.action = 'person.status') execute function app.refuse_test_audit_${f.tenantId}()`);
+    try {
+      const r = await worker.post(`/api/persons/${id}/status`, { to: 'suspected', reason: '发热', version: await versionOf(worker, id) });
+      expect(r.status).toBe(500);
+    } finally {
+      await owner.query(`drop trigger refuse_test_audit_${f.tenantId} on audit_log`);
+      await owner.query(`drop function app.refuse_test_audit_${f.tenantId}()`);
+    }
+    const person = (await worker.get(`/api/persons/${id}`)).body;
+    expect(person.status).toBe('watching');
+    expect(person.events.filter((e: { kind: string }) => e.kind === 'status')).toEqual([]);
+    // With the store back, the same change goes through, recorded.
+    expect((await worker.post(`/api/persons/${id}/status`, { to: 'suspected', reason: '发热', version: person.version })).status).toBe(200);
+    expect(await rows('person.status')).toContainEqual(expect.objectContaining({ object_id: String(id), detail: { to: 'suspected' } }));
+  });
+});
