@@ -70,11 +70,8 @@ function jsonOnly(routes: Routes): Koa.Middleware {
   };
 }
 
-export function buildApp(app: AppContext): Koa {
-  // Koa believes X-Forwarded-Proto/Host in proxy mode; clientAddress removes them unless the peer is trusted
-  const koa = new Koa({ proxy: app.config.trustProxy.kind !== 'none' });
-  const router = new Router();
-  const routes = new Routes(router, app);
+/** Declares every route of the API on `routes` (the table the permission matrix and its tests read). */
+export function declareRoutes(routes: Routes, app: AppContext): void {
   healthRoutes(routes, app);
   authRoutes(routes, app);
   jurisdictionRoutes(routes, app);
@@ -96,6 +93,14 @@ export function buildApp(app: AppContext): Koa {
   boundaryRoutes(routes, app);
   organisationRoutes(routes, app);
   jobRoutes(routes, app);
+}
+
+export function buildApp(app: AppContext): Koa {
+  // Koa believes X-Forwarded-Proto/Host in proxy mode; clientAddress removes them unless the peer is trusted
+  const koa = new Koa({ proxy: app.config.trustProxy.kind !== 'none' });
+  const router = new Router();
+  const routes = new Routes(router, app);
+  declareRoutes(routes, app);
 
   koa.use(clientAddress(app.config.trustProxy));
   koa.use(errorBoundary(app.log));
