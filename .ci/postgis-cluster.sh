@@ -35,7 +35,9 @@ end \$\$;
 -- bulk loads by the owner may skip row-by-row foreign-key checks (sql/migrations/0028)
 grant set on parameter session_replication_role to gec_owner;
 SQL
-for db in gec gec_test; do
+# gec_template: an empty database with the extensions, from which the owner may create fresh
+# databases (the backup/restore test restores into one).
+for db in gec gec_test gec_template; do
   if [ -z "$(psql_pg -d postgres -c "select 1 from pg_database where datname = '$db'")" ]; then
     psql_pg -d postgres -c "create database $db owner gec_owner" >/dev/null
     # Extensions need a superuser on PostgreSQL 15; the migrations then find them present.
@@ -45,6 +47,7 @@ for db in gec gec_test; do
   # (sql/migrations/0016); only a superuser can mark them.
   psql_pg -d "$db" -c "alter function geometry_overlaps(geometry, geometry) leakproof; alter function st_covers(geometry, geometry) leakproof; alter function st_intersects(geometry, geometry) leakproof; alter function st_dwithin(geometry, geometry, double precision) leakproof;" >/dev/null
 done
+psql_pg -d postgres -c "alter database gec_template is_template true" >/dev/null
 echo "DATABASE_URL=postgres://gec_login:login@127.0.0.1:$PORT/gec"
 echo "DATABASE_OWNER_URL=postgres://gec_owner:owner@127.0.0.1:$PORT/gec"
 echo "TEST_DATABASE_URL=postgres://gec_login:login@127.0.0.1:$PORT/gec_test"

@@ -81,7 +81,9 @@ alter table audit_log enable always trigger audit_log_chain;
 alter table audit_log enable always trigger audit_log_append_only;
 alter table audit_log enable always trigger audit_log_no_truncate;
 
--- Retention keeps the link the oldest remaining row follows as the chain's anchor.
+-- Retention removes the oldest part of each chain: rows past the age that come before every row
+-- still within it (a row recorded late by a long transaction waits for its neighbours), and keeps
+-- the link the oldest remaining row follows as the chain's anchor.
 create or replace function app.purge_audit(p_age interval) returns bigint
 language plpgsql volatile security definer set search_path = public, app as $$
 declare
@@ -91,7 +93,9 @@ begin
     raise exception 'audit retention must be at least 180 days' using errcode = 'invalid_parameter_value';
   end if;
   perform set_config('app.audit_purge', 'on', true);
-  delete from audit_log where at < now() - p_age;
+  delete from audit_log a
+   where a.at < now() - p_age
+     and a.seq < coalesce((select min(b.seq) from audit_log b where b.tenant_id = a.tenant_id and b.at >= now() - p_age), a.seq + 1);
   get diagnostics n = row_count;
   perform set_config('app.audit_purge', '', true);
   if n > 0 then

@@ -1,6 +1,7 @@
 // Separation of duties (三员分立): the three administrator roles never combine in one user; only the
 // audit administrator reads the audit log, and nobody — the owner included — changes or deletes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAll } from '../audit/verify.ts';
 import { purgeExpired } from '../housekeeping/jobs.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
@@ -83,17 +84,19 @@ describe('the audit log', () => {
 
   it('refuses UPDATE, DELETE and TRUNCATE even to the owner; retention removes only rows past 180 days', async () => {
     const own = t.app.db.ownerPool;
-    const old = (await own.query(`insert into audit_log (tenant_id, action, result, at) values ($1, 'test.old', 'ok', now() - interval '200 days') returning id`, [f.tenantId])).rows[0].id;
-    const recent = (await own.query(`insert into audit_log (tenant_id, action, result, at) values ($1, 'test.recent', 'ok', now() - interval '100 days') returning id`, [f.tenantId])).rows[0].id;
-    await expect(own.query(`update audit_log set result = 'denied' where tenant_id = $1 and id = $2`, [f.tenantId, recent])).rejects.toThrow(/cannot be changed or deleted/);
-    await expect(own.query(`delete from audit_log where tenant_id = $1 and id = $2`, [f.tenantId, old])).rejects.toThrow(/cannot be changed or deleted/);
+    // A tenant of its own, whose chain starts with these rows: retention removes the oldest part of a chain.
+    const g = await createFixture(own, 'dutyret');
+    const old = (await own.query(`insert into audit_log (tenant_id, action, result, at) values ($1, 'test.old', 'ok', now() - interval '200 days') returning id`, [g.tenantId])).rows[0].id;
+    const recent = (await own.query(`insert into audit_log (tenant_id, action, result, at) values ($1, 'test.recent', 'ok', now() - interval '100 days') returning id`, [g.tenantId])).rows[0].id;
+    await expect(own.query(`update audit_log set result = 'denied' where tenant_id = $1 and id = $2`, [g.tenantId, recent])).rejects.toThrow(/cannot be changed or deleted/);
+    await expect(own.query(`delete from audit_log where tenant_id = $1 and id = $2`, [g.tenantId, old])).rejects.toThrow(/cannot be changed or deleted/);
     await expect(own.query(`truncate audit_log`)).rejects.toThrow(/cannot be changed or deleted/);
     // Setting the purge flag by hand still cannot remove a row younger than 180 days.
     const c = await own.connect();
     try {
       await c.query('begin');
       await c.query(`select set_config('app.audit_purge', 'on', true)`);
-      await expect(c.query('delete from audit_log where tenant_id = $1 and id = $2', [f.tenantId, recent])).rejects.toThrow(/cannot be changed or deleted/);
+      await expect(c.query('delete from audit_log where tenant_id = $1 and id = $2', [g.tenantId, recent])).rejects.toThrow(/cannot be changed or deleted/);
     } finally {
       await c.query('rollback').catch(() => undefined);
       c.release(true);
@@ -101,7 +104,8 @@ describe('the audit log', () => {
     await expect(own.query(`select app.purge_audit(interval '30 days')`)).rejects.toThrow(/at least 180 days/);
 
     await purgeExpired(t.app);
-    const left = await own.query(`select action from audit_log where tenant_id = $1 and action like 'test.%' order by action`, [f.tenantId]);
+    const left = await own.query(`select action from audit_log where tenant_id = $1 and action like 'test.%' order by action`, [g.tenantId]);
     expect(left.rows.map((r) => r.action)).toEqual(['test.recent']);
+    expect(await verifyAll(own, g.tenantId)).toMatchObject([{ ok: true, checked: 1 }]);
   });
 });
