@@ -96,6 +96,25 @@ describe('issuing a pass', () => {
     expect(audited.rows[0].n).toBeGreaterThanOrEqual(9);
   });
 
+  it('alerts the person\'s community once when others keep asking for a pass on their ID number', async () => {
+    const idNumber = freshId();
+    const person = await registerPerson(idNumber);
+    const doctor = await t.login(`${f.prefix}doctor`);
+    const alertsOf = async () => (await doctor.get('/api/alerts')).body.items.filter((x: { personId: number; kind: string }) => x.personId === person.id && x.kind === 'pass_mismatch');
+    for (let i = 0; i < 2; i++) expect((await (await citizenClient(t, f.code)).post('/api/citizen/pass', { name: person.name, idNumber })).status).toBe(403);
+    expect(await alertsOf()).toEqual([]);
+    expect((await (await citizenClient(t, f.code)).post('/api/citizen/pass', { name: '冒名', idNumber })).status).toBe(403);
+    const raised = await alertsOf();
+    expect(raised).toHaveLength(1);
+    expect(raised[0].detail).toEqual({ attempts: 3 });
+    // to the grid's live feed too (the person's grid only, no personal data)
+    const live = await owner(`select payload from live_events where tenant_id = $1 and type = 'alert' and payload->>'alertId' = $2`, [f.tenantId, String(raised[0].id)]);
+    expect(live.rows[0].payload).toMatchObject({ kind: 'pass_mismatch', personId: person.id });
+    // the fourth asker is told nothing of it (the same refusal), and no second alert follows within the hour
+    expect((await (await citizenClient(t, f.code)).post('/api/citizen/pass', { name: person.name, idNumber })).status).toBe(403);
+    expect(await alertsOf()).toHaveLength(1);
+  });
+
   it('refuses suspected holders too, and bad input with the field named and nothing written', async () => {
     const idNumber = freshId();
     const person = await registerPerson(idNumber, 'suspected');

@@ -125,3 +125,7 @@ export const insertScan = (s: ScanInsert) =>
 export const revokePassesOf = (tenantId: number, idHash: Buffer, reason: string) =>
   sql`update passes set revoked_at = now(), revoked_reason = ${reason}
        where tenant_id = ${tenantId} and id_number_hash = ${idHash} and revoked_at is null`;
+
+/** From the threshold's refusal within an hour, an alert for the person's community (once an hour). */
+export const passMismatchAlert = (tenantId: number, personId: number, threshold: number) =>
+  sql`select app.pass_mismatch_alert(${tenantId}::int, ${personId}::bigint, ${threshold}::int) as id`;

@@ -49,6 +49,8 @@ const NOT_YOURS = () =>
 
 /** Failed attempts per citizen and per ID number in an hour before further attempts wait (429). */
 const PASS_ATTEMPTS = { perCitizen: 5, perIdNumber: 5 };
+/** Refusals on one registered person's ID number within an hour, by others, that alert their community. */
+const MISMATCH_ALERT_AT = 3;
 
 /**
  * Registers (or re-registers) the citizen's pass; the previous pass of the citizen is replaced. A
@@ -73,7 +75,10 @@ export async function registerPass(app: AppContext, c: CitizenPrincipal, name: s
       tenantId: c.tenantId, userId: null, action: 'pass.register', objectType: 'citizen', objectId: c.citizenId, ip, result: 'denied',
       detail: holder.is_requester ? { reason: 'status', status: holder.status, personId: holder.id } : { reason: 'not_holder', personId: holder.id },
     });
-    if (!holder.is_requester) throw after!.s > 0 ? tooManyAttempts(after!.s) : NOT_YOURS();
+    if (!holder.is_requester) {
+      await withoutCaller(app.db.pool, (tx) => tx.one(q.passMismatchAlert(c.tenantId, holder.id, MISMATCH_ALERT_AT)));
+      throw after!.s > 0 ? tooManyAttempts(after!.s) : NOT_YOURS();
+    }
     throw refused(holder.status);
   }
   const pass = await withScope(app.db.pool, callerOf(c), async (tx) => {

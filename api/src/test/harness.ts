@@ -1,4 +1,5 @@
 // Builds the real app against the test database and drives it over HTTP with a cookie-keeping client.
+import { responseScanner, type Finding } from './response-scan.ts';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -105,7 +106,11 @@ export async function serveApp(db: Database, overrides: Partial<Config> = {}): P
   };
   const log = pino({ level: config.logLevel });
   const app: AppContext = { db, config, log, cipher: new PiiCipher(config.secrets), sms: new LogSmsProvider(log) };
-  const server: Server = buildApp(app).listen(0, '127.0.0.1');
+  const koa = buildApp(app);
+  // First of all middleware: every answer of the suite is scanned for clear personal numbers.
+  const findings: Finding[] = [];
+  koa.middleware.unshift(responseScanner(findings));
+  const server: Server = koa.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -122,6 +127,9 @@ export async function serveApp(db: Database, overrides: Partial<Config> = {}): P
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await db.close();
+      if (findings.length) {
+        throw new Error(`clear personal numbers in ${findings.length} answers:\n${findings.slice(0, 10).map((x) => `${x.route} ${x.status} ${x.kind}: …${x.excerpt}…`).join('\n')}`);
+      }
     },
   };
 }

@@ -24,7 +24,7 @@ const en: typeof zh = {
   common: { loading: 'Loading…', error: 'Failed to load: {msg}', empty: 'No data', retry: 'Retry', all: 'All', total: '{n} in total', page: 'Page {p} of {n}', prev: 'Previous', next: 'Next', scope: 'All jurisdictions', close: 'Close' },
   reportKind: { citizen: 'Citizen', close_contact: 'Close contact', enterprise: 'Enterprise', checkpoint: 'Checkpoint', patrol: 'Patrol', doctor_survey: 'Doctor survey' },
   taskKind: { verification: 'Home verification', check: 'Health check', referral: 'Referral', self_report_overdue: 'Self-report overdue' },
-  alertKind: { abnormal_reading: 'Abnormal reading' },
+  alertKind: { abnormal_reading: 'Abnormal reading', pass_mismatch: 'Pass requested on their ID by others' },
   condition: { none: 'None', fever: 'Fever', cough: 'Cough', vomiting: 'Vomiting', diarrhoea: 'Diarrhoea', rash: 'Rash', headache: 'Headache', other: 'Other' },
 };
 

@@ -22,6 +22,6 @@ export default {
   common: { loading: '加载中…', error: '加载失败：{msg}', empty: '暂无数据', retry: '重试', all: '全部', total: '共 {n} 条', page: '第 {p} / {n} 页', prev: '上一页', next: '下一页', scope: '全部辖区', close: '关闭' },
   reportKind: { citizen: '市民上报', close_contact: '密接上报', enterprise: '企业申报', checkpoint: '卡口登记', patrol: '网格巡查', doctor_survey: '医生排查' },
   taskKind: { verification: '入户核实', check: '健康检查', referral: '转诊', self_report_overdue: '自报逾期' },
-  alertKind: { abnormal_reading: '体征异常' },
+  alertKind: { abnormal_reading: '体征异常', pass_mismatch: '他人多次冒用其身份证申领通行证' },
   condition: { none: '无', fever: '发热', cough: '咳嗽', vomiting: '呕吐', diarrhoea: '腹泻', rash: '皮疹', headache: '头痛', other: '其他' },
 };
