@@ -38,3 +38,25 @@ export const workerGrid = (tenantId: number, username: string) =>
         join user_scopes us on us.tenant_id = u.tenant_id and us.user_id = u.id
         join jurisdictions j on j.tenant_id = us.tenant_id and j.id = us.jurisdiction_id
        where u.tenant_id = ${tenantId} and u.username = ${username}`;
+
+/** Watched persons with a phone and a resident ID, to sign in and bind as bench residents (bench/load.ts). */
+export const watchedWithPhone = (tenantId: number, limit: number) =>
+  sql`select id, name, id_number_enc, phone_enc from persons p
+       where tenant_id = ${tenantId} and status = 'watching' and id_type = 'resident_id'
+         and phone_enc is not null and id_number_enc is not null
+         -- a phone gets five SMS codes an hour: residents not signed in by an earlier run
+         and not exists (select 1 from sms_codes s where s.tenant_id = p.tenant_id and s.phone_hash = p.phone_hash
+                            and s.created_at > now() - interval '1 hour')
+       order by id limit ${limit}`;
+
+/** The bare endpoint's one statement: the same row a self-report inserts, without any check. */
+export const bareSelfReport = (tenantId: number, personId: number, temperature: number, description: string, deviceTime: string) =>
+  sql`insert into health_checks (tenant_id, person_id, kind, fever, cough, fatigue, short_breath, temperature, abnormal, description, device_time)
+      values (${tenantId}, ${personId}, 'self', false, false, false, false, ${temperature}, false, ${description}, ${deviceTime}::timestamptz)
+      returning id`;
+
+export const cityCentre = (tenantId: number) =>
+  sql`select st_x(c) as lon, st_y(c) as lat from (select st_centroid(st_extent(geom)) as c from jurisdictions where tenant_id = ${tenantId} and level = 1) s`;
+
+export const selfReportCount = (tenantId: number) =>
+  sql`select count(*)::int as n from health_checks where tenant_id = ${tenantId} and kind = 'self'`;

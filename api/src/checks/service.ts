@@ -157,7 +157,9 @@ export async function submitSelfReport(app: AppContext, c: CitizenPrincipal, inp
     if (reasons.length) {
       await escalate(tx, { tenantId: t, personId, checkId: id, source: 'self', actorId: null, reasons, reading: input, threshold: rules.feverThreshold });
     }
-    return selfReportView((await tx.one(q.checkById(t, id)))!);
+    const view = selfReportView((await tx.one(q.checkById(t, id)))!);
+    await auditTx(tx, { tenantId: t, userId: null, action: 'selfreport.record', objectType: 'person', objectId: personId, result: 'ok', detail: { checkId: id, citizenId: c.citizenId, abnormal: reasons.length > 0 } });
+    return view;
   });
 }
 
