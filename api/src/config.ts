@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   SMS_HTTP_TOKEN: z.string().min(1).optional(),
   SMS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  ANONYMISE_AFTER_DAYS: z.coerce.number().int().min(30).max(3650).default(180),
   BASEMAP_URL: z
     .string()
     .regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL')
@@ -82,6 +83,8 @@ export interface Config {
   map?: MapConfig;
   /** Failed sign-ins from one address (any names) in 15 minutes before it is blocked for 15. */
   loginFailuresPerAddress: number;
+  /** Days after a case ended (released, closed) before the person's personal data is removed. */
+  anonymiseAfterDays: number;
   /** Which proxies' forwarded headers are believed (http/client-ip.ts); none by default. */
   trustProxy: ProxyTrust;
 }
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     map: { basemap: basemapOf(e), gcj02: e.BASEMAP_GCJ02 === 'true' },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
+    anonymiseAfterDays: e.ANONYMISE_AFTER_DAYS,
   };
 }
 

@@ -1,6 +1,7 @@
 // Hourly purge of rows that only matter for a while. Deleting is idempotent, so several API
 // instances may run it at once without harm.
 import type { AppContext } from '../context.ts';
+import { auditTx } from '../audit/audit.ts';
 import { withoutCaller } from '../db/scope.ts';
 import * as q from './queries.ts';
 
@@ -26,3 +27,16 @@ export async function purgeExpired(app: AppContext): Promise<Purged> {
 }
 
 // Scheduled, recorded and run on demand through api/src/jobs (registry.ts).
+
+/**
+ * Removes the personal data of the tenant's persons whose case ended (released, or closed as a
+ * mistaken report) more than ANONYMISE_AFTER_DAYS ago, keeping what the statistics count; the run
+ * and its count are audited in the same transaction.
+ */
+export async function anonymiseEnded(app: AppContext, tenantId: number): Promise<number> {
+  return withoutCaller(app.db.pool, async (tx) => {
+    const n = (await tx.one<{ n: number }>(q.anonymiseEnded(tenantId, app.config.anonymiseAfterDays)))!.n;
+    if (n > 0) await auditTx(tx, { tenantId, userId: null, action: 'retention.anonymise', objectType: 'person', result: 'ok', detail: { persons: n, afterDays: app.config.anonymiseAfterDays } });
+    return n;
+  });
+}

@@ -28,7 +28,7 @@ describe('job list', () => {
   it('lists every job with its schedule and next run, and no last run before the first', async () => {
     const r = await admin.get('/api/jobs');
     expect(r.status).toBe(200);
-    expect(r.body.map((j: { name: string }) => j.name)).toEqual(['check-tasks', 'self-report-overdue', 'housekeeping']);
+    expect(r.body.map((j: { name: string }) => j.name)).toEqual(['check-tasks', 'self-report-overdue', 'housekeeping', 'anonymise']);
     const checks = r.body[0];
     expect(checks).toMatchObject({ schedule: '5 * * * *', perTenant: true, lastRun: null, running: false });
     const next = new Date(checks.nextRun);

@@ -4,7 +4,7 @@
 import cron from 'node-cron';
 import { flagOverdueSelfReports, generateCheckTasks, type JobRun } from '../checks/jobs.ts';
 import type { AppContext } from '../context.ts';
-import { purgeExpired, RETENTION } from '../housekeeping/jobs.ts';
+import { anonymiseEnded, purgeExpired, RETENTION } from '../housekeeping/jobs.ts';
 
 export interface Outcome {
   status: 'ok' | 'error' | 'skipped';
@@ -63,6 +63,16 @@ export const JOBS: readonly JobDefinition[] = [
     run: async (app) => {
       const purged = await purgeExpired(app);
       return { status: 'ok', message: null, rows: purged.live_events + purged.idempotency_keys + purged.sms_codes, detail: { ...purged } };
+    },
+  },
+  {
+    name: 'anonymise',
+    schedule: '40 3 * * *',
+    perTenant: true,
+    description: 'Removes the personal data of persons whose case ended (released, or closed as mistaken) more than ANONYMISE_AFTER_DAYS ago (default 180), keeping the statistics',
+    run: async (app, t) => {
+      const persons = await anonymiseEnded(app, tenantOf(t));
+      return { status: 'ok', message: null, rows: persons, detail: { persons, afterDays: app.config.anonymiseAfterDays } };
     },
   },
 ];

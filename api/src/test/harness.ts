@@ -102,6 +102,7 @@ export async function serveApp(db: Database, overrides: Partial<Config> = {}): P
     trustProxy: { kind: 'none' },
     // every test signs in from 127.0.0.1; the tests of the per-address throttle set their own
     loginFailuresPerAddress: 100_000,
+    anonymiseAfterDays: 180,
     ...overrides,
   };
   const log = pino({ level: config.logLevel });
