@@ -34,6 +34,8 @@ do \$\$ begin
 end \$\$;
 -- bulk loads by the owner may skip row-by-row foreign-key checks (sql/migrations/0028)
 grant set on parameter session_replication_role to gec_owner;
+-- the fault tests terminate the API's connections as an operator would (api/src/http/faults.test.ts)
+grant pg_signal_backend to gec_owner;
 SQL
 # gec_template: an empty database with the extensions, from which the owner may create fresh
 # databases (the backup/restore test restores into one).

@@ -1,6 +1,7 @@
 // The one place a caller is bound to the database: every scoped read and write runs inside
 // withScope(), as role gec_app, with the caller's tenant and jurisdiction subtrees set for
 // row-level security (sql/migrations/0006_row_level_security.sql).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { sql as sqlTag, type Sql } from './sql.ts';
 
@@ -54,7 +55,13 @@ function scopeQuery(paths: string[]): string {
  * set_config(…)` as a single simple-protocol query (every value is a validated literal, escaped
  * again). Three round trips here were a third of a cached tile's time.
  */
-async function inTransaction<T>(pool: pg.Pool, setup: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * Work to do in a caller's transaction just before it commits, set for the duration of one request
+ * (the Idempotency-Key's mark, api/src/idempotency): so it commits with the request's change or not at all.
+ */
+export const beforeCommit = new AsyncLocalStorage<(tx: Tx) => Promise<void>>();
+
+async function inTransaction<T>(pool: pg.Pool, setup: string, fn: (tx: Tx) => Promise<T>, hooked = false): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   // A connection that fails while checked out (network, or a protocol error of the embedded
@@ -69,6 +76,8 @@ async function inTransaction<T>(pool: pg.Pool, setup: string, fn: (tx: Tx) => Pr
       await client.query(`begin; ${setup}`);
       begun = true;
       const result = await fn(txOf(client));
+      const hook = hooked ? beforeCommit.getStore() : undefined;
+      if (hook) await hook(txOf(client));
       await client.query('commit');
       return result;
     } catch (err) {
@@ -102,7 +111,7 @@ export function withScope<T>(pool: pg.Pool, caller: Caller, fn: (tx: Tx) => Prom
     ['app.citizen_id', caller.citizenId == null ? '' : String(Number(caller.citizenId))],
     ['app.scope_q', caller.scopePaths.length ? scopeQuery(caller.scopePaths) : ''],
   ];
-  return inTransaction(pool, `set local role gec_app; select ${settingsSql(settings)}`, fn);
+  return inTransaction(pool, `set local role gec_app; select ${settingsSql(settings)}`, fn, true);
 }
 
 function settingsSql(settings: [string, string][]): string {

@@ -55,10 +55,23 @@ function fromPg(err: { code?: string; constraint?: string; column?: string; mess
       return badRequest('a value holds a character that cannot be stored (such as NUL)');
     case '57014':
       return new AppError(503, 'timeout', 'the database took too long; try a smaller query');
+    // the server shut down or restarted, a connection was terminated, too many connections
+    case '57P01':
+    case '57P02':
+    case '57P03':
+    case '53300':
+      return databaseUnavailable();
     default:
       return undefined;
   }
 }
+
+/** The database cannot be reached now: the client retries (a phone's outbox does) after a pause. */
+const databaseUnavailable = () =>
+  new AppError(503, 'database_unavailable', 'the database is not reachable at the moment; try again shortly', undefined, { 'Retry-After': '5' });
+
+/** Failures to reach the database that are not PostgreSQL's answers: refused, reset, dropped, pool timeout. */
+const CONNECTION_LOST = /ECONNREFUSED|ECONNRESET|EPIPE|Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection/i;
 
 /** The error code of a plain HTTP status: 405 → method_not_allowed. */
 function codeFor(status: number): string {
@@ -89,6 +102,7 @@ export function errorBoundary(log: pino.Logger): Koa.Middleware {
       else if (err.type === 'entity.too.large') app = new AppError(413, 'too_large', 'request body too large', 'body');
       else if (err.status && err.status < 500 && err.expose) app = new AppError(err.status, codeFor(err.status), err.message);
       else if (typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) app = fromPg(err as never);
+      if (!app && (/^08/.test(err.code ?? '') || CONNECTION_LOST.test(`${err.code ?? ''} ${err.message ?? ''}`))) app = databaseUnavailable();
       if (!app) {
         log.error({ err, path: ctx.path, method: ctx.method }, 'unhandled error');
         app = new AppError(500, 'internal', 'internal error');

@@ -3,13 +3,15 @@
 // the first and replay it, so exactly one row is created.
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context.ts';
-import { withScope, type Caller } from '../db/scope.ts';
+import { beforeCommit, withScope, type Caller, type Tx } from '../db/scope.ts';
 import { AppError, badRequest, unprocessable } from '../http/errors.ts';
 import * as q from './queries.ts';
 
 const KEY = /^[A-Za-z0-9_-]{8,100}$/;
-const WAIT_MS = 15_000;
-const STALE_SECONDS = 60;
+/** How long a duplicate waits for the first request with its key before being told to retry. */
+const WAIT_MS = 3_000;
+/** A claim this old whose request never answered belongs to a request that died (a restart, a cut connection). */
+const STALE_SECONDS = 30;
 
 export interface IdempotentResult {
   status: number;
@@ -37,16 +39,30 @@ export async function idempotent(
   for (;;) {
     const claimed = await tx((t) => t.one(q.claim(caller.tenantId, actor, key, hash)));
     if (claimed) break;
-    const row = await tx((t) => t.one<{ request_hash: Buffer; status: number | null; response: unknown; age: number }>(q.find(caller.tenantId, actor, key)));
+    const row = await tx((t) => t.one<{ request_hash: Buffer; status: number | null; response: unknown; applied_at: Date | null; age: number }>(q.find(caller.tenantId, actor, key)));
     if (!row) continue; // released meanwhile: claim again
     if (!row.request_hash.equals(hash)) throw unprocessable('this Idempotency-Key was used with a different request', 'Idempotency-Key');
     if (row.status != null) return { status: row.status, body: row.response, replayed: true };
+    if (row.applied_at && row.age > STALE_SECONDS) {
+      // Its change committed, then the request died before its answer was kept: never apply it twice.
+      const body = { applied: true, message: 'the first request with this Idempotency-Key was applied; its answer was lost' };
+      await tx((t) => t.query(q.complete(caller.tenantId, actor, key, 200, body)));
+      return { status: 200, body, replayed: true };
+    }
     if (await tx((t) => t.one(q.reclaim(caller.tenantId, actor, key, hash, STALE_SECONDS)))) break;
-    if (Date.now() > deadline) throw new AppError(409, 'in_progress', 'a request with this Idempotency-Key is still in progress', 'Idempotency-Key');
+    if (Date.now() > deadline) {
+      throw new AppError(503, 'in_progress', 'a request with this Idempotency-Key is still in progress; try again shortly', 'Idempotency-Key', { 'Retry-After': '5' });
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   try {
-    const result = await run();
+    // The request's first writing transaction marks the key applied before it commits.
+    let marked = false;
+    const mark = async (t: Tx) => {
+      if (marked) return;
+      marked = ((await t.query(q.markApplied(caller.tenantId, actor, key))) as { rowCount?: number | null }).rowCount === 1;
+    };
+    const result = await beforeCommit.run(mark, run);
     await tx((t) => t.query(q.complete(caller.tenantId, actor, key, result.status, result.body)));
     return { ...result, replayed: false };
   } catch (err) {

@@ -7,7 +7,7 @@ export const claim = (tenantId: number, actor: string, key: string, hash: Buffer
       on conflict do nothing returning key`;
 
 export const find = (tenantId: number, actor: string, key: string) =>
-  sql`select request_hash, status, response, extract(epoch from now() - created_at)::float8 as age
+  sql`select request_hash, status, response, applied_at, extract(epoch from now() - created_at)::float8 as age
         from idempotency_keys where tenant_id = ${tenantId} and actor = ${actor} and key = ${key}`;
 
 export const complete = (tenantId: number, actor: string, key: string, status: number, response: unknown) =>
@@ -21,5 +21,14 @@ export const release = (tenantId: number, actor: string, key: string) =>
 export const reclaim = (tenantId: number, actor: string, key: string, hash: Buffer, staleSeconds: number) =>
   sql`update idempotency_keys set created_at = now()
        where tenant_id = ${tenantId} and actor = ${actor} and key = ${key} and request_hash = ${hash}
-         and status is null and created_at < now() - make_interval(secs => ${staleSeconds})
+         and status is null and applied_at is null and created_at < now() - make_interval(secs => ${staleSeconds})
       returning key`;
+
+/**
+ * Inside the request's transaction, before it commits: the key is applied — only when that
+ * transaction has written something (a transaction that only read assigns no transaction id).
+ */
+export const markApplied = (tenantId: number, actor: string, key: string) =>
+  sql`update idempotency_keys set applied_at = now()
+       where tenant_id = ${tenantId} and actor = ${actor} and key = ${key} and applied_at is null
+         and txid_current_if_assigned() is not null`;
