@@ -25,15 +25,23 @@ comment on function app.tile_exact(jsonb) is
 -- finer than a grid. One feature per grid and status (persons), per grid (households), per grid,
 -- kind and state (tasks), at a point inside the grid (ST_PointOnSurface), with how many it stands
 -- for. Feature ids are stable: the grid id shifted left, the status or kind/state in the low bits.
+create or replace function app.tile_grid_anchors(z integer, x integer, y integer)
+returns table (id bigint, tenant_id integer, anchor geometry)
+language sql stable security invoker parallel safe as $$
+  select g.id, g.tenant_id, st_pointonsurface(g.geom)
+    from jurisdictions g cross join app.tile_bbox(z, x, y) as b(bbox)
+   where g.tenant_id = app.current_tenant() and g.level = 5 and g.geom && b.bbox
+     and st_intersects(st_pointonsurface(g.geom), b.bbox)
+$$;
+comment on function app.tile_grid_anchors(integer, integer, integer) is
+  'Grids in scope whose point inside (ST_PointOnSurface) lies on tile z/x/y: where per-grid counts are drawn.';
+
 create or replace function app.tile_persons_grid_features(z integer, x integer, y integer, params jsonb default '{}')
 returns table (id bigint, geom geometry, status text, severity text, count integer)
 language sql stable security invoker parallel safe as $$
   select (j.id << 4) + array_position(array['watching','suspected','confirmed','cured','dead','released','closed'], c.status),
          j.anchor, c.status, null::text, c.n
-    from (select g.id, g.tenant_id, st_pointonsurface(g.geom) as anchor
-            from jurisdictions g cross join app.tile_bbox(z, x, y) as b(bbox)
-           where g.tenant_id = app.current_tenant() and g.level = 5 and g.geom && b.bbox
-             and st_intersects(st_pointonsurface(g.geom), b.bbox)) j
+    from app.tile_grid_anchors(z, x, y) j
     join lateral (select p.status, count(*)::int as n from persons p
                    where p.tenant_id = j.tenant_id and p.grid_id = j.id group by p.status) c on true
    order by 1
@@ -47,10 +55,7 @@ language sql stable security invoker parallel safe as $$
   select j.id, j.anchor,
          (select count(*)::int from persons p where p.tenant_id = j.tenant_id and p.grid_id = j.id and p.household_id is not null),
          c.n
-    from (select g.id, g.tenant_id, st_pointonsurface(g.geom) as anchor
-            from jurisdictions g cross join app.tile_bbox(z, x, y) as b(bbox)
-           where g.tenant_id = app.current_tenant() and g.level = 5 and g.geom && b.bbox
-             and st_intersects(st_pointonsurface(g.geom), b.bbox)) j
+    from app.tile_grid_anchors(z, x, y) j
     join lateral (select count(*)::int as n from households h where h.tenant_id = j.tenant_id and h.grid_id = j.id) c on c.n > 0
    order by j.id
 $$;
@@ -63,10 +68,7 @@ language sql stable security invoker parallel safe as $$
   select (j.id << 6) + (array_position(array['verification','check','referral','self_report_overdue'], c.kind) << 3)
            + array_position(array['open','done','cancelled'], c.state),
          j.anchor, c.kind, c.state, c.n
-    from (select g.id, g.tenant_id, st_pointonsurface(g.geom) as anchor
-            from jurisdictions g cross join app.tile_bbox(z, x, y) as b(bbox)
-           where g.tenant_id = app.current_tenant() and g.level = 5 and g.geom && b.bbox
-             and st_intersects(st_pointonsurface(g.geom), b.bbox)) j
+    from app.tile_grid_anchors(z, x, y) j
     join lateral (select t.kind, t.state, count(*)::int as n from tasks t
                    where t.tenant_id = j.tenant_id and t.grid_id = j.id group by t.kind, t.state) c on true
    order by 1

@@ -1,9 +1,8 @@
 // npm run audit:verify [-- --tenant CODE]: checks every tenant's audit hash chain and names the
 // first broken link. Exit code 0 when every chain holds, 1 when one is broken, 2 on bad usage.
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
+import { openConfigured } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { verifyAll } from './verify.ts';
 
@@ -16,12 +15,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const db = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    databaseOwnerUrl: config.databaseOwnerUrl,
-    embeddedDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
-    poolSize: 2,
-  });
+  const db = await openConfigured(config);
   try {
     await migrate(db.ownerPool);
     let tenantId: number | undefined;

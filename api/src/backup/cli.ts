@@ -5,11 +5,10 @@
 //   npm run restore -- --from FILE --into OWNER_URL     an empty database that has the extensions
 //   npm run restore -- --from FILE --data-dir DIR       a new folder for the embedded database
 // A restore ends with a check: rows per table and every tenant's audit chain.
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
+import { embeddedDirFor, openDatabase } from '../db/database.ts';
 import { BackupError, check, dumpEmbedded, dumpServer, restoreEmbedded, restoreServer } from './backup.ts';
 
 const USAGE = `usage: npm run backup -- --out FILE
@@ -37,7 +36,7 @@ async function main(command: string | undefined, argv: string[]): Promise<number
   if (command === 'backup') {
     if (!values.out) return (console.error(USAGE), 2);
     if (config.databaseUrl) await dumpServer(config.databaseOwnerUrl ?? config.databaseUrl, values.out);
-    else await dumpEmbedded(join(config.dataDir, 'pglite'), values.out);
+    else await dumpEmbedded(embeddedDirFor(config.dataDir), values.out);
     console.log(`backup written to ${values.out}`);
     return 0;
   }

@@ -275,3 +275,13 @@ export function serializeClients(pools: pg.Pool[]): void {
 export function embeddedDirFor(dataDir: string): string {
   return join(dataDir, 'pglite');
 }
+
+/** The configured database for an operator's command (small pools): the server's, else the embedded folder. */
+export function openConfigured(config: { databaseUrl?: string; databaseOwnerUrl?: string; dataDir: string }): Promise<Database> {
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    databaseOwnerUrl: config.databaseOwnerUrl,
+    embeddedDir: config.databaseUrl ? undefined : embeddedDirFor(config.dataDir),
+    poolSize: 2,
+  });
+}

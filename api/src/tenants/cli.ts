@@ -2,11 +2,10 @@
 //   npm run tenant -- create --code CODE --name NAME [--admin USERNAME] [--admin-name NAME]
 // Creates the tenant, its built-in roles and its first system administrator, and prints the
 // administrator's temporary password once (it must be changed at the first sign-in).
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { syncPermissions } from '../auth/seed.ts';
-import { openDatabase } from '../db/database.ts';
+import { openConfigured } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { createTenant, TenantError } from './service.ts';
 
@@ -41,12 +40,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const config = loadConfig();
-    const db = await openDatabase({
-      databaseUrl: config.databaseUrl,
-      databaseOwnerUrl: config.databaseOwnerUrl,
-      embeddedDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
-      poolSize: 2,
-    });
+    const db = await openConfigured(config);
     try {
       await migrate(db.ownerPool);
       await syncPermissions(db.ownerPool);
