@@ -203,6 +203,13 @@ describe('the exact-location rule', () => {
       )).rows.map((r) => r.object_type);
     expect(await audit('gridworker')).toEqual(expect.arrayContaining(['household', 'households', 'person', 'report', 'task', 'tile:households', 'tile:persons', 'tile:tasks']));
     expect(await audit('commander')).toEqual([]);
+    // Tiles come by the dozen: one record per user and layer covers ten minutes of them.
+    const tileRows = await t.app.db.ownerPool.query(
+      `select count(*)::int n from audit_log a join users u on u.tenant_id = a.tenant_id and u.id = a.user_id
+        where a.tenant_id = $1 and a.action = 'location.read' and a.object_type = 'tile:persons' and u.username = $2`,
+      [f.tenantId, `${f.prefix}gridworker`],
+    );
+    expect(tileRows.rows[0].n).toBe(1);
     expect(await audit('helper')).toEqual(['task']);
   });
 });

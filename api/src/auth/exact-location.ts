@@ -9,7 +9,7 @@ import { writeAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { maskAddress } from '../crypto/pii.ts';
 import { forbidden } from '../http/errors.ts';
-import { can, type Principal } from './principal.ts';
+import type { Principal } from './principal.ts';
 
 export interface Point {
   lon: number;
@@ -17,7 +17,7 @@ export interface Point {
 }
 
 /** Whether the caller sees exact points and full addresses of the persons in their scope. */
-export const seesExactLocations = (user: Pick<Principal, 'permissions'>): boolean => can(user as Principal, 'person:reveal');
+export const seesExactLocations = (user: Pick<Principal, 'permissions'>): boolean => user.permissions.includes('person:reveal');
 
 /** The same for one task: also its assignee, who has to go there. */
 export const seesTaskLocation = (user: Pick<Principal, 'permissions' | 'userId'>, assigneeUserId: number | null | undefined): boolean =>
@@ -48,4 +48,25 @@ export async function auditExactRead(
     tenantId: user.tenantId, userId: user.userId, action: 'location.read', objectType: surface, ip: ip ?? null, result: 'ok',
     detail: { shown, ...detail },
   });
+}
+
+/** How long one record covers a user's further map tiles of a layer. */
+const TILE_WINDOW_MS = 10 * 60_000;
+const tileReads = new Map<string, { since: number; tiles: number }>();
+
+/**
+ * Exact map tiles come by the dozen on every pan: the first tile of a layer a user reads is
+ * recorded, with how many tiles of that layer the previous record covered, and further tiles of
+ * the layer are counted into the next record, at most one every 10 minutes per user and layer.
+ */
+export async function auditExactTile(app: AppContext, user: Principal, layer: string, tile: string, now = Date.now()): Promise<void> {
+  const key = `${user.tenantId}:${user.userId}:${layer}`;
+  const open = tileReads.get(key);
+  if (open && now - open.since < TILE_WINDOW_MS) {
+    open.tiles++;
+    return;
+  }
+  if (tileReads.size > 50_000) tileReads.clear(); // a bound for an installation with very many users
+  tileReads.set(key, { since: now, tiles: 1 });
+  await auditExactRead(app, user, `tile:${layer}`, 1, { tile, windowMinutes: TILE_WINDOW_MS / 60_000, previousWindowTiles: open?.tiles ?? 0 });
 }

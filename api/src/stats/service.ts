@@ -8,7 +8,6 @@ import { householdView, type HouseholdRow } from '../households/view.ts';
 import { Lru } from '../cache/lru.ts';
 import { oneShot, withScope } from '../db/scope.ts';
 import { toleranceForZoom, type Bbox } from '../geo/bbox.ts';
-import { forbidden } from '../http/errors.ts';
 import * as q from './queries.ts';
 
 const MAX_NODES = 5000;
@@ -25,9 +24,6 @@ export const STATUS_WEIGHTS: Record<string, number> = { confirmed: 5, suspected:
 export const OTHER_WEIGHT = 1;
 /** Statuses of a heatmap when the caller names none: the people under active management. */
 export const ACTIVE_STATUSES = ['watching', 'suspected', 'confirmed'];
-
-/** "May see individuals" is the permission person:reveal (grid workers, community staff, doctors; not commanders). */
-export const maySeeIndividuals = (user: Principal) => seesExactLocations(user);
 
 /** Hexagon edge in Web-Mercator metres for an edge of about `px` screen pixels at this zoom. */
 export function hexSizeForZoom(zoom: number, px = 40): number {
@@ -83,7 +79,7 @@ interface CellRow {
 }
 
 export async function heatmap(app: AppContext, user: Principal, bbox: Bbox, zoom: number, status: string[] | undefined): Promise<Aggregate> {
-  const reveal = maySeeIndividuals(user);
+  const reveal = seesExactLocations(user);
   const size = hexSizeForZoom(zoom);
   const parts = await keyParts(app, user);
   const k = reveal ? 1 : (parts.k ?? DEFAULT_MIN_COUNT);
@@ -108,7 +104,7 @@ export async function heatmap(app: AppContext, user: Principal, bbox: Bbox, zoom
 }
 
 export async function heatPoints(app: AppContext, user: Principal, bbox: Bbox, status: string[] | undefined) {
-  if (!maySeeIndividuals(user)) throw forbidden('permission person:reveal required for individual points');
+  requireExactLocations(user, 'individual heat points');
   const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
     tx.rows<{ lon: number; lat: number; w: number }>(q.heatPoints(user.tenantId, bbox, status ?? ACTIVE_STATUSES, STATUS_WEIGHTS, OTHER_WEIGHT, MAX_POINTS)),
   );

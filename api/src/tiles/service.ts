@@ -7,7 +7,7 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { Permission } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
 import { callerOf } from '../auth/principal.ts';
-import { auditExactRead, seesExactLocations } from '../auth/exact-location.ts';
+import { auditExactTile, seesExactLocations } from '../auth/exact-location.ts';
 import type { AppContext } from '../context.ts';
 import type { Database } from '../db/database.ts';
 import { oneShot, withScope, type Tx } from '../db/scope.ts';
@@ -131,7 +131,7 @@ export async function getTile(
   const body = hit ?? (await withScope(app.db.pool, callerOf(user), (tx) => renderTile(tx, engine, layer, z, x, y, params)));
   if (!hit) cache.set(key, body);
   // A tile of exact points read (a 304 above shows nothing new): who, which layer, where.
-  if (params.exact && body.length > 0) await auditExactRead(app, user, `tile:${layer}`, 1, { tile: `${z}/${x}/${y}` });
+  if (params.exact && body.length > 0) await auditExactTile(app, user, layer, `${z}/${x}/${y}`);
   if (!acceptsGzip || body.length === 0) return { etag, body, cached: Boolean(hit) };
   const gzKey = `${key}|gzip`;
   const gzHit = cache.get(gzKey);
