@@ -95,6 +95,7 @@ describe('faults under load', () => {
     const old = api;
     const closing = old.close();
     api = await startApi(old.app.config.secrets);
+    t = api;
     await closing;
     await load;
 
@@ -109,7 +110,6 @@ describe('faults under load', () => {
     expect(rows.rows[0]).toEqual({ n: acknowledged.size, d: acknowledged.size });
     const found = await admin.query(`select count(*)::int n from health_checks where tenant_id = $1 and id = any($2::bigint[])`, [f.tenantId, ids]);
     expect(found.rows[0].n).toBe(ids.length);
-    t = api;
   }, 180_000);
 
   it.runIf(server)('answers 503 with Retry-After while the database is out of reach, and recovers by itself', async () => {

@@ -19,6 +19,9 @@ export interface IdempotentResult {
   replayed: boolean;
 }
 
+/** The answer to a retry of a request whose change committed but whose own answer was lost. */
+const APPLIED = { applied: true, message: 'the first request with this Idempotency-Key was applied; its answer was lost' };
+
 function requestHash(method: string, path: string, body: unknown): Buffer {
   return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest();
 }
@@ -45,9 +48,8 @@ export async function idempotent(
     if (row.status != null) return { status: row.status, body: row.response, replayed: true };
     if (row.applied_at && row.age > STALE_SECONDS) {
       // Its change committed, then the request died before its answer was kept: never apply it twice.
-      const body = { applied: true, message: 'the first request with this Idempotency-Key was applied; its answer was lost' };
-      await tx((t) => t.query(q.complete(caller.tenantId, actor, key, 200, body)));
-      return { status: 200, body, replayed: true };
+      await tx((t) => t.query(q.complete(caller.tenantId, actor, key, 200, APPLIED)));
+      return { status: 200, body: APPLIED, replayed: true };
     }
     if (await tx((t) => t.one(q.reclaim(caller.tenantId, actor, key, hash, STALE_SECONDS)))) break;
     if (Date.now() > deadline) {
@@ -55,24 +57,31 @@ export async function idempotent(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  // The request's first writing transaction marks the key applied before it commits.
+  let marked = false;
+  const mark = async (t: Tx) => {
+    if (marked) return;
+    marked = ((await t.query(q.markApplied(caller.tenantId, actor, key))) as { rowCount?: number | null }).rowCount === 1;
+  };
+  let result: { status: number; body: unknown };
   try {
-    // The request's first writing transaction marks the key applied before it commits.
-    let marked = false;
-    const mark = async (t: Tx) => {
-      if (marked) return;
-      marked = ((await t.query(q.markApplied(caller.tenantId, actor, key))) as { rowCount?: number | null }).rowCount === 1;
-    };
-    const result = await beforeCommit.run(mark, run);
-    await tx((t) => t.query(q.complete(caller.tenantId, actor, key, result.status, result.body)));
-    return { ...result, replayed: false };
+    result = await beforeCommit.run(mark, run);
   } catch (err) {
-    // Client errors are answers too: replay them. Anything else frees the key for a retry.
+    // Client errors are answers too: replay them. Anything else frees the key for a retry —
+    // unless the change committed (the database says so, not this process: a commit may fail
+    // after the mark was written), when a retry must be told so instead of running it again.
     if (err instanceof AppError && err.status < 500) {
       const body = { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } };
       await tx((t) => t.query(q.complete(caller.tenantId, actor, key, err.status, body)));
     } else {
-      await tx((t) => t.query(q.release(caller.tenantId, actor, key))).catch(() => {});
+      await tx(async (t) => {
+        await t.query(q.release(caller.tenantId, actor, key));
+        await t.query(q.completeIfApplied(caller.tenantId, actor, key, APPLIED));
+      }).catch(() => {});
     }
     throw err;
   }
+  // If keeping the answer fails (the connection went), the key stays applied: a retry is told so.
+  await tx((t) => t.query(q.complete(caller.tenantId, actor, key, result.status, result.body)));
+  return { ...result, replayed: false };
 }

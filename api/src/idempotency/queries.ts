@@ -14,8 +14,14 @@ export const complete = (tenantId: number, actor: string, key: string, status: n
   sql`update idempotency_keys set status = ${status}, response = ${JSON.stringify(response ?? null)}::jsonb
        where tenant_id = ${tenantId} and actor = ${actor} and key = ${key}`;
 
+/** A failed request whose change had committed: its key answers that it was applied. */
+export const completeIfApplied = (tenantId: number, actor: string, key: string, response: unknown) =>
+  sql`update idempotency_keys set status = 200, response = ${JSON.stringify(response)}::jsonb
+       where tenant_id = ${tenantId} and actor = ${actor} and key = ${key} and applied_at is not null and status is null`;
+
+/** Frees a key whose request failed before changing anything (an applied key is never freed). */
 export const release = (tenantId: number, actor: string, key: string) =>
-  sql`delete from idempotency_keys where tenant_id = ${tenantId} and actor = ${actor} and key = ${key}`;
+  sql`delete from idempotency_keys where tenant_id = ${tenantId} and actor = ${actor} and key = ${key} and applied_at is null`;
 
 /** An abandoned claim (its request died) may be taken over. */
 export const reclaim = (tenantId: number, actor: string, key: string, hash: Buffer, staleSeconds: number) =>
