@@ -73,7 +73,7 @@ function fieldServiceWorker(): Plugin {
         [...chunk.imports, ...chunk.dynamicImports].forEach(walk);
       };
       walk(entry.fileName);
-      const urls = ['/field/', '/field-prime.js', ...[...files].sort().map((f) => `/${f}`)];
+      const urls = ['/field/', ...[...files].sort().map((f) => `/${f}`)];
       const version = createHash('sha256').update(urls.join('\n')).digest('hex').slice(0, 12);
       const template = readFileSync(join(root, 'src/apps/field/offline/sw.template.js'), 'utf8');
       this.emitFile({

@@ -20,6 +20,8 @@ const GOAL_KB = 250;
 /** Chrome DevTools' "Fast 3G" preset (as DevTools defines it: bytes per second, latency in ms). */
 const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8, uploadThroughput: (750 * 1024 * 0.9) / 8 };
 const CPU_SLOWDOWN = 4;
+/** BENCH_PROFILE=1: print where the main thread spent its time until the list was usable (each run). */
+const PROFILE = process.env.BENCH_PROFILE === '1';
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
 
@@ -91,6 +93,29 @@ async function fileReports(n: number): Promise<number> {
   return made;
 }
 
+interface CpuProfile { nodes: { id: number; callFrame: { functionName: string; url: string } }[]; samples?: number[]; timeDeltas?: number[] }
+
+/** Self time of the sampled main thread, by script and by function: what to cut next. */
+function printProfile(profile: CpuProfile): void {
+  const frame = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const byFile = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  samples.forEach((id, i) => {
+    const f = frame.get(id);
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    if (!f) return;
+    const file = f.url ? new URL(f.url).pathname : f.functionName;
+    byFile.set(file, (byFile.get(file) ?? 0) + ms);
+    const fn = `${f.functionName || '(anonymous)'} ${f.url ? new URL(f.url).pathname : ''}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+  });
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${f0(v).padStart(6)} ms  ${k}`).join('\n');
+  log(`main thread until usable, by file:\n${top(byFile, 12)}`);
+  log(`by function:\n${top(byFunction, 25)}`);
+}
+
 async function oneLoad(): Promise<Load> {
   const browser = await launchBrowser({ width: 390, height: 844 }, { mobile: true, geolocation: { longitude: worker.lon, latitude: worker.lat, accuracy: 20 } });
   try {
@@ -115,14 +140,24 @@ async function oneLoad(): Promise<Load> {
       const m = meta.get(e.requestId);
       if (m) done.push({ ...m, bytes: e.encodedDataLength, end: (e.timestamp - t0) * 1000 });
     });
+    if (PROFILE) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     await page.goto(`${server.baseUrl}/field/tasks`, { waitUntil: 'commit' });
-    await page.waitForFunction('window.__bench && window.__bench.usableAt !== null', undefined, { timeout: 120_000, polling: 100 });
+    // A function, not a string: the page's CSP forbids eval.
+    await page.waitForFunction(() => { const b = (window as unknown as { __bench?: { usableAt: number | null } }).__bench; return !!b && b.usableAt !== null; }, undefined, { timeout: 120_000, polling: 100 });
     const usable = await page.evaluate(() => (window as unknown as { __bench: { usableAt: number } }).__bench.usableAt);
+    if (PROFILE) printProfile((await cdp.send('Profiler.stop')).profile);
     const dcl = await page.evaluate(() => performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).then((n) => n.domContentLoadedEventEnd);
     const tasks = await page.locator('[data-testid="task-list"] .van-cell').count();
     const long = await page.evaluate(() => (window as unknown as { __bench: { long: [number, number][] } }).__bench.long);
     log(`long tasks before usable: ${long.filter(([t]) => t < usable).map(([t, d]) => `${d} ms at ${t}`).join(', ')}`);
     await page.waitForTimeout(1500);
+    // The page preloads the list's answers: the app must take them, not ask a second time.
+    const api = [...meta.values()].filter((m) => new URL(m.url).pathname.startsWith('/api/')).map((m) => { const u = new URL(m.url); return u.pathname + u.search; });
+    log(`API requests of the load: ${api.join(', ')}`);
     const statics = done.filter((r) => r.type === 'Script' || r.type === 'Stylesheet');
     return {
       usable, domContentLoaded: dcl, tasks,

@@ -221,6 +221,30 @@ describe('grid worker', () => {
     await waitFor(other.page, `/未找到|not found/i.test(document.body.innerText)`);
   });
 
+  it('asks for its first screen once: the page preloads who is signed in and the open tasks, and the app takes those answers', { timeout: LONG }, async () => {
+    const { taskId } = await fileReport(places.gridA, '孙小梅');
+    await workerPage();
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/')) asked.push(u.pathname + u.search);
+    };
+    page!.on('request', onRequest);
+    try {
+      await page!.goto(`${stack.baseUrl}/field/tasks`);
+      await byTestId(page!, `task-${taskId}`).waitFor({ timeout: 60_000 });
+      await sleepFrames(page!);
+    } finally {
+      page!.off('request', onRequest);
+    }
+    expect(asked.filter((x) => x === '/api/auth/me')).toHaveLength(1);
+    expect(asked.filter((x) => x === '/api/tasks?mine=true&state=open&pageSize=100')).toHaveLength(1);
+    // …and that one request was the page's preload, not the app's own.
+    const initiators = await page!.evaluate(() =>
+      performance.getEntriesByType('resource').filter((e) => /\/api\/(auth\/me|tasks\?mine=true&state=open&pageSize=100)$/.test(e.name)).map((e) => (e as PerformanceResourceTiming).initiatorType));
+    expect(initiators).toEqual(['link', 'link']);
+  });
+
   it('speaks English on request', { timeout: LONG }, async () => {
     await workerPage();
     await page!.goto(`${stack.baseUrl}/field/me`);

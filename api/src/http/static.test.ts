@@ -13,7 +13,7 @@ const base = mkdtempSync(join(tmpdir(), 'gec-static-'));
 const dist = join(base, 'dist');
 mkdirSync(join(dist, 'assets'), { recursive: true });
 for (const [file, app] of [['index.html', 'signin'], ['command.html', 'command'], ['field.html', 'field'], ['admin.html', 'admin']]) {
-  writeFileSync(join(dist, file), `<!doctype html><div id="app" data-app="${app}"></div>`);
+  writeFileSync(join(dist, file), `<!doctype html><head><title>${app}</title></head><div id="app" data-app="${app}"></div>`);
 }
 mkdirSync(join(dist, 'field'));
 writeFileSync(join(dist, 'field', 'sw.js'), 'self.addEventListener("fetch", () => {});');
@@ -57,6 +57,18 @@ describe('dashboard static serving', () => {
       expect(res.headers.get('content-type')).toContain('text/html');
       expect(res.headers.get('cache-control')).toBe('no-cache');
       expect(await res.text(), path).toContain(`data-app="${app}"`);
+    }
+  });
+
+  it('preloads the field app\'s first answers on its task list only, after the app\'s own files', async () => {
+    const preloads = (html: string) => [...html.matchAll(/<link rel="preload" as="fetch" crossorigin href="([^"]+)">/g)].map((m) => m[1]);
+    for (const path of ['/field', '/field/', '/field/tasks']) {
+      const html = await (await fetch(url + path, { headers: { 'accept-encoding': 'gzip' } })).text();
+      expect(preloads(html), path).toEqual(['/api/auth/me', '/api/tasks?mine=true&amp;state=open&amp;pageSize=100']);
+      expect(html.indexOf('rel="preload"'), path).toBeLessThan(html.indexOf('</head>'));
+    }
+    for (const path of ['/field/persons', '/field/tasks/3', '/command', '/']) {
+      expect(preloads(await (await fetch(url + path)).text()), path).toEqual([]);
     }
   });
 

@@ -1,20 +1,9 @@
-// Dates and times as a worker reads them on a phone: short, in the phone's time zone. Formatters
-// are made once per language: building an Intl formatter per row cost a slow phone ~15 ms a row.
+// Dates and times as a worker reads them on a phone: short, numeric, in the phone's time zone, the
+// same in both languages (MM-DD HH:mm; the year only when it is not this one). Built from the
+// date's fields rather than with Intl.DateTimeFormat: its first formatter cost a throttled phone
+// 65–140 ms of the task list's first screen (bench/field.ts, BENCH_PROFILE=1).
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(locale: string, kind: 'time' | 'timeWithYear' | 'date'): Intl.DateTimeFormat {
-  const key = `${locale}|${kind}`;
-  let f = formatters.get(key);
-  if (!f) {
-    const opts: Intl.DateTimeFormatOptions =
-      kind === 'date'
-        ? { year: 'numeric', month: '2-digit', day: '2-digit' }
-        : { year: kind === 'timeWithYear' ? 'numeric' : undefined, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false };
-    formatters.set(key, (f = new Intl.DateTimeFormat(locale, opts)));
-  }
-  return f;
-}
+const pad = (n: number) => String(n).padStart(2, '0');
 
 const toDate = (value: string | number | Date | null | undefined): Date | null => {
   if (value == null) return null;
@@ -22,19 +11,19 @@ const toDate = (value: string | number | Date | null | undefined): Date | null =
   return Number.isNaN(d.getTime()) ? null : d;
 };
 
-export function formatTime(value: string | number | Date | null | undefined, locale: string): string {
+/** YYYY-MM-DD of a local date (also the API's date filters). */
+export function isoDay(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function formatTime(value: string | number | Date | null | undefined, now: Date = new Date()): string {
   const d = toDate(value);
   if (!d) return '';
-  return formatter(locale, d.getFullYear() === new Date().getFullYear() ? 'time' : 'timeWithYear').format(d);
+  const day = d.getFullYear() === now.getFullYear() ? `${pad(d.getMonth() + 1)}-${pad(d.getDate())}` : isoDay(d);
+  return `${day} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function formatDate(value: string | number | Date | null | undefined, locale: string): string {
+export function formatDate(value: string | number | Date | null | undefined): string {
   const d = toDate(value);
-  return d ? formatter(locale, 'date').format(d) : '';
-}
-
-/** YYYY-MM-DD of a local date (the API's date filters). */
-export function isoDay(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return d ? isoDay(d) : '';
 }

@@ -10,8 +10,9 @@ export function distanceM(a: { lon: number; lat: number }, b: { lon: number; lat
   return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
 }
 
-export function formatDistance(m: number | null | undefined, locale: string): string {
+/** Metres below a kilometre, else kilometres to one decimal (no Intl: see ../format.ts). */
+export function formatDistance(m: number | null | undefined): string {
   if (m == null || !Number.isFinite(m)) return '';
   if (m < 1000) return `${Math.round(m)} m`;
-  return `${(m / 1000).toLocaleString(locale, { maximumFractionDigits: 1 })} km`;
+  return `${Number((m / 1000).toFixed(1))} km`;
 }

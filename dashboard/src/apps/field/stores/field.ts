@@ -19,7 +19,7 @@ export const useField = defineStore('field', () => {
   /** The signed-in user: from the server, or (no network) the profile saved at the last start. */
   async function load(): Promise<Me | null> {
     try {
-      // Asked for by field-prime.js while the code downloaded; asked again if that failed.
+      // Preloaded by the page while the code downloaded (prime.ts); asked again if that failed.
       me.value = (await primedMe()?.catch(() => undefined)) ?? (await api.get<Me>('/api/auth/me'));
       offlineStart.value = false;
       localStorage.setItem(ME_KEY, JSON.stringify(me.value));
