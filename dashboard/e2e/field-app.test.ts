@@ -525,7 +525,8 @@ describe('offline outbox', () => {
     await browser.context.setOffline(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await waitFor(page, `document.querySelectorAll('[data-testid^="outbox-"][data-state="failed"]').length === 1`);
-    expect(await byTestId(page, 'outbox-error').innerText()).toContain('already registered');
+    // in the language of the app (the API answers in the Accept-Language the app sends)
+    expect(await byTestId(page, 'outbox-error').innerText()).toContain('该身份证号的人员已登记');
     await saveScreenshot(page, 'field-outbox-failed.png');
 
     // Corrected in its own form, it goes out and takes the place of the refused one.

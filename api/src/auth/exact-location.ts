@@ -33,7 +33,7 @@ export const addressFor = (exact: boolean, address: string | null | undefined): 
 
 /** Routes that only make sense with exact points (nearest-first lists with distances). */
 export function requireExactLocations(user: Principal, what: string): void {
-  if (!seesExactLocations(user)) throw forbidden(`${what} needs the right to see exact locations (person:reveal)`);
+  if (!seesExactLocations(user)) throw forbidden(`${what} needs the right to see exact locations (person:reveal)`).withZh('需要查看精确位置的权限（person:reveal）');
 }
 
 /**

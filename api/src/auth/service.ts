@@ -52,7 +52,7 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
   for (const c of active) if (await verifyPassword(c.password_hash, req.password)) matches.push(c);
   if (matches.length > 1) {
     // only someone who knows the password learns that the name exists in several tenants
-    throw unprocessable('this username and password fit accounts in several tenants: give the tenant code', 'tenant');
+    throw unprocessable('this username and password fit accounts in several tenants: give the tenant code', 'tenant').withZh('该用户名和密码对应多个单位的账号，请填写单位代码');
   }
   const user = matches[0];
   if (!user) {
@@ -83,7 +83,7 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
 function tooManyAttempts(seconds: number): AppError {
   return new AppError(429, 'too_many_attempts', `too many failed sign-ins from this address; try again in ${Math.ceil(seconds / 60)} min`, undefined, {
     'Retry-After': String(seconds),
-  });
+  }).withZh(`登录失败次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试`);
 }
 
 export interface TokenClaims {
@@ -163,8 +163,8 @@ export async function logout(app: AppContext, p: Principal, ip: string | null): 
 /** Changes the caller's own password; other sessions of the user are ended. */
 export async function changePassword(app: AppContext, p: Principal, current: string, next: string, ip: string | null): Promise<void> {
   const policy = passwordPolicyError(next);
-  if (policy) throw unprocessable(`newPassword ${policy}`, 'newPassword');
-  if (next === current) throw unprocessable('newPassword must differ from the current password', 'newPassword');
+  if (policy) throw unprocessable(`newPassword ${policy}`, 'newPassword').withZh('新密码至少 8 位、至多 128 位，并包含大写字母、小写字母、数字、符号中的 3 类');
+  if (next === current) throw unprocessable('newPassword must differ from the current password', 'newPassword').withZh('新密码不能与当前密码相同');
   const hash = await hashPassword(next);
   await withScope(app.db.pool, callerOf(p), async (tx) => {
     const row = await tx.one<{ password_hash: string }>(q.passwordHashOf(p.tenantId, p.userId));

@@ -32,7 +32,7 @@ export async function isFever(tx: Tx, tenantId: number, celsius: number): Promis
 /** The grid of a point in the caller's own jurisdiction (read before any scope is widened), else 422. */
 export async function placeAt(app: AppContext, user: Principal, location: { lon: number; lat: number }): Promise<{ gridId: number; path: string }> {
   const grid = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<{ id: number; path: string }>(q.gridAt(user.tenantId, location.lon, location.lat)));
-  if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location');
+  if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location').withZh('位置不在您辖区的任何网格内');
   return { gridId: grid.id, path: grid.path };
 }
 
@@ -114,13 +114,13 @@ interface CheckedForm extends CheckpointRegistration {
 
 /** The form's identity checked like the person register's, and the place checked against the caller's jurisdiction. */
 async function checkForm(app: AppContext, user: Principal, input: CheckpointRegistration): Promise<CheckedForm> {
-  if (!user.scopePaths.length) throw forbidden('you have no jurisdiction to register people in');
+  if (!user.scopePaths.length) throw forbidden('you have no jurisdiction to register people in').withZh('您没有可登记人员的辖区');
   const idNumber = input.idNumber.toUpperCase();
   if (input.idType === 'resident_id') {
     const id = parseResidentId(idNumber);
-    if (!id.ok) throw badRequest(`idNumber ${id.reason}`, 'idNumber');
+    if (!id.ok) throw badRequest(`idNumber ${id.reason}`, 'idNumber').withZh(`身份证号${id.reasonZh}`);
   }
-  if (!isMobilePhone(input.phone)) throw badRequest('phone must be an 11-digit mainland mobile number', 'phone');
+  if (!isMobilePhone(input.phone)) throw badRequest('phone must be an 11-digit mainland mobile number', 'phone').withZh('手机号须为 11 位中国大陆手机号码');
   await placeAt(app, user, input.location);
   return { ...input, idNumber, idHash: app.cipher.lookupHash(`${input.idType}:${idNumber}`), celsius: Math.round(input.temperature * 10) / 10 };
 }

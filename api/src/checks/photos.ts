@@ -29,15 +29,16 @@ const fileView = (r: Record<string, any>) => ({
 export async function uploadPhoto(app: AppContext, user: Principal, input: FileUpload) {
   const data = Buffer.from(input.content, 'base64');
   if (data.length > MAX_PHOTO_BYTES) {
-    throw badRequest(`content is ${(data.length / 1048576).toFixed(1)} MB; a photo may be at most ${MAX_PHOTO_BYTES / 1048576} MB`, 'content');
+    throw badRequest(`content is ${(data.length / 1048576).toFixed(1)} MB; a photo may be at most ${MAX_PHOTO_BYTES / 1048576} MB`, 'content')
+      .withZh(`照片为 ${(data.length / 1048576).toFixed(1)} MB，最大 ${MAX_PHOTO_BYTES / 1048576} MB`);
   }
   const mime = detectImage(data);
-  if (!mime) throw badRequest('content must be a JPEG, PNG or WebP image (recognised by its bytes, not its name)', 'content');
+  if (!mime) throw badRequest('content must be a JPEG, PNG or WebP image (recognised by its bytes, not its name)', 'content').withZh('照片须为 JPEG、PNG 或 WebP 图像');
   const sha256 = createHash('sha256').update(data).digest('hex');
   const key = photoKey(user.tenantId, sha256);
   const row = await withScope(app.db.pool, callerOf(user), async (tx) => {
     if (!(await tx.one(q.personForCheck(user.tenantId, input.personId)))) {
-      throw unprocessable('personId does not name a person in your jurisdiction', 'personId');
+      throw unprocessable('personId does not name a person in your jurisdiction', 'personId').withZh('该人员不在您的辖区内');
     }
     // Stored before the row commits; a row never points at missing bytes, and bytes without a
     // row (a failed commit) are harmless: the key is the content hash.

@@ -42,13 +42,15 @@ export async function releasePerson(app: AppContext, user: Principal, personId: 
     if (!person) throw notFound('person');
     checkVersion('person', person.version, expected);
     const move = checkTransition(person.status as Status, person.severity as Severity | null, 'released', undefined);
-    if (!move.ok) throw new AppError(409, 'invalid_transition', move.message, move.field);
+    if (!move.ok) throw new AppError(409, 'invalid_transition', move.message, move.field).withZh(move.messageZh);
     const w = (await tx.one(q.releaseCandidates(t, now, { personId, limit: 1, offset: 0 })))!;
     if (w.observation_end > w.today) {
-      throw new AppError(409, 'observation_not_complete', `observation runs until ${w.observation_end}; release is possible from that day`, 'observationEnd');
+      throw new AppError(409, 'observation_not_complete', `observation runs until ${w.observation_end}; release is possible from that day`, 'observationEnd')
+        .withZh(`观察期至 ${w.observation_end}，届时方可解除`);
     }
     if (w.abnormal_check_id) {
-      throw new AppError(409, 'abnormal_reading', `an abnormal reading (check ${w.abnormal_check_id}) was recorded during observation; release needs a doctor's decision through the status change`);
+      throw new AppError(409, 'abnormal_reading', `an abnormal reading (check ${w.abnormal_check_id}) was recorded during observation; release needs a doctor's decision through the status change`)
+        .withZh('观察期间有异常检查记录，解除须由医生通过状态变更决定');
     }
     const event = await moveStatusTx(tx, user, person, {
       to: 'released', reason: input.reason, changes: { release_notice_issued: { from: person.release_notice_issued, to: true }, noticeNo: input.noticeNo ?? null },

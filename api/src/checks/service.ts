@@ -97,13 +97,13 @@ export async function recordDoctorCheck(app: AppContext, user: Principal, person
     const rules = await loadRules(tx, t);
     if (input.photoId) {
       const file = await tx.one<{ person_id: number }>(q.fileById(t, input.photoId));
-      if (file?.person_id !== personId) throw unprocessable('photoId does not name a photo uploaded for this person', 'photoId');
+      if (file?.person_id !== personId) throw unprocessable('photoId does not name a photo uploaded for this person', 'photoId').withZh('照片不属于此人员');
     }
     if (input.taskId) {
       // The visit may answer a scheduled check or a referral (the doctor's home visit after an abnormal reading).
       const task = await tx.one<{ kind: string; state: string; person_id: number }>(q.taskForUpdate(t, input.taskId));
-      if (!task || !CHECKED_TASKS.has(task.kind) || task.person_id !== personId) throw unprocessable('taskId does not name a check or referral task of this person', 'taskId');
-      if (task.state !== 'open') throw conflict(`task ${input.taskId} is already ${task.state}`, 'taskId');
+      if (!task || !CHECKED_TASKS.has(task.kind) || task.person_id !== personId) throw unprocessable('taskId does not name a check or referral task of this person', 'taskId').withZh('该任务不是此人员的检查或转诊任务');
+      if (task.state !== 'open') throw conflict(`task ${input.taskId} is already ${task.state}`, 'taskId').withZh('该任务已处理');
     }
     const reasons = abnormalities(input, rules.feverThreshold);
     const { id } = (await tx.one<{ id: number }>(q.insertCheck({
@@ -135,7 +135,8 @@ const NOT_OBSERVED = new Set(['released', 'closed', 'dead']);
  */
 export async function submitSelfReport(app: AppContext, c: CitizenPrincipal, input: SelfReport) {
   if (!c.personId) {
-    throw new AppError(403, 'not_bound', 'this account is not bound to a person under observation; bind it first (POST /api/citizen/bind)');
+    throw new AppError(403, 'not_bound', 'this account is not bound to a person under observation; bind it first (POST /api/citizen/bind)')
+      .withZh('此账号尚未绑定观察对象，请先完成身份绑定');
   }
   const personId = c.personId;
   const t = c.tenantId;
@@ -143,7 +144,8 @@ export async function submitSelfReport(app: AppContext, c: CitizenPrincipal, inp
     const person = await tx.one<{ status: string }>(q.personForCheck(t, personId));
     if (!person) throw notFound('person');
     if (NOT_OBSERVED.has(person.status)) {
-      throw new AppError(409, 'not_under_observation', `self-reports are taken during observation only; the status is ${person.status}`);
+      throw new AppError(409, 'not_under_observation', `self-reports are taken during observation only; the status is ${person.status}`)
+        .withZh('仅在医学观察期间可以填报');
     }
     const rules = await loadRules(tx, t);
     const reasons = abnormalities(input, rules.feverThreshold);

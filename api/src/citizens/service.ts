@@ -26,7 +26,7 @@ async function tenantId(app: AppContext, code: string): Promise<number> {
 }
 
 function checkPhone(phone: string): void {
-  if (!isMobilePhone(phone)) throw badRequest('phone must be an 11-digit mainland mobile number', 'phone');
+  if (!isMobilePhone(phone)) throw badRequest('phone must be an 11-digit mainland mobile number', 'phone').withZh('手机号须为 11 位中国大陆手机号码');
 }
 
 const phoneHash = (app: AppContext, phone: string) => app.cipher.lookupHash(`phone:${phone}`);
@@ -75,7 +75,7 @@ export async function signIn(app: AppContext, tenantCode: string, phone: string,
   if (!result.ok) {
     // The phone is personal data: the audit keeps only its masked form, with the address.
     await writeAudit(app.db.pool, { tenantId: tid, userId: null, action: 'citizen.login', ip, result: 'denied', detail: { phone: maskPhone(phone) } });
-    throw new AppError(401, 'invalid_code', 'the code is wrong, used or expired; request a new one', 'code');
+    throw new AppError(401, 'invalid_code', 'the code is wrong, used or expired; request a new one', 'code').withZh('验证码错误、已使用或已过期，请重新获取');
   }
   const token = await new SignJWT({ tid, sid: result.sessionId, typ: 'citizen' })
     .setProtectedHeader({ alg: 'HS256' })
@@ -107,7 +107,7 @@ export async function signOut(app: AppContext, c: CitizenPrincipal): Promise<voi
  * watch list (or suspected/confirmed); the citizen account is then linked to that person.
  */
 export async function bindIdentity(app: AppContext, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null): Promise<{ personId: number }> {
-  if (c.personId) throw conflict('this account is already bound to a person', 'idNumber');
+  if (c.personId) throw conflict('this account is already bound to a person', 'idNumber').withZh('此账号已绑定人员');
   const phone = await withScope(app.db.pool, callerOf(c), async (tx) => {
     const row = await tx.one<{ phone_enc: Buffer }>(q.citizenPhone(c.tenantId, c.citizenId));
     return app.cipher.decrypt(row!.phone_enc);
@@ -117,11 +117,11 @@ export async function bindIdentity(app: AppContext, c: CitizenPrincipal, name: s
     const matches = await tx.rows<{ id: number }>(q.bindingCandidate(c.tenantId, name.trim(), idHash, phoneHash(app, phone)));
     if (matches.length !== 1) return undefined;
     const taken = await tx.one(q.citizenBoundTo(c.tenantId, matches[0].id));
-    if (taken) throw conflict('this person is already bound to another account', 'idNumber');
+    if (taken) throw conflict('this person is already bound to another account', 'idNumber').withZh('该人员已绑定其他账号');
     await tx.query(q.bindCitizen(c.tenantId, c.citizenId, matches[0].id));
     return matches[0].id;
   });
   await writeAudit(app.db.pool, { tenantId: c.tenantId, userId: null, action: 'citizen.bind', objectType: 'citizen', objectId: c.citizenId, ip, result: personId ? 'ok' : 'denied' });
-  if (!personId) throw unprocessable('no one on the watch list matches this name, ID number and phone', 'idNumber');
+  if (!personId) throw unprocessable('no one on the watch list matches this name, ID number and phone', 'idNumber').withZh('观察名单中没有与此姓名、身份证号和手机号相符的人员');
   return { personId };
 }

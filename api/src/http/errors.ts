@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type Koa from 'koa';
 import { ZodError } from 'zod';
 import type pino from 'pino';
+import { CODE_ZH, langOf, NOUN_ZH, STATUS_ZH, type Lang } from './lang.ts';
 
 export class AppError extends Error {
   constructor(
@@ -14,17 +15,31 @@ export class AppError extends Error {
   ) {
     super(message);
   }
+
+  /** The message in Simplified Chinese, for requests that ask for it (http/lang.ts). */
+  zhMessage?: string;
+
+  withZh(text: string): this {
+    this.zhMessage = text;
+    return this;
+  }
+
+  /** The message in the request's language: its own Chinese, else its code's, else its kind and the English detail. */
+  messageIn(lang: Lang): string {
+    if (lang === 'en') return this.message;
+    return this.zhMessage ?? CODE_ZH[this.code] ?? `${STATUS_ZH[this.status] ?? '请求失败'}：${this.message}`;
+  }
 }
 
 export const badRequest = (message: string, field?: string) => new AppError(400, 'bad_request', message, field);
 export const unauthorized = (message = 'login required') => new AppError(401, 'unauthorized', message);
 export const forbidden = (message = 'not permitted') => new AppError(403, 'forbidden', message);
-export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`).withZh(`未找到该${NOUN_ZH[what] ?? '对象'}`);
 export const conflict = (message: string, field?: string) => new AppError(409, 'conflict', message, field);
 export const unprocessable = (message: string, field?: string) => new AppError(422, 'unprocessable', message, field);
 
 /** Turns a zod failure into a 400 naming the first offending field. */
-export function fromZod(err: ZodError, where: 'body' | 'query' | 'params'): AppError {
+export function fromZod(err: ZodError, where: 'body' | 'query' | 'params', lang: Lang = 'en'): AppError {
   const issue = err.issues[0];
   const path = issue.path.map(String);
   let field = path.join('.');
@@ -33,7 +48,10 @@ export function fromZod(err: ZodError, where: 'body' | 'query' | 'params'): AppE
     field = [...path, issue.keys[0]].join('.');
     message = `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
   }
-  return new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: ${message}`, field || undefined);
+  const error = new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: ${message}`, field || undefined);
+  // the issue's message is already in the request's language (route.ts parses with zod's Chinese)
+  if (lang === 'zh-CN') error.withZh(issue.code === 'unrecognized_keys' ? `${field}：不认识的字段` : `${field || where}：${message}`);
+  return error;
 }
 
 /** Maps PostgreSQL errors the API can explain; anything else is a 500. */
@@ -44,7 +62,7 @@ function fromPg(err: { code?: string; constraint?: string; column?: string; mess
     case '23514':
       return unprocessable(`value violates rule ${err.constraint ?? ''}`.trim(), err.column);
     case '42501':
-      return new AppError(404, 'not_found', 'object not found in your jurisdiction');
+      return new AppError(404, 'not_found', 'object not found in your jurisdiction').withZh('在您的辖区内未找到该对象');
     case '22P02':
     case '22007':
     case '22008':
@@ -52,7 +70,7 @@ function fromPg(err: { code?: string; constraint?: string; column?: string; mess
     // text the database cannot store (NUL in text or jsonb), should any reach it past validation
     case '22021':
     case '22P05':
-      return badRequest('a value holds a character that cannot be stored (such as NUL)');
+      return badRequest('a value holds a character that cannot be stored (such as NUL)').withZh('某个值含有无法保存的字符（如 NUL）');
     case '57014':
       return new AppError(503, 'timeout', 'the database took too long; try a smaller query');
     // the server shut down or restarted, a connection was terminated, too many connections
@@ -84,7 +102,7 @@ export function errorBoundary(log: pino.Logger): Koa.Middleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body == null && ctx.path.startsWith('/api/')) {
-        throw new AppError(404, 'not_found', `no route ${ctx.method} ${ctx.path}`);
+        throw new AppError(404, 'not_found', `no route ${ctx.method} ${ctx.path}`).withZh(`没有此接口：${ctx.method} ${ctx.path}`);
       }
       // the router answers a known path with another method 405 (with Allow), an unknown method 501
       if ((ctx.status === 405 || ctx.status === 501) && ctx.body == null) {
@@ -109,7 +127,7 @@ export function errorBoundary(log: pino.Logger): Koa.Middleware {
       }
       ctx.status = app.status;
       if (app.headers) ctx.set(app.headers);
-      ctx.body = { error: { code: app.code, message: app.message, ...(app.field ? { field: app.field } : {}) } };
+      ctx.body = { error: { code: app.code, message: app.messageIn(langOf(ctx.get('accept-language'))), ...(app.field ? { field: app.field } : {}) } };
     }
   };
 }

@@ -34,6 +34,7 @@ export function expectedVersion(ctx: Koa.Context | undefined, bodyVersion: numbe
 /** 409 when the record moved on since the client read it. */
 export function checkVersion(what: string, current: number, expected: number): void {
   if (current !== expected) {
-    throw new AppError(409, 'stale_version', `${what} was changed meanwhile (version ${current}, you sent ${expected}); reload and decide again`, 'version');
+    throw new AppError(409, 'stale_version', `${what} was changed meanwhile (version ${current}, you sent ${expected}); reload and decide again`, 'version')
+      .withZh(`该记录已被他人修改（当前版本 ${current}，您提交的是 ${expected}），请重新加载后再决定`);
   }
 }

@@ -12,6 +12,7 @@ import type { AppContext } from '../context.ts';
 import { idempotent } from '../idempotency/idempotency.ts';
 import { writeAudit } from '../audit/audit.ts';
 import { AppError, fromZod, forbidden, unauthorized } from './errors.ts';
+import { langOf, zodErrorMap, type Lang } from './lang.ts';
 import { readMultipart, type MultipartSpec, type UploadedFile } from './multipart.ts';
 
 
@@ -108,11 +109,12 @@ export class Routes {
         }
         throw err;
       }
-      const params = parse(spec.params, ctx.params, 'params');
-      const query = parse(spec.query, ctx.query, 'query');
+      const lang = langOf(ctx.get('accept-language'));
+      const params = parse(spec.params, ctx.params, 'params', lang);
+      const query = parse(spec.query, ctx.query, 'query', lang);
       // Access and parameters are checked before an upload is read.
       const form = spec.multipart ? await readMultipart(ctx, spec.multipart) : undefined;
-      const body = parse(spec.body, form ? form.fields : (ctx.request as { body?: unknown }).body, 'body');
+      const body = parse(spec.body, form ? form.fields : (ctx.request as { body?: unknown }).body, 'body', lang);
       const input = { params, query, body, user: user as Principal, citizen: citizen as CitizenPrincipal, file: form?.file, ctx } as RouteInput<P, Q, B>;
       const key = ctx.get('idempotency-key');
       if (spec.idempotent && key && (user || citizen)) {
@@ -228,23 +230,24 @@ export function controlCharacterField(value: unknown): string | null {
   return null;
 }
 
-function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
+function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params', lang: Lang): T {
   const bad = controlCharacterField(value);
   if (bad !== null) {
     const field = bad.replace(/[^\x20-\x7E]/g, '?');
-    throw new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: control characters (such as NUL) are not allowed`, field || where);
+    throw new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: control characters (such as NUL) are not allowed`, field || where)
+      .withZh(`${field || where}：不允许控制字符（如 NUL）`);
   }
   if (!schema) {
     if (where === 'body' && value !== undefined && !(typeof value === 'object' && value && Object.keys(value).length === 0)) {
-      throw fromZod(z.strictObject({}).safeParse(value).error!, 'body');
+      throw fromZod(z.strictObject({}).safeParse(value).error!, 'body', lang);
     }
     if (where === 'query' && value && Object.keys(value).length > 0) {
-      throw fromZod(z.strictObject({}).safeParse(value).error!, 'query');
+      throw fromZod(z.strictObject({}).safeParse(value).error!, 'query', lang);
     }
     return undefined as T;
   }
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) throw fromZod(r.error, where);
+  const r = schema.safeParse(value ?? {}, { error: zodErrorMap[lang] });
+  if (!r.success) throw fromZod(r.error, where, lang);
   return r.data;
 }
 

@@ -44,7 +44,7 @@ export async function idempotent(
     if (claimed) break;
     const row = await tx((t) => t.one<{ request_hash: Buffer; status: number | null; response: unknown; applied_at: Date | null; age: number }>(q.find(caller.tenantId, actor, key)));
     if (!row) continue; // released meanwhile: claim again
-    if (!row.request_hash.equals(hash)) throw unprocessable('this Idempotency-Key was used with a different request', 'Idempotency-Key');
+    if (!row.request_hash.equals(hash)) throw unprocessable('this Idempotency-Key was used with a different request', 'Idempotency-Key').withZh('此 Idempotency-Key 已用于另一个请求');
     if (row.status != null) return { status: row.status, body: row.response, replayed: true };
     if (row.applied_at && row.age > STALE_SECONDS) {
       // Its change committed, then the request died before its answer was kept: never apply it twice.
@@ -53,7 +53,8 @@ export async function idempotent(
     }
     if (await tx((t) => t.one(q.reclaim(caller.tenantId, actor, key, hash, STALE_SECONDS)))) break;
     if (Date.now() > deadline) {
-      throw new AppError(503, 'in_progress', 'a request with this Idempotency-Key is still in progress; try again shortly', 'Idempotency-Key', { 'Retry-After': '5' });
+      throw new AppError(503, 'in_progress', 'a request with this Idempotency-Key is still in progress; try again shortly', 'Idempotency-Key', { 'Retry-After': '5' })
+        .withZh('同一请求仍在处理中，请稍后重试');
     }
     await new Promise((r) => setTimeout(r, 100));
   }

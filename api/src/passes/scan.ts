@@ -149,9 +149,9 @@ async function registerHolder(app: AppContext, tx: Tx, user: Principal, pass: Pa
 /** An offline scan is judged at the phone's clock, which may run at most CLOCK_SKEW_MS ahead of the server. */
 function judgedAt(input: ScanInput, now = Date.now()): Date | undefined {
   if (!input.scannedOffline) return undefined;
-  if (!input.deviceTime) throw badRequest('an offline scan (scannedOffline) needs the deviceTime it was scanned at', 'deviceTime');
+  if (!input.deviceTime) throw badRequest('an offline scan (scannedOffline) needs the deviceTime it was scanned at', 'deviceTime').withZh('离线扫码须附带扫码时的设备时间');
   const at = new Date(input.deviceTime);
-  if (at.getTime() > now + CLOCK_SKEW_MS) throw badRequest('deviceTime lies in the future (more than 2 minutes ahead of the server)', 'deviceTime');
+  if (at.getTime() > now + CLOCK_SKEW_MS) throw badRequest('deviceTime lies in the future (more than 2 minutes ahead of the server)', 'deviceTime').withZh('设备时间晚于服务器时间 2 分钟以上');
   return at;
 }
 
@@ -159,7 +159,7 @@ export async function scanPass(app: AppContext, user: Principal, raw: ScanInput)
   // Stored with one decimal (numeric(3,1)): decide the fever on the stored value.
   const input = { ...raw, temperature: Math.round(raw.temperature * 10) / 10 };
   const scopePath = user.scopePaths[0];
-  if (!scopePath) throw forbidden('you have no jurisdiction to record scans in');
+  if (!scopePath) throw forbidden('you have no jurisdiction to record scans in').withZh('您没有可记录扫码的辖区');
   const at = judgedAt(input);
   const grid = input.location ? await placeAt(app, user, input.location) : undefined;
   const state = await checkPass(app, user.tenantId, input.token, at);

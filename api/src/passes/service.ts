@@ -40,12 +40,14 @@ export const idHashOf = (app: AppContext, id: string) => app.cipher.lookupHash(`
 
 /** Told to the holder only: their own status. */
 function refused(status: Status): AppError {
-  return new AppError(409, 'pass_refused', `no pass can be issued: you ${BARRED_WORDS[status].replace(/^is /, 'are ')}; please contact your community`, 'idNumber');
+  return new AppError(409, 'pass_refused', `no pass can be issued: you ${BARRED_WORDS[status].replace(/^is /, 'are ')}; please contact your community`, 'idNumber')
+    .withZh('您当前的状态不能办理通行证，请联系所在社区');
 }
 
 /** One answer for everything that does not concern the requester: nobody learns another person's status. */
 const NOT_YOURS = () =>
-  new AppError(403, 'pass_refused', 'a pass is issued only to its holder: this name and ID number do not match the register for your phone; if they are yours, ask your community to record this phone', 'idNumber');
+  new AppError(403, 'pass_refused', 'a pass is issued only to its holder: this name and ID number do not match the register for your phone; if they are yours, ask your community to record this phone', 'idNumber')
+    .withZh('通行证只发给本人：姓名和身份证号与本手机登记的信息不符；如确属本人，请联系社区登记此手机号');
 
 /** Failed attempts per citizen and per ID number in an hour before further attempts wait (429). */
 const PASS_ATTEMPTS = { perCitizen: 5, perIdNumber: 5 };
@@ -60,7 +62,7 @@ const MISMATCH_ALERT_AT = 3;
 export async function registerPass(app: AppContext, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null) {
   const id = idNumber.trim().toUpperCase();
   const parsed = parseResidentId(id);
-  if (!parsed.ok) throw badRequest(`idNumber ${parsed.reason}`, 'idNumber');
+  if (!parsed.ok) throw badRequest(`idNumber ${parsed.reason}`, 'idNumber').withZh(`身份证号${parsed.reasonZh}`);
   const hash = idHashOf(app, id);
   const keys = [`pass-citizen:${c.tenantId}:${c.citizenId}`, `pass-id:${c.tenantId}:${hash.toString('hex')}`];
   const wait = await withoutCaller(app.db.pool, (tx) => tx.one<{ s: number }>(q.passAttemptBlocked(keys)));
@@ -90,7 +92,8 @@ export async function registerPass(app: AppContext, c: CitizenPrincipal, name: s
 }
 
 function tooManyAttempts(seconds: number): AppError {
-  return new AppError(429, 'too_many_attempts', `too many refused pass requests; try again in ${Math.ceil(seconds / 60)} min`, undefined, { 'Retry-After': String(seconds) });
+  return new AppError(429, 'too_many_attempts', `too many refused pass requests; try again in ${Math.ceil(seconds / 60)} min`, undefined, { 'Retry-After': String(seconds) })
+    .withZh(`通行证申领被拒次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试`);
 }
 
 interface PassRow {
@@ -112,14 +115,14 @@ export async function currentPass(app: AppContext, c: CitizenPrincipal) {
   );
   if (!row) throw notFound('pass');
   if (row.revoked_at) {
-    throw new AppError(409, 'pass_revoked', `your pass was revoked (${row.revoked_reason}); register again once your status allows it`);
+    throw new AppError(409, 'pass_revoked', `your pass was revoked (${row.revoked_reason}); register again once your status allows it`).withZh('您的通行证已被撤销，状态允许后请重新申领');
   }
   const holder = await withTenantScope(app.db.pool, c.tenantId, async (tx) => {
     const h = await holderOf(tx, c.tenantId, row.id_number_hash);
     if (h && BARRED.has(h.status)) await tx.query(q.revokePass(c.tenantId, row.id, `status:${h.status}`));
     return h;
   });
-  if (holder && BARRED.has(holder.status)) throw new AppError(409, 'pass_revoked', `your pass was revoked: the holder ${BARRED_WORDS[holder.status]}`);
+  if (holder && BARRED.has(holder.status)) throw new AppError(409, 'pass_revoked', `your pass was revoked: the holder ${BARRED_WORDS[holder.status]}`).withZh('您的通行证已被撤销：持有人当前状态不能通行');
   const { token, expiresAt } = await signPassToken(app, c.tenantId, row.id, row.holder_name);
   const qr = await QRCode.toDataURL(token, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
   return { pass: toPass(row), token, expiresAt, qr };

@@ -15,22 +15,22 @@ export interface ResidentIdInfo {
   sex: 'male' | 'female';
 }
 
-export type ResidentIdResult = { ok: true; info: ResidentIdInfo } | { ok: false; reason: string };
+export type ResidentIdResult = { ok: true; info: ResidentIdInfo } | { ok: false; reason: string; reasonZh: string };
 
 /** Validates format, birth date and check digit; the sequence's parity gives the sex. */
 export function parseResidentId(input: string, today = new Date()): ResidentIdResult {
   const id = input.trim().toUpperCase();
-  if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, reason: 'must be 18 characters: 17 digits and a digit or X' };
-  if (!/^[1-8]\d{5}$/.test(id.slice(0, 6))) return { ok: false, reason: 'region code is not valid' };
+  if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, reason: 'must be 18 characters: 17 digits and a digit or X', reasonZh: '须为 18 位：17 位数字加 1 位数字或 X' };
+  if (!/^[1-8]\d{5}$/.test(id.slice(0, 6))) return { ok: false, reason: 'region code is not valid', reasonZh: '的地区码无效' };
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || y < 1890) {
-    return { ok: false, reason: 'encoded birth date is not a real date' };
+    return { ok: false, reason: 'encoded birth date is not a real date', reasonZh: '中的出生日期不存在' };
   }
-  if (date.getTime() > today.getTime()) return { ok: false, reason: 'encoded birth date is in the future' };
-  if (idCheckDigit(id) !== id[17]) return { ok: false, reason: 'check digit does not match (GB 11643)' };
+  if (date.getTime() > today.getTime()) return { ok: false, reason: 'encoded birth date is in the future', reasonZh: '中的出生日期晚于今天' };
+  if (idCheckDigit(id) !== id[17]) return { ok: false, reason: 'check digit does not match (GB 11643)', reasonZh: '的校验位不正确（GB 11643）' };
   return {
     ok: true,
     info: {

@@ -24,11 +24,11 @@ export function personalColumns(app: AppContext, input: Partial<PersonCreate>, i
     const id = input.idNumber.toUpperCase();
     if (idType === 'resident_id') {
       const r = parseResidentId(id);
-      if (!r.ok) throw badRequest(`idNumber ${r.reason}`, 'idNumber');
+      if (!r.ok) throw badRequest(`idNumber ${r.reason}`, 'idNumber').withZh(`身份证号${r.reasonZh}`);
       const sex = input.sex ?? current?.sex;
-      if (input.sex && input.sex !== r.info.sex) throw badRequest(`sex does not match the sex encoded in idNumber (${r.info.sex})`, 'sex');
+      if (input.sex && input.sex !== r.info.sex) throw badRequest(`sex does not match the sex encoded in idNumber (${r.info.sex})`, 'sex').withZh('性别与身份证号不符');
       const age = ageOn(r.info.birthDate);
-      if (input.age !== undefined && input.age !== age) throw badRequest(`age does not match the birth date encoded in idNumber (${age})`, 'age');
+      if (input.age !== undefined && input.age !== age) throw badRequest(`age does not match the birth date encoded in idNumber (${age})`, 'age').withZh(`年龄与身份证号中的出生日期不符（应为 ${age}）`);
       v.birth_date = r.info.birthDate;
       v.age = age;
       if (!sex || sex !== r.info.sex) v.sex = r.info.sex;
@@ -37,12 +37,12 @@ export function personalColumns(app: AppContext, input: Partial<PersonCreate>, i
     v.id_number_hash = app.cipher.lookupHash(`${idType}:${id}`);
     v.id_number_masked = maskIdNumber(id);
   } else if (current?.birth_date && current.id_type === 'resident_id') {
-    if (input.sex && input.sex !== current.sex) throw badRequest(`sex does not match the sex encoded in the ID number (${current.sex})`, 'sex');
+    if (input.sex && input.sex !== current.sex) throw badRequest(`sex does not match the sex encoded in the ID number (${current.sex})`, 'sex').withZh('性别与身份证号不符');
     const age = ageOn(current.birth_date);
-    if (input.age !== undefined && input.age !== age) throw badRequest(`age does not match the birth date encoded in the ID number (${age})`, 'age');
+    if (input.age !== undefined && input.age !== age) throw badRequest(`age does not match the birth date encoded in the ID number (${age})`, 'age').withZh(`年龄与身份证号中的出生日期不符（应为 ${age}）`);
   }
   if (input.phone !== undefined) {
-    if (!isMobilePhone(input.phone)) throw badRequest('phone must be an 11-digit mainland mobile number', 'phone');
+    if (!isMobilePhone(input.phone)) throw badRequest('phone must be an 11-digit mainland mobile number', 'phone').withZh('手机号须为 11 位中国大陆手机号码');
     v.phone_enc = app.cipher.encrypt(input.phone);
     v.phone_hash = app.cipher.lookupHash(`phone:${input.phone}`);
     v.phone_masked = maskPhone(input.phone);
@@ -70,20 +70,20 @@ async function placeColumns(tx: Tx, tenantId: number, input: { householdId?: num
   const v: Values = {};
   if (input.householdId !== undefined) {
     const h = await tx.one(q.householdById(tenantId, input.householdId));
-    if (!h) throw unprocessable('householdId does not name a household in your jurisdiction', 'householdId');
+    if (!h) throw unprocessable('householdId does not name a household in your jurisdiction', 'householdId').withZh('所选住户不在您的辖区内');
     v.household_id = input.householdId;
     if (!input.location) v.geom = null; // the trigger takes the household point
   }
   if (input.location) {
     const grid = await tx.one(q.gridCovering(tenantId, input.location.lon, input.location.lat));
-    if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location');
+    if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location').withZh('位置不在您辖区的任何网格内');
     v.geom = q.pointOf(input.location.lon, input.location.lat);
   }
   return v;
 }
 
 function checkDates(start?: string | null, end?: string | null): void {
-  if (start && end && end < start) throw badRequest('observationEnd must not be before observationStart', 'observationEnd');
+  if (start && end && end < start) throw badRequest('observationEnd must not be before observationStart', 'observationEnd').withZh('观察结束日期不能早于开始日期');
 }
 
 export async function createPerson(app: AppContext, user: Principal, input: PersonCreate) {
@@ -108,10 +108,10 @@ export async function createPersonTx(app: AppContext, tx: Tx, user: Principal, i
  * checks a draft whose residence is not chosen yet.
  */
 async function checkPersonTx(app: AppContext, tx: Tx, user: Principal, input: PersonCreate, requirePlace: boolean): Promise<Values> {
-  if (input.status === 'confirmed' && !input.severity) throw badRequest('a confirmed case needs a severity', 'severity');
-  if (input.status !== 'confirmed' && input.severity) throw badRequest('severity applies only to confirmed cases', 'severity');
+  if (input.status === 'confirmed' && !input.severity) throw badRequest('a confirmed case needs a severity', 'severity').withZh('确诊病例须填写病情程度');
+  if (input.status !== 'confirmed' && input.severity) throw badRequest('severity applies only to confirmed cases', 'severity').withZh('病情程度仅适用于确诊病例');
   if (requirePlace && !input.location && input.householdId === undefined) {
-    throw badRequest('location or householdId is required: the grid is derived from where the person lives', 'location');
+    throw badRequest('location or householdId is required: the grid is derived from where the person lives', 'location').withZh('请提供位置或住户：网格由居住地确定');
   }
   checkDates(input.observationStart, input.observationEnd);
   const values: Values = { ...plainColumns(input), ...personalColumns(app, input, input.idType) };
@@ -120,7 +120,7 @@ async function checkPersonTx(app: AppContext, tx: Tx, user: Principal, input: Pe
   Object.assign(values, await placeColumns(tx, user.tenantId, input));
   if (values.id_number_hash) {
     const dup = await tx.one<{ id: number }>(q.personByHash(user.tenantId, input.idType, values.id_number_hash as Buffer));
-    if (dup) throw conflict(`a person with this ID number is already registered (id ${dup.id})`, 'idNumber');
+    if (dup) throw conflict(`a person with this ID number is already registered (id ${dup.id})`, 'idNumber').withZh(`该身份证号的人员已登记（编号 ${dup.id}）`);
   }
   return values;
 }
@@ -203,7 +203,8 @@ function diff(current: PersonRow, values: Values): Record<string, unknown> {
 export async function updatePerson(app: AppContext, user: Principal, id: number, input: PersonPatch, expectedVersion: () => number) {
   const { version: _version, reason, ...fields } = input;
   if (Object.keys(fields).length === 0) {
-    throw badRequest(`nothing to change${reason ? '; a reason alone is a follow-up note: POST /api/persons/:id/notes {text}' : ''}`, 'body');
+    throw badRequest(`nothing to change${reason ? '; a reason alone is a follow-up note: POST /api/persons/:id/notes {text}' : ''}`, 'body')
+      .withZh(reason ? '没有要修改的内容；仅填写原因请改用跟进记录' : '没有要修改的内容');
   }
   const expected = expectedVersion();
   const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
@@ -212,7 +213,7 @@ export async function updatePerson(app: AppContext, user: Principal, id: number,
     checkVersion('person', current.version, expected);
     const idType = fields.idType ?? current.id_type;
     if (fields.idType && fields.idType !== current.id_type && fields.idNumber === undefined) {
-      throw badRequest('changing idType needs the idNumber too', 'idNumber');
+      throw badRequest('changing idType needs the idNumber too', 'idNumber').withZh('修改证件类型时须同时填写证件号码');
     }
     checkDates(fields.observationStart ?? current.observation_start, fields.observationEnd ?? current.observation_end);
     const values: Values = { ...plainColumns(fields), ...personalColumns(app, fields, idType, current), ...(await placeColumns(tx, user.tenantId, fields)) };
@@ -246,7 +247,7 @@ export async function moveStatusTx(tx: Tx, actor: { tenantId: number; userId: nu
   const check = checkTransition(current.status as Status, current.severity as Severity | null, move.to, move.severity ?? undefined);
   if (!check.ok) {
     const field = check.field === 'to' && move.field ? move.field : check.field;
-    throw check.input ? new AppError(400, 'invalid_input', check.message, field) : new AppError(409, 'invalid_transition', check.message, field);
+    throw check.input ? new AppError(400, 'invalid_input', check.message, field).withZh(check.messageZh) : new AppError(409, 'invalid_transition', check.message, field).withZh(check.messageZh);
   }
   await tx.query(q.setStatus(actor.tenantId, current.id, move.to, move.severity ?? null, move.observationMode ?? null));
   const event = (await tx.one<{ id: number }>(q.insertEvent({

@@ -19,7 +19,12 @@ export const TRANSITIONS: Record<Status, readonly Status[]> = {
 export const INITIAL_STATUSES: readonly Status[] = ['watching', 'suspected', 'confirmed'];
 
 /** `input`: the request is wrong whatever the person's state (a 400), not a conflict with that state (a 409). */
-export type TransitionCheck = { ok: true } | { ok: false; message: string; field: string; input?: true };
+/** The statuses as the apps name them in Chinese (for refusals a person reads). */
+const STATUS_ZH: Record<Status, string> = {
+  watching: '医学观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', dead: '死亡', released: '解除隔离', closed: '排除结案',
+};
+
+export type TransitionCheck = { ok: true } | { ok: false; message: string; messageZh: string; field: string; input?: true };
 
 export function checkTransition(from: Status, fromSeverity: Severity | null, to: Status, severity: Severity | undefined): TransitionCheck {
   if (!TRANSITIONS[from].includes(to)) {
@@ -28,12 +33,13 @@ export function checkTransition(from: Status, fromSeverity: Severity | null, to:
       ok: false,
       field: 'to',
       message: `cannot change status from ${from} to ${to}; ${allowed.length ? `allowed: ${allowed.join(', ')}` : `${from} is final`}`,
+      messageZh: `不能从「${STATUS_ZH[from]}」变更为「${STATUS_ZH[to]}」；${allowed.length ? `可变更为：${allowed.map((s) => STATUS_ZH[s]).join('、')}` : `「${STATUS_ZH[from]}」为最终状态`}`,
     };
   }
-  if (to === 'confirmed' && !severity) return { ok: false, field: 'severity', input: true, message: 'a confirmed case needs a severity (mild, severe or critical)' };
-  if (to !== 'confirmed' && severity) return { ok: false, field: 'severity', input: true, message: 'severity applies only to confirmed cases' };
+  if (to === 'confirmed' && !severity) return { ok: false, field: 'severity', input: true, message: 'a confirmed case needs a severity (mild, severe or critical)', messageZh: '确诊病例须填写病情程度（轻症、重症或危重）' };
+  if (to !== 'confirmed' && severity) return { ok: false, field: 'severity', input: true, message: 'severity applies only to confirmed cases', messageZh: '病情程度仅适用于确诊病例' };
   if (from === 'confirmed' && to === 'confirmed' && severity === fromSeverity) {
-    return { ok: false, field: 'severity', message: `severity is already ${severity}` };
+    return { ok: false, field: 'severity', message: `severity is already ${severity}`, messageZh: '病情程度未变化' };
   }
   return { ok: true };
 }

@@ -36,7 +36,7 @@ export async function dispatchVerification(tx: Tx, tenantId: number, reportId: n
   } else if (opts.fallbackJurisdictionId) {
     jurisdictionId = opts.fallbackJurisdictionId;
   } else {
-    throw unprocessable('the report lies outside every grid', 'location');
+    throw unprocessable('the report lies outside every grid', 'location').withZh('上报位置不在任何网格内');
   }
   const task = (await tx.one<{ id: number }>(q.insertVerificationTask(tenantId, reportId, jurisdictionId, userId)))!;
   await tx.query(q.notify({ tenantId, type: 'task_created', taskId: task.id, kind: 'verification', reportId }));
@@ -45,13 +45,13 @@ export async function dispatchVerification(tx: Tx, tenantId: number, reportId: n
 
 async function requireGrid(tx: Tx, tenantId: number, location: { lon: number; lat: number }): Promise<void> {
   if (!(await tx.one(gridCovering(tenantId, location.lon, location.lat)))) {
-    throw unprocessable('location is outside every grid of this city', 'location');
+    throw unprocessable('location is outside every grid of this city', 'location').withZh('位置不在本市任何网格内');
   }
 }
 
 /** A citizen's report (or close-contact report): stored for the citizen, dispatched for verification. */
 export async function submitCitizenReport(app: AppContext, c: CitizenPrincipal, input: CitizenReport) {
-  if (input.subjectPhone && !isMobilePhone(input.subjectPhone)) throw badRequest('subjectPhone must be an 11-digit mainland mobile number', 'subjectPhone');
+  if (input.subjectPhone && !isMobilePhone(input.subjectPhone)) throw badRequest('subjectPhone must be an 11-digit mainland mobile number', 'subjectPhone').withZh('手机号须为 11 位中国大陆手机号码');
   const id = await withTenantScope(app.db.pool, c.tenantId, async (tx) => {
     await requireGrid(tx, c.tenantId, input.location);
     const report = (await tx.one<{ id: number }>(q.insertReport({
@@ -89,12 +89,12 @@ export async function setEnterpriseOptions(app: AppContext, user: Principal, opt
 /** §4.1.5: the declaration form; the phone is the signed-in (SMS-verified) one. */
 export async function submitEnterpriseDeclaration(app: AppContext, c: CitizenPrincipal, input: EnterpriseDeclaration) {
   const id = parseResidentId(input.idNumber);
-  if (!id.ok) throw badRequest(`idNumber ${id.reason}`, 'idNumber');
-  if (id.info.sex !== input.sex) throw badRequest(`sex does not match the sex encoded in idNumber (${id.info.sex})`, 'sex');
+  if (!id.ok) throw badRequest(`idNumber ${id.reason}`, 'idNumber').withZh(`身份证号${id.reasonZh}`);
+  if (id.info.sex !== input.sex) throw badRequest(`sex does not match the sex encoded in idNumber (${id.info.sex})`, 'sex').withZh('性别与身份证号不符');
   const options = await enterpriseOptions(app, c.tenantId);
-  if (options.schools.length && !options.schools.includes(input.schoolName)) throw badRequest('schoolName is not one of the configured schools', 'schoolName');
-  if (!options.grades.includes(input.grade)) throw badRequest('grade is not one of the configured grades', 'grade');
-  if (!options.classes.includes(input.className)) throw badRequest('className is not one of the configured classes', 'className');
+  if (options.schools.length && !options.schools.includes(input.schoolName)) throw badRequest('schoolName is not one of the configured schools', 'schoolName').withZh('学校不在配置的选项中');
+  if (!options.grades.includes(input.grade)) throw badRequest('grade is not one of the configured grades', 'grade').withZh('年级不在配置的选项中');
+  if (!options.classes.includes(input.className)) throw badRequest('className is not one of the configured classes', 'className').withZh('班级不在配置的选项中');
   const phoneEnc = await withScope(app.db.pool, callerOf(c), async (tx) =>
     (await tx.one<{ phone_enc: Buffer }>(citizenPhone(c.tenantId, c.citizenId)))!.phone_enc,
   );

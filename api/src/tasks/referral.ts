@@ -40,8 +40,8 @@ export async function recordReferral(app: AppContext, user: Principal, id: numbe
   const result = await withScope(app.db.pool, callerOf(user), async (tx) => {
     const task = await tx.one(q.taskById(t, id, true));
     if (!task) throw notFound('task');
-    if (task.kind !== 'referral') throw conflict(`task ${id} is a ${task.kind} task, not a referral`, 'id');
-    if (task.state !== 'open') throw conflict(`task ${id} is already ${task.state}`, 'id');
+    if (task.kind !== 'referral') throw conflict(`task ${id} is a ${task.kind} task, not a referral`, 'id').withZh('该任务不是转诊任务');
+    if (task.state !== 'open') throw conflict(`task ${id} is already ${task.state}`, 'id').withZh('该任务已处理');
     const person = await tx.one<PersonRow>(persons.personById(t, task.person_id, true));
     if (!person) throw notFound('person');
     // This task is done with the hospital's answer first, so that closing the person's other open

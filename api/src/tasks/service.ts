@@ -46,13 +46,13 @@ export async function assignTasks(app: AppContext, user: Principal, ids: number[
     const rows = await tx.rows<{ id: number; state: string; grid_path: string }>(q.lockTasks(user.tenantId, unique));
     const found = new Set(rows.map((r) => r.id));
     const missing = unique.filter((id) => !found.has(id));
-    if (missing.length) throw new AppError(404, 'not_found', `task ${missing.join(', ')} not found`, 'taskIds');
+    if (missing.length) throw new AppError(404, 'not_found', `task ${missing.join(', ')} not found`, 'taskIds').withZh(`未找到任务 ${missing.join('、')}`);
     const closed = rows.filter((r) => r.state !== 'open');
-    if (closed.length) throw conflict(`task ${closed.map((r) => r.id).join(', ')} is no longer open`, 'taskIds');
+    if (closed.length) throw conflict(`task ${closed.map((r) => r.id).join(', ')} is no longer open`, 'taskIds').withZh('部分任务已不再待办');
     let node: number | undefined;
     for (const r of rows) {
       const cover = await tx.one<{ id: number }>(q.userCovers(user.tenantId, userId, r.grid_path));
-      if (!cover) throw unprocessable(`user ${userId} does not work where task ${r.id} is`, 'userId');
+      if (!cover) throw unprocessable(`user ${userId} does not work where task ${r.id} is`, 'userId').withZh(`该用户不负责任务 ${r.id} 所在的区域`);
       node ??= cover.id;
     }
     await tx.query(q.assign(user.tenantId, unique, userId, node!));
@@ -64,8 +64,8 @@ export async function assignTasks(app: AppContext, user: Principal, ids: number[
 async function openVerification(tx: Tx, user: Principal, id: number) {
   const task = await tx.one(q.taskById(user.tenantId, id, true));
   if (!task) throw notFound('task');
-  if (task.kind !== 'verification') throw conflict(`task ${id} is a ${task.kind} task, not a verification`, 'id');
-  if (task.state !== 'open') throw conflict(`task ${id} is already ${task.state}`, 'id');
+  if (task.kind !== 'verification') throw conflict(`task ${id} is a ${task.kind} task, not a verification`, 'id').withZh('该任务不是核实任务');
+  if (task.state !== 'open') throw conflict(`task ${id} is already ${task.state}`, 'id').withZh('该任务已处理');
   const report = await tx.one<ReportRow & { id: number }>(reports.reportById(user.tenantId, task.report_id));
   return { task, report: report! };
 }

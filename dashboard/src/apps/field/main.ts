@@ -11,8 +11,9 @@ createApp(App).use(createPinia()).use(router).use(i18n).mount('#app');
 
 // The service worker keeps the app's files on the phone, so a reload without network still opens
 // the app and its outbox. Only in the built app (the dev server serves modules, not the bundle).
+// After the page's load (its first screen comes first), or at once when that has already happened.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/field/sw.js', { scope: '/field/' }).catch((err) => console.warn('service worker', err));
-  });
+  const register = () => void navigator.serviceWorker.register('/field/sw.js', { scope: '/field/' }).catch((err) => console.warn('service worker', err));
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
 }

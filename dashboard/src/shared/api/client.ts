@@ -1,4 +1,5 @@
 // Fetch wrapper for the API: JSON in and out, cookies for the session, AbortSignal for stale requests.
+import { savedLocale } from '../i18n';
 
 export class ApiError extends Error {
   constructor(
@@ -50,6 +51,8 @@ export async function request<T>(method: string, path: string, body?: unknown, o
       credentials: 'same-origin',
       headers: {
         accept: 'application/json',
+        // the API's error messages in the language the user chose (api/src/http/lang.ts)
+        'accept-language': savedLocale(),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...opts.headers,
       },
