@@ -160,19 +160,32 @@ describe('command center in chromium', () => {
     await reopen();
     const rootCrumbs = await breadcrumbCount();
     // A district's label sits on a point inside it; labels let clicks through to the map.
-    const label = page.locator('.map-label').first();
-    const id = (await label.getAttribute('data-id'))!;
-    const name = (await label.innerText()).trim();
-    const box = (await label.boundingBox())!;
-    const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    // The pointer keeps moving a pixel back and forth, as a hand does: a pick is made per move.
+    const first = page.locator('.map-label').first();
+    const id = (await first.getAttribute('data-id'))!;
+    const name = (await first.innerText()).trim();
+    const label = page.locator(`.map-label[data-id="${id}"]`);
+    // Where the label is now: on a loaded machine the map may still be settling when the test starts.
+    const centre = async () => {
+      const box = (await label.boundingBox())!;
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    let at = await centre();
+    // The pointer keeps moving a pixel back and forth, as a hand does: a pick is made per move, in
+    // a later frame. The tooltip is read after two frames: read at once, on a loaded machine whose
+    // frames are slower than the poll, every read came before its pick and the next move cleared it.
     let wiggle = 0;
     const tooltipText = async () => {
       wiggle++;
+      at = await centre();
       await page.mouse.move(at.x + (wiggle % 2), at.y);
-      return page.evaluate(() => (document.querySelector('.deck-tooltip') as HTMLElement | null)?.innerText.trim() ?? '');
+      return page.evaluate(
+        () =>
+          new Promise<string>((resolve) =>
+            requestAnimationFrame(() => requestAnimationFrame(() => resolve((document.querySelector('.deck-tooltip') as HTMLElement | null)?.innerText.trim() ?? ''))),
+          ),
+      );
     };
-    await expect.poll(tooltipText, { timeout: 30_000 }).not.toBe('');
+    await expect.poll(tooltipText, { timeout: 30_000, intervals: [250] }).not.toBe('');
     await page.mouse.click(at.x, at.y);
     await waitForMap(page, id);
     await expect.poll(breadcrumbCount, { timeout: 30_000 }).toBe(rootCrumbs + 1);
