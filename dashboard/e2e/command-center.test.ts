@@ -185,7 +185,7 @@ describe('command center in chromium', () => {
           ),
       );
     };
-    await expect.poll(tooltipText, { timeout: 30_000, intervals: [250] }).not.toBe('');
+    await expect.poll(tooltipText, { timeout: 30_000, interval: 250 }).not.toBe('');
     await page.mouse.click(at.x, at.y);
     await waitForMap(page, id);
     await expect.poll(breadcrumbCount, { timeout: 30_000 }).toBe(rootCrumbs + 1);
