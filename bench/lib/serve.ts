@@ -1,0 +1,12 @@
+// The API alone in a process of its own, for benches that measure the server's memory apart from
+// their own (bench/import.ts): prints its address as one JSON line on stdout, stops on SIGTERM.
+import { loadConfig } from '../../api/src/config.ts';
+import { startRuntime } from '../../api/src/runtime.ts';
+import { listen } from './city.ts';
+
+const runtime = await startRuntime({ ...loadConfig(), logLevel: 'warn' });
+const server = await listen(runtime.app);
+process.stdout.write(`${JSON.stringify({ baseUrl: server.baseUrl, pid: process.pid })}\n`);
+process.once('SIGTERM', () => {
+  void server.close().then(() => runtime.close()).then(() => process.exit(0));
+});
