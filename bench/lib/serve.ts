@@ -10,3 +10,11 @@ process.stdout.write(`${JSON.stringify({ baseUrl: server.baseUrl, pid: process.p
 process.once('SIGTERM', () => {
   void server.close().then(() => runtime.close()).then(() => process.exit(0));
 });
+// BENCH_MEMLOG=1: the process's memory by kind every second, on stderr (where a peak comes from).
+if (process.env.BENCH_MEMLOG) {
+  const mb = (n: number) => Math.round(n / 2 ** 20);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    process.stderr.write(`[mem] rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)}\n`);
+  }, 1000).unref();
+}
