@@ -8,7 +8,6 @@
 //   eval "$(.ci/postgis-cluster.sh /tmp/pg 55432 | sed 's/^/export /')" && npx tsx bench/import.ts
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import pg from 'pg';
 import { cpus, loadavg, totalmem } from 'node:os';
 import ExcelJS from '../api/src/excel/exceljs.ts';
 import { generateCity } from '../geodata/src/generate/index.ts';
@@ -83,7 +82,6 @@ log(`(b) COPY: ${s(copyMs)} s`);
 // 2c. The full import through the API, served by a process of its own (bench/lib/serve.ts) so that
 // its peak resident memory (the kernel's VmHWM) is the server's alone, not the bench's workbook and
 // values. BENCH_PROFILE=1 writes the server's CPU profile to /tmp/import-prof.
-await runtime.close();
 const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/import-prof'] : []), '--import', 'tsx', 'bench/lib/serve.ts'], {
   stdio: ['ignore', 'pipe', 'inherit'], env: process.env,
 });
@@ -117,14 +115,13 @@ log(`(c) import: ${s(importMs)} s — ${JSON.stringify(result)}; server's peak R
 if (result.written !== ROWS) log(`WARNING: ${result.written} of ${ROWS} rows written`);
 
 // Clean up: the imported persons go, so the bench can run again.
-const ownerPool = new pg.Pool({ connectionString: process.env.DATABASE_OWNER_URL, max: 1 });
-await ownerPool.query(
+await owner.query(
   `delete from persons where tenant_id = $1 and id in (select person_id from person_events where tenant_id = $1 and kind = 'created' and changes->>'import' = $2)`,
   [tenantId, String(job.id)]);
 
 const ratio = importMs / (parseMs + copyMs);
 const load = loadavg().map((x) => x.toFixed(1)).join(' ');
-const versions = (await ownerPool.query(`select split_part(version(), ' ', 2) pg, postgis_lib_version() postgis`)).rows[0];
+const versions = (await owner.query(`select split_part(version(), ' ', 2) pg, postgis_lib_version() postgis`)).rows[0];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, PostgreSQL ${versions.pg} + PostGIS ${versions.postgis}`;
 const section = [
   `## Person import (bench/import.ts)`,
@@ -146,4 +143,4 @@ const section = [
 ].join('\n');
 console.log(section);
 if (process.env.BENCH_WRITE !== '0') await writeSection('import', section);
-await ownerPool.end();
+await runtime.close();

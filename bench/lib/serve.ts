@@ -6,7 +6,7 @@ import { listen } from './city.ts';
 
 const runtime = await startRuntime({ ...loadConfig(), logLevel: 'warn' });
 const server = await listen(runtime.app);
-process.stdout.write(`${JSON.stringify({ baseUrl: server.baseUrl, pid: process.pid })}\n`);
+process.stdout.write(`${JSON.stringify({ baseUrl: server.baseUrl })}\n`);
 process.once('SIGTERM', () => {
   void server.close().then(() => runtime.close()).then(() => process.exit(0));
 });
