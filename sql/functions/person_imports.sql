@@ -1,8 +1,13 @@
--- Person imports (migration 0024): the checks that need more than the caller can see, and the one
--- set-based insert. Both are security definer (the owner reads every household, grid and ID hash of
--- the tenant, and may let the per-row grid derivation stand aside, 0022), so both check the caller
--- first: the calling user owns the import and holds person:write; everything written lies in the
--- caller's jurisdiction (app.current_scope()).
+-- Person imports (migration 0024): one function places, checks and writes a batch of rows as the
+-- file is read, all batches of an import in one transaction (api/src/person-data/imports.ts). It
+-- is security definer (the owner reads every household, grid and ID hash of the tenant, and may let
+-- the per-row grid derivation stand aside, 0022), so it checks the caller first: the calling user
+-- owns the import and holds person:write; everything written lies in the caller's jurisdiction
+-- (app.current_scope()).
+
+drop function if exists app.check_staged_persons(bigint);
+drop function if exists app.insert_staged_persons(bigint);
+drop function if exists app.add_import_error(jsonb, text, text);
 
 create or replace function app.caller_owns_person_import(p_import bigint) returns boolean
 language sql stable security definer set search_path = public, app as $$
@@ -20,140 +25,91 @@ $$;
 comment on function app.caller_owns_person_import(bigint) is
   'Whether the calling user started this import and holds person:write (the second wall behind the route''s check).';
 
-create or replace function app.add_import_error(p_errors jsonb, p_field text, p_message text) returns jsonb
-language sql immutable as $$
-  select p_errors || jsonb_build_array(jsonb_build_object('field', p_field, 'message', p_message))
-$$;
-comment on function app.add_import_error(jsonb, text, text) is 'Appends one {field, message} to the errors of a staged row.';
 
--- Places every staged row of the import and marks what cannot be written:
+-- One batch of rows that read well (api/src/person-data/rows.ts), as a JSON array of persons records
+-- ("id" carrying the spreadsheet's row number, "geom" the point of explicit coordinates). Each row:
 --   1. an address without household or coordinates is matched to a household of the caller's
---      jurisdiction with exactly that address, else the same address ignoring white space;
+--      jurisdiction with exactly that address, else the same address ignoring white space (index
+--      households_address_squeezed, 0036); several matches are an error;
 --   2. a household row takes the household's point and grid (a household outside the caller's
 --      jurisdiction is an error, reported as not found: its existence is not the caller's business);
---   3. a row with coordinates takes the grid covering its point (app.covering_grids, set-based);
---      a point in no grid of the caller's jurisdiction is an error;
+--   3. a row with coordinates takes the level-5 grid covering its point, the lower id on a shared
+--      edge (as app.derive_grid()); a point in no grid of the caller's jurisdiction is an error;
 --   4. an ID number already registered in the tenant (not closed) is an error, by its keyed hash.
--- Returns the counts of valid and invalid rows.
-create or replace function app.check_staged_persons(p_import bigint)
-returns table (valid bigint, invalid bigint)
+-- With p_write the valid rows are inserted as persons (per-row derivation and live-event triggers
+-- standing aside, their work done here set-based), each with a created event, a note event for a
+-- follow-up text (p_notes: row number → text) and the live event app.live_person_status() writes.
+-- Returns the rows with errors ({field, message} each).
+create or replace function app.import_person_batch(p_import bigint, p_rows json, p_notes json, p_write boolean)
+returns table (row_no integer, errors jsonb)
 language plpgsql volatile security definer set search_path = public, app set jit = off as $$
-declare
-  t integer := app.current_tenant();
-  scope ltree[] := app.current_scope();
-begin
-  if t is null or scope is null or not app.caller_owns_person_import(p_import) then
-    raise exception 'person:write and the import''s owner required' using errcode = 'insufficient_privilege';
-  end if;
-
-  -- 1. addresses to households
-  with candidates as (
-    select s.id, min(h.id) as household_id, count(*) as n
-      from person_import_rows s
-      join households h on h.tenant_id = s.tenant_id and h.address = s.address and h.grid_path <@ scope
-     where s.tenant_id = t and s.import_id = p_import and s.household_id is null and s.geom is null and s.address is not null
-     group by s.id)
-  update person_import_rows s
-     set household_id = c.household_id,
-         errors = case when c.n > 1 then app.add_import_error(s.errors, 'address', format('地址匹配到 %s 户，请填写所属户编号或经纬度', c.n)) else s.errors end
-    from candidates c
-   where s.tenant_id = t and s.id = c.id;
-
-  with loose as (
-    select s.id, min(h.id) as household_id, count(*) as n
-      from person_import_rows s
-      join households h on h.tenant_id = s.tenant_id and h.grid_path <@ scope
-                       and regexp_replace(h.address, '\s', '', 'g') = regexp_replace(s.address, '\s', '', 'g')
-     where s.tenant_id = t and s.import_id = p_import and s.household_id is null and s.geom is null and s.address is not null
-     group by s.id)
-  update person_import_rows s
-     set household_id = l.household_id,
-         errors = case when l.n > 1 then app.add_import_error(s.errors, 'address', format('地址匹配到 %s 户，请填写所属户编号或经纬度', l.n)) else s.errors end
-    from loose l
-   where s.tenant_id = t and s.id = l.id;
-
-  update person_import_rows s
-     set errors = app.add_import_error(s.errors, 'address', '地址在您辖区的住户中找不到，请填写经纬度或所属户编号')
-   where s.tenant_id = t and s.import_id = p_import and s.household_id is null and s.geom is null and s.address is not null;
-
-  -- 2. households: their point and grid
-  update person_import_rows s
-     set geom = coalesce(s.geom, h.geom),
-         grid_id = case when s.geom is null then h.grid_id end,
-         grid_path = case when s.geom is null then h.grid_path end
-    from households h
-   where s.tenant_id = t and s.import_id = p_import and h.tenant_id = s.tenant_id and h.id = s.household_id
-     and h.grid_path <@ scope;
-  update person_import_rows s
-     set errors = app.add_import_error(s.errors, 'householdId', '所属户不存在或不在您的辖区内')
-   where s.tenant_id = t and s.import_id = p_import and s.household_id is not null
-     and not exists (select 1 from households h where h.tenant_id = s.tenant_id and h.id = s.household_id and h.grid_path <@ scope);
-
-  -- 3. coordinates: the covering grid, set-based; then the caller's jurisdiction. This one pass
-  --    over every staged row also marks it checked (a second pass cost 3.6 s of 100,000 rows; the
-  --    mark is read only by app.insert_staged_persons, after this function has returned).
-  update person_import_rows s
-     set grid_id = coalesce(s.grid_id, c.grid_id), grid_path = case when s.grid_id is null then c.grid_path else s.grid_path end,
-         checked = true
-    from person_import_rows x
-    left join app.covering_grids(t, 'person_import_rows') c on c.id = x.id
-   where x.tenant_id = t and x.import_id = p_import and s.tenant_id = t and s.id = x.id;
-  update person_import_rows s
-     set errors = app.add_import_error(s.errors, 'location', '位置不在您辖区的任何网格内'), grid_id = null, grid_path = null
-   where s.tenant_id = t and s.import_id = p_import and s.geom is not null
-     and (s.grid_path is null or not s.grid_path <@ scope)
-     and not (s.errors @> '[{"field": "householdId"}]');
-
-  -- 4. ID numbers already registered in the tenant
-  update person_import_rows s
-     set errors = app.add_import_error(s.errors, 'idNumber', '该证件号码已登记')
-   where s.tenant_id = t and s.import_id = p_import and s.id_hash is not null
-     and exists (select 1 from persons p where p.tenant_id = t and p.id_type = s.id_type and p.id_number_hash = s.id_hash and p.status <> 'closed');
-
-  return query
-    select count(*) filter (where s.errors = '[]'::jsonb), count(*) filter (where s.errors <> '[]'::jsonb)
-      from person_import_rows s where s.tenant_id = t and s.import_id = p_import;
-end
-$$;
-comment on function app.check_staged_persons(bigint) is
-  'Geocodes, places and checks the staged rows of the caller''s import (households and grids of the caller''s jurisdiction, ID numbers registered in the tenant); returns valid and invalid counts.';
-
--- Writes the checked, valid rows of the import as persons in one statement (their grids as checked,
--- the per-row derivation standing aside as in app.rederive_grids), with a created event each and a
--- note event for a follow-up text; removes the written rows from the stage. Returns how many.
-create or replace function app.insert_staged_persons(p_import bigint)
-returns bigint
-language plpgsql volatile security definer set search_path = public, app set jit = off set work_mem = '128MB' as $$
 declare
   t integer := app.current_tenant();
   u bigint := app.current_user_id();
   scope ltree[] := app.current_scope();
   bulk text := current_setting('app.bulk_derivation', true);
-  n bigint;
 begin
   if t is null or scope is null or not app.caller_owns_person_import(p_import) then
     raise exception 'person:write and the import''s owner required' using errcode = 'insufficient_privilege';
   end if;
-  if exists (select 1 from person_import_rows s
-              where s.tenant_id = t and s.import_id = p_import and s.errors = '[]'::jsonb
-                and (not s.checked or s.grid_path is null or not s.grid_path <@ scope or s.record is null)) then
-    raise exception 'import % has rows not checked or outside the caller''s jurisdiction', p_import using errcode = 'check_violation';
+  if p_write then
+    insert into app.bulk_derivations values (pg_current_xact_id()) on conflict do nothing;
+    perform set_config('app.bulk_derivation', 'on', true);
+    perform set_config('app.bulk_live_events', 'on', true);
   end if;
 
-  -- One pass: the valid rows numbered once (materialised, in row order), then persons, their
-  -- events and their live events from it. Numbering by an update of the stage first, and the
-  -- per-row live-event trigger, were 4 s and 12 s of a 100,000-row import (docs/benchmarks.md).
-  -- The per-row grid derivation and live-event triggers stand aside (migrations 0022 and 0026)
-  -- only while this transaction's row of app.bulk_derivations exists.
-  insert into app.bulk_derivations values (pg_current_xact_id()) on conflict do nothing;
-  perform set_config('app.bulk_derivation', 'on', true);
-  perform set_config('app.bulk_live_events', 'on', true);
-  with valid as materialized (
-    select nextval(pg_get_serial_sequence('persons', 'id')) as person_id, s.row_no, s.record, s.note,
-           s.household_id, s.geom, s.grid_id, s.grid_path
-      from person_import_rows s
-     where s.tenant_id = t and s.import_id = p_import and s.errors = '[]'::jsonb
-     order by s.row_no
+  return query
+  with src as materialized (
+    select r.*, n.value as note
+      from json_populate_recordset(null::persons, p_rows) r
+      left join json_each_text(p_notes) n on n.key::integer = r.id
+  ), placed as materialized (
+    select s.*, a.n as address_matches,
+           coalesce(s.household_id, a.household_id) as home_id,
+           hh.id is not null as home_found, hh.geom as home_geom, hh.grid_id as home_grid_id, hh.grid_path as home_grid_path,
+           g.id as point_grid_id, g.path as point_grid_path
+      from src s
+      left join lateral (
+        -- exact matches first; only without one the matches ignoring white space
+        select coalesce(min(h.id) filter (where h.address = s.address), min(h.id)) as household_id,
+               coalesce(nullif(count(*) filter (where h.address = s.address), 0), count(*)) as n
+          from households h
+         where h.tenant_id = t and regexp_replace(h.address, '\s', '', 'g') = regexp_replace(s.address, '\s', '', 'g')
+           and h.grid_path <@ scope
+      ) a on s.household_id is null and s.geom is null and s.address is not null
+      left join lateral (
+        select h.id, h.geom, h.grid_id, h.grid_path from households h
+         where h.tenant_id = t and h.id = coalesce(s.household_id, a.household_id) and h.grid_path <@ scope
+         limit 1 -- kept a subquery: a probe of the key per row, never a scan of the tenant's households
+      ) hh on true
+      left join lateral (
+        select j.id, j.path from jurisdictions j
+         where j.tenant_id = t and j.level = 5 and st_covers(j.geom, s.geom)
+         order by j.id limit 1
+      ) g on s.geom is not null
+  ), checked as materialized (
+    select p.*,
+           coalesce(p.point_grid_id, p.home_grid_id) as new_grid_id,
+           coalesce(p.point_grid_path, p.home_grid_path) as new_grid_path,
+           coalesce(p.geom, p.home_geom) as new_geom,
+           (select coalesce(jsonb_agg(jsonb_build_object('field', e.field, 'message', e.message) order by e.ord), '[]'::jsonb)
+              from (values
+                (1, 'address', case when p.address_matches > 1 then format('地址匹配到 %s 户，请填写所属户编号或经纬度', p.address_matches)
+                                    when p.address_matches = 0 then '地址在您辖区的住户中找不到，请填写经纬度或所属户编号' end),
+                (2, 'householdId', case when p.household_id is not null and not p.home_found then '所属户不存在或不在您的辖区内' end),
+                (3, 'location', case when p.geom is not null and not (p.household_id is not null and not p.home_found)
+                                      and (p.point_grid_path is null or not p.point_grid_path <@ scope) then '位置不在您辖区的任何网格内' end),
+                (4, 'idNumber', case when p.id_number_hash is not null and exists (
+                                       select 1 from persons x where x.tenant_id = t and x.id_type = p.id_type
+                                          and x.id_number_hash = p.id_number_hash and x.status <> 'closed') then '该证件号码已登记' end)
+              ) e (ord, field, message)
+             where e.message is not null) as errs
+      from placed p
+  ), valid as materialized (
+    select nextval(pg_get_serial_sequence('persons', 'id')) as person_id, c.*
+      from checked c
+     where p_write and c.errs = '[]'::jsonb
+     order by c.id
   ), person_rows as (
     insert into persons (tenant_id, id, created_by, name, id_type, id_number_enc, id_number_hash, id_number_masked,
       native_place, sex, birth_date, age, arrival_category, address, household_id, geom, phone_enc, phone_hash,
@@ -164,26 +120,26 @@ begin
       observation_mode, observation_place, centralized_room_no, housing_type, co_resident_count, co_residents,
       inspector_attendance, visit_contact, release_notice_issued, status, severity, grid_id, grid_path)
     overriding system value
-    select t, v.person_id, u, r.name, r.id_type, r.id_number_enc, r.id_number_hash, r.id_number_masked,
-      r.native_place, r.sex, r.birth_date, r.age, r.arrival_category, r.address, v.household_id, v.geom, r.phone_enc, r.phone_hash,
-      r.phone_masked, r.emergency_phone_enc, r.emergency_phone_masked, coalesce(r.conditions, '{}'), r.condition_note, r.post_release_state,
-      r.isolation_confirmed_at, r.observation_start, r.observation_end, r.arrived_at, r.arrival_transport, r.arrival_trip_no,
-      r.wuhan_history, r.hubei_history, r.contact_with_exposed, r.wild_animal_contact, r.wet_market_visit, r.infection_route,
-      r.source, r.notice_signed, r.home_guide_given, r.enterprise_managed, r.handover_person, r.isolation_start_evidence,
-      r.observation_mode, r.observation_place, r.centralized_room_no, r.housing_type, r.co_resident_count, coalesce(r.co_residents, '[]'),
-      coalesce(r.inspector_attendance, '[]'), r.visit_contact, coalesce(r.release_notice_issued, false), r.status, r.severity, v.grid_id, v.grid_path
+    select t, v.person_id, u, v.name, v.id_type, v.id_number_enc, v.id_number_hash, v.id_number_masked,
+      v.native_place, v.sex, v.birth_date, v.age, v.arrival_category, v.address, v.home_id, v.new_geom, v.phone_enc, v.phone_hash,
+      v.phone_masked, v.emergency_phone_enc, v.emergency_phone_masked, coalesce(v.conditions, '{}'), v.condition_note, v.post_release_state,
+      v.isolation_confirmed_at, v.observation_start, v.observation_end, v.arrived_at, v.arrival_transport, v.arrival_trip_no,
+      v.wuhan_history, v.hubei_history, v.contact_with_exposed, v.wild_animal_contact, v.wet_market_visit, v.infection_route,
+      v.source, v.notice_signed, v.home_guide_given, v.enterprise_managed, v.handover_person, v.isolation_start_evidence,
+      v.observation_mode, v.observation_place, v.centralized_room_no, v.housing_type, v.co_resident_count, coalesce(v.co_residents, '[]'),
+      coalesce(v.inspector_attendance, '[]'), v.visit_contact, coalesce(v.release_notice_issued, false), v.status, v.severity,
+      v.new_grid_id, v.new_grid_path
       from valid v
-     cross join lateral jsonb_populate_record(null::persons, v.record) r
     returning id, status, severity, grid_id, grid_path
   ), created as (
     insert into person_events (tenant_id, person_id, kind, actor_id, to_status, to_severity, changes)
-    select t, v.person_id, 'created', u, v.record->>'status', v.record->>'severity',
-           jsonb_build_object('import', p_import, 'row', v.row_no)
+    select t, v.person_id, 'created', u, v.status, v.severity, jsonb_build_object('import', p_import, 'row', v.id)
       from valid v
   ), notes as (
     insert into person_events (tenant_id, person_id, kind, actor_id, reason)
     select t, v.person_id, 'note', u, v.note from valid v where v.note is not null
   ), live as (
+    -- (data-modifying CTEs run to completion whether or not the query reads them)
     -- what app.live_person_status() writes for an inserted person, from the rows as inserted
     insert into live_events (tenant_id, type, grid_path, payload)
     select t, 'status', p.grid_path,
@@ -191,14 +147,16 @@ begin
       from person_rows p
      order by p.id
   )
-  select count(*) into n from person_rows;
-  perform set_config('app.bulk_live_events', '', true);
-  perform set_config('app.bulk_derivation', coalesce(bulk, ''), true);
-  delete from app.bulk_derivations where xact = pg_current_xact_id();
+  select c.id::integer, c.errs from checked c
+   where c.errs <> '[]'::jsonb
+   order by c.id;
 
-  delete from person_import_rows s where s.tenant_id = t and s.import_id = p_import and s.errors = '[]'::jsonb;
-  return n;
+  if p_write then
+    perform set_config('app.bulk_live_events', '', true);
+    perform set_config('app.bulk_derivation', coalesce(bulk, ''), true);
+    delete from app.bulk_derivations where xact = pg_current_xact_id();
+  end if;
 end
 $$;
-comment on function app.insert_staged_persons(bigint) is
-  'Inserts the checked valid rows of the caller''s import as persons (grids as checked, per-row derivation skipped), with their events; returns how many.';
+comment on function app.import_person_batch(bigint, json, json, boolean) is
+  'Places and checks a batch of the caller''s import (households and grids of the caller''s jurisdiction, ID numbers registered in the tenant) and, when asked, inserts the valid rows as persons with their events; returns the rows with errors.';

@@ -1,11 +1,15 @@
-// Person imports from Excel as background jobs (§4.2.1): the upload is kept with the job, read
-// as a stream, each row checked and encoded, staged in batches; then one set-based check (places,
-// jurisdiction, registered ID numbers) and one set-based insert. Progress is a row of
-// person_imports, so it survives the request and is seen only by the user who started it.
+// Person imports from Excel as background jobs (§4.2.1): the upload is kept with the job and read
+// as a stream; each row is checked and encoded in Node (rows.ts), and each batch of rows that read
+// well is placed, checked against the register and written by one database call
+// (app.import_person_batch) while the next batch is read. All batches of an import share one
+// transaction, so an all-or-nothing import that meets an error rolls back whatever it wrote and a
+// job interrupted by a restart wrote nothing. The rows with errors are kept in memory (row number
+// and messages only) and stored after that transaction, for the error report.
 //
-// A job interrupted by a restart is not resumed: at start the server marks every job still
-// running as failed ("interrupted by a server restart"), and the user uploads the file again.
-// Nothing of it was written to the register (the insert is one transaction at the end).
+// Progress is kept in memory by the process running the job and read from there while it runs
+// (the job's own transaction holds the embedded database's one connection meanwhile); the job's
+// row of person_imports holds it once the job is done, seen only by the user who started it. At
+// start the server marks every job still running as failed ("interrupted by a server restart").
 import type pg from 'pg';
 import { writeAudit } from '../audit/audit.ts';
 import { callerOf, type Principal } from '../auth/principal.ts';
@@ -23,6 +27,7 @@ export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 /** What the workbook may unpack to (a 100,000-row file of the template unpacks to about 60 MB). */
 export const MAX_IMPORT_UNPACKED_BYTES = 1024 * 1024 * 1024;
 const BATCH_ROWS = 2000;
+const ERROR_BATCH_ROWS = 5000;
 
 interface ImportRow {
   id: number;
@@ -56,9 +61,15 @@ const view = (r: ImportRow) => ({
   finishedAt: r.finished_at,
 });
 
-/** Jobs running in this process (tests and the bench wait for them). */
-const running = new Map<number, Promise<void>>();
-export const importFinished = (id: number) => running.get(id) ?? Promise.resolve();
+/** A job running in this process: its progress, answered from here until it is done. */
+interface RunningJob {
+  tenantId: number;
+  userId: number;
+  row: ImportRow;
+  done: Promise<void>;
+}
+const running = new Map<number, RunningJob>();
+export const importFinished = (id: number) => running.get(id)?.done ?? Promise.resolve();
 
 export async function startImport(app: AppContext, user: Principal, file: UploadedFile, mode: ImportMode, ip: string | null) {
   if (file.data.subarray(0, 2).toString('latin1') !== 'PK') {
@@ -67,14 +78,15 @@ export async function startImport(app: AppContext, user: Principal, file: Upload
   const problem = await workbookZipProblem(file.data, MAX_IMPORT_UNPACKED_BYTES);
   if (problem) throw badRequest(problem, 'file');
   const fileName = utf8Name(file.fileName).slice(-255) || 'persons.xlsx';
-  const { id } = (await withScope(app.db.pool, callerOf(user), (tx) =>
-    tx.one<{ id: number }>(q.insertImport(user.tenantId, user.userId, fileName, file.data, mode))))!;
-  const job = runImport(app, user, id, file.data, mode)
-    .catch((err) => app.log.error({ err, importId: id }, 'person import failed'))
-    .finally(() => running.delete(id));
-  running.set(id, job);
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.import.start', objectType: 'person_import', objectId: id, ip, result: 'ok', detail: { fileName, bytes: file.data.length, mode } });
-  return getImport(app, user, id);
+  const row = (await withScope(app.db.pool, callerOf(user), (tx) =>
+    tx.one<ImportRow>(q.insertImport(user.tenantId, user.userId, fileName, file.data, mode))))!;
+  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.import.start', objectType: 'person_import', objectId: row.id, ip, result: 'ok', detail: { fileName, bytes: file.data.length, mode } });
+  const job: RunningJob = { tenantId: user.tenantId, userId: user.userId, row, done: Promise.resolve() };
+  running.set(row.id, job);
+  job.done = runImport(app, user, job, file.data, mode)
+    .catch((err) => app.log.error({ err, importId: row.id }, 'person import failed'))
+    .finally(() => running.delete(row.id));
+  return view(row);
 }
 
 /** busboy reads a part's filename as latin1: a browser sends UTF-8 (人员.xlsx arrived as ä°ºå.xlsx). */
@@ -85,6 +97,9 @@ function utf8Name(name: string): string {
 }
 
 export async function getImport(app: AppContext, user: Principal, id: number) {
+  const job = running.get(id);
+  // the same rule as the row's policy: only the user who started the import sees it
+  if (job && job.tenantId === user.tenantId && job.userId === user.userId) return view(job.row);
   const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<ImportRow>(q.importById(user.tenantId, id)));
   if (!row) throw notFound('import');
   return view(row);
@@ -92,62 +107,86 @@ export async function getImport(app: AppContext, user: Principal, id: number) {
 
 export async function listImports(app: AppContext, user: Principal) {
   const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows<ImportRow>(q.recentImports(user.tenantId)));
-  return { items: rows.map(view) };
+  return { items: rows.map((r) => view(running.get(r.id)?.row ?? r)) };
 }
 
-async function runImport(app: AppContext, user: Principal, id: number, data: Buffer, mode: ImportMode): Promise<void> {
+/** Ends the all-or-nothing transaction of an import that met an error (its rollback undoes the writes). */
+class Refused extends Error {}
+
+async function runImport(app: AppContext, user: Principal, job: RunningJob, data: Buffer, mode: ImportMode): Promise<void> {
+  const { id } = job.row;
   const scoped = <T>(fn: Parameters<typeof withScope<T>>[2]) => withScope(app.db.pool, callerOf(user), fn);
-  const progress: q.Progress = { phase: 'reading', read: 0, valid: 0, invalid: 0 };
+  const progress = job.row;
+  const rejected: RowErrors[] = [];
+  const finish = async (status: 'done' | 'failed', written: number, error: string | null) => {
+    await scoped(async (tx) => {
+      for (let i = 0; i < rejected.length; i += ERROR_BATCH_ROWS) {
+        await tx.query(q.insertErrorRows(user.tenantId, id, JSON.stringify(rejected.slice(i, i + ERROR_BATCH_ROWS))));
+      }
+      await tx.query(q.setProgress(user.tenantId, id, { phase: 'finished', read: progress.rows_read, valid: progress.rows_valid, invalid: progress.rows_invalid }));
+      await tx.query(q.finishImport(user.tenantId, id, status, written, error));
+    });
+  };
   try {
-    await stageWorkbook(app, data, async (batch) => {
-      for (const r of batch) r.errors.length ? progress.invalid++ : progress.valid++;
-      progress.read += batch.length;
-      await scoped(async (tx) => {
-        await tx.query(q.stageRows(user.tenantId, id, JSON.stringify(batch)));
-        await tx.query(q.setProgress(user.tenantId, id, progress));
-      });
-    });
-    progress.phase = 'checking';
-    await scoped((tx) => tx.query(q.setProgress(user.tenantId, id, progress)));
-    const counts = await scoped(async (tx) => {
-      await tx.query(q.longStatements());
-      const c = (await tx.one<{ valid: number; invalid: number }>(q.checkStaged(id)))!;
-      await tx.query(q.setProgress(user.tenantId, id, { ...progress, phase: 'writing', valid: c.valid, invalid: c.invalid }));
-      return c;
-    });
     let written = 0;
-    if (mode === 'valid_rows' || counts.invalid === 0) {
+    try {
       written = await scoped(async (tx) => {
         await tx.query(q.longStatements());
-        const n = Number((await tx.one<{ written: number }>(q.insertStaged(id)))!.written);
-        await tx.query(q.setProgress(user.tenantId, id, { ...progress, phase: 'finished', valid: counts.valid, invalid: counts.invalid }));
-        await tx.query(q.finishImport(user.tenantId, id, 'done', n, null));
+        let n = 0;
+        await readBatches(app, data, async (batch) => {
+          const good: StagedRow[] = [];
+          for (const r of batch) (r.errors.length ? rejected.push({ row_no: r.row_no, errors: r.errors }) : good.push(r));
+          if (good.length) {
+            // an all-or-nothing import stops writing at its first error, and checks on
+            const write = mode === 'valid_rows' || rejected.length === 0;
+            const bad = await tx.rows<RowErrors>(q.importBatch(id, batchJson(good), notesJson(good), write));
+            rejected.push(...bad);
+            if (write) n += good.length - bad.length;
+          }
+          progress.rows_read += batch.length;
+          progress.rows_invalid = rejected.length;
+          progress.rows_valid = progress.rows_read - rejected.length;
+        });
+        progress.phase = 'writing';
+        if (mode === 'all_or_nothing' && rejected.length) throw new Refused();
         return n;
       });
-    } else {
-      await scoped(async (tx) => {
-        await tx.query(q.dropValidStaged(user.tenantId, id));
-        await tx.query(q.setProgress(user.tenantId, id, { ...progress, phase: 'finished', valid: counts.valid, invalid: counts.invalid }));
-        await tx.query(q.finishImport(user.tenantId, id, 'done', 0, null));
-      });
+    } catch (err) {
+      if (!(err instanceof Refused)) throw err;
     }
-    await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.import', objectType: 'person_import', objectId: id, result: 'ok', detail: { mode, read: progress.read, ...counts, written } });
+    await finish('done', written, null);
+    progress.phase = 'finished';
+    await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.import', objectType: 'person_import', objectId: id, result: 'ok', detail: { mode, read: progress.rows_read, valid: progress.rows_valid, invalid: progress.rows_invalid, written } });
   } catch (err) {
     const message = err instanceof WorkbookFormatError ? err.message : `import failed: ${(err as Error).message}`;
-    await scoped((tx) => tx.query(q.finishImport(user.tenantId, id, 'failed', 0, message))).catch(() => {});
+    rejected.length = 0;
+    await finish('failed', 0, message).catch(() => {});
     await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.import', objectType: 'person_import', objectId: id, result: 'error', detail: { mode, error: message } });
     if (!(err instanceof WorkbookFormatError)) throw err;
   }
 }
 
+interface RowErrors {
+  row_no: number;
+  errors: { field: string; message: string; header?: string }[];
+}
+
+/** The persons records of a batch (rows.ts builds them in the form the database function reads). */
+const batchJson = (rows: StagedRow[]): string => JSON.stringify(rows.map((r) => r.record));
+
+/** Follow-up texts of a batch by row number (few rows have one). */
+function notesJson(rows: StagedRow[]): string {
+  return JSON.stringify(Object.fromEntries(rows.filter((r) => r.note).map((r) => [r.row_no, r.note])));
+}
+
 /**
- * Reads the workbook and hands batches of staged rows to `flush`. Rows repeating an ID number of
+ * Reads the workbook and hands batches of checked rows to `flush`. Rows repeating an ID number of
  * an earlier row of the file are errors naming that row (by the keyed hash, never the number).
- * One batch is stored while the next is read (the two took turns before: the database waited for
- * the reader and the reader for the database); flushes still run one at a time, in order, and
- * none is running any more when this returns or throws.
+ * One batch is written while the next is read (the database and the reader work at the same
+ * time); flushes still run one at a time, in order, and none is running any more when this
+ * returns or throws.
  */
-export async function stageWorkbook(app: AppContext, data: Buffer, flush: (batch: StagedRow[]) => Promise<void>): Promise<void> {
+export async function readBatches(app: AppContext, data: Buffer, flush: (batch: StagedRow[]) => Promise<void>): Promise<void> {
   const seen = new Map<string, number>();
   let storing: Promise<void> = Promise.resolve();
   const handOver = async (rows: StagedRow[]) => {

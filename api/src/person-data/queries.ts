@@ -1,18 +1,18 @@
-// All SQL of the person imports and the Excel exports. Staging, checks and the insert run as the
-// caller (row-level security; the checks and the insert are the security-definer functions of
-// sql/functions/person_imports.sql, which check the caller themselves).
+// All SQL of the person imports and the Excel exports. Everything runs as the caller (row-level
+// security; the batch function of sql/functions/person_imports.sql is security definer and checks
+// the caller itself).
 import { and, raw, sql, type Sql } from '../db/sql.ts';
 import { PERSON_COLUMNS } from '../persons/queries.ts';
 
 /** Imports of 100,000 rows take longer than the API's usual statement timeout. */
 export const longStatements = () => sql`select set_config('statement_timeout', '600s', true)`;
 
-export const insertImport = (tenantId: number, userId: number, fileName: string, file: Buffer, mode: string) =>
-  sql`insert into person_imports (tenant_id, user_id, file_name, file, mode)
-      values (${tenantId}, ${userId}, ${fileName}, ${file}, ${mode}) returning id`;
-
 const IMPORT_COLUMNS = raw(`id, file_name, mode, status, phase, rows_read, rows_valid, rows_invalid, rows_written, error,
   created_at, updated_at, finished_at`);
+
+export const insertImport = (tenantId: number, userId: number, fileName: string, file: Buffer, mode: string) =>
+  sql`insert into person_imports (tenant_id, user_id, file_name, file, mode)
+      values (${tenantId}, ${userId}, ${fileName}, ${file}, ${mode}) returning ${IMPORT_COLUMNS}`;
 
 export const importById = (tenantId: number, id: number) =>
   sql`select ${IMPORT_COLUMNS} from person_imports where tenant_id = ${tenantId} and id = ${id}`;
@@ -24,7 +24,7 @@ export const importFile = (tenantId: number, id: number) =>
   sql`select file, file_name from person_imports where tenant_id = ${tenantId} and id = ${id}`;
 
 export interface Progress {
-  phase: 'reading' | 'checking' | 'writing' | 'finished';
+  phase: 'reading' | 'writing' | 'finished';
   read: number;
   valid: number;
   invalid: number;
@@ -39,21 +39,17 @@ export const finishImport = (tenantId: number, id: number, status: 'done' | 'fai
              updated_at = now(), finished_at = now()
        where tenant_id = ${tenantId} and id = ${id}`;
 
-/** A batch of read rows into the stage, as one JSON parameter (works over every connection, COPY does not). */
-export const stageRows = (tenantId: number, importId: number, rowsJson: string) =>
-  sql`insert into person_import_rows (tenant_id, import_id, row_no, errors, record, id_type, id_hash, address, household_id, geom, note)
-      select ${tenantId}, ${importId}, x.row_no, x.errors, x.record, x.id_type, decode(x.id_hash, 'hex'), x.address, x.household_id,
-             case when x.lon is not null then st_setsrid(st_makepoint(x.lon, x.lat), 4326) end, x.note
-        from json_to_recordset(${rowsJson}::json) as x (row_no integer, errors jsonb, record jsonb, id_type text, id_hash text,
-             address text, household_id bigint, lon double precision, lat double precision, note text)`;
+/**
+ * Places, checks and (when `write`) inserts one batch of rows that read well; returns the rows with
+ * errors. One JSON parameter: works over every connection (the embedded socket has no COPY).
+ */
+export const importBatch = (importId: number, rowsJson: string, notesJson: string, write: boolean) =>
+  sql`select row_no, errors from app.import_person_batch(${importId}, ${rowsJson}::json, ${notesJson}::json, ${write})`;
 
-export const checkStaged = (importId: number) => sql`select valid, invalid from app.check_staged_persons(${importId})`;
-
-export const insertStaged = (importId: number) => sql`select app.insert_staged_persons(${importId}) as written`;
-
-/** After an all-or-nothing import refused: only the rows with errors are kept (for the report). */
-export const dropValidStaged = (tenantId: number, importId: number) =>
-  sql`delete from person_import_rows where tenant_id = ${tenantId} and import_id = ${importId} and errors = '[]'::jsonb`;
+/** The rows with errors, for the error report. */
+export const insertErrorRows = (tenantId: number, importId: number, rowsJson: string) =>
+  sql`insert into person_import_rows (tenant_id, import_id, row_no, errors)
+      select ${tenantId}, ${importId}, x.row_no, x.errors from json_to_recordset(${rowsJson}::json) as x (row_no integer, errors jsonb)`;
 
 export const errorRows = (tenantId: number, importId: number) =>
   sql`select row_no, errors from person_import_rows

@@ -23,7 +23,7 @@ export const ImportFields = z
 const ImportOut = z
   .object({
     id: z.number(), fileName: z.string(), mode: z.string(), status: z.enum(['running', 'done', 'failed']),
-    phase: z.enum(['reading', 'checking', 'writing', 'finished']), rowsRead: z.number(), valid: z.number(), invalid: z.number(),
+    phase: z.enum(['reading', 'writing', 'finished']), rowsRead: z.number(), valid: z.number(), invalid: z.number(),
     written: z.number(), done: z.boolean(), error: z.string().nullable(),
   })
   .openapi('PersonImport');

@@ -1,13 +1,13 @@
 // One spreadsheet row → the persons columns to stage, or the row's errors (per cell). The API's
 // own rules apply: PersonCreate validates every value (lengths, codes, patterns), and the personal
 // fields are encrypted, hashed and masked as a registration does (persons/service.ts).
-import type { ZodError } from 'zod';
+import type { z, ZodError } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { CellPrimitive } from '../excel/cells.ts';
 import { toWgs84 } from '../geo/point.ts';
 import { AppError } from '../http/errors.ts';
 import { ageOn, parseResidentId } from '../persons/idnumber.ts';
-import { JSON_COLUMNS, PersonCreate, PLAIN_FIELDS, type PlainField } from '../persons/schema.ts';
+import { PersonCreate, PLAIN_FIELDS, type PlainField } from '../persons/schema.ts';
 import { personalColumns } from '../persons/service.ts';
 import { COLUMNS, headerOf, type Column } from './columns.ts';
 import * as n from './normalise.ts';
@@ -21,13 +21,13 @@ export interface RowError {
 export interface StagedRow {
   row_no: number;
   errors: RowError[];
+  /**
+   * The persons columns of a row that read well, as app.import_person_batch reads them: encrypted
+   * values as bytea hex, "id" the row number, "geom" the point of explicit coordinates (EWKT).
+   */
   record: Record<string, unknown> | null;
   id_type: string | null;
   id_hash: string | null;
-  address: string | null;
-  household_id: number | null;
-  lon: number | null;
-  lat: number | null;
   note: string | null;
 }
 
@@ -93,15 +93,9 @@ export function stageRow(app: AppContext, rowNo: number, cells: Cells): StagedRo
     err('address', '现住址、所属户编号、经纬度至少填写一项');
   }
   const { note, lon: _lon, lat: _lat, crs: _crs, ...fields } = input;
-  const parsed = PersonCreate.safeParse({ ...fields, ...(location ? { location } : {}) });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? 'name');
-      if (!errors.some((e) => e.field === field)) err(field === 'location' ? 'lon' : field, zodMessage(issue));
-    }
-  }
-  if (errors.length || !parsed.success) return { ...emptyRow(rowNo), errors };
-  const person = parsed.data;
+  if (location) fields.location = location;
+  const person = parsePerson(fields, err);
+  if (errors.length) return { ...emptyRow(rowNo), errors };
   crossCheck(person, err);
   if (errors.length) return { ...emptyRow(rowNo), errors };
   let personal: Record<string, unknown>;
@@ -111,23 +105,45 @@ export function stageRow(app: AppContext, rowNo: number, cells: Cells): StagedRo
     if (!(e instanceof AppError)) throw e;
     return { ...emptyRow(rowNo), errors: [{ field: e.field ?? 'name', header: headerOf(e.field ?? 'name'), message: e.message }] };
   }
+  const record = plainRecord(person);
+  for (const k in personal) {
+    const v = personal[k];
+    record[k] = Buffer.isBuffer(v) ? `\\x${v.toString('hex')}` : v;
+  }
+  record.status = person.status;
+  record.severity = person.severity ?? null;
+  record.id = rowNo;
+  record.household_id = person.householdId ?? null;
+  record.geom = person.location ? `SRID=4326;POINT(${person.location.lon} ${person.location.lat})` : null;
   return {
     row_no: rowNo,
     errors: [],
-    record: { ...plainRecord(person), ...hexed(personal), status: person.status, severity: person.severity ?? null },
+    record,
     id_type: person.idType,
     id_hash: personal.id_number_hash ? (personal.id_number_hash as Buffer).toString('hex') : null,
-    address: person.address ?? null,
-    household_id: person.householdId ?? null,
-    lon: person.location?.lon ?? null,
-    lat: person.location?.lat ?? null,
     note: (note as string | undefined) || null,
   };
 }
 
-const emptyRow = (rowNo: number): StagedRow => ({
-  row_no: rowNo, errors: [], record: null, id_type: null, id_hash: null, address: null, household_id: null, lon: null, lat: null, note: null,
-});
+const SHAPE = PersonCreate.shape as Record<string, z.ZodType>;
+
+/**
+ * The API's schema of a registration (PersonCreate) applied field by field to the fields a row
+ * has: the same rules and defaults, without walking the schema's fifty-odd absent keys per row.
+ */
+function parsePerson(fields: Record<string, unknown>, err: (f: string, m: string) => void): PersonCreate {
+  const out: Record<string, unknown> = { idType: 'resident_id', status: 'watching' };
+  for (const key in fields) {
+    const schema = SHAPE[key];
+    if (!schema) throw new Error(`no schema for the import field ${key}`);
+    const r = schema.safeParse(fields[key]);
+    if (r.success) out[key] = r.data;
+    else err(key === 'location' ? 'lon' : key, zodMessage(r.error.issues[0]));
+  }
+  return out as PersonCreate;
+}
+
+const emptyRow = (rowNo: number): StagedRow => ({ row_no: rowNo, errors: [], record: null, id_type: null, id_hash: null, note: null });
 
 function readLocation(input: Record<string, unknown>, err: (f: string, m: string) => void): { lon: number; lat: number } | undefined {
   const { lon, lat } = input as { lon?: number; lat?: number };
@@ -156,19 +172,13 @@ function crossCheck(p: PersonCreate, err: (f: string, m: string) => void): void 
   if (p.observationStart && p.observationEnd && p.observationEnd < p.observationStart) err('observationEnd', '早于居家观察开始时间');
 }
 
+const PLAIN_COLUMNS = Object.entries(PLAIN_FIELDS).map(([field, def]) => [field as PlainField, def.column] as const);
+
 function plainRecord(p: PersonCreate): Record<string, unknown> {
   const out: Record<string, unknown> = { name: p.name, id_type: p.idType, address: p.address ?? null };
-  for (const [field, def] of Object.entries(PLAIN_FIELDS)) {
-    const v = p[field as PlainField];
-    if (v !== undefined) out[def.column] = v;
-    else if (JSON_COLUMNS.has(def.column)) continue;
+  for (const [field, column] of PLAIN_COLUMNS) {
+    const v = p[field];
+    if (v !== undefined) out[column] = v;
   }
-  return out;
-}
-
-/** Buffers as bytea text ('\x…') for jsonb_populate_record. */
-function hexed(values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = Buffer.isBuffer(v) ? `\\x${v.toString('hex')}` : v;
   return out;
 }

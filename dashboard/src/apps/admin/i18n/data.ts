@@ -17,7 +17,7 @@ export default {
       },
       progress: {
         title: '3. 导入进度与结果', idle: '尚未开始导入',
-        phase: { reading: '读取并校验每一行', checking: '定位与辖区、重复检查', writing: '写入人员库', finished: '完成' },
+        phase: { reading: '逐批读取、校验、定位、查重', writing: '写入人员库与错误报告', finished: '完成' },
         read: '已读取行数', valid: '正确', invalid: '错误', written: '已写入',
         done: '导入完成：写入 {written} 人', rejected: '有 {invalid} 行错误，按“全部正确才导入”未写入任何数据；请下载错误报告修改后重新上传。',
         partial: '已写入 {written} 人，{invalid} 行有错误未导入；可下载错误报告修改后重新上传这些行。',
@@ -49,7 +49,7 @@ export default {
       },
       progress: {
         title: '3. Progress and result', idle: 'No import started yet',
-        phase: { reading: 'Reading and checking each row', checking: 'Places, jurisdiction and duplicates', writing: 'Writing to the register', finished: 'Done' },
+        phase: { reading: 'Reading, checking, placing each batch', writing: 'Writing the register and the error report', finished: 'Done' },
         read: 'Rows read', valid: 'Valid', invalid: 'Invalid', written: 'Written',
         done: 'Import done: {written} persons written', rejected: '{invalid} rows have errors; in all-or-nothing mode nothing was written. Download the error report, fix the rows and upload again.',
         partial: '{written} persons written; {invalid} rows with errors were not imported. Download the error report to fix them.',

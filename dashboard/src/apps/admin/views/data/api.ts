@@ -6,7 +6,7 @@ export interface PersonImport {
   fileName: string;
   mode: 'all_or_nothing' | 'valid_rows';
   status: 'running' | 'done' | 'failed';
-  phase: 'reading' | 'checking' | 'writing' | 'finished';
+  phase: 'reading' | 'writing' | 'finished';
   rowsRead: number;
   valid: number;
   invalid: number;
