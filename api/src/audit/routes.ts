@@ -1,7 +1,5 @@
 // /api/audit: the tenant's audit trail, for roles with audit:read.
-import { callerOf } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope } from '../db/scope.ts';
 import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import { writeAudit } from './audit.ts';
@@ -26,8 +24,8 @@ export function auditRoutes(routes: Routes, app: AppContext): void {
     tags: ['audit'],
     access: { permission: 'audit:read' },
     query: AuditQuery,
-    handler: async ({ user, query, ctx }) => {
-      const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+    handler: async ({ scoped, user, query, ctx }) => {
+      const rows = await scoped((tx) =>
         tx.rows(q.list(user.tenantId, { ...query, limit: query.pageSize, offset: (query.page - 1) * query.pageSize })),
       );
       // Who read the trail, and what they looked for, is part of it.

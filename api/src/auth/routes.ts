@@ -119,8 +119,8 @@ export function authRoutes(routes: Routes, app: AppContext): void {
     duringPasswordChange: true,
     body: z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(128) }),
     status: 204,
-    async handler({ user, body, ctx }) {
-      await changePassword(app, user, body.currentPassword, body.newPassword, ctx.ip || null);
+    async handler({ scoped, user, body, ctx }) {
+      await changePassword(app, scoped, user, body.currentPassword, body.newPassword, ctx.ip || null);
       ctx.status = 204;
       return undefined;
     },

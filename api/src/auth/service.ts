@@ -3,11 +3,11 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { writeAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
-import { oneShot, withScope, withoutCaller } from '../db/scope.ts';
+import { oneShot, withoutCaller, type Scoped } from '../db/scope.ts';
 import { AppError, unauthorized, unprocessable } from '../http/errors.ts';
 import { dummyHash, hashPassword, passwordPolicyError, verifyPassword } from './password.ts';
 import type { Permission } from './permissions.ts';
-import { callerOf, type Principal } from './principal.ts';
+import type { Principal } from './principal.ts';
 import * as q from './queries.ts';
 
 /** Failed sign-ins of one typed name from one address before that pair is blocked for LOCK_MINUTES. */
@@ -161,12 +161,12 @@ export async function logout(app: AppContext, p: Principal, ip: string | null): 
 }
 
 /** Changes the caller's own password; other sessions of the user are ended. */
-export async function changePassword(app: AppContext, p: Principal, current: string, next: string, ip: string | null): Promise<void> {
+export async function changePassword(app: AppContext, scoped: Scoped, p: Principal, current: string, next: string, ip: string | null): Promise<void> {
   const policy = passwordPolicyError(next);
   if (policy) throw unprocessable(`newPassword ${policy}`, 'newPassword').withZh('新密码至少 8 位、至多 128 位，并包含大写字母、小写字母、数字、符号中的 3 类');
   if (next === current) throw unprocessable('newPassword must differ from the current password', 'newPassword').withZh('新密码不能与当前密码相同');
   const hash = await hashPassword(next);
-  await withScope(app.db.pool, callerOf(p), async (tx) => {
+  await scoped(async (tx) => {
     const row = await tx.one<{ password_hash: string }>(q.passwordHashOf(p.tenantId, p.userId));
     if (!row || !(await verifyPassword(row.password_hash, current))) throw unauthorized('current password is wrong');
     await tx.query(q.setPassword(p.tenantId, p.userId, hash));

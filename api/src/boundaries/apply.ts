@@ -1,9 +1,9 @@
 // Applying a validated import, or rolling back to an earlier version, as a new version of the tree:
 // one transaction that changes the tree (app.apply_boundary_tree), re-derives every point's grid,
 // records the version, and announces the change; any failure leaves the previous version untouched.
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope, type Tx } from '../db/scope.ts';
+import type { Tx, Scoped } from '../db/scope.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import * as q from './queries.ts';
 import type { ApplyBody, Report } from './schema.ts';
@@ -90,10 +90,10 @@ async function audited<T>(app: AppContext, user: Principal, action: string, id: 
   }
 }
 
-export function applyImport(app: AppContext, user: Principal, importId: number, body: ApplyBody, ip?: string | null): Promise<Applied> {
+export function applyImport(app: AppContext, scoped: Scoped, user: Principal, importId: number, body: ApplyBody, ip?: string | null): Promise<Applied> {
   const detail = { acceptWarnings: body.acceptWarnings, reassign: body.reassign };
   return audited(app, user, 'boundary.apply', importId, detail, ip, () =>
-    withScope(app.db.pool, callerOf(user), async (tx) => {
+    scoped(async (tx) => {
       await openBoundaryWork(tx, user, APPLY_SECONDS);
       const row = await tx.one<q.ImportRow>(q.importById(user.tenantId, importId, true));
       if (!row) throw notFound('boundary import');
@@ -108,11 +108,11 @@ export function applyImport(app: AppContext, user: Principal, importId: number, 
 }
 
 /** Applies an earlier version as a new one: its nodes are staged and validated like a file, then applied by the same rules. */
-export function rollbackToVersion(app: AppContext, user: Principal, versionId: number, body: ApplyBody, ip?: string | null): Promise<Applied> {
+export function rollbackToVersion(app: AppContext, scoped: Scoped, user: Principal, versionId: number, body: ApplyBody, ip?: string | null): Promise<Applied> {
   const t = user.tenantId;
   const detail = { version: versionId, acceptWarnings: body.acceptWarnings, reassign: body.reassign };
   return audited(app, user, 'boundary.rollback', versionId, detail, ip, () =>
-    withScope(app.db.pool, callerOf(user), async (tx) => {
+    scoped(async (tx) => {
       await openBoundaryWork(tx, user, APPLY_SECONDS);
       const current = (await tx.one<{ id: number }>(q.ensureVersion))!.id;
       const version = await tx.one<{ id: number; number: number; nodes: number }>(q.versionById(t, versionId));
@@ -135,8 +135,8 @@ export function rollbackToVersion(app: AppContext, user: Principal, versionId: n
   );
 }
 
-export async function listVersions(app: AppContext, user: Principal) {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function listVersions(app: AppContext, scoped: Scoped, user: Principal) {
+  return scoped(async (tx) => {
     await openBoundaryWork(tx, user, 15, false);
     if (!(await tx.one(q.currentVersion(user.tenantId)))) {
       await tx.query(q.lockTenant(user.tenantId));
@@ -152,8 +152,8 @@ export async function listVersions(app: AppContext, user: Principal) {
   });
 }
 
-export async function exportVersion(app: AppContext, user: Principal, versionId: number): Promise<{ number: number; geojson: string }> {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function exportVersion(app: AppContext, scoped: Scoped, user: Principal, versionId: number): Promise<{ number: number; geojson: string }> {
+  return scoped(async (tx) => {
     await openBoundaryWork(tx, user, 60, false);
     const version = await tx.one<{ id: number; number: number }>(q.versionById(user.tenantId, versionId));
     if (!version) throw notFound('boundary version');

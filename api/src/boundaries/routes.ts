@@ -22,7 +22,7 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     body: UploadFields,
     status: 201,
     response: ImportCreated,
-    handler: ({ user, body, file, ctx }) => createImport(app, user, file, body, ctx.ip || null),
+    handler: ({ scoped, user, body, file, ctx }) => createImport(app, scoped, user, file, body, ctx.ip || null),
   });
   routes.add({
     method: 'get',
@@ -32,7 +32,7 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     access,
     params: IdParams,
     response: ImportOut,
-    handler: ({ user, params }) => getImport(app, user, params.id),
+    handler: ({ scoped, user, params }) => getImport(app, scoped, user, params.id),
   });
   routes.add({
     method: 'get',
@@ -41,8 +41,8 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     tags,
     access,
     params: IdParams,
-    handler: async ({ user, params, ctx }) => {
-      ctx.body = await importFeatures(app, user, params.id);
+    handler: async ({ scoped, user, params, ctx }) => {
+      ctx.body = await importFeatures(app, scoped, user, params.id);
       ctx.type = GEOJSON;
       return undefined;
     },
@@ -56,7 +56,7 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     params: IdParams,
     body: RepairBody,
     response: Report,
-    handler: ({ user, params, body, ctx }) => repairFeature(app, user, params.id, body.featureIndex, body.accept, ctx.ip || null),
+    handler: ({ scoped, user, params, body, ctx }) => repairFeature(app, scoped, user, params.id, body.featureIndex, body.accept, ctx.ip || null),
   });
   routes.add({
     method: 'post',
@@ -69,7 +69,7 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     params: IdParams,
     body: ApplyBody,
     response: Applied,
-    handler: ({ user, params, body, ctx }) => applyImport(app, user, params.id, body, ctx.ip || null),
+    handler: ({ scoped, user, params, body, ctx }) => applyImport(app, scoped, user, params.id, body, ctx.ip || null),
   });
   routes.add({
     method: 'get',
@@ -78,7 +78,7 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     tags,
     access,
     response: VersionList,
-    handler: ({ user }) => listVersions(app, user),
+    handler: ({ scoped, user }) => listVersions(app, scoped, user),
   });
   routes.add({
     method: 'get',
@@ -87,8 +87,8 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     tags,
     access,
     params: IdParams,
-    handler: async ({ user, params, ctx }) => {
-      const { number, geojson } = await exportVersion(app, user, params.id);
+    handler: async ({ scoped, user, params, ctx }) => {
+      const { number, geojson } = await exportVersion(app, scoped, user, params.id);
       ctx.body = geojson;
       ctx.type = GEOJSON;
       ctx.set('Content-Disposition', `attachment; filename="boundaries-v${number}.geojson"`);
@@ -104,7 +104,7 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     params: IdParams,
     body: ApplyBody,
     response: Applied,
-    handler: ({ user, params, body, ctx }) => rollbackToVersion(app, user, params.id, body, ctx.ip || null),
+    handler: ({ scoped, user, params, body, ctx }) => rollbackToVersion(app, scoped, user, params.id, body, ctx.ip || null),
   });
   routes.add({
     method: 'get',
@@ -113,9 +113,9 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     tags,
     access,
     response: BoundaryMappingSchema.nullable(),
-    handler: async ({ user, ctx }) => {
+    handler: async ({ scoped, user, ctx }) => {
       // A JSON null, not an empty 204: Koa treats a null body as no content.
-      ctx.body = JSON.stringify(await getMapping(app, user));
+      ctx.body = JSON.stringify(await getMapping(app, scoped, user));
       ctx.type = 'application/json';
       return undefined;
     },

@@ -5,9 +5,9 @@ import {
   type BoundaryFileLimits, type BoundaryMapping, type ParsedBoundaryFile,
 } from '../../../geodata/src/import/index.ts';
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope, type Tx } from '../db/scope.ts';
+import type { Tx, Scoped } from '../db/scope.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
 import type { UploadedFile } from '../http/multipart.ts';
 import * as q from './queries.ts';
@@ -97,10 +97,10 @@ function stagedRows(file: ParsedBoundaryFile, mapping: BoundaryMapping): { rows:
   return { rows, problems: mapped.problems.map((p) => ({ index: p.index, problem: p.problem, message: p.message, field: p.field })) };
 }
 
-export async function createImport(app: AppContext, user: Principal, upload: UploadedFile, fields: UploadFields, ip?: string | null) {
+export async function createImport(app: AppContext, scoped: Scoped, user: Principal, upload: UploadedFile, fields: UploadFields, ip?: string | null) {
   const t = user.tenantId;
   try {
-    const saved = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const saved = await scoped(async (tx) => {
       await openBoundaryWork(tx, user, 15, false);
       return (await tx.one<{ mapping: unknown }>(q.savedMapping(t)))?.mapping ?? null;
     });
@@ -108,7 +108,7 @@ export async function createImport(app: AppContext, user: Principal, upload: Upl
     const mapping = resolveMapping(fields.mapping, saved, file.propertyNames);
     const { rows, problems } = stagedRows(file, mapping);
     const facts: FileFacts = { name: upload.fileName, format: file.format, crs: file.crs, features: file.features.length, propertyNames: file.propertyNames };
-    const out = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    const out = await scoped(async (tx) => {
       await openBoundaryWork(tx, user);
       const base = (await tx.one<{ id: number }>(q.ensureVersion))!.id;
       const { id } = (await tx.one<{ id: number }>(q.insertImport(t, {
@@ -154,8 +154,8 @@ async function applicable(tx: Tx, t: number, row: q.ImportRow): Promise<boolean>
   return row.status === 'valid' && current?.id === row.base_version_id;
 }
 
-export async function getImport(app: AppContext, user: Principal, id: number) {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function getImport(app: AppContext, scoped: Scoped, user: Principal, id: number) {
+  return scoped(async (tx) => {
     await openBoundaryWork(tx, user, 15, false);
     const row = await loadImport(tx, user, id);
     const report = row.report as Report;
@@ -170,8 +170,8 @@ export async function getImport(app: AppContext, user: Principal, id: number) {
   });
 }
 
-export async function importFeatures(app: AppContext, user: Principal, id: number): Promise<string> {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function importFeatures(app: AppContext, scoped: Scoped, user: Principal, id: number): Promise<string> {
+  return scoped(async (tx) => {
     await openBoundaryWork(tx, user, 60, false);
     await loadImport(tx, user, id);
     return (await tx.one<{ fc: string }>(q.features(user.tenantId, id)))!.fc;
@@ -187,9 +187,9 @@ export const factsOf = (row: q.ImportRow): FileFacts => ({
 });
 
 /** Accepts or refuses ST_MakeValid's repair of one invalid feature, and validates again. */
-export async function repairFeature(app: AppContext, user: Principal, id: number, featureIndex: number, accept: boolean, ip?: string | null): Promise<Report> {
+export async function repairFeature(app: AppContext, scoped: Scoped, user: Principal, id: number, featureIndex: number, accept: boolean, ip?: string | null): Promise<Report> {
   const t = user.tenantId;
-  const report = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const report = await scoped(async (tx) => {
     await openBoundaryWork(tx, user);
     const row = await loadImport(tx, user, id, true);
     if (row.status === 'applied' || row.status === 'superseded') throw new AppError(409, `import_${row.status}`, `import ${id} is ${row.status}`, 'id');
@@ -207,8 +207,8 @@ export async function repairFeature(app: AppContext, user: Principal, id: number
   return report;
 }
 
-export async function getMapping(app: AppContext, user: Principal) {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function getMapping(app: AppContext, scoped: Scoped, user: Principal) {
+  return scoped(async (tx) => {
     await openBoundaryWork(tx, user, 15, false);
     return (await tx.one<{ mapping: unknown }>(q.savedMapping(user.tenantId)))?.mapping ?? null;
   });

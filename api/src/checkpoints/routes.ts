@@ -16,6 +16,6 @@ export function checkpointRoutes(routes: Routes, app: AppContext): void {
     status: 201,
     body: CheckpointRegistration,
     response: CheckpointRegistrationResult,
-    handler: ({ user, body }) => registerAtCheckpoint(app, user, body),
+    handler: ({ scoped, user, body }) => registerAtCheckpoint(app, scoped, user, body),
   });
 }

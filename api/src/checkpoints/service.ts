@@ -2,11 +2,11 @@
 // belongs to, shared by pass scans (../passes/scan.ts) and manual registrations of people without
 // a pass, which go straight onto the watch list.
 import { auditTx } from '../audit/audit.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import { callerReaching, type Principal } from '../auth/principal.ts';
 import { insertAlert, insertReading } from '../checks/queries.ts';
 import type { AppContext } from '../context.ts';
 import { maskIdNumber, maskPhone } from '../crypto/pii.ts';
-import { withScope, withTenantScope, type Caller, type Tx } from '../db/scope.ts';
+import { withScope, withTenantScope, type Scoped, type Tx } from '../db/scope.ts';
 import { badRequest, forbidden, unprocessable } from '../http/errors.ts';
 import { revokePassesOf } from '../passes/queries.ts';
 import { isMobilePhone, parseResidentId } from '../persons/idnumber.ts';
@@ -30,8 +30,8 @@ export async function isFever(tx: Tx, tenantId: number, celsius: number): Promis
 }
 
 /** The grid of a point in the caller's own jurisdiction (read before any scope is widened), else 422. */
-export async function placeAt(app: AppContext, user: Principal, location: { lon: number; lat: number }): Promise<{ gridId: number; path: string }> {
-  const grid = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<{ id: number; path: string }>(q.gridAt(user.tenantId, location.lon, location.lat)));
+export async function placeAt(app: AppContext, scoped: Scoped, user: Principal, location: { lon: number; lat: number }): Promise<{ gridId: number; path: string }> {
+  const grid = await scoped((tx) => tx.one<{ id: number; path: string }>(q.gridAt(user.tenantId, location.lon, location.lat)));
   if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location').withZh('位置不在您辖区的任何网格内');
   return { gridId: grid.id, path: grid.path };
 }
@@ -45,17 +45,6 @@ export interface KnownRecord {
 /** The record of an ID number anywhere in the city (system read with tenant scope), if any. */
 export function recordOfId(app: AppContext, tenantId: number, idType: string, idHash: Buffer): Promise<KnownRecord | undefined> {
   return withTenantScope(app.db.pool, tenantId, (tx) => tx.one<KnownRecord>(q.personOfIdHash(tenantId, idType, idHash)));
-}
-
-/**
- * The caller, reaching also the grid of one known person: the pass or ID number names that person,
- * wherever they are registered in the city, and the checkpoint acts on them alone there (row-level
- * security still decides every row; nothing else of that grid is touched by the code that runs).
- */
-export function callerReaching(user: Principal, personPath: string | null | undefined): Caller {
-  const caller = callerOf(user);
-  // A path already inside the caller's subtrees adds nothing; row-level security tests membership.
-  return personPath ? { ...caller, scopePaths: [...new Set([...caller.scopePaths, personPath])] } : caller;
 }
 
 export interface CheckpointReading {
@@ -113,7 +102,7 @@ interface CheckedForm extends CheckpointRegistration {
 }
 
 /** The form's identity checked like the person register's, and the place checked against the caller's jurisdiction. */
-async function checkForm(app: AppContext, user: Principal, input: CheckpointRegistration): Promise<CheckedForm> {
+async function checkForm(app: AppContext, scoped: Scoped, user: Principal, input: CheckpointRegistration): Promise<CheckedForm> {
   if (!user.scopePaths.length) throw forbidden('you have no jurisdiction to register people in').withZh('您没有可登记人员的辖区');
   const idNumber = input.idNumber.toUpperCase();
   if (input.idType === 'resident_id') {
@@ -121,7 +110,7 @@ async function checkForm(app: AppContext, user: Principal, input: CheckpointRegi
     if (!id.ok) throw badRequest(`idNumber ${id.reason}`, 'idNumber').withZh(`身份证号${id.reasonZh}`);
   }
   if (!isMobilePhone(input.phone)) throw badRequest('phone must be an 11-digit mainland mobile number', 'phone').withZh('手机号须为 11 位中国大陆手机号码');
-  await placeAt(app, user, input.location);
+  await placeAt(app, scoped, user, input.location);
   return { ...input, idNumber, idHash: app.cipher.lookupHash(`${input.idType}:${idNumber}`), celsius: Math.round(input.temperature * 10) / 10 };
 }
 
@@ -180,11 +169,12 @@ async function registerTx(app: AppContext, tx: Tx, user: Principal, form: Checke
 }
 
 /** §3.2 出入口摸排: a person without a pass registered at an entrance goes straight onto the watch list. */
-export async function registerAtCheckpoint(app: AppContext, user: Principal, input: CheckpointRegistration) {
-  const form = await checkForm(app, user, input);
+export async function registerAtCheckpoint(app: AppContext, scoped: Scoped, user: Principal, input: CheckpointRegistration) {
+  const form = await checkForm(app, scoped, user, input);
   const found = await recordOfId(app, user.tenantId, form.idType, form.idHash);
   // A record closed as mistaken does not hold the ID number: this registration starts a new one.
   const known = found && found.status !== 'closed' ? found : undefined;
+  // Not the request's opener: the person's grid may lie outside the caller's scope (callerReaching).
   return withScope(app.db.pool, callerReaching(user, known?.grid_path), async (tx) => {
     const result = await registerTx(app, tx, user, form, known);
     await auditTx(tx, {

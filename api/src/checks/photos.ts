@@ -1,9 +1,9 @@
 // Photos of checks: uploaded as base64 JSON (the API takes JSON bodies only), checked by content,
 // stored by content hash, and served only to callers who can see the person.
 import { createHash } from 'node:crypto';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope } from '../db/scope.ts';
+import type { Scoped } from '../db/scope.ts';
 import { badRequest, notFound, unprocessable } from '../http/errors.ts';
 import * as q from './queries.ts';
 import type { FileUpload } from './schema.ts';
@@ -26,7 +26,7 @@ const fileView = (r: Record<string, any>) => ({
   id: r.id, personId: r.person_id, sha256: r.sha256, mime: r.mime, size: r.size, url: `/api/files/${r.id}`, createdAt: r.created_at,
 });
 
-export async function uploadPhoto(app: AppContext, user: Principal, input: FileUpload) {
+export async function uploadPhoto(app: AppContext, scoped: Scoped, user: Principal, input: FileUpload) {
   const data = Buffer.from(input.content, 'base64');
   if (data.length > MAX_PHOTO_BYTES) {
     throw badRequest(`content is ${(data.length / 1048576).toFixed(1)} MB; a photo may be at most ${MAX_PHOTO_BYTES / 1048576} MB`, 'content')
@@ -36,7 +36,7 @@ export async function uploadPhoto(app: AppContext, user: Principal, input: FileU
   if (!mime) throw badRequest('content must be a JPEG, PNG or WebP image (recognised by its bytes, not its name)', 'content').withZh('照片须为 JPEG、PNG 或 WebP 图像');
   const sha256 = createHash('sha256').update(data).digest('hex');
   const key = photoKey(user.tenantId, sha256);
-  const row = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const row = await scoped(async (tx) => {
     if (!(await tx.one(q.personForCheck(user.tenantId, input.personId)))) {
       throw unprocessable('personId does not name a person in your jurisdiction', 'personId').withZh('该人员不在您的辖区内');
     }
@@ -49,8 +49,8 @@ export async function uploadPhoto(app: AppContext, user: Principal, input: FileU
 }
 
 /** The bytes of a photo if the caller can see its person (row-level security decides). */
-export async function readPhoto(app: AppContext, user: Principal, id: number): Promise<{ mime: string; data: Buffer }> {
-  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<{ mime: string; storage_key: string }>(q.fileById(user.tenantId, id)));
+export async function readPhoto(app: AppContext, scoped: Scoped, user: Principal, id: number): Promise<{ mime: string; data: Buffer }> {
+  const row = await scoped((tx) => tx.one<{ mime: string; storage_key: string }>(q.fileById(user.tenantId, id)));
   if (!row) throw notFound('file');
   const data = await storageOf(app).get(row.storage_key);
   if (!data) throw notFound('file content');

@@ -2,9 +2,9 @@
 // their release through the status machine with the release notice; plus the alerts of abnormal
 // readings.
 import { auditTx } from '../audit/audit.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope } from '../db/scope.ts';
+import type { Scoped } from '../db/scope.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { checkVersion } from '../http/precondition.ts';
 import * as persons from '../persons/queries.ts';
@@ -22,8 +22,8 @@ const candidateView = (r: Row) => ({
   observationStart: r.observation_start, observationEnd: r.observation_end,
 });
 
-export function releaseCandidates(app: AppContext, user: Principal, page: PageQuery, now = new Date()) {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export function releaseCandidates(app: AppContext, scoped: Scoped, user: Principal, page: PageQuery, now = new Date()) {
+  return scoped(async (tx) => {
     await loadRules(tx, user.tenantId);
     const rows = await tx.rows(q.releaseCandidates(user.tenantId, now, { limit: page.pageSize, offset: (page.page - 1) * page.pageSize }));
     return { items: rows.map(candidateView), total: rows[0]?.total ?? 0, page: page.page, pageSize: page.pageSize };
@@ -34,9 +34,9 @@ export function releaseCandidates(app: AppContext, user: Principal, page: PageQu
  * Releases a person whose observation is complete: watching → released through the status
  * machine, the release notice recorded, open check tasks cancelled; the pass follows the status.
  */
-export async function releasePerson(app: AppContext, user: Principal, personId: number, input: Release, expected: number, now = new Date()) {
+export async function releasePerson(app: AppContext, scoped: Scoped, user: Principal, personId: number, input: Release, expected: number, now = new Date()) {
   const t = user.tenantId;
-  const result = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const result = await scoped(async (tx) => {
     await loadRules(tx, t);
     const person = await tx.one<PersonRow>(persons.personById(t, personId, true));
     if (!person) throw notFound('person');
@@ -69,15 +69,15 @@ const alertView = (r: Row) => ({
   createdAt: r.created_at, acknowledgedAt: r.acknowledged_at, acknowledgedBy: r.acknowledged_by,
 });
 
-export async function listAlerts(app: AppContext, user: Principal, query: AlertListQuery) {
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+export async function listAlerts(app: AppContext, scoped: Scoped, user: Principal, query: AlertListQuery) {
+  const rows = await scoped((tx) =>
     tx.rows(q.listAlerts(user.tenantId, query.open, query.pageSize, (query.page - 1) * query.pageSize)),
   );
   return { items: rows.map(alertView), total: rows[0]?.total ?? 0, page: query.page, pageSize: query.pageSize };
 }
 
-export async function acknowledgeAlert(app: AppContext, user: Principal, id: number) {
-  const row = await withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function acknowledgeAlert(app: AppContext, scoped: Scoped, user: Principal, id: number) {
+  const row = await scoped(async (tx) => {
     const r = await tx.one(q.acknowledgeAlert(user.tenantId, id, user.userId));
     if (r) await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'alert.acknowledge', objectType: 'alert', objectId: id, result: 'ok', detail: { personId: r.person_id ?? null } });
     return r;

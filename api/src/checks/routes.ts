@@ -14,55 +14,55 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
   routes.add({
     method: 'get', path: '/api/check-rules', tags, access: { permission: 'rule:manage' },
     summary: 'Check rules of the tenant (defaults until changed)',
-    handler: ({ user }) => getRules(app, user),
+    handler: ({ scoped, user }) => getRules(app, scoped, user),
   });
   routes.add({
     method: 'put', path: '/api/check-rules', tags, access: { permission: 'rule:manage' },
     summary: 'Replace the check rules: statuses checked, daily check times, observation days, fever threshold, self-report window, time zone',
     body: CheckRules,
-    handler: ({ user, body }) => putRules(app, user, body),
+    handler: ({ scoped, user, body }) => putRules(app, scoped, user, body),
   });
   routes.add({
     method: 'post', path: '/api/check-rules/preview', tags, access: { permission: 'rule:manage' },
     summary: 'How many check tasks the given rules would make now (today\'s slots, those not made yet, their persons, open tasks a run would cancel), from the job\'s own query, without saving or writing',
     body: CheckRules,
-    handler: ({ user, body }) => previewRules(app, user, body),
+    handler: ({ scoped, user, body }) => previewRules(app, scoped, user, body),
   });
   routes.add({
     method: 'get', path: '/api/settings/overdue-release', tags, access: { permission: 'rule:manage' },
     summary: 'Overdue and release settings of the tenant: self-report window, referral deadline, observation length',
-    handler: ({ user }) => getOverdueRelease(app, user),
+    handler: ({ scoped, user }) => getOverdueRelease(app, scoped, user),
   });
   routes.add({
     method: 'put', path: '/api/settings/overdue-release', tags, access: { permission: 'rule:manage' },
     summary: 'Replace the overdue and release settings (audited with before and after)',
     body: OverdueRelease,
-    handler: ({ user, body }) => putOverdueRelease(app, user, body),
+    handler: ({ scoped, user, body }) => putOverdueRelease(app, scoped, user, body),
   });
   routes.add({
     method: 'get', path: '/api/checks/tasks/nearby', tags, access: { permission: 'check:write' },
     summary: 'Open check (or referral) tasks nearest to the doctor\'s position near=lon,lat, in scope, with distance in metres',
     query: NearbyQuery,
-    handler: ({ user, query }) => nearbyTasks(app, user, query),
+    handler: ({ scoped, user, query }) => nearbyTasks(app, scoped, user, query),
   });
   routes.add({
     method: 'post', path: '/api/persons/:id/checks', tags, access: { permission: 'check:write' }, idempotent: true, status: 201,
     summary: 'Record a doctor\'s check; an abnormal reading makes the person suspected, opens a referral and raises an alert',
     params: IdParams,
     body: DoctorCheck,
-    handler: ({ user, params, body }) => recordDoctorCheck(app, user, params.id, body),
+    handler: ({ scoped, user, params, body }) => recordDoctorCheck(app, scoped, user, params.id, body),
   });
   routes.add({
     method: 'get', path: '/api/checks', tags, access: { permission: 'person:read' },
     summary: 'Check and self-report history in scope, by person, kind, date range and abnormality; mine=true for the checks the caller recorded',
     query: CheckListQuery,
-    handler: ({ user, query }) => listChecks(app, user, query),
+    handler: ({ scoped, user, query }) => listChecks(app, scoped, user, query),
   });
   routes.add({
     method: 'get', path: '/api/checks/:id', tags, access: { permission: 'person:read' },
     summary: 'One check or self-report in scope',
     params: IdParams,
-    handler: ({ user, params }) => getCheck(app, user, params.id),
+    handler: ({ scoped, user, params }) => getCheck(app, scoped, user, params.id),
   });
   routes.add({
     method: 'post', path: '/api/citizen/self-reports', tags: ['citizen'], access: { citizen: true }, idempotent: true, status: 201,
@@ -74,26 +74,26 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
     method: 'get', path: '/api/citizen/self-reports', tags: ['citizen'], access: { citizen: true },
     summary: 'The signed-in resident\'s own self-reports, newest first',
     query: PageQuery,
-    handler: ({ citizen, query }) => listSelfReports(app, citizen, query),
+    handler: ({ scoped, citizen, query }) => listSelfReports(app, scoped, citizen, query),
   });
   routes.add({
     method: 'get', path: '/api/citizen/self-reports/:id', tags: ['citizen'], access: { citizen: true },
     summary: 'One of the signed-in resident\'s own self-reports',
     params: IdParams,
-    handler: ({ citizen, params }) => getSelfReport(app, citizen, params.id),
+    handler: ({ scoped, citizen, params }) => getSelfReport(app, scoped, citizen, params.id),
   });
   routes.add({
     method: 'post', path: '/api/files', tags, access: { permission: 'check:write' }, idempotent: true, status: 201,
     summary: 'Upload a check photo (base64 JSON; JPEG, PNG or WebP by content; at most 5 MB, and within the 1 MB JSON body limit)',
     body: FileUpload,
-    handler: ({ user, body }) => uploadPhoto(app, user, body),
+    handler: ({ scoped, user, body }) => uploadPhoto(app, scoped, user, body),
   });
   routes.add({
     method: 'get', path: '/api/files/:id', tags, access: { permission: 'person:read' },
     summary: 'The bytes of a photo, for callers who can see its person',
     params: IdParams,
-    async handler({ user, params, ctx }) {
-      const photo = await readPhoto(app, user, params.id);
+    async handler({ scoped, user, params, ctx }) {
+      const photo = await readPhoto(app, scoped, user, params.id);
       ctx.status = 200;
       ctx.type = photo.mime;
       ctx.set('Content-Disposition', `inline; filename="photo-${params.id}.${photo.mime.slice(6)}"`);
@@ -105,15 +105,15 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
     method: 'get', path: '/api/release-candidates', tags, access: { permission: 'person:read' },
     summary: 'Persons under observation whose observation ended without an abnormal reading (解除隔离名单)',
     query: PageQuery,
-    handler: ({ user, query }) => releaseCandidates(app, user, query),
+    handler: ({ scoped, user, query }) => releaseCandidates(app, scoped, user, query),
   });
   routes.add({
     method: 'post', path: '/api/persons/:id/release', tags, access: { permission: 'person:status' },
     summary: 'Release after a completed observation: status released, release notice issued, pass re-enabled, open referral tasks closed; 409 if not eligible',
     params: IdParams,
     body: Release,
-    handler: async ({ user, params, body, ctx }) => {
-      const r = await releasePerson(app, user, params.id, body, expectedVersion(ctx, body.version));
+    handler: async ({ scoped, user, params, body, ctx }) => {
+      const r = await releasePerson(app, scoped, user, params.id, body, expectedVersion(ctx, body.version));
       ctx.set('ETag', etagOf(r.version));
       return r;
     },
@@ -122,12 +122,12 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
     method: 'get', path: '/api/alerts', tags, access: { permission: 'person:read' },
     summary: 'Alerts of abnormal readings in scope, newest first (open only by default)',
     query: AlertListQuery,
-    handler: ({ user, query }) => listAlerts(app, user, query),
+    handler: ({ scoped, user, query }) => listAlerts(app, scoped, user, query),
   });
   routes.add({
     method: 'post', path: '/api/alerts/:id/acknowledge', tags, access: { permission: 'task:work' },
     summary: 'Acknowledge an alert',
     params: IdParams,
-    handler: ({ user, params }) => acknowledgeAlert(app, user, params.id),
+    handler: ({ scoped, user, params }) => acknowledgeAlert(app, scoped, user, params.id),
   });
 }

@@ -1,9 +1,9 @@
 // Check rules of a tenant (one row, created with the defaults on first use) and what makes a
 // reading abnormal.
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
+import { withTenantScope, type Tx, type Scoped } from '../db/scope.ts';
 import { badRequest } from '../http/errors.ts';
 import * as q from './queries.ts';
 import type { CheckRules, OverdueRelease } from './schema.ts';
@@ -48,8 +48,8 @@ export async function loadRules(tx: Tx, tenantId: number): Promise<Rules> {
   };
 }
 
-export function getRules(app: AppContext, user: Principal): Promise<Rules> {
-  return withScope(app.db.pool, callerOf(user), (tx) => loadRules(tx, user.tenantId));
+export function getRules(app: AppContext, scoped: Scoped, user: Principal): Promise<Rules> {
+  return scoped((tx) => loadRules(tx, user.tenantId));
 }
 
 /** What an audit entry keeps of the rules: the settable values, without derived fields. */
@@ -61,8 +61,8 @@ async function checkTimeZone(tx: Tx, timezone: string): Promise<void> {
   if (!tz?.ok) throw badRequest(`timezone ${timezone} is not known to the database`, 'timezone');
 }
 
-export async function putRules(app: AppContext, user: Principal, input: CheckRules): Promise<Rules> {
-  const { before, after } = await withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function putRules(app: AppContext, scoped: Scoped, user: Principal, input: CheckRules): Promise<Rules> {
+  const { before, after } = await scoped(async (tx) => {
     await checkTimeZone(tx, input.timezone);
     const before = await loadRules(tx, user.tenantId);
     await tx.query(q.updateRules(user.tenantId, user.userId, input));
@@ -91,8 +91,8 @@ export interface RulesPreview {
  * How many check tasks the given (unsaved) rules would make now, from the job's own query, read
  * tenant-wide like the job (the rules are the tenant's) and without writing.
  */
-export async function previewRules(app: AppContext, user: Principal, input: CheckRules, now = new Date()): Promise<RulesPreview> {
-  await withScope(app.db.pool, callerOf(user), (tx) => checkTimeZone(tx, input.timezone));
+export async function previewRules(app: AppContext, scoped: Scoped, user: Principal, input: CheckRules, now = new Date()): Promise<RulesPreview> {
+  await scoped((tx) => checkTimeZone(tx, input.timezone));
   const row = await withTenantScope(app.db.pool, user.tenantId, (tx) =>
     tx.one<{ day: string; slots_today: number; persons: number; would_create: number; would_cancel: number }>(
       q.previewCheckTasks(user.tenantId, q.givenRules(user.tenantId, input), now)),
@@ -113,12 +113,12 @@ const overdueReleaseOf = (r: RulesRow): OverdueReleaseSettings => ({
   updatedAt: r.updated_at,
 });
 
-export function getOverdueRelease(app: AppContext, user: Principal): Promise<OverdueReleaseSettings> {
-  return withScope(app.db.pool, callerOf(user), async (tx) => overdueReleaseOf(await loadRow(tx, user.tenantId)));
+export function getOverdueRelease(app: AppContext, scoped: Scoped, user: Principal): Promise<OverdueReleaseSettings> {
+  return scoped(async (tx) => overdueReleaseOf(await loadRow(tx, user.tenantId)));
 }
 
-export async function putOverdueRelease(app: AppContext, user: Principal, input: OverdueRelease): Promise<OverdueReleaseSettings> {
-  const { before, after } = await withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function putOverdueRelease(app: AppContext, scoped: Scoped, user: Principal, input: OverdueRelease): Promise<OverdueReleaseSettings> {
+  const { before, after } = await scoped(async (tx) => {
     const before = overdueReleaseOf(await loadRow(tx, user.tenantId));
     await tx.query(q.updateOverdueRelease(user.tenantId, user.userId, input));
     return { before, after: overdueReleaseOf(await loadRow(tx, user.tenantId)) };

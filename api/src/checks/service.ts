@@ -4,9 +4,9 @@
 // transaction.
 import { auditTx } from '../audit/audit.ts';
 import { requireExactLocations } from '../auth/exact-location.ts';
-import { callerOf, type Principal, type CitizenPrincipal } from '../auth/principal.ts';
+import type { Principal, CitizenPrincipal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
+import { withTenantScope, type Tx, type Scoped } from '../db/scope.ts';
 import { AppError, conflict, notFound, unprocessable } from '../http/errors.ts';
 import * as persons from '../persons/queries.ts';
 import { moveStatusTx } from '../persons/service.ts';
@@ -89,9 +89,9 @@ const vitalsOf = (i: Reading) => ({ fever: i.fever, cough: i.cough, fatigue: i.f
 /** Tasks a doctor's check completes. */
 const CHECKED_TASKS = new Set(['check', 'referral']);
 
-export async function recordDoctorCheck(app: AppContext, user: Principal, personId: number, input: DoctorCheck) {
+export async function recordDoctorCheck(app: AppContext, scoped: Scoped, user: Principal, personId: number, input: DoctorCheck) {
   const t = user.tenantId;
-  const result = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const result = await scoped(async (tx) => {
     const person = await tx.one(q.personForCheck(t, personId));
     if (!person) throw notFound('person');
     const rules = await loadRules(tx, t);
@@ -165,21 +165,21 @@ export async function submitSelfReport(app: AppContext, c: CitizenPrincipal, inp
   });
 }
 
-export async function listSelfReports(app: AppContext, c: CitizenPrincipal, page: PageQuery) {
-  const rows = await withScope(app.db.pool, callerOf(c), (tx) =>
+export async function listSelfReports(app: AppContext, scoped: Scoped, c: CitizenPrincipal, page: PageQuery) {
+  const rows = await scoped((tx) =>
     tx.rows(q.selfReportsOf(c.tenantId, c.citizenId, page.pageSize, (page.page - 1) * page.pageSize)),
   );
   return { items: rows.map(selfReportView), total: rows[0]?.total ?? 0, page: page.page, pageSize: page.pageSize };
 }
 
-export async function getSelfReport(app: AppContext, c: CitizenPrincipal, id: number) {
-  const row = await withScope(app.db.pool, callerOf(c), (tx) => tx.one(q.checkById(c.tenantId, id)));
+export async function getSelfReport(app: AppContext, scoped: Scoped, c: CitizenPrincipal, id: number) {
+  const row = await scoped((tx) => tx.one(q.checkById(c.tenantId, id)));
   if (!row || row.kind !== 'self' || row.citizen_id !== c.citizenId) throw notFound('self-report');
   return selfReportView(row);
 }
 
-export function listChecks(app: AppContext, user: Principal, query: CheckListQuery) {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export function listChecks(app: AppContext, scoped: Scoped, user: Principal, query: CheckListQuery) {
+  return scoped(async (tx) => {
     const rules = await loadRules(tx, user.tenantId);
     const rows = await tx.rows(q.listChecks(user.tenantId, {
       personId: query.personId, kind: query.kind, from: query.from, to: query.to, abnormal: query.abnormal,
@@ -190,16 +190,16 @@ export function listChecks(app: AppContext, user: Principal, query: CheckListQue
   });
 }
 
-export async function getCheck(app: AppContext, user: Principal, id: number) {
-  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.checkById(user.tenantId, id)));
+export async function getCheck(app: AppContext, scoped: Scoped, user: Principal, id: number) {
+  const row = await scoped((tx) => tx.one(q.checkById(user.tenantId, id)));
   if (!row) throw notFound('check');
   return checkView(row);
 }
 
 /** Open tasks nearest to the caller's position (KNN on the task points), within the caller's scope. */
-export async function nearbyTasks(app: AppContext, user: Principal, query: NearbyQuery) {
+export async function nearbyTasks(app: AppContext, scoped: Scoped, user: Principal, query: NearbyQuery) {
   requireExactLocations(user, 'nearest check tasks');
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+  const rows = await scoped((tx) =>
     tx.rows(q.nearbyTasks(user.tenantId, query.kind, query.near.lon, query.near.lat, query.limit)),
   );
   return rows.map((r) => ({

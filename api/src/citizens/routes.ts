@@ -53,8 +53,8 @@ export function citizenRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { citizen: true },
     status: 204,
-    async handler({ citizen, ctx }) {
-      await signOut(app, citizen);
+    async handler({ scoped, citizen, ctx }) {
+      await signOut(app, scoped, citizen);
       ctx.cookies.set(CITIZEN_COOKIE, null);
       ctx.status = 204;
       return undefined;
@@ -76,6 +76,6 @@ export function citizenRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { citizen: true },
     body: z.strictObject({ name: z.string().trim().min(1).max(50), idNumber: z.string().trim().min(5).max(30) }),
-    handler: ({ citizen, body, ctx }) => bindIdentity(app, citizen, body.name, body.idNumber, ctx.ip || null),
+    handler: ({ scoped, citizen, body, ctx }) => bindIdentity(app, scoped, citizen, body.name, body.idNumber, ctx.ip || null),
   });
 }

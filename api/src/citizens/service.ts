@@ -1,11 +1,11 @@
 // Public sign-in with phone + SMS code, citizen sessions, and identity binding of quarantined residents.
-import { callerOf, tenantCaller, type CitizenPrincipal } from '../auth/principal.ts';
+import { tenantCaller, type CitizenPrincipal } from '../auth/principal.ts';
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { writeAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { maskPhone } from '../crypto/pii.ts';
-import { withScope, withTenantScope, withoutCaller } from '../db/scope.ts';
+import { withScope, withTenantScope, withoutCaller, type Scoped } from '../db/scope.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../http/errors.ts';
 import { isMobilePhone } from '../persons/idnumber.ts';
 import * as q from './queries.ts';
@@ -97,8 +97,8 @@ export async function resolveCitizenSession(app: AppContext, tid: number, sid: s
   return { sessionId: sid, tenantId: row.tenant_id, tenantCode: row.tenant_code, citizenId: row.citizen_id, personId: row.person_id, phoneMasked: row.phone_masked };
 }
 
-export async function signOut(app: AppContext, c: CitizenPrincipal): Promise<void> {
-  await withScope(app.db.pool, callerOf(c), (tx) => tx.query(q.revokeCitizenSession(c.tenantId, c.sessionId)));
+export async function signOut(app: AppContext, scoped: Scoped, c: CitizenPrincipal): Promise<void> {
+  await scoped((tx) => tx.query(q.revokeCitizenSession(c.tenantId, c.sessionId)));
 }
 
 
@@ -106,9 +106,9 @@ export async function signOut(app: AppContext, c: CitizenPrincipal): Promise<voi
  * Identity binding (§4.1.6): name + ID number + the signed-in phone must match one person on the
  * watch list (or suspected/confirmed); the citizen account is then linked to that person.
  */
-export async function bindIdentity(app: AppContext, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null): Promise<{ personId: number }> {
+export async function bindIdentity(app: AppContext, scoped: Scoped, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null): Promise<{ personId: number }> {
   if (c.personId) throw conflict('this account is already bound to a person', 'idNumber').withZh('此账号已绑定人员');
-  const phone = await withScope(app.db.pool, callerOf(c), async (tx) => {
+  const phone = await scoped(async (tx) => {
     const row = await tx.one<{ phone_enc: Buffer }>(q.citizenPhone(c.tenantId, c.citizenId));
     return app.cipher.decrypt(row!.phone_enc);
   });

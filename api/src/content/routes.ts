@@ -41,7 +41,7 @@ export function contentRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { authenticated: true },
     query: StaffQuery,
-    handler: ({ user, query }) => listArticles(app, user, query),
+    handler: ({ scoped, user, query }) => listArticles(app, scoped, user, query),
   });
   routes.add({
     method: 'get',
@@ -51,7 +51,7 @@ export function contentRoutes(routes: Routes, app: AppContext): void {
     access: { authenticated: true },
     params: IdParams,
     response: Article,
-    handler: ({ user, params }) => getArticle(app, user, params.id),
+    handler: ({ scoped, user, params }) => getArticle(app, scoped, user, params.id),
   });
   routes.add({
     method: 'post',
@@ -62,7 +62,7 @@ export function contentRoutes(routes: Routes, app: AppContext): void {
     body: ArticleCreate,
     response: Article,
     status: 201,
-    handler: ({ user, body }) => createArticle(app, user, body),
+    handler: ({ scoped, user, body }) => createArticle(app, scoped, user, body),
   });
   routes.add({
     method: 'patch',
@@ -73,7 +73,7 @@ export function contentRoutes(routes: Routes, app: AppContext): void {
     params: IdParams,
     body: ArticlePatch,
     response: Article,
-    handler: ({ user, params, body }) => updateArticle(app, user, params.id, body),
+    handler: ({ scoped, user, params, body }) => updateArticle(app, scoped, user, params.id, body),
   });
   for (const [action, published] of [['publish', true], ['unpublish', false]] as const) {
     routes.add({
@@ -84,7 +84,7 @@ export function contentRoutes(routes: Routes, app: AppContext): void {
       access: manage,
       params: IdParams,
       response: Article,
-      handler: ({ user, params }) => setPublished(app, user, params.id, published),
+      handler: ({ scoped, user, params }) => setPublished(app, scoped, user, params.id, published),
     });
   }
   routes.add({

@@ -1,10 +1,10 @@
 // Guidance content (§4.1.4): publicity articles, news and self-check guide links. Content managers
 // create, edit, publish and unpublish; everyone of the tenant reads what is published.
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf, can, type Principal, tenantCaller } from '../auth/principal.ts';
+import { can, type Principal, tenantCaller } from '../auth/principal.ts';
 import { tenantByCode } from '../citizens/queries.ts';
 import type { AppContext } from '../context.ts';
-import { withScope, withoutCaller, type Tx } from '../db/scope.ts';
+import { withScope, withoutCaller, type Tx, type Scoped } from '../db/scope.ts';
 import { badRequest, forbidden, notFound } from '../http/errors.ts';
 import * as q from './queries.ts';
 
@@ -68,10 +68,10 @@ async function load(tx: Tx, tenantId: number, id: number, publishedOnly: boolean
   return row;
 }
 
-export async function createArticle(app: AppContext, user: Principal, input: ArticleCreate) {
+export async function createArticle(app: AppContext, scoped: Scoped, user: Principal, input: ArticleCreate) {
   const a = { kind: input.kind, title: input.title, body: input.body ?? '', url: input.url ?? null };
   checkShape(a);
-  const row = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const row = await scoped(async (tx) => {
     const { id } = (await tx.one<{ id: number }>(q.insertArticle(user.tenantId, user.userId, a)))!;
     return load(tx, user.tenantId, id, false);
   });
@@ -79,9 +79,9 @@ export async function createArticle(app: AppContext, user: Principal, input: Art
   return toStaff(row);
 }
 
-export async function updateArticle(app: AppContext, user: Principal, id: number, patch: ArticlePatch) {
+export async function updateArticle(app: AppContext, scoped: Scoped, user: Principal, id: number, patch: ArticlePatch) {
   if (Object.keys(patch).length === 0) throw badRequest('nothing to change', 'body');
-  const { before, row } = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const { before, row } = await scoped(async (tx) => {
     const current = await tx.one<ArticleRow>(q.articleById(user.tenantId, id, false, true));
     if (!current) throw notFound('article');
     checkShape({ kind: patch.kind ?? current.kind, body: patch.body ?? current.body, url: patch.url === undefined ? current.url : patch.url });
@@ -93,8 +93,8 @@ export async function updateArticle(app: AppContext, user: Principal, id: number
 }
 
 /** Publishing is idempotent: publishing a published item (or unpublishing a draft) changes nothing. */
-export async function setPublished(app: AppContext, user: Principal, id: number, published: boolean) {
-  const { before, row, changed } = await withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function setPublished(app: AppContext, scoped: Scoped, user: Principal, id: number, published: boolean) {
+  const { before, row, changed } = await scoped(async (tx) => {
     const before = await load(tx, user.tenantId, id, false);
     const r = await tx.query(published ? q.publishArticle(user.tenantId, id) : q.unpublishArticle(user.tenantId, id));
     return { before, row: await load(tx, user.tenantId, id, false), changed: (r.rowCount ?? 0) > 0 };
@@ -104,10 +104,10 @@ export async function setPublished(app: AppContext, user: Principal, id: number,
 }
 
 /** Staff listing: drafts only for content managers. */
-export async function listArticles(app: AppContext, user: Principal, query: ArticleQuery) {
+export async function listArticles(app: AppContext, scoped: Scoped, user: Principal, query: ArticleQuery) {
   const manager = can(user, 'content:manage');
   if (query.status === 'draft' && !manager) throw forbidden('permission content:manage required to see drafts');
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+  return scoped(async (tx) => {
     const rows = await tx.rows<ArticleRow & { total: number }>(q.listArticles(user.tenantId, {
       kind: query.kind, status: query.status, publishedOnly: !manager, limit: query.pageSize, offset: (query.page - 1) * query.pageSize,
     }));
@@ -115,9 +115,9 @@ export async function listArticles(app: AppContext, user: Principal, query: Arti
   });
 }
 
-export async function getArticle(app: AppContext, user: Principal, id: number) {
+export async function getArticle(app: AppContext, scoped: Scoped, user: Principal, id: number) {
   const manager = can(user, 'content:manage');
-  return toStaff(await withScope(app.db.pool, callerOf(user), (tx) => load(tx, user.tenantId, id, !manager)));
+  return toStaff(await scoped((tx) => load(tx, user.tenantId, id, !manager)));
 }
 
 /** Public reading needs no sign-in: a tenant-only caller, published items only. */

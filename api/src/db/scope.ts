@@ -114,6 +114,18 @@ export function withScope<T>(pool: pg.Pool, caller: Caller, fn: (tx: Tx) => Prom
   return inTransaction(pool, `set local role gec_app; select ${settingsSql(settings)}`, fn, true);
 }
 
+/**
+ * Runs fn in one transaction bound to the request's caller. Routes hand services this opener rather
+ * than an open transaction: a handler may hash a password, read a file or audit after the commit
+ * without holding a connection, or use two transactions.
+ */
+export type Scoped = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
+/** The opener of transactions as one caller (the route layer's, and tests'). */
+export function scopedAs(pool: pg.Pool, caller: Caller): Scoped {
+  return (fn) => withScope(pool, caller, fn);
+}
+
 function settingsSql(settings: [string, string][]): string {
   return settings.map(([k, v]) => `set_config(${pg.escapeLiteral(k)}, ${pg.escapeLiteral(v)}, true)`).join(', ');
 }

@@ -1,9 +1,7 @@
 // /api/households: dwellings as points; the grid is derived by containment.
 import { z } from '../http/zod.ts';
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope } from '../db/scope.ts';
 import { Bbox } from '../geo/bbox.ts';
 import { notFound, unprocessable } from '../http/errors.ts';
 import { IdParams, type Routes } from '../http/route.ts';
@@ -34,10 +32,10 @@ export function householdRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'household:read' },
     query: z.strictObject({ bbox: Bbox, limit: z.coerce.number().int().min(1).max(MAX_FEATURES).default(1000) }),
-    handler: async ({ user, query, ctx }) => {
+    handler: async ({ scoped, user, query, ctx }) => {
       // A bbox narrowed around one household would place it, masked address or not.
       requireExactLocations(user, 'households by bbox');
-      const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows<HouseholdRow>(q.inBbox(user.tenantId, query.bbox, query.limit)));
+      const rows = await scoped((tx) => tx.rows<HouseholdRow>(q.inBbox(user.tenantId, query.bbox, query.limit)));
       ctx.type = 'application/geo+json';
       const page = {
         type: 'FeatureCollection',
@@ -55,8 +53,8 @@ export function householdRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'household:read' },
     params: IdParams,
-    handler: async ({ user, params, ctx }) => {
-      const r = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<HouseholdRow & { grid_name: string }>(q.byId(user.tenantId, params.id)));
+    handler: async ({ scoped, user, params, ctx }) => {
+      const r = await scoped((tx) => tx.one<HouseholdRow & { grid_name: string }>(q.byId(user.tenantId, params.id)));
       if (!r) throw notFound('household');
       await auditExactRead(app, user, 'household', seesExactLocations(user) ? 1 : 0, { id: r.id }, ctx.ip);
       return { ...householdView(r, user), gridName: r.grid_name };
@@ -70,14 +68,14 @@ export function householdRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'household:write' },
     body: HouseholdCreate,
     status: 201,
-    handler: async ({ user, body }) => {
-      const id = await withScope(app.db.pool, callerOf(user), async (tx) => {
+    handler: async ({ scoped, user, body }) => {
+      const id = await scoped(async (tx) => {
         const grid = await tx.one(gridCovering(user.tenantId, body.location.lon, body.location.lat));
         if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location');
         return (await tx.one<{ id: number }>(q.insert(user.tenantId, { ...body, ...body.location })))!.id;
       });
       await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'household.create', objectType: 'household', objectId: id, result: 'ok' });
-      const r = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<HouseholdRow & { grid_name: string }>(q.byId(user.tenantId, id)));
+      const r = await scoped((tx) => tx.one<HouseholdRow & { grid_name: string }>(q.byId(user.tenantId, id)));
       return { ...householdView(r!, user), gridName: r!.grid_name };
     },
   });

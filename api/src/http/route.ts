@@ -9,6 +9,7 @@ import type { ZodType } from 'zod';
 import type { Permission } from '../auth/permissions.ts';
 import { type Principal, callerOf, type CitizenPrincipal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
+import { scopedAs, type Caller, type Scoped } from '../db/scope.ts';
 import { idempotent } from '../idempotency/idempotency.ts';
 import { writeAudit } from '../audit/audit.ts';
 import { AppError, fromZod, forbidden, unauthorized } from './errors.ts';
@@ -38,6 +39,11 @@ export interface RouteInput<P, Q, B> {
   body: B;
   user: Principal;
   citizen: CitizenPrincipal;
+  /**
+   * Opens a transaction bound to the request's caller (the staff user, or the citizen of a citizen
+   * route): the only way services reach scoped rows. A public route has no caller and must not call it.
+   */
+  scoped: Scoped;
   /** The uploaded file of a `multipart` route. */
   file: UploadedFile;
   ctx: Koa.Context;
@@ -115,11 +121,14 @@ export class Routes {
       // Access and parameters are checked before an upload is read.
       const form = spec.multipart ? await readMultipart(ctx, spec.multipart) : undefined;
       const body = parse(spec.body, form ? form.fields : (ctx.request as { body?: unknown }).body, 'body', lang);
-      const input = { params, query, body, user: user as Principal, citizen: citizen as CitizenPrincipal, file: form?.file, ctx } as RouteInput<P, Q, B>;
+      // The request's caller, built once: the identity the route's access admits.
+      const who = 'public' in spec.access ? undefined : 'citizen' in spec.access ? citizen : user;
+      const caller: Caller | undefined = who ? callerOf(who) : undefined;
+      const scoped = caller ? scopedAs(this.app.db.pool, caller) : noCaller(spec.method, spec.path);
+      const input = { params, query, body, user: user as Principal, citizen: citizen as CitizenPrincipal, scoped, file: form?.file, ctx } as RouteInput<P, Q, B>;
       const key = ctx.get('idempotency-key');
-      if (spec.idempotent && key && (user || citizen)) {
-        const caller = callerOf(user ?? citizen!);
-        const actor = user ? `u${user.userId}` : `c${citizen!.citizenId}`;
+      if (spec.idempotent && key && who && caller) {
+        const actor = 'citizenId' in who ? `c${who.citizenId}` : `u${who.userId}`;
         const r = await idempotent(this.app, caller, actor, key, { method: ctx.method, path: ctx.path, body }, async () => ({
           status: spec.status ?? 200,
           body: await spec.handler(input),
@@ -199,6 +208,13 @@ function checkAccess(access: Access, user: Principal | undefined, citizen: Citiz
   if ('anyPermission' in access && !access.anyPermission.some((p) => user.permissions.includes(p))) {
     throw forbidden(`one of the permissions ${access.anyPermission.join(', ')} required`);
   }
+}
+
+/** The opener of a public route: no one signed in, so nothing to bind; calling it is a bug. */
+function noCaller(method: string, path: string): Scoped {
+  return async () => {
+    throw new Error(`${method.toUpperCase()} ${path} is public: it has no caller to open a scoped transaction as (use tenantCaller for tenant-wide work)`);
+  };
 }
 
 const passwordChangeRequired = () =>

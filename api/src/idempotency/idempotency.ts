@@ -3,7 +3,7 @@
 // the first and replay it, so exactly one row is created.
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context.ts';
-import { beforeCommit, withScope, type Caller, type Tx } from '../db/scope.ts';
+import { beforeCommit, scopedAs, type Caller, type Tx } from '../db/scope.ts';
 import { AppError, badRequest, unprocessable } from '../http/errors.ts';
 import * as q from './queries.ts';
 
@@ -37,7 +37,7 @@ export async function idempotent(
 ): Promise<IdempotentResult> {
   if (!KEY.test(key)) throw badRequest('Idempotency-Key must be 8-100 characters of A-Z a-z 0-9 _ -', 'Idempotency-Key');
   const hash = requestHash(request.method, request.path, request.body);
-  const tx = <T>(fn: Parameters<typeof withScope<T>>[2]) => withScope(app.db.pool, caller, fn);
+  const tx = scopedAs(app.db.pool, caller);
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const claimed = await tx((t) => t.one(q.claim(caller.tenantId, actor, key, hash)));

@@ -1,8 +1,6 @@
 // /api/jurisdictions: the tree, one node, and boundaries as GeoJSON by bbox.
 import { z } from '../http/zod.ts';
-import { callerOf } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope } from '../db/scope.ts';
 import { Bbox, Zoom, toleranceForZoom } from '../geo/bbox.ts';
 import { notFound } from '../http/errors.ts';
 import { IdParams, type Routes } from '../http/route.ts';
@@ -60,8 +58,8 @@ export function jurisdictionRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'jurisdiction:read' },
     query: z.strictObject({ maxLevel: z.coerce.number().int().min(1).max(5).default(5) }),
-    handler: async ({ user, query }) => {
-      const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows<Node>(q.tree(user.tenantId, query.maxLevel)));
+    handler: async ({ scoped, user, query }) => {
+      const rows = await scoped((tx) => tx.rows<Node>(q.tree(user.tenantId, query.maxLevel)));
       return { roots: nest(rows) };
     },
   });
@@ -76,9 +74,9 @@ export function jurisdictionRoutes(routes: Routes, app: AppContext): void {
       zoom: Zoom.default(12),
       level: z.coerce.number().int().min(1).max(5).optional().openapi({ description: '1 city … 5 grid; default by zoom' }),
     }),
-    handler: async ({ user, query, ctx }) => {
+    handler: async ({ scoped, user, query, ctx }) => {
       const level = query.level ?? levelForZoom(query.zoom);
-      const row = await withScope(app.db.pool, callerOf(user), (tx) =>
+      const row = await scoped((tx) =>
         tx.one<{ fc: unknown; n: number }>(q.geojson(user.tenantId, level, query.bbox, toleranceForZoom(query.zoom), MAX_FEATURES)),
       );
       ctx.type = 'application/geo+json';
@@ -93,8 +91,8 @@ export function jurisdictionRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'jurisdiction:read' },
     params: IdParams,
     query: NodeQuery,
-    handler: async ({ user, params, query }) => {
-      const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.byId(user.tenantId, params.id, query.persons)));
+    handler: async ({ scoped, user, params, query }) => {
+      const row = await scoped((tx) => tx.one(q.byId(user.tenantId, params.id, query.persons)));
       if (!row) throw notFound('jurisdiction');
       return {
         id: row.id, parentId: row.parent_id, code: row.code, name: row.name, level: row.level, path: row.path,

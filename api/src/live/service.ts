@@ -75,6 +75,8 @@ export async function openLiveStream(
   revalidate: () => Promise<Principal | undefined>,
   recent = 0,
 ) {
+  // Built here, not by the route: the stream outlives its request and follows the principal re-read
+  // at each heartbeat (recheck), so its caller changes with the session's scope.
   let caller = callerOf(user);
   // Read together: the history shown is exactly what lies at or below the cursor the stream follows from.
   const [cursor, history] = await withScope(app.db.pool, caller, async (tx) => [

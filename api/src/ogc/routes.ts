@@ -90,9 +90,9 @@ export function ogcRoutes(routes: Routes, app: AppContext): void {
     method: 'get', path: `${BASE}/collections`, summary: 'Feature collections the caller may read', tags, access: { authenticated: true },
     query: FormatQuery,
     response: Collections,
-    handler: async ({ user, ctx }) => {
+    handler: async ({ scoped, user, ctx }) => {
       const sources = visibleSources(user);
-      const ext = await extents(app, user, sources);
+      const ext = await extents(app, scoped, user, sources);
       return {
         links: [link(ctx, `${BASE}/collections`, 'self', JSON_TYPE)],
         collections: sources.map((s, i) => collectionDoc(ctx, s, ext[i])),
@@ -104,9 +104,9 @@ export function ogcRoutes(routes: Routes, app: AppContext): void {
     params: CollectionParams,
     query: FormatQuery,
     response: Collection,
-    handler: async ({ user, params, ctx }) => {
+    handler: async ({ scoped, user, params, ctx }) => {
       const s = sourceFor(user, params.collectionId);
-      const [ext] = await extents(app, user, [s]);
+      const [ext] = await extents(app, scoped, user, [s]);
       return collectionDoc(ctx, s, ext);
     },
   });
@@ -116,9 +116,9 @@ export function ogcRoutes(routes: Routes, app: AppContext): void {
     access: { authenticated: true },
     params: CollectionParams,
     query: ItemsQuery,
-    handler: async ({ user, params, query, ctx }) => {
+    handler: async ({ scoped, user, params, query, ctx }) => {
       const s = sourceFor(user, params.collectionId);
-      const page = await itemsPage(app, user, s, { bbox: query.bbox, time: query.datetime }, query.limit, query.offset);
+      const page = await itemsPage(app, scoped, user, s, { bbox: query.bbox, time: query.datetime }, query.limit, query.offset);
       const path = `${BASE}/collections/${s.id}/items`;
       const links = [link(ctx, `${path}?${itemsQueryString(ctx, query, query.offset)}`, 'self', GEOJSON)];
       if (query.offset + page.features.length < page.matched && page.features.length > 0) {
@@ -143,9 +143,9 @@ export function ogcRoutes(routes: Routes, app: AppContext): void {
     access: { authenticated: true },
     params: ItemParams,
     query: FormatQuery,
-    handler: async ({ user, params, ctx }) => {
+    handler: async ({ scoped, user, params, ctx }) => {
       const s = sourceFor(user, params.collectionId);
-      const f = await item(app, user, s, params.featureId);
+      const f = await item(app, scoped, user, s, params.featureId);
       const path = `${BASE}/collections/${s.id}`;
       ctx.type = GEOJSON;
       ctx.body = { ...f, links: [link(ctx, `${path}/items/${f.id}`, 'self', GEOJSON), link(ctx, path, 'collection', JSON_TYPE)] };

@@ -2,11 +2,11 @@
 // https://docs.ogc.org/is/17-069r4/17-069r4.html — every read goes through withScope, so a caller
 // sees exactly the rows row-level security gives them.
 import type { Permission } from '../auth/permissions.ts';
-import { callerOf, can, type Principal } from '../auth/principal.ts';
+import { can, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { householdFeature, type HouseholdRow } from '../households/view.ts';
 import { auditExactRead, requireExactLocations, seesExactLocations } from '../auth/exact-location.ts';
-import { withScope, type Tx } from '../db/scope.ts';
+import type { Tx, Scoped } from '../db/scope.ts';
 import type { Bbox } from '../geo/bbox.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import type { TimeFilter } from './datetime.ts';
@@ -152,22 +152,22 @@ export function sourceFor(user: Principal, id: string): CollectionSource {
   return s;
 }
 
-export function extents(app: AppContext, user: Principal, sources: CollectionSource[]): Promise<Extent[]> {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export function extents(app: AppContext, scoped: Scoped, user: Principal, sources: CollectionSource[]): Promise<Extent[]> {
+  return scoped(async (tx) => {
     const out: Extent[] = [];
     for (const s of sources) out.push(await s.extent(tx, user));
     return out;
   });
 }
 
-export async function itemsPage(app: AppContext, user: Principal, s: CollectionSource, filter: ItemsFilter, limit: number, offset: number): Promise<Page> {
-  const page = await withScope(app.db.pool, callerOf(user), (tx) => s.page(tx, user, filter, limit, offset));
+export async function itemsPage(app: AppContext, scoped: Scoped, user: Principal, s: CollectionSource, filter: ItemsFilter, limit: number, offset: number): Promise<Page> {
+  const page = await scoped((tx) => s.page(tx, user, filter, limit, offset));
   if (s.personal) await auditExactRead(app, user, s.id, page.features.filter((f) => f.geometry).length, { bbox: filter.bbox ?? null, offset });
   return page;
 }
 
-export async function item(app: AppContext, user: Principal, s: CollectionSource, id: number): Promise<Feature> {
-  const f = await withScope(app.db.pool, callerOf(user), (tx) => s.one(tx, user, id));
+export async function item(app: AppContext, scoped: Scoped, user: Principal, s: CollectionSource, id: number): Promise<Feature> {
+  const f = await scoped((tx) => s.one(tx, user, id));
   if (!f) throw notFound('feature');
   if (s.personal) await auditExactRead(app, user, s.id, f.geometry ? 1 : 0, { id });
   return f;

@@ -19,45 +19,45 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
   const rolesRead = { anyPermission: ['user:manage', 'role:manage'] } satisfies Access;
   const ip = (ctx: { ip: string }) => ctx.ip || null;
 
-  routes.add({ method: 'get', path: '/api/departments', summary: 'Departments of the tenant (flat, with parentId: the client nests them)', tags, access: users, handler: ({ user }) => listDepartments(app, user) });
+  routes.add({ method: 'get', path: '/api/departments', summary: 'Departments of the tenant (flat, with parentId: the client nests them)', tags, access: users, handler: ({ scoped, user }) => listDepartments(app, scoped, user) });
   routes.add({
     method: 'post', path: '/api/departments', summary: 'Create a department under a parent (or at the top)', tags, access: users, body: DepartmentCreate, status: 201,
-    handler: ({ user, body }) => createDepartment(app, user, body),
+    handler: ({ scoped, user, body }) => createDepartment(app, scoped, user, body),
   });
   routes.add({
     method: 'patch', path: '/api/departments/:id', summary: 'Rename, move (never under itself) or disable/enable a department', tags, access: users, params: IdParams, body: DepartmentPatch,
-    handler: ({ user, params, body }) => updateDepartment(app, user, params.id, body),
+    handler: ({ scoped, user, params, body }) => updateDepartment(app, scoped, user, params.id, body),
   });
 
-  routes.add({ method: 'get', path: '/api/positions', summary: 'Positions (岗位) with their department and roles', tags, access: users, handler: ({ user }) => listPositions(app, user) });
+  routes.add({ method: 'get', path: '/api/positions', summary: 'Positions (岗位) with their department and roles', tags, access: users, handler: ({ scoped, user }) => listPositions(app, scoped, user) });
   routes.add({
     method: 'post', path: '/api/positions', summary: 'Create a position in a department with its roles', tags, access: users, body: PositionCreate, status: 201,
-    handler: ({ user, body }) => createPosition(app, user, body),
+    handler: ({ scoped, user, body }) => createPosition(app, scoped, user, body),
   });
   routes.add({
     method: 'patch', path: '/api/positions/:id', summary: 'Rename, move, change the roles of (its holders\' rights change at their next request) or disable a position', tags, access: users,
-    params: IdParams, body: PositionPatch, handler: ({ user, params, body }) => updatePosition(app, user, params.id, body),
+    params: IdParams, body: PositionPatch, handler: ({ scoped, user, params, body }) => updatePosition(app, scoped, user, params.id, body),
   });
 
-  routes.add({ method: 'get', path: '/api/roles', summary: 'Roles with their permissions, duty (三员分立) and number of users', tags, access: rolesRead, handler: ({ user }) => listRoles(app, user) });
+  routes.add({ method: 'get', path: '/api/roles', summary: 'Roles with their permissions, duty (三员分立) and number of users', tags, access: rolesRead, handler: ({ scoped, user }) => listRoles(app, scoped, user) });
   routes.add({
     method: 'get', path: '/api/roles/permissions', summary: 'The permission matrix: every permission with the routes it opens, read from the route table (deny by default)', tags,
     access: rolesRead, handler: async () => permissionMatrix(routes.table),
   });
   routes.add({
     method: 'post', path: '/api/roles', summary: 'Create a custom role with permissions (the three duty permissions stay with their built-in roles)', tags, access: roles, body: RoleCreate, status: 201,
-    handler: ({ user, body }) => createRole(app, user, body),
+    handler: ({ scoped, user, body }) => createRole(app, scoped, user, body),
   });
   routes.add({
     method: 'patch', path: '/api/roles/:id', summary: 'Rename a role, set its permissions (its users\' rights change at their next request) or disable it', tags, access: roles,
-    params: IdParams, body: RolePatch, handler: ({ user, params, body }) => updateRole(app, user, params.id, body),
+    params: IdParams, body: RolePatch, handler: ({ scoped, user, params, body }) => updateRole(app, scoped, user, params.id, body),
   });
 
-  routes.add({ method: 'get', path: '/api/users', summary: 'Staff users with search (name, username or whole phone), filters and paging; phones masked', tags, access: users, query: UserListQuery, handler: ({ user, query }) => listUsers(app, user, query) });
+  routes.add({ method: 'get', path: '/api/users', summary: 'Staff users with search (name, username or whole phone), filters and paging; phones masked', tags, access: users, query: UserListQuery, handler: ({ scoped, user, query }) => listUsers(app, scoped, user, query) });
   routes.add({
     method: 'get', path: '/api/users/template.xlsx', summary: 'The users Excel template: Chinese headers, required columns marked, dropdowns of this tenant\'s departments, positions, roles and nodes, an explanation sheet', tags, access: users,
-    handler: async ({ user, ctx }) => {
-      await userTemplate(app, user, ctx);
+    handler: async ({ scoped, user, ctx }) => {
+      await userTemplate(app, scoped, user, ctx);
       return undefined;
     },
   });
@@ -65,16 +65,16 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
     method: 'post', path: '/api/users/imports',
     summary: 'Import users from the Excel template (multipart `file`, `mode` all_or_nothing | valid_rows): per-row, per-cell errors; the created users with their temporary passwords', tags, access: users,
     multipart: { file: 'file', maxBytes: maxImportBytes }, body: ImportFields,
-    handler: ({ user, file, body, ctx }) => importUsers(app, user, file, body.mode, ip(ctx)),
+    handler: ({ scoped, user, file, body, ctx }) => importUsers(app, scoped, user, file, body.mode, ip(ctx)),
   });
-  routes.add({ method: 'get', path: '/api/users/:id', summary: 'One user (phone masked)', tags, access: users, params: IdParams, handler: ({ user, params }) => getUser(app, user, params.id) });
+  routes.add({ method: 'get', path: '/api/users/:id', summary: 'One user (phone masked)', tags, access: users, params: IdParams, handler: ({ scoped, user, params }) => getUser(app, scoped, user, params.id) });
   routes.add({
     method: 'post', path: '/api/users', summary: 'Create a user; answers the temporary password, to be changed at first sign-in', tags, access: users, body: UserCreate, status: 201,
-    handler: ({ user, body, ctx }) => createUser(app, user, body, ip(ctx)),
+    handler: ({ scoped, user, body, ctx }) => createUser(app, scoped, user, body, ip(ctx)),
   });
   routes.add({
     method: 'patch', path: '/api/users/:id', summary: 'Edit a user: name, department, positions, roles, scope, phone', tags, access: users, params: IdParams, body: UserPatch,
-    handler: ({ user, params, body, ctx }) => updateUser(app, user, params.id, body, ip(ctx)),
+    handler: ({ scoped, user, params, body, ctx }) => updateUser(app, scoped, user, params.id, body, ip(ctx)),
   });
   for (const [action, summary] of [
     ['disable', 'Disable a user (sessions end at once; never deleted: history refers to users)'],
@@ -84,7 +84,7 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
   ] as const) {
     routes.add({
       method: 'post', path: `/api/users/:id/${action}`, summary, tags, access: users, params: IdParams, body: z.strictObject({}).optional(),
-      handler: ({ user, params, ctx }) => accountAction(app, user, params.id, action === 'password-reset' ? 'password_reset' : action, ip(ctx)),
+      handler: ({ scoped, user, params, ctx }) => accountAction(app, scoped, user, params.id, action === 'password-reset' ? 'password_reset' : action, ip(ctx)),
     });
   }
 }

@@ -2,9 +2,9 @@
 // created, edited and disabled, never deleted (history refers to them). Every change is audited.
 import { auditTx } from '../audit/audit.ts';
 import { DUTY_PERMISSIONS, PERMISSIONS } from '../auth/permissions.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope, type Tx } from '../db/scope.ts';
+import type { Tx, Scoped } from '../db/scope.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
 import { assertNoDutyConflict } from './duties.ts';
@@ -15,9 +15,9 @@ import type { DepartmentCreate, DepartmentPatch, PositionCreate, PositionPatch, 
 type Input<T extends z.ZodType> = z.infer<T>;
 
 async function audited<T extends { id: number }>(
-  app: AppContext, user: Principal, action: string, objectType: string, detail: Record<string, unknown>, fn: (tx: Tx) => Promise<T>,
+  app: AppContext, scoped: Scoped, user: Principal, action: string, objectType: string, detail: Record<string, unknown>, fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  const result = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const result = await scoped(async (tx) => {
     const r = await fn(tx);
     await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action, objectType, objectId: r.id, result: 'ok', detail });
     return r;
@@ -26,8 +26,8 @@ async function audited<T extends { id: number }>(
 }
 
 // ---- departments ----
-export async function listDepartments(app: AppContext, user: Principal) {
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.departments(user.tenantId)));
+export async function listDepartments(app: AppContext, scoped: Scoped, user: Principal) {
+  const rows = await scoped((tx) => tx.rows(q.departments(user.tenantId)));
   return rows.map((r) => ({ id: Number(r.id), parentId: r.parent_id == null ? null : Number(r.parent_id), name: r.name, active: r.active, users: r.users, positions: r.positions }));
 }
 
@@ -37,16 +37,16 @@ async function requireDepartment(tx: Tx, tenantId: number, id: number, field: st
   return d;
 }
 
-export function createDepartment(app: AppContext, user: Principal, input: Input<typeof DepartmentCreate>) {
-  return audited(app, user, 'department.create', 'department', input, async (tx) => {
+export function createDepartment(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof DepartmentCreate>) {
+  return audited(app, scoped, user, 'department.create', 'department', input, async (tx) => {
     if (input.parentId) await requireDepartment(tx, user.tenantId, input.parentId, 'parentId');
     const row = await tx.one<{ id: string }>(q.insertDepartment(user.tenantId, input.parentId ?? null, input.name));
     return { id: Number(row!.id) };
   });
 }
 
-export function updateDepartment(app: AppContext, user: Principal, id: number, input: Input<typeof DepartmentPatch>) {
-  return audited(app, user, input.active === false ? 'department.disable' : 'department.update', 'department', input, async (tx) => {
+export function updateDepartment(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof DepartmentPatch>) {
+  return audited(app, scoped, user, input.active === false ? 'department.disable' : 'department.update', 'department', input, async (tx) => {
     if (!(await tx.one(q.departmentById(user.tenantId, id)))) throw notFound('department');
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
@@ -65,8 +65,8 @@ export function updateDepartment(app: AppContext, user: Principal, id: number, i
 }
 
 // ---- positions ----
-export async function listPositions(app: AppContext, user: Principal) {
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.positions(user.tenantId)));
+export async function listPositions(app: AppContext, scoped: Scoped, user: Principal) {
+  const rows = await scoped((tx) => tx.rows(q.positions(user.tenantId)));
   return rows.map((r) => ({
     id: Number(r.id), departmentId: Number(r.department_id), departmentName: r.department_name, name: r.name, active: r.active,
     roles: r.roles as unknown[], users: r.users,
@@ -81,8 +81,8 @@ export async function requireRoles(tx: Tx, tenantId: number, ids: number[], fiel
   if (missing.length) throw badRequest(`${field}: no role with id ${missing.join(', ')}`, field);
 }
 
-export function createPosition(app: AppContext, user: Principal, input: Input<typeof PositionCreate>) {
-  return audited(app, user, 'position.create', 'position', input, async (tx) => {
+export function createPosition(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof PositionCreate>) {
+  return audited(app, scoped, user, 'position.create', 'position', input, async (tx) => {
     await requireDepartment(tx, user.tenantId, input.departmentId, 'departmentId');
     await requireRoles(tx, user.tenantId, input.roleIds, 'roleIds');
     if (new Set(input.roleIds).size > 1) {
@@ -107,8 +107,8 @@ async function assertRolesCompatible(tx: Tx, tenantId: number, roleIds: number[]
   }
 }
 
-export function updatePosition(app: AppContext, user: Principal, id: number, input: Input<typeof PositionPatch>) {
-  return audited(app, user, input.active === false ? 'position.disable' : 'position.update', 'position', input, async (tx) => {
+export function updatePosition(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof PositionPatch>) {
+  return audited(app, scoped, user, input.active === false ? 'position.disable' : 'position.update', 'position', input, async (tx) => {
     if (!(await tx.one(q.positionById(user.tenantId, id)))) throw notFound('position');
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
@@ -130,8 +130,8 @@ export function updatePosition(app: AppContext, user: Principal, id: number, inp
 }
 
 // ---- roles ----
-export async function listRoles(app: AppContext, user: Principal) {
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.roles(user.tenantId)));
+export async function listRoles(app: AppContext, scoped: Scoped, user: Principal) {
+  const rows = await scoped((tx) => tx.rows(q.roles(user.tenantId)));
   return rows.map((r) => ({
     id: Number(r.id), code: r.code, name: r.name, active: r.active, builtin: r.builtin, duty: r.duty, permissions: r.permissions as string[], users: r.users,
   }));
@@ -151,8 +151,8 @@ function checkPermissions(permissions: string[]): string[] {
   return [...new Set(permissions)];
 }
 
-export function createRole(app: AppContext, user: Principal, input: Input<typeof RoleCreate>) {
-  return audited(app, user, 'role.create', 'role', input, async (tx) => {
+export function createRole(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof RoleCreate>) {
+  return audited(app, scoped, user, 'role.create', 'role', input, async (tx) => {
     const permissions = checkPermissions(input.permissions);
     const row = await tx.one<{ id: string }>(q.insertRole(user.tenantId, input.code, input.name)).catch((err) => {
       if (err?.code === '23505') throw conflict(`code: a role with code ${input.code} already exists`, 'code');
@@ -164,8 +164,8 @@ export function createRole(app: AppContext, user: Principal, input: Input<typeof
   });
 }
 
-export function updateRole(app: AppContext, user: Principal, id: number, input: Input<typeof RolePatch>) {
-  return audited(app, user, input.active === false ? 'role.disable' : 'role.update', 'role', input, async (tx) => {
+export function updateRole(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof RolePatch>) {
+  return audited(app, scoped, user, input.active === false ? 'role.disable' : 'role.update', 'role', input, async (tx) => {
     const role = await tx.one<{ duty: string | null; builtin: boolean }>(q.roleById(user.tenantId, id));
     if (!role) throw notFound('role');
     if (role.duty && (input.permissions !== undefined || input.active !== undefined)) {

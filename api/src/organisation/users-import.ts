@@ -4,9 +4,9 @@
 import type Koa from 'koa';
 import { writeAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope, type Tx } from '../db/scope.ts';
+import type { Tx, Scoped } from '../db/scope.ts';
 import { badRequest } from '../http/errors.ts';
 import type { UploadedFile } from '../http/multipart.ts';
 import * as q from './queries.ts';
@@ -57,8 +57,8 @@ async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promi
 }
 
 /** GET /api/users/template.xlsx: the template with this tenant's departments, positions, roles and the caller's nodes. */
-export async function userTemplate(app: AppContext, user: Principal, ctx: Koa.Context): Promise<void> {
-  const l = await withScope(app.db.pool, callerOf(user), (tx) => loadLookups(tx, user.tenantId, []));
+export async function userTemplate(app: AppContext, scoped: Scoped, user: Principal, ctx: Koa.Context): Promise<void> {
+  const l = await scoped((tx) => loadLookups(tx, user.tenantId, []));
   const roleNames = [...new Set([...l.roles.entries()].filter(([k]) => !/^[a-z_0-9]+$/.test(k)).map(([k]) => k))];
   const wb = buildUserTemplate({
     departments: [...l.departments.keys()],
@@ -129,7 +129,7 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>): { inp
   return errors.length ? { errors } : { input: parsed.data!, errors };
 }
 
-export async function importUsers(app: AppContext, user: Principal, file: UploadedFile, mode: 'all_or_nothing' | 'valid_rows', ip: string | null) {
+export async function importUsers(app: AppContext, scoped: Scoped, user: Principal, file: UploadedFile, mode: 'all_or_nothing' | 'valid_rows', ip: string | null) {
   let rows: UserSheetRow[];
   try {
     rows = await readUserSheet(file.data, MAX_IMPORT_ROWS);
@@ -138,7 +138,7 @@ export async function importUsers(app: AppContext, user: Principal, file: Upload
     throw err;
   }
   if (!rows.length) throw badRequest('file: the sheet has no user rows under the header', 'file');
-  const outcome = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const outcome = await scoped(async (tx) => {
     const l = await loadLookups(tx, user.tenantId, rows.map((r) => r.username ?? '').filter(Boolean));
     const seen = new Map<string, number>();
     const checked = rows.map((r) => ({ row: r.row, ...checkRow(r, l, seen) }));

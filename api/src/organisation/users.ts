@@ -4,11 +4,11 @@
 import { randomInt } from 'node:crypto';
 import { writeAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import { loginUnblock } from '../auth/queries.ts';
 import type { AppContext } from '../context.ts';
 import { maskPhone } from '../crypto/pii.ts';
-import { withScope, type Tx } from '../db/scope.ts';
+import type { Tx, Scoped } from '../db/scope.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
 import { assertNoDutyConflict } from './duties.ts';
@@ -43,16 +43,16 @@ export function userOut(r: Record<string, any>) {
 
 const phoneKey = (phone: string) => `phone:${phone}`;
 
-export async function listUsers(app: AppContext, user: Principal, query: z.infer<typeof UserListQuery>) {
+export async function listUsers(app: AppContext, scoped: Scoped, user: Principal, query: z.infer<typeof UserListQuery>) {
   const phoneHash = query.q && /^1[3-9]\d{9}$/.test(query.q) ? app.cipher.lookupHash(phoneKey(query.q)) : undefined;
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+  const rows = await scoped((tx) =>
     tx.rows(q.users(user.tenantId, { ...query, text: query.q, phoneHash, limit: query.pageSize, offset: (query.page - 1) * query.pageSize })),
   );
   return { items: rows.map(userOut), total: Number(rows[0]?.total ?? 0), page: query.page, pageSize: query.pageSize };
 }
 
-export async function getUser(app: AppContext, user: Principal, id: number) {
-  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.userById(user.tenantId, id)));
+export async function getUser(app: AppContext, scoped: Scoped, user: Principal, id: number) {
+  const row = await scoped((tx) => tx.one(q.userById(user.tenantId, id)));
   if (!row) throw notFound('user');
   return userOut(row);
 }
@@ -112,16 +112,16 @@ async function assign(tx: Tx, tenantId: number, id: number, input: Partial<UserC
 
 const auditDetail = (input: Partial<UserCreateInput>) => ({ ...input, phone: input.phone ? maskPhone(input.phone) : input.phone });
 
-export async function createUser(app: AppContext, user: Principal, input: UserCreateInput, ip: string | null) {
+export async function createUser(app: AppContext, scoped: Scoped, user: Principal, input: UserCreateInput, ip: string | null) {
   const password = temporaryPassword();
   const hash = await hashPassword(password);
-  const id = await withScope(app.db.pool, callerOf(user), (tx) => insertUser(app, tx, user.tenantId, input, hash));
+  const id = await scoped((tx) => insertUser(app, tx, user.tenantId, input, hash));
   await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'user.create', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
-  return { user: await getUser(app, user, id), temporaryPassword: password };
+  return { user: await getUser(app, scoped, user, id), temporaryPassword: password };
 }
 
-export async function updateUser(app: AppContext, user: Principal, id: number, input: UserPatchInput, ip: string | null) {
-  await withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function updateUser(app: AppContext, scoped: Scoped, user: Principal, id: number, input: UserPatchInput, ip: string | null) {
+  await scoped(async (tx) => {
     const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
     await checkReferences(tx, user.tenantId, input);
@@ -136,19 +136,19 @@ export async function updateUser(app: AppContext, user: Principal, id: number, i
     await assign(tx, user.tenantId, id, input);
   });
   await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'user.update', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
-  return getUser(app, user, id);
+  return getUser(app, scoped, user, id);
 }
 
 type AccountAction = 'disable' | 'enable' | 'unlock' | 'password_reset';
 
 /** Disable, enable, unlock or reset the password of an account (audited); a reset returns the new temporary password. */
-export async function accountAction(app: AppContext, user: Principal, id: number, action: AccountAction, ip: string | null) {
+export async function accountAction(app: AppContext, scoped: Scoped, user: Principal, id: number, action: AccountAction, ip: string | null) {
   if (id === user.userId && (action === 'disable' || action === 'password_reset')) {
     throw conflict(`you cannot ${action === 'disable' ? 'disable your own account' : 'reset your own password here (use the password change)'}`);
   }
   const password = action === 'password_reset' ? temporaryPassword() : undefined;
   const hash = password ? await hashPassword(password) : undefined;
-  await withScope(app.db.pool, callerOf(user), async (tx) => {
+  await scoped(async (tx) => {
     const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
     const sets: Sql[] = {
@@ -164,5 +164,5 @@ export async function accountAction(app: AppContext, user: Principal, id: number
     if (action === 'unlock' || action === 'password_reset') await tx.query(loginUnblock(target.username));
   });
   await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok' });
-  return { user: await getUser(app, user, id), ...(password ? { temporaryPassword: password } : {}) };
+  return { user: await getUser(app, scoped, user, id), ...(password ? { temporaryPassword: password } : {}) };
 }

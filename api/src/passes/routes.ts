@@ -89,7 +89,7 @@ export function passRoutes(routes: Routes, app: AppContext): void {
     access: { citizen: true },
     body: PassRegistration,
     status: 201,
-    handler: ({ citizen, body, ctx }) => registerPass(app, citizen, body.name, body.idNumber, ctx.ip || null),
+    handler: ({ scoped, citizen, body, ctx }) => registerPass(app, scoped, citizen, body.name, body.idNumber, ctx.ip || null),
   });
   routes.add({
     method: 'get',
@@ -98,7 +98,7 @@ export function passRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { citizen: true },
     response: PassQr,
-    handler: ({ citizen }) => currentPass(app, citizen),
+    handler: ({ scoped, citizen }) => currentPass(app, scoped, citizen),
   });
   routes.add({
     method: 'get',
@@ -130,6 +130,6 @@ export function passRoutes(routes: Routes, app: AppContext): void {
     response: ScanResult,
     status: 201,
     idempotent: true,
-    handler: ({ user, body }) => scanPass(app, user, body),
+    handler: ({ scoped, user, body }) => scanPass(app, scoped, user, body),
   });
 }

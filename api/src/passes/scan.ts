@@ -6,16 +6,16 @@
 //     watching with a new observation and the pass revoked; an alert in every case;
 //   - no valid pass, no location, or a closed or dead record: the report goes to verification.
 import { writeAudit } from '../audit/audit.ts';
-import type { Principal } from '../auth/principal.ts';
+import { callerReaching, type Principal } from '../auth/principal.ts';
 import {
-  callerReaching, checkpointStatusReason, isFever, placeAt, raiseAlert, readingOnRecord, recordOfId, UNPLACEABLE,
+  checkpointStatusReason, isFever, placeAt, raiseAlert, readingOnRecord, recordOfId, UNPLACEABLE,
   type CheckpointEffect, type CheckpointReading, type KnownRecord,
 } from '../checkpoints/service.ts';
 import { insertReading } from '../checks/queries.ts';
 import * as checkpoints from '../checkpoints/queries.ts';
 import type { AppContext } from '../context.ts';
 import { maskName } from '../crypto/pii.ts';
-import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
+import { withScope, withTenantScope, type Scoped, type Tx } from '../db/scope.ts';
 import { badRequest, forbidden } from '../http/errors.ts';
 import * as persons from '../persons/queries.ts';
 import { createPersonTx } from '../persons/service.ts';
@@ -155,15 +155,16 @@ function judgedAt(input: ScanInput, now = Date.now()): Date | undefined {
   return at;
 }
 
-export async function scanPass(app: AppContext, user: Principal, raw: ScanInput) {
+export async function scanPass(app: AppContext, scoped: Scoped, user: Principal, raw: ScanInput) {
   // Stored with one decimal (numeric(3,1)): decide the fever on the stored value.
   const input = { ...raw, temperature: Math.round(raw.temperature * 10) / 10 };
   const scopePath = user.scopePaths[0];
   if (!scopePath) throw forbidden('you have no jurisdiction to record scans in').withZh('您没有可记录扫码的辖区');
   const at = judgedAt(input);
-  const grid = input.location ? await placeAt(app, user, input.location) : undefined;
+  const grid = input.location ? await placeAt(app, scoped, user, input.location) : undefined;
   const state = await checkPass(app, user.tenantId, input.token, at);
   const holderPath = state.record && !UNPLACEABLE.has(state.record.status) ? state.record.grid_path : null;
+  // Not the request's opener: the holder's grid may lie outside the caller's scope (callerReaching).
   const { scan, registration, fever, reasons } = await withScope(app.db.pool, callerReaching(user, holderPath), async (tx) => {
     // Passes are tenant-wide, so staff may mark one revoked (RLS: pass_holder_or_staff).
     if (state.revoke) await tx.query(q.revokePass(user.tenantId, state.pass!.id, state.revoke));

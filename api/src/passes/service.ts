@@ -1,12 +1,12 @@
 // Electronic passes (§4.1.3): a citizen registers with name and ID number; a pass is issued only
 // while the holder's person status allows it, and every QR token is short-lived and re-checked.
-import { callerOf, type CitizenPrincipal } from '../auth/principal.ts';
+import type { CitizenPrincipal } from '../auth/principal.ts';
 import QRCode from 'qrcode';
 import { writeAudit } from '../audit/audit.ts';
 import { tenantByCode } from '../citizens/queries.ts';
 import type { AppContext } from '../context.ts';
 import { maskIdNumber } from '../crypto/pii.ts';
-import { withScope, withTenantScope, withoutCaller, type Tx } from '../db/scope.ts';
+import { withTenantScope, withoutCaller, type Tx, type Scoped } from '../db/scope.ts';
 import { AppError, badRequest, notFound } from '../http/errors.ts';
 import { parseResidentId } from '../persons/idnumber.ts';
 import type { Status } from '../persons/status.ts';
@@ -59,7 +59,7 @@ const MISMATCH_ALERT_AT = 3;
  * registered person's ID gives a pass only to that person: the name as registered and this phone
  * theirs (or bound to them); an ID the register does not know gives one in the name stated.
  */
-export async function registerPass(app: AppContext, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null) {
+export async function registerPass(app: AppContext, scoped: Scoped, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null) {
   const id = idNumber.trim().toUpperCase();
   const parsed = parseResidentId(id);
   if (!parsed.ok) throw badRequest(`idNumber ${parsed.reason}`, 'idNumber').withZh(`身份证号${parsed.reasonZh}`);
@@ -83,7 +83,7 @@ export async function registerPass(app: AppContext, c: CitizenPrincipal, name: s
     }
     throw refused(holder.status);
   }
-  const pass = await withScope(app.db.pool, callerOf(c), async (tx) => {
+  const pass = await scoped(async (tx) => {
     await tx.query(q.revokeCitizenPasses(c.tenantId, c.citizenId, 'replaced'));
     return (await tx.one<PassRow>(q.insertPass(c.tenantId, c.citizenId, { name, enc: app.cipher.encrypt(id), hash, masked: maskIdNumber(id) })))!;
   });
@@ -109,8 +109,8 @@ const toPass = (r: PassRow) => ({ id: r.id, holderName: r.holder_name, idNumber:
  * The citizen's live pass with a fresh QR token. The holder's status is read now: a pass whose
  * holder went onto the watch list (or worse) since issue is revoked here and refused.
  */
-export async function currentPass(app: AppContext, c: CitizenPrincipal) {
-  const row = await withScope(app.db.pool, callerOf(c), (tx) =>
+export async function currentPass(app: AppContext, scoped: Scoped, c: CitizenPrincipal) {
+  const row = await scoped((tx) =>
     tx.one<PassRow & { id_number_hash: Buffer; revoked_at: Date | null; revoked_reason: string | null }>(q.latestPassOf(c.tenantId, c.citizenId)),
   );
   if (!row) throw notFound('pass');

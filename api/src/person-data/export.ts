@@ -5,10 +5,10 @@
 import type ExcelJS from 'exceljs';
 import type Koa from 'koa';
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf, can, type Principal } from '../auth/principal.ts';
+import { can, type Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { maskAddress } from '../crypto/pii.ts';
-import { withScope } from '../db/scope.ts';
+import type { Scoped } from '../db/scope.ts';
 import { HEADER_STYLE, neutralise, streamWorkbook, type CellPrimitive } from '../excel/cells.ts';
 import type { PersonListQuery } from '../persons/schema.ts';
 import { personConditions } from '../persons/queries.ts';
@@ -90,11 +90,11 @@ function personCells(r: PersonRow & Record<string, unknown>, reveal: boolean, de
 }
 
 /** GET /api/persons/export.xlsx */
-export async function exportPersons(app: AppContext, user: Principal, query: Omit<PersonListQuery, 'page' | 'pageSize'>, ctx: Koa.Context): Promise<void> {
+export async function exportPersons(app: AppContext, scoped: Scoped, user: Principal, query: Omit<PersonListQuery, 'page' | 'pageSize'>, ctx: Koa.Context): Promise<void> {
   const reveal = can(user, 'person:reveal');
   const dec = (b: unknown) => (Buffer.isBuffer(b) ? app.cipher.decrypt(b) : null);
   // A filter that cannot apply (an unknown jurisdiction) is refused before the download starts.
-  await withScope(app.db.pool, callerOf(user), (tx) => personFilter(app, tx, user, query));
+  await scoped((tx) => personFilter(app, tx, user, query));
   const ip = ctx.ip || null;
   streamWorkbook(ctx, `人员信息-${new Date().toISOString().slice(0, 10)}.xlsx`, async (wb) => {
     let rows = 0;
@@ -103,7 +103,7 @@ export async function exportPersons(app: AppContext, user: Principal, query: Omi
     head.eachCell((c) => Object.assign(c, { style: { ...HEADER_STYLE } }));
     head.commit();
     const statusAt = COLUMNS.findIndex((c) => c.key === 'status');
-    await withScope(app.db.pool, callerOf(user), async (tx) => {
+    await scoped(async (tx) => {
       const conds = personConditions(user.tenantId, await personFilter(app, tx, user, query));
       let page = await tx.rows<PersonRow>(q.personsForExport(conds, 0, PAGE, reveal));
       while (page.length) {
@@ -125,7 +125,7 @@ const KIND = { citizen: '市民上报', close_contact: '密接上报', enterpris
 const STATE = { open: '待核实', closed: '已关闭', registered: '已登记', referred: '已转诊' };
 
 /** GET /api/reports/export.xlsx */
-export async function exportReports(app: AppContext, user: Principal, filter: q.ReportExportFilter, ctx: Koa.Context): Promise<void> {
+export async function exportReports(app: AppContext, scoped: Scoped, user: Principal, filter: q.ReportExportFilter, ctx: Koa.Context): Promise<void> {
   const reveal = can(user, 'person:reveal');
   const dec = (b: unknown) => (Buffer.isBuffer(b) ? app.cipher.decrypt(b) : null);
   const ip = ctx.ip || null;
@@ -136,7 +136,7 @@ export async function exportReports(app: AppContext, user: Principal, filter: q.
     const head = ws.addRow(['编号', '类型', '姓名', '电话', '证件号码', '发热', '咳嗽', '乏力', '气促', '体温', '描述', '地址', '网格', '状态', '登记人员编号', '上报时间']);
     head.eachCell((c) => Object.assign(c, { style: { ...HEADER_STYLE } }));
     head.commit();
-    await withScope(app.db.pool, callerOf(user), async (tx) => {
+    await scoped(async (tx) => {
       let page = await tx.rows<ReportRow>(q.reportsForExport(user.tenantId, filter, 0, PAGE, reveal));
       while (page.length) {
         for (const r of page) {

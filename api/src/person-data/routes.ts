@@ -95,8 +95,8 @@ export function personDataRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     query: PersonExportQuery,
-    handler: async ({ user, query, ctx }) => {
-      await exportPersons(app, user, query, ctx);
+    handler: async ({ scoped, user, query, ctx }) => {
+      await exportPersons(app, scoped, user, query, ctx);
       return undefined;
     },
   });
@@ -107,8 +107,8 @@ export function personDataRoutes(routes: Routes, app: AppContext): void {
     tags: ['reports'],
     access: { permission: 'report:read' },
     query: ReportExportQuery,
-    handler: async ({ user, query, ctx }) => {
-      await exportReports(app, user, query, ctx);
+    handler: async ({ scoped, user, query, ctx }) => {
+      await exportReports(app, scoped, user, query, ctx);
       return undefined;
     },
   });

@@ -25,7 +25,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     query: PersonListQuery,
-    handler: ({ user, query }) => listPersons(app, user, query),
+    handler: ({ scoped, user, query }) => listPersons(app, scoped, user, query),
   });
   routes.add({
     method: 'post',
@@ -35,7 +35,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:write' },
     body: PersonCreate,
     status: 201,
-    handler: ({ user, body }) => createPerson(app, user, body),
+    handler: ({ scoped, user, body }) => createPerson(app, scoped, user, body),
   });
   routes.add({
     method: 'get',
@@ -52,7 +52,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:write' },
     body: PersonDraft,
-    handler: ({ user, body }) => validatePersonDraft(app, user, body),
+    handler: ({ scoped, user, body }) => validatePersonDraft(app, scoped, user, body),
   });
   routes.add({
     method: 'get',
@@ -61,7 +61,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     params: IdParams,
-    handler: async ({ user, params, ctx }) => tagged(ctx, await getPerson(app, user, params.id, ctx.ip)),
+    handler: async ({ scoped, user, params, ctx }) => tagged(ctx, await getPerson(app, scoped, user, params.id, ctx.ip)),
   });
   routes.add({
     method: 'patch',
@@ -71,7 +71,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:write' },
     params: IdParams,
     body: PersonPatch,
-    handler: async ({ user, params, body, ctx }) => tagged(ctx, await updatePerson(app, user, params.id, body, () => expectedVersion(ctx, body.version))),
+    handler: async ({ scoped, user, params, body, ctx }) => tagged(ctx, await updatePerson(app, scoped, user, params.id, body, () => expectedVersion(ctx, body.version))),
   });
   routes.add({
     method: 'post',
@@ -82,7 +82,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     idempotent: true,
     params: IdParams,
     body: StatusChange,
-    handler: async ({ user, params, body, ctx }) => tagged(ctx, await changeStatus(app, user, params.id, body, expectedVersion(ctx, body.version))),
+    handler: async ({ scoped, user, params, body, ctx }) => tagged(ctx, await changeStatus(app, scoped, user, params.id, body, expectedVersion(ctx, body.version))),
   });
   routes.add({
     method: 'post',
@@ -94,7 +94,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     status: 201,
     params: IdParams,
     body: NoteCreate,
-    handler: ({ user, params, body }) => addNote(app, user, params.id, body.text),
+    handler: ({ scoped, user, params, body }) => addNote(app, scoped, user, params.id, body.text),
   });
   routes.add({
     method: 'get',
@@ -104,7 +104,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:read' },
     params: IdParams,
     query: TemperatureListQuery,
-    handler: ({ user, params, query }) => listTemperatures(app, user, params.id, query),
+    handler: ({ scoped, user, params, query }) => listTemperatures(app, scoped, user, params.id, query),
   });
   routes.add({
     method: 'get',
@@ -113,7 +113,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     params: IdParams,
-    handler: ({ user, params }) => getEvent(app, user, params.id),
+    handler: ({ scoped, user, params }) => getEvent(app, scoped, user, params.id),
   });
   routes.add({
     method: 'post',
@@ -123,6 +123,6 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:reveal' },
     params: IdParams,
     body: RevealRequest,
-    handler: ({ user, params, body, ctx }) => revealPerson(app, user, params.id, body.fields, body.reason, ctx.ip || null),
+    handler: ({ scoped, user, params, body, ctx }) => revealPerson(app, scoped, user, params.id, body.fields, body.reason, ctx.ip || null),
   });
 }

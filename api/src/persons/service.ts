@@ -1,10 +1,10 @@
 // The person register's rules: validation of identity data, encryption, derivation of the grid,
 // status transitions and the event trail, all in one transaction per request.
 import { auditTx, writeAudit } from '../audit/audit.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { maskIdNumber, maskPhone } from '../crypto/pii.ts';
-import { withScope, type Tx } from '../db/scope.ts';
+import type { Tx, Scoped } from '../db/scope.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../http/errors.ts';
 import { checkVersion } from '../http/precondition.ts';
 import { auditExactRead, seesExactLocations } from '../auth/exact-location.ts';
@@ -86,8 +86,8 @@ function checkDates(start?: string | null, end?: string | null): void {
   if (start && end && end < start) throw badRequest('observationEnd must not be before observationStart', 'observationEnd').withZh('观察结束日期不能早于开始日期');
 }
 
-export async function createPerson(app: AppContext, user: Principal, input: PersonCreate) {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function createPerson(app: AppContext, scoped: Scoped, user: Principal, input: PersonCreate) {
+  return scoped(async (tx) => {
     const person = await createPersonTx(app, tx, user, input);
     await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'person.create', objectType: 'person', objectId: person.id, result: 'ok' });
     return person;
@@ -129,8 +129,8 @@ async function checkPersonTx(app: AppContext, tx: Tx, user: Principal, input: Pe
  * The server's verdict on a form being filled in on a phone: the same rules as a registration, on
  * what has been entered so far (no name or residence yet is not an error here); nothing is written.
  */
-export async function validatePersonDraft(app: AppContext, user: Principal, draft: PersonDraft): Promise<{ ok: true }> {
-  await withScope(app.db.pool, callerOf(user), (tx) =>
+export async function validatePersonDraft(app: AppContext, scoped: Scoped, user: Principal, draft: PersonDraft): Promise<{ ok: true }> {
+  await scoped((tx) =>
     checkPersonTx(app, tx, user, { name: '-', ...draft, source: 'other', status: 'watching' } as PersonCreate, false),
   );
   return { ok: true };
@@ -143,14 +143,14 @@ async function loadDetail(tx: Tx, user: Pick<Principal, 'tenantId' | 'permission
   return toPersonDetail(row, events, seesExactLocations(user));
 }
 
-export async function getPerson(app: AppContext, user: Principal, id: number, ip?: string | null) {
-  const person = await withScope(app.db.pool, callerOf(user), (tx) => loadDetail(tx, user, id));
+export async function getPerson(app: AppContext, scoped: Scoped, user: Principal, id: number, ip?: string | null) {
+  const person = await scoped((tx) => loadDetail(tx, user, id));
   await auditExactRead(app, user, 'person', seesExactLocations(user) ? 1 : 0, { id }, ip);
   return person;
 }
 
-export async function getEvent(app: AppContext, user: Principal, id: number) {
-  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<EventRow & { person_id: number }>(q.eventById(user.tenantId, id)));
+export async function getEvent(app: AppContext, scoped: Scoped, user: Principal, id: number) {
+  const row = await scoped((tx) => tx.one<EventRow & { person_id: number }>(q.eventById(user.tenantId, id)));
   if (!row) throw notFound('event');
   return { ...toEvent(row), personId: row.person_id };
 }
@@ -171,8 +171,8 @@ export async function personFilter(app: AppContext, tx: Tx, user: Principal, que
   return { status: query.status, source: query.source, jurisdictionPath, from: query.from, to: query.to, name: looksPersonal ? undefined : text, hash };
 }
 
-export async function listPersons(app: AppContext, user: Principal, query: PersonListQuery) {
-  const rows = await withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function listPersons(app: AppContext, scoped: Scoped, user: Principal, query: PersonListQuery) {
+  const rows = await scoped(async (tx) => {
     const filter = await personFilter(app, tx, user, query);
     return tx.rows<PersonRow & { total: number }>(
       q.listPersons(user.tenantId, { ...filter, limit: query.pageSize, offset: (query.page - 1) * query.pageSize }),
@@ -200,14 +200,14 @@ function diff(current: PersonRow, values: Values): Record<string, unknown> {
 }
 
 /** `expectedVersion` is asked only once the request is known to change something. */
-export async function updatePerson(app: AppContext, user: Principal, id: number, input: PersonPatch, expectedVersion: () => number) {
+export async function updatePerson(app: AppContext, scoped: Scoped, user: Principal, id: number, input: PersonPatch, expectedVersion: () => number) {
   const { version: _version, reason, ...fields } = input;
   if (Object.keys(fields).length === 0) {
     throw badRequest(`nothing to change${reason ? '; a reason alone is a follow-up note: POST /api/persons/:id/notes {text}' : ''}`, 'body')
       .withZh(reason ? '没有要修改的内容；仅填写原因请改用跟进记录' : '没有要修改的内容');
   }
   const expected = expectedVersion();
-  const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const person = await scoped(async (tx) => {
     const current = await tx.one<PersonRow>(q.personById(user.tenantId, id, true));
     if (!current) throw notFound('person');
     checkVersion('person', current.version, expected);
@@ -259,8 +259,8 @@ export async function moveStatusTx(tx: Tx, actor: { tenantId: number; userId: nu
   return { eventId: event.id, referralsClosed: closed.map((r) => r.id) };
 }
 
-export async function changeStatus(app: AppContext, user: Principal, id: number, input: StatusChange, expected: number) {
-  const person = await withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function changeStatus(app: AppContext, scoped: Scoped, user: Principal, id: number, input: StatusChange, expected: number) {
+  const person = await scoped(async (tx) => {
     const current = await tx.one<PersonRow>(q.personById(user.tenantId, id, true));
     if (!current) throw notFound('person');
     checkVersion('person', current.version, expected);
@@ -273,8 +273,8 @@ export async function changeStatus(app: AppContext, user: Principal, id: number,
 }
 
 /** A follow-up note (§5.1 后续行为动态记录): an event of the person's history, by the caller. */
-export async function addNote(app: AppContext, user: Principal, id: number, text: string) {
-  const event = await withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function addNote(app: AppContext, scoped: Scoped, user: Principal, id: number, text: string) {
+  const event = await scoped(async (tx) => {
     if (!(await tx.one(q.personById(user.tenantId, id)))) throw notFound('person');
     const { id: eventId } = (await tx.one<{ id: number }>(q.insertEvent({ tenantId: user.tenantId, personId: id, kind: 'note', actorId: user.userId, reason: text })))!;
     await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'person.note', objectType: 'person', objectId: id, result: 'ok', detail: { eventId } });
@@ -284,16 +284,16 @@ export async function addNote(app: AppContext, user: Principal, id: number, text
 }
 
 /** The person's temperature readings, newest first. */
-export async function listTemperatures(app: AppContext, user: Principal, id: number, page: { page: number; pageSize: number }) {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function listTemperatures(app: AppContext, scoped: Scoped, user: Principal, id: number, page: { page: number; pageSize: number }) {
+  return scoped(async (tx) => {
     if (!(await tx.one(q.personById(user.tenantId, id)))) throw notFound('person');
     const rows = await tx.rows<TemperatureRow & { total: number }>(q.temperaturesOf(user.tenantId, id, page.pageSize, (page.page - 1) * page.pageSize));
     return { items: rows.map(toTemperature), total: rows[0]?.total ?? 0, page: page.page, pageSize: page.pageSize };
   });
 }
 
-export async function revealPerson(app: AppContext, user: Principal, id: number, fields: string[], reason: string, ip: string | null) {
-  const row = await withScope(app.db.pool, callerOf(user), (tx) =>
+export async function revealPerson(app: AppContext, scoped: Scoped, user: Principal, id: number, fields: string[], reason: string, ip: string | null) {
+  const row = await scoped((tx) =>
     tx.one<{ id_number_enc: Buffer | null; phone_enc: Buffer | null; emergency_phone_enc: Buffer | null; address: string | null; lon: number | null; lat: number | null }>(q.personSecrets(user.tenantId, id)),
   );
   if (!row) throw notFound('person');

@@ -15,7 +15,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     idempotent: true,
     body: CitizenReport,
     status: 201,
-    handler: ({ citizen, body }) => service.submitCitizenReport(app, citizen, body),
+    handler: ({ scoped, citizen, body }) => service.submitCitizenReport(app, scoped, citizen, body),
   });
   routes.add({
     method: 'get',
@@ -24,7 +24,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { citizen: true },
     query: ReportListQuery,
-    handler: ({ citizen, query }) => service.listCitizenReports(app, citizen, query),
+    handler: ({ scoped, citizen, query }) => service.listCitizenReports(app, scoped, citizen, query),
   });
   routes.add({
     method: 'get',
@@ -33,7 +33,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { citizen: true },
     params: IdParams,
-    handler: ({ citizen, params }) => service.getCitizenReport(app, citizen, params.id),
+    handler: ({ scoped, citizen, params }) => service.getCitizenReport(app, scoped, citizen, params.id),
   });
   routes.add({
     method: 'get',
@@ -58,7 +58,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'rule:manage' },
     body: EnterpriseOptions,
-    handler: ({ user, body }) => service.setEnterpriseOptions(app, user, body),
+    handler: ({ scoped, user, body }) => service.setEnterpriseOptions(app, scoped, user, body),
   });
   routes.add({
     method: 'post',
@@ -69,7 +69,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     idempotent: true,
     body: EnterpriseDeclaration,
     status: 201,
-    handler: ({ citizen, body }) => service.submitEnterpriseDeclaration(app, citizen, body),
+    handler: ({ scoped, citizen, body }) => service.submitEnterpriseDeclaration(app, scoped, citizen, body),
   });
   routes.add({
     method: 'post',
@@ -80,7 +80,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     idempotent: true,
     body: Registration,
     status: 201,
-    handler: ({ user, body }) => service.register(app, user, body),
+    handler: ({ scoped, user, body }) => service.register(app, scoped, user, body),
   });
   routes.add({
     method: 'get',
@@ -89,7 +89,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'report:read' },
     query: ReportListQuery,
-    handler: ({ user, query }) => service.listReports(app, user, query),
+    handler: ({ scoped, user, query }) => service.listReports(app, scoped, user, query),
   });
   routes.add({
     method: 'get',
@@ -98,7 +98,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'report:read' },
     params: IdParams,
-    handler: ({ user, params }) => service.getReport(app, user, params.id),
+    handler: ({ scoped, user, params }) => service.getReport(app, scoped, user, params.id),
   });
   routes.add({
     method: 'post',
@@ -108,6 +108,6 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:reveal' },
     params: IdParams,
     body: ReportRevealRequest,
-    handler: ({ user, params, body, ctx }) => service.revealReport(app, user, params.id, body.fields, body.reason, ctx.ip || null),
+    handler: ({ scoped, user, params, body, ctx }) => service.revealReport(app, scoped, user, params.id, body.fields, body.reason, ctx.ip || null),
   });
 }

@@ -1,13 +1,13 @@
 // Case sources and routing (§3.2): citizen, close-contact and enterprise reports become
 // verification tasks for the grid that contains them; checkpoint, patrol and doctor-survey
 // registrations go straight onto the watch list.
-import { callerOf, type CitizenPrincipal, type Principal } from '../auth/principal.ts';
+import type { CitizenPrincipal, Principal } from '../auth/principal.ts';
 import { auditTx, writeAudit } from '../audit/audit.ts';
 import { addressFor, auditExactRead, pointFor, seesExactLocations } from '../auth/exact-location.ts';
 import { citizenPhone } from '../citizens/queries.ts';
 import type { AppContext } from '../context.ts';
 import { maskIdNumber, maskPhone } from '../crypto/pii.ts';
-import { withScope, withTenantScope, type Tx } from '../db/scope.ts';
+import { withTenantScope, type Tx, type Scoped } from '../db/scope.ts';
 import { badRequest, notFound, unprocessable } from '../http/errors.ts';
 import { isMobilePhone, parseResidentId } from '../persons/idnumber.ts';
 import { gridCovering } from '../persons/queries.ts';
@@ -50,7 +50,7 @@ async function requireGrid(tx: Tx, tenantId: number, location: { lon: number; la
 }
 
 /** A citizen's report (or close-contact report): stored for the citizen, dispatched for verification. */
-export async function submitCitizenReport(app: AppContext, c: CitizenPrincipal, input: CitizenReport) {
+export async function submitCitizenReport(app: AppContext, scoped: Scoped, c: CitizenPrincipal, input: CitizenReport) {
   if (input.subjectPhone && !isMobilePhone(input.subjectPhone)) throw badRequest('subjectPhone must be an 11-digit mainland mobile number', 'subjectPhone').withZh('手机号须为 11 位中国大陆手机号码');
   const id = await withTenantScope(app.db.pool, c.tenantId, async (tx) => {
     await requireGrid(tx, c.tenantId, input.location);
@@ -66,7 +66,7 @@ export async function submitCitizenReport(app: AppContext, c: CitizenPrincipal, 
     await tx.query(q.notify({ tenantId: c.tenantId, type: 'report', reportId: report.id, kind: input.kind }));
     return report.id;
   });
-  return getCitizenReport(app, c, id);
+  return getCitizenReport(app, scoped, c, id);
 }
 
 export async function enterpriseOptions(app: AppContext, tenantId: number) {
@@ -75,9 +75,9 @@ export async function enterpriseOptions(app: AppContext, tenantId: number) {
 }
 
 /** Replaces the lists of the declaration form; audited with the lists before and after. */
-export async function setEnterpriseOptions(app: AppContext, user: Principal, options: typeof DEFAULT_ENTERPRISE_OPTIONS) {
+export async function setEnterpriseOptions(app: AppContext, scoped: Scoped, user: Principal, options: typeof DEFAULT_ENTERPRISE_OPTIONS) {
   const before = await enterpriseOptions(app, user.tenantId);
-  await withScope(app.db.pool, callerOf(user), (tx) => tx.query(q.setEnterpriseOptions(user.tenantId, options)));
+  await scoped((tx) => tx.query(q.setEnterpriseOptions(user.tenantId, options)));
   const after = await enterpriseOptions(app, user.tenantId);
   await writeAudit(app.db.pool, {
     tenantId: user.tenantId, userId: user.userId, action: 'enterprise_options.update', objectType: 'tenant_settings', objectId: 'enterprise',
@@ -87,7 +87,7 @@ export async function setEnterpriseOptions(app: AppContext, user: Principal, opt
 }
 
 /** §4.1.5: the declaration form; the phone is the signed-in (SMS-verified) one. */
-export async function submitEnterpriseDeclaration(app: AppContext, c: CitizenPrincipal, input: EnterpriseDeclaration) {
+export async function submitEnterpriseDeclaration(app: AppContext, scoped: Scoped, c: CitizenPrincipal, input: EnterpriseDeclaration) {
   const id = parseResidentId(input.idNumber);
   if (!id.ok) throw badRequest(`idNumber ${id.reason}`, 'idNumber').withZh(`身份证号${id.reasonZh}`);
   if (id.info.sex !== input.sex) throw badRequest(`sex does not match the sex encoded in idNumber (${id.info.sex})`, 'sex').withZh('性别与身份证号不符');
@@ -95,7 +95,7 @@ export async function submitEnterpriseDeclaration(app: AppContext, c: CitizenPri
   if (options.schools.length && !options.schools.includes(input.schoolName)) throw badRequest('schoolName is not one of the configured schools', 'schoolName').withZh('学校不在配置的选项中');
   if (!options.grades.includes(input.grade)) throw badRequest('grade is not one of the configured grades', 'grade').withZh('年级不在配置的选项中');
   if (!options.classes.includes(input.className)) throw badRequest('className is not one of the configured classes', 'className').withZh('班级不在配置的选项中');
-  const phoneEnc = await withScope(app.db.pool, callerOf(c), async (tx) =>
+  const phoneEnc = await scoped(async (tx) =>
     (await tx.one<{ phone_enc: Buffer }>(citizenPhone(c.tenantId, c.citizenId)))!.phone_enc,
   );
   const phone = app.cipher.decrypt(phoneEnc);
@@ -116,12 +116,12 @@ export async function submitEnterpriseDeclaration(app: AppContext, c: CitizenPri
     await dispatchVerification(tx, c.tenantId, report.id);
     return report.id;
   });
-  return getCitizenReport(app, c, reportId);
+  return getCitizenReport(app, scoped, c, reportId);
 }
 
 /** Checkpoint, patrol and doctor-survey registrations: straight onto the watch list. */
-export async function register(app: AppContext, user: Principal, input: Registration) {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function register(app: AppContext, scoped: Scoped, user: Principal, input: Registration) {
+  return scoped(async (tx) => {
     const person = await createPersonTx(app, tx, user, { ...input.person, source: SOURCE_OF_KIND[input.kind], status: 'watching' } as never);
     const loc = input.person.location;
     await tx.query(q.insertReport({
@@ -151,35 +151,35 @@ function view(r: Record<string, any>, staff?: Principal) {
   };
 }
 
-export async function getCitizenReport(app: AppContext, c: CitizenPrincipal, id: number) {
-  const row = await withScope(app.db.pool, callerOf(c), (tx) => tx.one(q.reportById(c.tenantId, id)));
+export async function getCitizenReport(app: AppContext, scoped: Scoped, c: CitizenPrincipal, id: number) {
+  const row = await scoped((tx) => tx.one(q.reportById(c.tenantId, id)));
   if (!row) throw notFound('report');
   return view(row);
 }
 
-export async function listCitizenReports(app: AppContext, c: CitizenPrincipal, f: ReportListQuery) {
-  const rows = await withScope(app.db.pool, callerOf(c), (tx) =>
+export async function listCitizenReports(app: AppContext, scoped: Scoped, c: CitizenPrincipal, f: ReportListQuery) {
+  const rows = await scoped((tx) =>
     tx.rows(q.listReports(c.tenantId, { ...f, citizenId: c.citizenId, limit: f.pageSize, offset: (f.page - 1) * f.pageSize })));
   return { items: rows.map((r) => view(r)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
 }
 
-export async function listReports(app: AppContext, user: Principal, f: ReportListQuery) {
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+export async function listReports(app: AppContext, scoped: Scoped, user: Principal, f: ReportListQuery) {
+  const rows = await scoped((tx) =>
     tx.rows(q.listReports(user.tenantId, { ...f, limit: f.pageSize, offset: (f.page - 1) * f.pageSize })));
   await auditExactRead(app, user, 'report', seesExactLocations(user) ? rows.length : 0, { page: f.page });
   return { items: rows.map((r) => view(r, user)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
 }
 
-export async function getReport(app: AppContext, user: Principal, id: number) {
-  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one(q.reportById(user.tenantId, id)));
+export async function getReport(app: AppContext, scoped: Scoped, user: Principal, id: number) {
+  const row = await scoped((tx) => tx.one(q.reportById(user.tenantId, id)));
   if (!row) throw notFound('report');
   await auditExactRead(app, user, 'report', seesExactLocations(user) ? 1 : 0, { id });
   return view(row, user);
 }
 
 /** Clear subject phone or ID number of a report for a stated reason (so a worker can call them); audited. */
-export async function revealReport(app: AppContext, user: Principal, id: number, fields: ('subjectPhone' | 'subjectIdNumber')[], reason: string, ip: string | null) {
-  const row = await withScope(app.db.pool, callerOf(user), (tx) =>
+export async function revealReport(app: AppContext, scoped: Scoped, user: Principal, id: number, fields: ('subjectPhone' | 'subjectIdNumber')[], reason: string, ip: string | null) {
+  const row = await scoped((tx) =>
     tx.one<{ subject_phone_enc: Buffer | null; subject_id_enc: Buffer | null }>(q.reportSecrets(user.tenantId, id)));
   if (!row) throw notFound('report');
   const dec = (b: Buffer | null) => (b ? app.cipher.decrypt(b) : null);

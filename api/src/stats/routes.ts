@@ -98,9 +98,9 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     query: ChoroplethQuery,
-    handler: async ({ user, query, ctx }) => {
+    handler: async ({ scoped, user, query, ctx }) => {
       const { level, zoom, bbox, ...filter } = query;
-      return sendAggregate(ctx, await s.choropleth(app, user, level, zoom, bbox, filter));
+      return sendAggregate(ctx, await s.choropleth(app, scoped, user, level, zoom, bbox, filter));
     },
   });
   routes.add({
@@ -111,7 +111,7 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'dashboard:view' },
     query: SummaryQuery,
     response: SummaryResponse,
-    handler: ({ user, query }) => summary(app, user, query),
+    handler: ({ scoped, user, query }) => summary(app, scoped, user, query),
   });
   routes.add({
     method: 'get',
@@ -120,8 +120,8 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     query: HeatQuery,
-    handler: async ({ user, query, ctx }) => {
-      return sendAggregate(ctx, await s.heatmap(app, user, query.bbox, query.zoom, query.status));
+    handler: async ({ scoped, user, query, ctx }) => {
+      return sendAggregate(ctx, await s.heatmap(app, scoped, user, query.bbox, query.zoom, query.status));
     },
   });
   routes.add({
@@ -131,7 +131,7 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:reveal' },
     query: PointsQuery,
-    handler: ({ user, query }) => s.heatPoints(app, user, query.bbox, query.status),
+    handler: ({ scoped, user, query }) => s.heatPoints(app, scoped, user, query.bbox, query.status),
   });
   routes.add({
     method: 'get',
@@ -140,7 +140,7 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     tags: ['nearby'],
     access: { permission: 'task:read' },
     query: z.strictObject({ ...NearQuery, state: z.enum(['open', 'done', 'cancelled']).optional() }),
-    handler: ({ user, query }) => s.nearbyTasks(app, user, query),
+    handler: ({ scoped, user, query }) => s.nearbyTasks(app, scoped, user, query),
   });
   routes.add({
     method: 'get',
@@ -149,6 +149,6 @@ export function statsRoutes(routes: Routes, app: AppContext): void {
     tags: ['nearby'],
     access: { permission: 'household:read' },
     query: z.strictObject(NearQuery),
-    handler: ({ user, query }) => s.nearbyHouseholds(app, user, query),
+    handler: ({ scoped, user, query }) => s.nearbyHouseholds(app, scoped, user, query),
   });
 }

@@ -2,11 +2,11 @@
 // k-anonymity floor of heatmap cells.
 import { writeAudit } from '../audit/audit.ts';
 import { requireExactLocations, seesExactLocations } from '../auth/exact-location.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { householdView, type HouseholdRow } from '../households/view.ts';
 import { Lru } from '../cache/lru.ts';
-import { oneShot, withScope } from '../db/scope.ts';
+import { oneShot, type Scoped } from '../db/scope.ts';
 import { toleranceForZoom, type Bbox } from '../geo/bbox.ts';
 import * as q from './queries.ts';
 
@@ -60,10 +60,10 @@ export interface Aggregate {
 }
 
 /** The FeatureCollection as JSON text, built by PostGIS and sent as it is (megabytes for 10k grids: no parse and re-encode). */
-export async function choropleth(app: AppContext, user: Principal, level: number, zoom: number, bbox: Bbox | undefined, filter: q.PersonFilter): Promise<Aggregate> {
+export async function choropleth(app: AppContext, scoped: Scoped, user: Principal, level: number, zoom: number, bbox: Bbox | undefined, filter: q.PersonFilter): Promise<Aggregate> {
   const { version } = await keyParts(app, user);
   return cachedAggregate(['choropleth', user.tenantId, scopeKey(user), level, zoom, bbox ?? null, filter, version], async () => {
-    const row = await withScope(app.db.pool, callerOf(user), (tx) =>
+    const row = await scoped((tx) =>
       tx.one<{ fc: string }>(q.choropleth(user.tenantId, level, bbox, toleranceForZoom(zoom), filter, MAX_NODES)),
     );
     return row!.fc;
@@ -78,14 +78,14 @@ interface CellRow {
   geometry: unknown;
 }
 
-export async function heatmap(app: AppContext, user: Principal, bbox: Bbox, zoom: number, status: string[] | undefined): Promise<Aggregate> {
+export async function heatmap(app: AppContext, scoped: Scoped, user: Principal, bbox: Bbox, zoom: number, status: string[] | undefined): Promise<Aggregate> {
   const reveal = seesExactLocations(user);
   const size = hexSizeForZoom(zoom);
   const parts = await keyParts(app, user);
   const k = reveal ? 1 : (parts.k ?? DEFAULT_MIN_COUNT);
   const statuses = status ?? ACTIVE_STATUSES;
   return cachedAggregate(['heatmap', user.tenantId, scopeKey(user), bbox, zoom, statuses, k, reveal, parts.version], async () => {
-    const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+    const rows = await scoped((tx) =>
       tx.rows<CellRow>(q.hexagons(user.tenantId, bbox, size, statuses, STATUS_WEIGHTS, OTHER_WEIGHT, Math.max(1, k))),
     );
     return JSON.stringify({
@@ -103,9 +103,9 @@ export async function heatmap(app: AppContext, user: Principal, bbox: Bbox, zoom
   });
 }
 
-export async function heatPoints(app: AppContext, user: Principal, bbox: Bbox, status: string[] | undefined) {
+export async function heatPoints(app: AppContext, scoped: Scoped, user: Principal, bbox: Bbox, status: string[] | undefined) {
   requireExactLocations(user, 'individual heat points');
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+  const rows = await scoped((tx) =>
     tx.rows<{ lon: number; lat: number; w: number }>(q.heatPoints(user.tenantId, bbox, status ?? ACTIVE_STATUSES, STATUS_WEIGHTS, OTHER_WEIGHT, MAX_POINTS)),
   );
   // Exact locations of individuals are a reveal: recorded like the other reveals of person:reveal.
@@ -122,10 +122,10 @@ export interface Near {
   limit: number;
 }
 
-export async function nearbyTasks(app: AppContext, user: Principal, near: Near & { state?: string }) {
+export async function nearbyTasks(app: AppContext, scoped: Scoped, user: Principal, near: Near & { state?: string }) {
   // Distances from a chosen point place what they measure: exact locations only.
   requireExactLocations(user, 'nearest tasks');
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows(q.nearbyTasks(user.tenantId, near.near.lon, near.near.lat, near.state, near.limit)));
+  const rows = await scoped((tx) => tx.rows(q.nearbyTasks(user.tenantId, near.near.lon, near.near.lat, near.state, near.limit)));
   return {
     items: rows.map((r) => ({
       id: r.id, kind: r.kind, state: r.state, gridId: r.grid_id, dueAt: r.due_at, createdAt: r.created_at,
@@ -134,9 +134,9 @@ export async function nearbyTasks(app: AppContext, user: Principal, near: Near &
   };
 }
 
-export async function nearbyHouseholds(app: AppContext, user: Principal, near: Near) {
+export async function nearbyHouseholds(app: AppContext, scoped: Scoped, user: Principal, near: Near) {
   requireExactLocations(user, 'nearest households');
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+  const rows = await scoped((tx) =>
     tx.rows<HouseholdRow & { distance_m: number }>(q.nearbyHouseholds(user.tenantId, near.near.lon, near.near.lat, near.limit)));
   return {
     items: rows.map((r) => ({ ...householdView(r, user), distanceM: r.distance_m })),

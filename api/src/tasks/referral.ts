@@ -2,9 +2,9 @@
 // hospital admitted, confirmed or excluded the person. The task is done and the person's status
 // follows through the status machine, in one transaction.
 import { auditTx } from '../audit/audit.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope } from '../db/scope.ts';
+import type { Scoped } from '../db/scope.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import * as persons from '../persons/queries.ts';
 import { moveStatusTx, type StatusMove } from '../persons/service.ts';
@@ -35,9 +35,9 @@ export function referralMove(person: Pick<PersonRow, 'status' | 'severity'>, inp
   }
 }
 
-export async function recordReferral(app: AppContext, user: Principal, id: number, input: ReferralResult) {
+export async function recordReferral(app: AppContext, scoped: Scoped, user: Principal, id: number, input: ReferralResult) {
   const t = user.tenantId;
-  const result = await withScope(app.db.pool, callerOf(user), async (tx) => {
+  const result = await scoped(async (tx) => {
     const task = await tx.one(q.taskById(t, id, true));
     if (!task) throw notFound('task');
     if (task.kind !== 'referral') throw conflict(`task ${id} is a ${task.kind} task, not a referral`, 'id').withZh('该任务不是转诊任务');

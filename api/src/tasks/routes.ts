@@ -15,7 +15,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'task:read' },
     query: TaskListQuery,
-    handler: ({ user, query, ctx }) => listTasks(app, user, query, ctx.ip),
+    handler: ({ scoped, user, query, ctx }) => listTasks(app, scoped, user, query, ctx.ip),
   });
   routes.add({
     method: 'get',
@@ -24,7 +24,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'task:read' },
     params: IdParams,
-    handler: ({ user, params, ctx }) => getTask(app, user, params.id, ctx.ip),
+    handler: ({ scoped, user, params, ctx }) => getTask(app, scoped, user, params.id, ctx.ip),
   });
   routes.add({
     method: 'post',
@@ -34,7 +34,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'task:assign' },
     params: IdParams,
     body: z.strictObject({ userId: z.number().int().positive() }),
-    handler: ({ user, params, body }) => assignTasks(app, user, [params.id], body.userId),
+    handler: ({ scoped, user, params, body }) => assignTasks(app, scoped, user, [params.id], body.userId),
   });
   routes.add({
     method: 'post',
@@ -43,7 +43,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'task:assign' },
     body: z.strictObject({ taskIds: z.array(z.number().int().positive()).min(1).max(500), userId: z.number().int().positive() }),
-    handler: ({ user, body }) => assignTasks(app, user, body.taskIds, body.userId),
+    handler: ({ scoped, user, body }) => assignTasks(app, scoped, user, body.taskIds, body.userId),
   });
   routes.add({
     method: 'post',
@@ -54,7 +54,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
     idempotent: true,
     params: IdParams,
     body: Verification,
-    handler: ({ user, params, body }) => verify(app, user, params.id, body),
+    handler: ({ scoped, user, params, body }) => verify(app, scoped, user, params.id, body),
   });
   routes.add({
     method: 'post',
@@ -65,6 +65,6 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
     idempotent: true,
     params: IdParams,
     body: ReferralResult,
-    handler: ({ user, params, body }) => recordReferral(app, user, params.id, body),
+    handler: ({ scoped, user, params, body }) => recordReferral(app, scoped, user, params.id, body),
   });
 }

@@ -2,9 +2,9 @@
 // verification result of a report (§4.1.7 入户核实): closed as mistaken, registered onto the
 // watch list, or referred to a designated hospital.
 import { auditTx } from '../audit/audit.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope, type Tx } from '../db/scope.ts';
+import type { Tx, Scoped } from '../db/scope.ts';
 import { AppError, conflict, notFound, unprocessable } from '../http/errors.ts';
 import { createPersonTx } from '../persons/service.ts';
 import * as reports from '../reports/queries.ts';
@@ -15,10 +15,10 @@ import type { TaskListQuery, Verification } from './schema.ts';
 import { taskHistory, taskIsExactFor, taskView } from './view.ts';
 import { auditExactRead, requireExactLocations } from '../auth/exact-location.ts';
 
-export async function listTasks(app: AppContext, user: Principal, f: TaskListQuery, ip?: string | null) {
+export async function listTasks(app: AppContext, scoped: Scoped, user: Principal, f: TaskListQuery, ip?: string | null) {
   // Nearest first orders tasks by their distance from a chosen point: that places them.
   if (f.near) requireExactLocations(user, 'tasks nearest first (near)');
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) =>
+  const rows = await scoped((tx) =>
     tx.rows(q.listTasks(user.tenantId, {
       kind: f.kind, state: f.state, near: f.near,
       mineUserId: f.mine ? user.userId : undefined, mineNodes: user.scopeIds,
@@ -29,8 +29,8 @@ export async function listTasks(app: AppContext, user: Principal, f: TaskListQue
 }
 
 /** One task with what was reported and its history (reported, created, done or cancelled). */
-export async function getTask(app: AppContext, user: Principal, id: number, ip?: string | null) {
-  const [row, people] = await withScope(app.db.pool, callerOf(user), async (tx) => [
+export async function getTask(app: AppContext, scoped: Scoped, user: Principal, id: number, ip?: string | null) {
+  const [row, people] = await scoped(async (tx) => [
     await tx.one(q.taskById(user.tenantId, id)),
     await tx.one<{ reporter_name: string | null; done_by_name: string | null }>(q.taskPeople(user.tenantId, id)),
   ] as const);
@@ -40,9 +40,9 @@ export async function getTask(app: AppContext, user: Principal, id: number, ip?:
 }
 
 /** Reassigns open tasks (all or none) to a user whose jurisdiction covers each of them. */
-export async function assignTasks(app: AppContext, user: Principal, ids: number[], userId: number) {
+export async function assignTasks(app: AppContext, scoped: Scoped, user: Principal, ids: number[], userId: number) {
   const unique = [...new Set(ids)];
-  await withScope(app.db.pool, callerOf(user), async (tx) => {
+  await scoped(async (tx) => {
     const rows = await tx.rows<{ id: number; state: string; grid_path: string }>(q.lockTasks(user.tenantId, unique));
     const found = new Set(rows.map((r) => r.id));
     const missing = unique.filter((id) => !found.has(id));
@@ -71,8 +71,8 @@ async function openVerification(tx: Tx, user: Principal, id: number) {
 }
 
 /** Records the outcome of a home visit; registering or referring creates the person in the same transaction. */
-export async function verify(app: AppContext, user: Principal, id: number, input: Verification) {
-  const result = await withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function verify(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Verification) {
+  const result = await scoped(async (tx) => {
     const { report } = await openVerification(tx, user, id);
     let personId: number | null = null;
     if (input.outcome !== 'mistaken') {

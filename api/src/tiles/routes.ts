@@ -34,7 +34,7 @@ export function tileRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { authenticated: true },
     params: z.strictObject({ layer: Layer }),
-    handler: ({ user, params, ctx }) => service.tileJson(app, user, params.layer, `${ctx.protocol}://${ctx.host}`),
+    handler: ({ scoped, user, params, ctx }) => service.tileJson(app, scoped, user, params.layer, `${ctx.protocol}://${ctx.host}`),
   });
   routes.add({
     method: 'get',
@@ -43,9 +43,9 @@ export function tileRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { authenticated: true },
     params: TileParams,
-    async handler({ user, params, ctx }) {
+    async handler({ scoped, user, params, ctx }) {
       const gzip = ctx.acceptsEncodings('gzip', 'identity') === 'gzip';
-      const tile = await service.getTile(app, user, params.layer, params.z, params.x, params.y, ctx.get('if-none-match') || undefined, gzip);
+      const tile = await service.getTile(app, scoped, user, params.layer, params.z, params.x, params.y, ctx.get('if-none-match') || undefined, gzip);
       ctx.set('ETag', tile.etag);
       // Revalidate every time: the ETag follows the data version, so a change shows at once.
       ctx.set('Cache-Control', 'private, no-cache');

@@ -6,11 +6,10 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { Permission } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
-import { callerOf } from '../auth/principal.ts';
 import { auditExactTile, seesExactLocations } from '../auth/exact-location.ts';
 import type { AppContext } from '../context.ts';
 import type { Database } from '../db/database.ts';
-import { oneShot, withScope, type Tx } from '../db/scope.ts';
+import { oneShot, type Tx, type Scoped } from '../db/scope.ts';
 import { forbidden } from '../http/errors.ts';
 import { Lru } from '../cache/lru.ts';
 import { encodeTile, type TileFeature } from './encode.ts';
@@ -115,7 +114,7 @@ export interface TileResult {
  * whichever the client kept.
  */
 export async function getTile(
-  app: AppContext, user: Principal, layer: Layer, z: number, x: number, y: number, ifNoneMatch?: string, acceptsGzip = false,
+  app: AppContext, scoped: Scoped, user: Principal, layer: Layer, z: number, x: number, y: number, ifNoneMatch?: string, acceptsGzip = false,
 ): Promise<TileResult> {
   assertLayerAccess(user, layer);
   if (z < LAYER_MIN_ZOOM[layer]) return { etag: `W/"below-minzoom-${layer}"`, body: Buffer.alloc(0), cached: true };
@@ -128,7 +127,7 @@ export async function getTile(
   const etag = `W/"${version}-${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
   if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) return { etag, cached: true };
   const hit = cache.get(key);
-  const body = hit ?? (await withScope(app.db.pool, callerOf(user), (tx) => renderTile(tx, engine, layer, z, x, y, params)));
+  const body = hit ?? (await scoped((tx) => renderTile(tx, engine, layer, z, x, y, params)));
   if (!hit) cache.set(key, body);
   // A tile of exact points read (a 304 above shows nothing new): who, which layer, where.
   if (params.exact && body.length > 0) await auditExactTile(app, user, layer, `${z}/${x}/${y}`);
@@ -164,9 +163,9 @@ const DESCRIPTIONS: Record<Layer, string> = {
 };
 
 /** TileJSON 3.0.0 of one layer; bounds are the extent of the jurisdictions the caller sees. */
-export async function tileJson(app: AppContext, user: Principal, layer: Layer, origin: string): Promise<TileJson> {
+export async function tileJson(app: AppContext, scoped: Scoped, user: Principal, layer: Layer, origin: string): Promise<TileJson> {
   assertLayerAccess(user, layer);
-  const b = await withScope(app.db.pool, callerOf(user), (tx) =>
+  const b = await scoped((tx) =>
     tx.one<{ west: number | null; south: number | null; east: number | null; north: number | null }>(q.scopeBounds(user.tenantId)),
   );
   const bounds: [number, number, number, number] =
