@@ -87,24 +87,29 @@ begin
          where j.tenant_id = t and j.level = 5 and st_covers(j.geom, s.geom)
          order by j.id limit 1
       ) g on s.geom is not null
-  ), checked as materialized (
+  ), flagged as (
     select p.*,
-           coalesce(p.point_grid_id, p.home_grid_id) as new_grid_id,
-           coalesce(p.point_grid_path, p.home_grid_path) as new_grid_path,
-           coalesce(p.geom, p.home_geom) as new_geom,
-           (select coalesce(jsonb_agg(jsonb_build_object('field', e.field, 'message', e.message) order by e.ord), '[]'::jsonb)
-              from (values
-                (1, 'address', case when p.address_matches > 1 then format('地址匹配到 %s 户，请填写所属户编号或经纬度', p.address_matches)
-                                    when p.address_matches = 0 then '地址在您辖区的住户中找不到，请填写经纬度或所属户编号' end),
-                (2, 'householdId', case when p.household_id is not null and not p.home_found then '所属户不存在或不在您的辖区内' end),
-                (3, 'location', case when p.geom is not null and not (p.household_id is not null and not p.home_found)
-                                      and (p.point_grid_path is null or not p.point_grid_path <@ scope) then '位置不在您辖区的任何网格内' end),
-                (4, 'idNumber', case when p.id_number_hash is not null and exists (
-                                       select 1 from persons x where x.tenant_id = t and x.id_type = p.id_type
-                                          and x.id_number_hash = p.id_number_hash and x.status <> 'closed') then '该证件号码已登记' end)
-              ) e (ord, field, message)
-             where e.message is not null) as errs
+           p.household_id is not null and not p.home_found as home_refused,
+           p.geom is not null and not (p.household_id is not null and not p.home_found)
+             and (p.point_grid_path is null or not p.point_grid_path <@ scope) as outside,
+           p.id_number_hash is not null and exists (
+             select 1 from persons x where x.tenant_id = t and x.id_type = p.id_type
+                and x.id_number_hash = p.id_number_hash and x.status <> 'closed') as registered
       from placed p
+  ), checked as materialized (
+    select f.*,
+           coalesce(f.point_grid_id, f.home_grid_id) as new_grid_id,
+           coalesce(f.point_grid_path, f.home_grid_path) as new_grid_path,
+           coalesce(f.geom, f.home_geom) as new_geom,
+           case when coalesce(f.address_matches, 1) = 1 and not f.home_refused and not f.outside and not f.registered then '[]'::jsonb
+           else jsonb_path_query_array(jsonb_build_array(
+             case when f.address_matches > 1 then jsonb_build_object('field', 'address', 'message', format('地址匹配到 %s 户，请填写所属户编号或经纬度', f.address_matches))
+                  when f.address_matches = 0 then jsonb_build_object('field', 'address', 'message', '地址在您辖区的住户中找不到，请填写经纬度或所属户编号') end,
+             case when f.home_refused then jsonb_build_object('field', 'householdId', 'message', '所属户不存在或不在您的辖区内') end,
+             case when f.outside then jsonb_build_object('field', 'location', 'message', '位置不在您辖区的任何网格内') end,
+             case when f.registered then jsonb_build_object('field', 'idNumber', 'message', '该证件号码已登记') end),
+             '$[*] ? (@ != null)') end as errs
+      from flagged f
   ), valid as materialized (
     select nextval(pg_get_serial_sequence('persons', 'id')) as person_id, c.*
       from checked c

@@ -16,9 +16,6 @@ const CALLER_OF = {
   'http/route.ts': 'the request',
   // The SSE stream outlives its request and rebuilds its caller from the principal re-read at each heartbeat.
   'live/service.ts': 'long-lived stream',
-  // The person import runs as a background job after the request returns and opens its own
-  // transactions; it is being rewritten elsewhere and is left as it is here.
-  'person-data/imports.ts': 'background import',
 };
 
 /** Files that may act as the tenant alone (tenantCaller): no one signed in, or no one at all. */

@@ -26,8 +26,8 @@ const ERROR_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFDE2
 const safe = (values: CellPrimitive[]) => values.map((v) => (v == null ? null : neutralise(v)));
 
 /** GET /api/persons/imports/:id/errors.xlsx */
-export async function writeErrorReport(app: AppContext, user: Principal, id: number, ctx: Koa.Context): Promise<void> {
-  const { fileName, file, errors } = await importErrors(app, user, id);
+export async function writeErrorReport(app: AppContext, scoped: Scoped, user: Principal, id: number, ctx: Koa.Context): Promise<void> {
+  const { fileName, file, errors } = await importErrors(scoped, user, id);
   streamWorkbook(ctx, `${fileName.replace(/\.xlsx$/i, '')}-错误报告.xlsx`, (wb) => errorSheet(wb, file, errors), (err) => app.log.error({ err, importId: id }, 'error report failed'));
 }
 

@@ -12,9 +12,9 @@
 // start the server marks every job still running as failed ("interrupted by a server restart").
 import type pg from 'pg';
 import { writeAudit } from '../audit/audit.ts';
-import { callerOf, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { withScope } from '../db/scope.ts';
+import type { Scoped } from '../db/scope.ts';
 import { workbookZipProblem } from '../excel/zip-limit.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import type { UploadedFile } from '../http/multipart.ts';
@@ -71,19 +71,20 @@ interface RunningJob {
 const running = new Map<number, RunningJob>();
 export const importFinished = (id: number) => running.get(id)?.done ?? Promise.resolve();
 
-export async function startImport(app: AppContext, user: Principal, file: UploadedFile, mode: ImportMode, ip: string | null) {
+export async function startImport(app: AppContext, scoped: Scoped, user: Principal, file: UploadedFile, mode: ImportMode, ip: string | null) {
   if (file.data.subarray(0, 2).toString('latin1') !== 'PK') {
     throw badRequest('file must be an Excel workbook (.xlsx); save an .xls or .csv file as .xlsx first', 'file');
   }
   const problem = await workbookZipProblem(file.data, MAX_IMPORT_UNPACKED_BYTES);
   if (problem) throw badRequest(problem, 'file');
   const fileName = utf8Name(file.fileName).slice(-255) || 'persons.xlsx';
-  const row = (await withScope(app.db.pool, callerOf(user), (tx) =>
+  const row = (await scoped((tx) =>
     tx.one<ImportRow>(q.insertImport(user.tenantId, user.userId, fileName, file.data, mode))))!;
   await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.import.start', objectType: 'person_import', objectId: row.id, ip, result: 'ok', detail: { fileName, bytes: file.data.length, mode } });
   const job: RunningJob = { tenantId: user.tenantId, userId: user.userId, row, done: Promise.resolve() };
   running.set(row.id, job);
-  job.done = runImport(app, user, job, file.data, mode)
+  // The job outlives the request and keeps its opener: the same caller, new transactions.
+  job.done = runImport(app, scoped, user, job, file.data, mode)
     .catch((err) => app.log.error({ err, importId: row.id }, 'person import failed'))
     .finally(() => running.delete(row.id));
   return view(row);
@@ -96,26 +97,25 @@ function utf8Name(name: string): string {
   return decoded.includes('\uFFFD') ? name : decoded;
 }
 
-export async function getImport(app: AppContext, user: Principal, id: number) {
+export async function getImport(app: AppContext, scoped: Scoped, user: Principal, id: number) {
   const job = running.get(id);
   // the same rule as the row's policy: only the user who started the import sees it
   if (job && job.tenantId === user.tenantId && job.userId === user.userId) return view(job.row);
-  const row = await withScope(app.db.pool, callerOf(user), (tx) => tx.one<ImportRow>(q.importById(user.tenantId, id)));
+  const row = await scoped((tx) => tx.one<ImportRow>(q.importById(user.tenantId, id)));
   if (!row) throw notFound('import');
   return view(row);
 }
 
-export async function listImports(app: AppContext, user: Principal) {
-  const rows = await withScope(app.db.pool, callerOf(user), (tx) => tx.rows<ImportRow>(q.recentImports(user.tenantId)));
+export async function listImports(scoped: Scoped, user: Principal) {
+  const rows = await scoped((tx) => tx.rows<ImportRow>(q.recentImports(user.tenantId)));
   return { items: rows.map((r) => view(running.get(r.id)?.row ?? r)) };
 }
 
 /** Ends the all-or-nothing transaction of an import that met an error (its rollback undoes the writes). */
 class Refused extends Error {}
 
-async function runImport(app: AppContext, user: Principal, job: RunningJob, data: Buffer, mode: ImportMode): Promise<void> {
+async function runImport(app: AppContext, scoped: Scoped, user: Principal, job: RunningJob, data: Buffer, mode: ImportMode): Promise<void> {
   const { id } = job.row;
-  const scoped = <T>(fn: Parameters<typeof withScope<T>>[2]) => withScope(app.db.pool, callerOf(user), fn);
   const progress = job.row;
   const rejected: RowErrors[] = [];
   const finish = async (status: 'done' | 'failed', written: number, error: string | null) => {
@@ -225,8 +225,8 @@ function refuseRepeatedId(seen: Map<string, number>, staged: StagedRow): StagedR
 }
 
 /** The rows with errors and their messages, by spreadsheet row number. */
-export async function importErrors(app: AppContext, user: Principal, id: number): Promise<{ fileName: string; file: Buffer; errors: Map<number, RowError[]> }> {
-  return withScope(app.db.pool, callerOf(user), async (tx) => {
+export async function importErrors(scoped: Scoped, user: Principal, id: number): Promise<{ fileName: string; file: Buffer; errors: Map<number, RowError[]> }> {
+  return scoped(async (tx) => {
     const job = await tx.one<ImportRow>(q.importById(user.tenantId, id));
     if (!job) throw notFound('import');
     if (job.status === 'running') throw badRequest('the import is still running; the error report is ready when it is done', 'id');

@@ -56,7 +56,7 @@ export function personDataRoutes(routes: Routes, app: AppContext): void {
     body: ImportFields,
     status: 202,
     response: ImportOut,
-    handler: ({ user, body, file, ctx }) => startImport(app, user, file, body.mode, ctx.ip || null),
+    handler: ({ scoped, user, body, file, ctx }) => startImport(app, scoped, user, file, body.mode, ctx.ip || null),
   });
   routes.add({
     method: 'get',
@@ -64,7 +64,7 @@ export function personDataRoutes(routes: Routes, app: AppContext): void {
     summary: 'Your recent person imports, newest first',
     tags,
     access: { permission: 'person:write' },
-    handler: ({ user }) => listImports(app, user),
+    handler: ({ scoped, user }) => listImports(scoped, user),
   });
   routes.add({
     method: 'get',
@@ -74,7 +74,7 @@ export function personDataRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:write' },
     params: IdParams,
     response: ImportOut,
-    handler: ({ user, params }) => getImport(app, user, params.id),
+    handler: ({ scoped, user, params }) => getImport(app, scoped, user, params.id),
   });
   routes.add({
     method: 'get',
@@ -83,8 +83,8 @@ export function personDataRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:write' },
     params: IdParams,
-    handler: async ({ user, params, ctx }) => {
-      await writeErrorReport(app, user, params.id, ctx);
+    handler: async ({ scoped, user, params, ctx }) => {
+      await writeErrorReport(app, scoped, user, params.id, ctx);
       return undefined;
     },
   });
