@@ -171,8 +171,8 @@ interface RowErrors {
   errors: { field: string; message: string; header?: string }[];
 }
 
-/** The persons records of a batch (rows.ts builds them in the form the database function reads). */
-const batchJson = (rows: StagedRow[]): string => JSON.stringify(rows.map((r) => r.record));
+/** The persons records of a batch (rows.ts serialises each in the form the database function reads). */
+const batchJson = (rows: StagedRow[]): string => `[${rows.map((r) => r.json).join(',')}]`;
 
 /** Follow-up texts of a batch by row number (few rows have one). */
 function notesJson(rows: StagedRow[]): string {
@@ -220,7 +220,7 @@ function refuseRepeatedId(seen: Map<string, number>, staged: StagedRow): StagedR
     return staged;
   }
   staged.errors.push({ field: 'idNumber', header: '证件号码', message: `与第 ${first} 行的证件号码重复` });
-  staged.record = null;
+  staged.json = null;
   return staged;
 }
 

@@ -22,10 +22,11 @@ export interface StagedRow {
   row_no: number;
   errors: RowError[];
   /**
-   * The persons columns of a row that read well, as app.import_person_batch reads them: encrypted
-   * values as bytea hex, "id" the row number, "geom" the point of explicit coordinates (EWKT).
+   * The persons columns of a row that read well, as the JSON object app.import_person_batch reads:
+   * encrypted values as bytea hex, "id" the row number, "geom" the point of explicit coordinates
+   * (EWKT). Serialised at once, so a batch waiting for the database holds one string a row.
    */
-  record: Record<string, unknown> | null;
+  json: string | null;
   id_type: string | null;
   id_hash: string | null;
   note: string | null;
@@ -118,7 +119,7 @@ export function stageRow(app: AppContext, rowNo: number, cells: Cells): StagedRo
   return {
     row_no: rowNo,
     errors: [],
-    record,
+    json: JSON.stringify(record),
     id_type: person.idType,
     id_hash: personal.id_number_hash ? (personal.id_number_hash as Buffer).toString('hex') : null,
     note: (note as string | undefined) || null,
@@ -143,7 +144,7 @@ function parsePerson(fields: Record<string, unknown>, err: (f: string, m: string
   return out as PersonCreate;
 }
 
-const emptyRow = (rowNo: number): StagedRow => ({ row_no: rowNo, errors: [], record: null, id_type: null, id_hash: null, note: null });
+const emptyRow = (rowNo: number): StagedRow => ({ row_no: rowNo, errors: [], json: null, id_type: null, id_hash: null, note: null });
 
 function readLocation(input: Record<string, unknown>, err: (f: string, m: string) => void): { lon: number; lat: number } | undefined {
   const { lon, lat } = input as { lon?: number; lat?: number };
