@@ -183,6 +183,12 @@ describe('importing a messy workbook', () => {
       `select count(*)::int n from person_events e join persons p on p.tenant_id = e.tenant_id and p.id = e.person_id
         where p.tenant_id = $1 and e.kind = 'created' and e.changes->>'import' = $2`, [f.tenantId, String(up.body.id)]);
     expect(events.rows[0].n).toBe(5);
+    // Started and finished, each audited in the transaction of its own change.
+    const audit = await t.app.db.ownerPool.query(
+      `select action, result, detail from audit_log where tenant_id = $1 and object_type = 'person_import' and object_id = $2 order by id`,
+      [f.tenantId, String(up.body.id)]);
+    expect(audit.rows.map((r) => [r.action, r.result])).toEqual([['person.import.start', 'ok'], ['person.import', 'ok']]);
+    expect(audit.rows[1].detail).toMatchObject({ mode: 'valid_rows', read: 13, valid: 5, invalid: 8, written: 5 });
     // The command center hears of each imported person as of one registered by hand (the bulk
     // insert writes these events itself, the per-row trigger standing aside: migration 0026).
     const live = await t.app.db.ownerPool.query(

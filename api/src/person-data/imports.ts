@@ -11,7 +11,7 @@
 // row of person_imports holds it once the job is done, seen only by the user who started it. At
 // start the server marks every job still running as failed ("interrupted by a server restart").
 import type pg from 'pg';
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Scoped } from '../db/scope.ts';
@@ -78,9 +78,11 @@ export async function startImport(app: AppContext, scoped: Scoped, user: Princip
   const problem = await workbookZipProblem(file.data, MAX_IMPORT_UNPACKED_BYTES);
   if (problem) throw badRequest(problem, 'file');
   const fileName = utf8Name(file.fileName).slice(-255) || 'persons.xlsx';
-  const row = (await scoped((tx) =>
-    tx.one<ImportRow>(q.insertImport(user.tenantId, user.userId, fileName, file.data, mode))))!;
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.import.start', objectType: 'person_import', objectId: row.id, ip, result: 'ok', detail: { fileName, bytes: file.data.length, mode } });
+  const row = await scoped(async (tx) => {
+    const r = (await tx.one<ImportRow>(q.insertImport(user.tenantId, user.userId, fileName, file.data, mode)))!;
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'person.import.start', objectType: 'person_import', objectId: r.id, ip, result: 'ok', detail: { fileName, bytes: file.data.length, mode } });
+    return r;
+  });
   const job: RunningJob = { tenantId: user.tenantId, userId: user.userId, row, done: Promise.resolve() };
   running.set(row.id, job);
   // The job outlives the request and keeps its opener: the same caller, new transactions.
@@ -118,6 +120,7 @@ async function runImport(app: AppContext, scoped: Scoped, user: Principal, job: 
   const { id } = job.row;
   const progress = job.row;
   const rejected: RowErrors[] = [];
+  // The job's outcome, its error rows and its audit entry commit together.
   const finish = async (status: 'done' | 'failed', written: number, error: string | null) => {
     await scoped(async (tx) => {
       for (let i = 0; i < rejected.length; i += ERROR_BATCH_ROWS) {
@@ -125,6 +128,13 @@ async function runImport(app: AppContext, scoped: Scoped, user: Principal, job: 
       }
       await tx.query(q.setProgress(user.tenantId, id, { phase: 'finished', read: progress.rows_read, valid: progress.rows_valid, invalid: progress.rows_invalid }));
       await tx.query(q.finishImport(user.tenantId, id, status, written, error));
+      await auditTx(tx, {
+        tenantId: user.tenantId, userId: user.userId, action: 'person.import', objectType: 'person_import', objectId: id,
+        result: status === 'done' ? 'ok' : 'error',
+        detail: status === 'done'
+          ? { mode, read: progress.rows_read, valid: progress.rows_valid, invalid: progress.rows_invalid, written }
+          : { mode, error },
+      });
     });
   };
   try {
@@ -156,12 +166,11 @@ async function runImport(app: AppContext, scoped: Scoped, user: Principal, job: 
     }
     await finish('done', written, null);
     progress.phase = 'finished';
-    await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.import', objectType: 'person_import', objectId: id, result: 'ok', detail: { mode, read: progress.rows_read, valid: progress.rows_valid, invalid: progress.rows_invalid, written } });
   } catch (err) {
     const message = err instanceof WorkbookFormatError ? err.message : `import failed: ${(err as Error).message}`;
     rejected.length = 0;
-    await finish('failed', 0, message).catch(() => {});
-    await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'person.import', objectType: 'person_import', objectId: id, result: 'error', detail: { mode, error: message } });
+    // If even this fails, the job stays "running" until the next start marks it interrupted.
+    await finish('failed', 0, message).catch((e) => app.log.error({ err: e, importId: id }, 'could not record a failed import'));
     if (!(err instanceof WorkbookFormatError)) throw err;
   }
 }
