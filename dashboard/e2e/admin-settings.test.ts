@@ -1,8 +1,8 @@
 // The admin console's settings at 1920×1080 against the real API on the test database with a
 // generated demo city: a check rule changed shows the tasks it would make (the server's preview),
 // saved and run now from the jobs screen makes exactly that many; an article written and published
-// in the editor is what residents read at /api/public/articles; options and overdue settings saved.
-// Screenshots go to test-artifacts/admin-settings-*.png.
+// in the editor is what residents read at /api/public/articles; the anonymise job run now strips a
+// long-released case of its personal data; options and overdue settings saved. Screenshots go to test-artifacts/admin-settings-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
@@ -121,6 +121,37 @@ describe('settings in the admin console', () => {
     await waitFor(page, `document.querySelector('[data-testid="article-status-${item.id}"]')?.textContent.trim() === '草稿'`);
     const after = await stack.t.client().get(`/api/public/articles?tenant=${stack.city.code}&kind=publicity`);
     expect(after.body.items.map((a: { id: number }) => a.id)).not.toContain(item.id);
+  });
+
+  it('runs the anonymise job now: a case released long ago loses its personal data and keeps its grid', { timeout: LONG }, async () => {
+    onFailure('anonymise');
+    const { rows: [grid] } = await stack.t.app.db.ownerPool.query(
+      `select id, st_x(p) lon, st_y(p) lat from (select id, st_pointonsurface(geom) p from jurisdictions where tenant_id = $1 and level = 5 order by id limit 1) x`,
+      [stack.city.tenantId],
+    );
+    const created = await admin.post('/api/persons', personBody({ lon: grid.lon, lat: grid.lat }, { name: '匿名前' }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as number;
+    // Released longer ago than the retention period (ANONYMISE_AFTER_DAYS).
+    const days = stack.t.app.config.anonymiseAfterDays + 10;
+    await stack.t.app.db.ownerPool.query(
+      `update persons set status = 'released', status_changed_at = now() - make_interval(days => $3) where tenant_id = $1 and id = $2`,
+      [stack.city.tenantId, id, days],
+    );
+    await byTestId(page, 'menu-settings-jobs').click();
+    await byTestId(page, 'job-run-anonymise').waitFor();
+    await byTestId(page, 'job-run-anonymise').click();
+    await waitFor(page, `document.querySelector('[data-testid="job-status-anonymise"]')?.textContent.trim() === '成功'`);
+    expect(Number(await byTestId(page, 'job-rows-anonymise').innerText())).toBeGreaterThanOrEqual(1);
+    const { rows: [after] } = await stack.t.app.db.ownerPool.query(
+      `select name, id_number_hash, phone_masked, address, grid_id, status, anonymised_at from persons where tenant_id = $1 and id = $2`,
+      [stack.city.tenantId, id],
+    );
+    expect(after).toMatchObject({ name: '已匿名', id_number_hash: null, phone_masked: null, address: null, grid_id: grid.id, status: 'released' });
+    expect(after.anonymised_at).toBeTruthy();
+    const runs = (await admin.get('/api/jobs/anonymise/runs')).body;
+    expect(runs[0]).toMatchObject({ trigger: 'manual', status: 'ok' });
+    await saveScreenshot(page, 'admin-settings-anonymise.png');
   });
 
   it('saves the declaration options and the overdue settings', { timeout: LONG }, async () => {
