@@ -7,7 +7,7 @@ import type { Tx, Scoped } from '../db/scope.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import * as q from './queries.ts';
 import type { ApplyBody, Report } from './schema.ts';
-import { audit, contextOf, factsOf, openBoundaryWork, validateAndSave } from './service.ts';
+import { audit, auditChange, contextOf, factsOf, openBoundaryWork, validateAndSave } from './service.ts';
 import * as v from './validation-queries.ts';
 
 /** An apply may re-derive a million households: far longer than a request's usual statement limit. */
@@ -79,11 +79,17 @@ async function applyStaged(tx: Tx, user: Principal, importId: number, report: Re
   };
 }
 
-async function audited<T>(app: AppContext, user: Principal, action: string, id: number, detail: Record<string, unknown>, ip: string | null | undefined, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs a change whose success is recorded inside its own transaction (`record`, its last statement)
+ * and whose refusal is recorded apart (the refused change rolled back).
+ */
+async function audited<T>(app: AppContext, user: Principal, action: string, id: number, detail: Record<string, unknown>, ip: string | null | undefined,
+  work: (record: (tx: Tx, out: T) => Promise<T>) => Promise<T>): Promise<T> {
   try {
-    const out = await work();
-    await audit(app, user, action, id, 'ok', { ...detail, result: out }, ip);
-    return out;
+    return await work(async (tx, out) => {
+      await auditChange(tx, user, action, id, { ...detail, result: out }, ip);
+      return out;
+    });
   } catch (err) {
     if (err instanceof AppError && err.status < 500) await audit(app, user, action, id, 'error', { ...detail, code: err.code, field: err.field }, ip);
     throw err;
@@ -92,7 +98,7 @@ async function audited<T>(app: AppContext, user: Principal, action: string, id: 
 
 export function applyImport(app: AppContext, scoped: Scoped, user: Principal, importId: number, body: ApplyBody, ip?: string | null): Promise<Applied> {
   const detail = { acceptWarnings: body.acceptWarnings, reassign: body.reassign };
-  return audited(app, user, 'boundary.apply', importId, detail, ip, () =>
+  return audited(app, user, 'boundary.apply', importId, detail, ip, (record) =>
     scoped(async (tx) => {
       await openBoundaryWork(tx, user, APPLY_SECONDS);
       const row = await tx.one<q.ImportRow>(q.importById(user.tenantId, importId, true));
@@ -102,7 +108,7 @@ export function applyImport(app: AppContext, scoped: Scoped, user: Principal, im
       if (row.base_version_id !== current) {
         throw refuse('version_changed', `the boundaries changed since import ${importId} was validated: upload it again`, 'id');
       }
-      return applyStaged(tx, user, importId, row.report as Report, body, 'import', null);
+      return record(tx, await applyStaged(tx, user, importId, row.report as Report, body, 'import', null));
     }),
   );
 }
@@ -111,7 +117,7 @@ export function applyImport(app: AppContext, scoped: Scoped, user: Principal, im
 export function rollbackToVersion(app: AppContext, scoped: Scoped, user: Principal, versionId: number, body: ApplyBody, ip?: string | null): Promise<Applied> {
   const t = user.tenantId;
   const detail = { version: versionId, acceptWarnings: body.acceptWarnings, reassign: body.reassign };
-  return audited(app, user, 'boundary.rollback', versionId, detail, ip, () =>
+  return audited(app, user, 'boundary.rollback', versionId, detail, ip, (record) =>
     scoped(async (tx) => {
       await openBoundaryWork(tx, user, APPLY_SECONDS);
       const current = (await tx.one<{ id: number }>(q.ensureVersion))!.id;
@@ -130,7 +136,7 @@ export function rollbackToVersion(app: AppContext, scoped: Scoped, user: Princip
       await tx.query(v.stageVersionRows(t, id, version.id));
       const row = (await tx.one<q.ImportRow>(q.importById(t, id)))!;
       const { report } = await validateAndSave(tx, contextOf(t, row), factsOf(row), EXPORT_MAPPING as Report['mapping'], true);
-      return applyStaged(tx, user, id, report, body, 'rollback', version.id);
+      return record(tx, await applyStaged(tx, user, id, report, body, 'rollback', version.id));
     }),
   );
 }

@@ -4,7 +4,7 @@ import {
   BoundaryFileError, DEFAULT_LIMITS, guessMapping, mapFeatures, parseBoundaryFile,
   type BoundaryFileLimits, type BoundaryMapping, type ParsedBoundaryFile,
 } from '../../../geodata/src/import/index.ts';
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx, writeAudit } from '../audit/audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
@@ -38,8 +38,13 @@ export async function openBoundaryWork(tx: Tx, user: Principal, seconds = VALIDA
   }
 }
 
+/** A refusal's record, in a transaction of its own (the refused change rolled back). */
 export const audit = (app: AppContext, user: Principal, action: string, objectId: number | null, result: 'ok' | 'error', detail: Record<string, unknown>, ip?: string | null) =>
   writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action, objectType: 'boundaries', objectId: objectId ?? undefined, ip, result, detail });
+
+/** A change's record, in the change's own transaction: the record and the change commit or fail together. */
+export const auditChange = (tx: Tx, user: Principal, action: string, objectId: number, detail: Record<string, unknown>, ip?: string | null) =>
+  auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action, objectType: 'boundaries', objectId, ip, result: 'ok', detail });
 
 /** The mapping of an upload: the one given, else the tenant's saved one when it fits the file, else a guess. */
 export function resolveMapping(given: string | undefined, saved: unknown, propertyNames: string[]): BoundaryMapping {
@@ -120,10 +125,10 @@ export async function createImport(app: AppContext, scoped: Scoped, user: Princi
       const c: ImportContext = { tenantId: t, importId: id, sliverM2: fields.sliverM2, toleranceM2: fields.overlapToleranceM2, parentsDerived: !mapping.parentCode };
       const result = await validateAndSave(tx, c, facts, mapping, true);
       await tx.query(q.saveMapping(t, mapping, user.userId));
+      await auditChange(tx, user, 'boundary.import', id,
+        { file: upload.fileName, bytes: upload.data.length, status: result.status, errors: result.report.counts.errors, warnings: result.report.counts.warnings }, ip);
       return { id, ...result };
     });
-    await audit(app, user, 'boundary.import', out.id, 'ok',
-      { file: upload.fileName, bytes: upload.data.length, status: out.status, errors: out.report.counts.errors, warnings: out.report.counts.warnings }, ip);
     return out;
   } catch (err) {
     if (err instanceof AppError && err.status < 500) {
@@ -201,9 +206,9 @@ export async function repairFeature(app: AppContext, scoped: Scoped, user: Princ
     }
     await tx.query(q.setRepair(t, node.id, accept));
     const { report } = await validateAndSave(tx, contextOf(t, row), factsOf(row), row.mapping as Report['mapping'], await applicable(tx, t, { ...row, status: 'valid' }));
+    await auditChange(tx, user, 'boundary.repair', id, { featureIndex, accept, errors: report.counts.errors, warnings: report.counts.warnings }, ip);
     return report;
   });
-  await audit(app, user, 'boundary.repair', id, 'ok', { featureIndex, accept, errors: report.counts.errors, warnings: report.counts.warnings }, ip);
   return report;
 }
 

@@ -1,6 +1,6 @@
 // Check rules of a tenant (one row, created with the defaults on first use) and what makes a
 // reading abnormal.
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { withTenantScope, type Tx, type Scoped } from '../db/scope.ts';
@@ -66,11 +66,12 @@ export async function putRules(app: AppContext, scoped: Scoped, user: Principal,
     await checkTimeZone(tx, input.timezone);
     const before = await loadRules(tx, user.tenantId);
     await tx.query(q.updateRules(user.tenantId, user.userId, input));
-    return { before, after: await loadRules(tx, user.tenantId) };
-  });
-  await writeAudit(app.db.pool, {
-    tenantId: user.tenantId, userId: user.userId, action: 'check_rules.update', objectType: 'check_rules', objectId: user.tenantId,
-    result: 'ok', detail: { before: auditedRules(before), after: auditedRules(after) },
+    const after = await loadRules(tx, user.tenantId);
+    await auditTx(tx, {
+      tenantId: user.tenantId, userId: user.userId, action: 'check_rules.update', objectType: 'check_rules', objectId: user.tenantId,
+      result: 'ok', detail: { before: auditedRules(before), after: auditedRules(after) },
+    });
+    return { before, after };
   });
   return after;
 }
@@ -121,12 +122,13 @@ export async function putOverdueRelease(app: AppContext, scoped: Scoped, user: P
   const { before, after } = await scoped(async (tx) => {
     const before = overdueReleaseOf(await loadRow(tx, user.tenantId));
     await tx.query(q.updateOverdueRelease(user.tenantId, user.userId, input));
-    return { before, after: overdueReleaseOf(await loadRow(tx, user.tenantId)) };
-  });
-  const values = ({ updatedAt, ...v }: OverdueReleaseSettings) => v;
-  await writeAudit(app.db.pool, {
-    tenantId: user.tenantId, userId: user.userId, action: 'overdue_release.update', objectType: 'check_rules', objectId: user.tenantId,
-    result: 'ok', detail: { before: values(before), after: values(after) },
+    const after = overdueReleaseOf(await loadRow(tx, user.tenantId));
+    const values = ({ updatedAt, ...v }: OverdueReleaseSettings) => v;
+    await auditTx(tx, {
+      tenantId: user.tenantId, userId: user.userId, action: 'overdue_release.update', objectType: 'check_rules', objectId: user.tenantId,
+      result: 'ok', detail: { before: values(before), after: values(after) },
+    });
+    return { before, after };
   });
   return after;
 }

@@ -196,3 +196,47 @@ describe('articles', () => {
     expect(rows[3].detail).toMatchObject({ before: { status: 'published' }, after: { status: 'draft', publishedAt: null } });
   });
 });
+
+describe('a change and its audit record commit together', () => {
+  // A trigger refuses this tenant's audit rows of the named actions, as a full disk or a broken
+  // chain would: the change the record belongs to must not be made either.
+  const refuseAudit = async (actions: string[]) => {
+    const owner = s.t.app.db.ownerPool;
+    await owner.query(`create or replace function public.test_refuse_audit() returns trigger language plpgsql as $$
+      begin raise exception 'audit record refused (test)'; end $$`);
+    await owner.query(`create trigger test_refuse_audit_${s.f.tenantId} before insert on audit_log for each row
+      when (new.tenant_id = ${s.f.tenantId} and new.action = any (array[${actions.map((a) => `'${a}'`).join(',')}]))
+      execute function public.test_refuse_audit()`);
+    return () => owner.query(`drop trigger test_refuse_audit_${s.f.tenantId} on audit_log`);
+  };
+
+  it('settings, options, articles, users and households are unchanged when their record cannot be written', async () => {
+    const rules = await rulesBody();
+    const overdue = (await s.admin.get('/api/settings/overdue-release')).body;
+    const options = (await s.admin.get('/api/enterprise-options')).body;
+    const count = async (table: string) => (await ownerRows(s, `select count(*)::int n from ${table} where tenant_id = $1`, [s.f.tenantId]))[0].n as number;
+    const counts = { articles: await count('articles'), users: await count('users'), households: await count('households') };
+    const restore = await refuseAudit(['check_rules.update', 'overdue_release.update', 'enterprise_options.update', 'article.create', 'user.create', 'household.create']);
+    try {
+      const attempts = [
+        await put(s.admin, '/api/check-rules', { ...rules, feverThreshold: 37.9 }),
+        await put(s.admin, '/api/settings/overdue-release', { ...overdue, updatedAt: undefined, referralDueHours: 9 }),
+        await put(s.admin, '/api/enterprise-options', { ...options, schools: ['审计失败中学'] }),
+        await s.admin.post('/api/articles', { kind: 'news', title: '不应保存', body: '审计写不进去' }),
+        await s.admin.post('/api/users', { username: `${s.f.prefix}noaudit`, displayName: '不应创建', scopeIds: [s.f.nodes.gridA] }),
+        await s.worker.post('/api/households', { location: s.f.points.gridA, address: '审计失败路1号' }),
+      ];
+      for (const r of attempts) expect(r.status, JSON.stringify(r.body)).toBe(500);
+    } finally {
+      await restore();
+    }
+    expect((await s.admin.get('/api/check-rules')).body.feverThreshold).toBe(rules.feverThreshold);
+    expect((await s.admin.get('/api/settings/overdue-release')).body.referralDueHours).toBe(overdue.referralDueHours);
+    expect((await s.admin.get('/api/enterprise-options')).body).toEqual(options);
+    expect({ articles: await count('articles'), users: await count('users'), households: await count('households') }).toEqual(counts);
+    // With the record writable again, the same change goes through and is recorded.
+    expect((await put(s.admin, '/api/enterprise-options', { ...options, schools: ['审计恢复中学'] })).status).toBe(200);
+    expect((await auditOf('enterprise_options.update')).at(-1)!.detail.after.schools).toEqual(['审计恢复中学']);
+    expect((await put(s.admin, '/api/enterprise-options', options)).status).toBe(200);
+  });
+});

@@ -2,7 +2,7 @@
 import { tenantCaller, type CitizenPrincipal } from '../auth/principal.ts';
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx, writeAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { maskPhone } from '../crypto/pii.ts';
 import { withScope, withTenantScope, withoutCaller, type Scoped } from '../db/scope.ts';
@@ -119,9 +119,10 @@ export async function bindIdentity(app: AppContext, scoped: Scoped, c: CitizenPr
     const taken = await tx.one(q.citizenBoundTo(c.tenantId, matches[0].id));
     if (taken) throw conflict('this person is already bound to another account', 'idNumber').withZh('该人员已绑定其他账号');
     await tx.query(q.bindCitizen(c.tenantId, c.citizenId, matches[0].id));
+    await auditTx(tx, { tenantId: c.tenantId, userId: null, action: 'citizen.bind', objectType: 'citizen', objectId: c.citizenId, ip, result: 'ok' });
     return matches[0].id;
   });
-  await writeAudit(app.db.pool, { tenantId: c.tenantId, userId: null, action: 'citizen.bind', objectType: 'citizen', objectId: c.citizenId, ip, result: personId ? 'ok' : 'denied' });
+  if (!personId) await writeAudit(app.db.pool, { tenantId: c.tenantId, userId: null, action: 'citizen.bind', objectType: 'citizen', objectId: c.citizenId, ip, result: 'denied' });
   if (!personId) throw unprocessable('no one on the watch list matches this name, ID number and phone', 'idNumber').withZh('观察名单中没有与此姓名、身份证号和手机号相符的人员');
   return { personId };
 }

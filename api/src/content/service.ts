@@ -1,6 +1,6 @@
 // Guidance content (§4.1.4): publicity articles, news and self-check guide links. Content managers
 // create, edit, publish and unpublish; everyone of the tenant reads what is published.
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import { can, type Principal, tenantCaller } from '../auth/principal.ts';
 import { tenantByCode } from '../citizens/queries.ts';
 import type { AppContext } from '../context.ts';
@@ -56,8 +56,9 @@ function checkShape(a: { kind: Kind; body: string; url: string | null }): void {
 /** What an audit entry keeps of an article, before and after a change. */
 const audited = (r: ArticleRow) => ({ kind: r.kind, title: r.title, body: r.body, url: r.url, status: r.status, publishedAt: r.published_at });
 
-const audit = (app: AppContext, user: Principal, action: string, id: number, before: ArticleRow | null, after: ArticleRow) =>
-  writeAudit(app.db.pool, {
+/** Recorded in the change's own transaction: the record and the change commit or fail together. */
+const audit = (tx: Tx, user: Principal, action: string, id: number, before: ArticleRow | null, after: ArticleRow) =>
+  auditTx(tx, {
     tenantId: user.tenantId, userId: user.userId, action, objectType: 'article', objectId: id, result: 'ok',
     detail: { before: before && audited(before), after: audited(after) },
   });
@@ -73,33 +74,36 @@ export async function createArticle(app: AppContext, scoped: Scoped, user: Princ
   checkShape(a);
   const row = await scoped(async (tx) => {
     const { id } = (await tx.one<{ id: number }>(q.insertArticle(user.tenantId, user.userId, a)))!;
-    return load(tx, user.tenantId, id, false);
+    const created = await load(tx, user.tenantId, id, false);
+    await audit(tx, user, 'article.create', id, null, created);
+    return created;
   });
-  await audit(app, user, 'article.create', row.id, null, row);
   return toStaff(row);
 }
 
 export async function updateArticle(app: AppContext, scoped: Scoped, user: Principal, id: number, patch: ArticlePatch) {
   if (Object.keys(patch).length === 0) throw badRequest('nothing to change', 'body');
-  const { before, row } = await scoped(async (tx) => {
+  const { row } = await scoped(async (tx) => {
     const current = await tx.one<ArticleRow>(q.articleById(user.tenantId, id, false, true));
     if (!current) throw notFound('article');
     checkShape({ kind: patch.kind ?? current.kind, body: patch.body ?? current.body, url: patch.url === undefined ? current.url : patch.url });
     await tx.query(q.updateArticle(user.tenantId, id, patch));
-    return { before: current, row: await load(tx, user.tenantId, id, false) };
+    const updated = await load(tx, user.tenantId, id, false);
+    await audit(tx, user, 'article.update', id, current, updated);
+    return { before: current, row: updated };
   });
-  await audit(app, user, 'article.update', id, before, row);
   return toStaff(row);
 }
 
 /** Publishing is idempotent: publishing a published item (or unpublishing a draft) changes nothing. */
 export async function setPublished(app: AppContext, scoped: Scoped, user: Principal, id: number, published: boolean) {
-  const { before, row, changed } = await scoped(async (tx) => {
+  const { row } = await scoped(async (tx) => {
     const before = await load(tx, user.tenantId, id, false);
     const r = await tx.query(published ? q.publishArticle(user.tenantId, id) : q.unpublishArticle(user.tenantId, id));
-    return { before, row: await load(tx, user.tenantId, id, false), changed: (r.rowCount ?? 0) > 0 };
+    const after = await load(tx, user.tenantId, id, false);
+    if ((r.rowCount ?? 0) > 0) await audit(tx, user, published ? 'article.publish' : 'article.unpublish', id, before, after);
+    return { row: after };
   });
-  if (changed) await audit(app, user, published ? 'article.publish' : 'article.unpublish', id, before, row);
   return toStaff(row);
 }
 

@@ -1,6 +1,6 @@
 // /api/households: dwellings as points; the grid is derived by containment.
 import { z } from '../http/zod.ts';
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { Bbox } from '../geo/bbox.ts';
 import { notFound, unprocessable } from '../http/errors.ts';
@@ -68,13 +68,14 @@ export function householdRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'household:write' },
     body: HouseholdCreate,
     status: 201,
-    handler: async ({ scoped, user, body }) => {
+    handler: async ({ scoped, user, body, ctx }) => {
       const id = await scoped(async (tx) => {
         const grid = await tx.one(gridCovering(user.tenantId, body.location.lon, body.location.lat));
         if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location');
-        return (await tx.one<{ id: number }>(q.insert(user.tenantId, { ...body, ...body.location })))!.id;
+        const created = (await tx.one<{ id: number }>(q.insert(user.tenantId, { ...body, ...body.location })))!.id;
+        await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'household.create', objectType: 'household', objectId: created, ip: ctx.ip || null, result: 'ok' });
+        return created;
       });
-      await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'household.create', objectType: 'household', objectId: id, result: 'ok' });
       const r = await scoped((tx) => tx.one<HouseholdRow & { grid_name: string }>(q.byId(user.tenantId, id)));
       return { ...householdView(r!, user), gridName: r!.grid_name };
     },

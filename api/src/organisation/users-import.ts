@@ -2,7 +2,7 @@
 // (per-row, per-cell errors), then all-or-nothing or the valid rows only. Imported users get a
 // temporary password each and must change it at first sign-in. Audited.
 import type Koa from 'koa';
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
@@ -152,11 +152,12 @@ export async function importUsers(app: AppContext, scoped: Scoped, user: Princip
         created.push({ row: c.row, id, username: c.input!.username, temporaryPassword: password });
       }
     }
-    return { rows: rows.length, valid: valid.length, invalid: checked.length - valid.length, errors, created };
-  });
-  await writeAudit(app.db.pool, {
-    tenantId: user.tenantId, userId: user.userId, action: 'user.import', objectType: 'user', ip, result: 'ok',
-    detail: { file: file.fileName, mode, rows: outcome.rows, imported: outcome.created.length, invalid: outcome.invalid, userIds: outcome.created.map((c) => c.id) },
+    const invalid = checked.length - valid.length;
+    await auditTx(tx, {
+      tenantId: user.tenantId, userId: user.userId, action: 'user.import', objectType: 'user', ip, result: 'ok',
+      detail: { file: file.fileName, mode, rows: rows.length, imported: created.length, invalid, userIds: created.map((c) => c.id) },
+    });
+    return { rows: rows.length, valid: valid.length, invalid, errors, created };
   });
   return { mode, ...outcome, imported: outcome.created.length };
 }

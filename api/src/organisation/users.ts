@@ -2,7 +2,7 @@
 // edit, disable and enable, reset the password, unlock. Phones are stored like residents' phones:
 // encrypted, with a keyed lookup hash and a mask. Every change is audited.
 import { randomInt } from 'node:crypto';
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { Principal } from '../auth/principal.ts';
 import { loginUnblock } from '../auth/queries.ts';
@@ -115,8 +115,11 @@ const auditDetail = (input: Partial<UserCreateInput>) => ({ ...input, phone: inp
 export async function createUser(app: AppContext, scoped: Scoped, user: Principal, input: UserCreateInput, ip: string | null) {
   const password = temporaryPassword();
   const hash = await hashPassword(password);
-  const id = await scoped((tx) => insertUser(app, tx, user.tenantId, input, hash));
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'user.create', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
+  const id = await scoped(async (tx) => {
+    const created = await insertUser(app, tx, user.tenantId, input, hash);
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.create', objectType: 'user', objectId: created, ip, result: 'ok', detail: auditDetail(input) });
+    return created;
+  });
   return { user: await getUser(app, scoped, user, id), temporaryPassword: password };
 }
 
@@ -134,8 +137,8 @@ export async function updateUser(app: AppContext, scoped: Scoped, user: Principa
     }
     await tx.query(q.updateUser(user.tenantId, id, sets));
     await assign(tx, user.tenantId, id, input);
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.update', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
   });
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'user.update', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
   return getUser(app, scoped, user, id);
 }
 
@@ -162,7 +165,7 @@ export async function accountAction(app: AppContext, scoped: Scoped, user: Princ
     if (action === 'disable' || action === 'password_reset') await tx.query(q.revokeSessions(user.tenantId, id));
     // sign-ins of the name blocked after failures (from any address) may be tried again
     if (action === 'unlock' || action === 'password_reset') await tx.query(loginUnblock(target.username));
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok' });
   });
-  await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok' });
   return { user: await getUser(app, scoped, user, id), ...(password ? { temporaryPassword: password } : {}) };
 }

@@ -2,7 +2,7 @@
 // while the holder's person status allows it, and every QR token is short-lived and re-checked.
 import type { CitizenPrincipal } from '../auth/principal.ts';
 import QRCode from 'qrcode';
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx, writeAudit } from '../audit/audit.ts';
 import { tenantByCode } from '../citizens/queries.ts';
 import type { AppContext } from '../context.ts';
 import { maskIdNumber } from '../crypto/pii.ts';
@@ -85,9 +85,10 @@ export async function registerPass(app: AppContext, scoped: Scoped, c: CitizenPr
   }
   const pass = await scoped(async (tx) => {
     await tx.query(q.revokeCitizenPasses(c.tenantId, c.citizenId, 'replaced'));
-    return (await tx.one<PassRow>(q.insertPass(c.tenantId, c.citizenId, { name, enc: app.cipher.encrypt(id), hash, masked: maskIdNumber(id) })))!;
+    const issued = (await tx.one<PassRow>(q.insertPass(c.tenantId, c.citizenId, { name, enc: app.cipher.encrypt(id), hash, masked: maskIdNumber(id) })))!;
+    await auditTx(tx, { tenantId: c.tenantId, userId: null, action: 'pass.register', objectType: 'pass', objectId: issued.id, ip, result: 'ok' });
+    return issued;
   });
-  await writeAudit(app.db.pool, { tenantId: c.tenantId, userId: null, action: 'pass.register', objectType: 'pass', objectId: pass.id, ip, result: 'ok' });
   return { pass: toPass(pass) };
 }
 

@@ -69,21 +69,27 @@ export async function submitCitizenReport(app: AppContext, scoped: Scoped, c: Ci
   return getCitizenReport(app, scoped, c, id);
 }
 
-export async function enterpriseOptions(app: AppContext, tenantId: number) {
-  const row = await withTenantScope(app.db.pool, tenantId, (tx) => tx.one<{ settings: { enterprise?: Partial<typeof DEFAULT_ENTERPRISE_OPTIONS> } }>(q.tenantSettings(tenantId)));
+async function optionsIn(tx: Tx, tenantId: number) {
+  const row = await tx.one<{ settings: { enterprise?: Partial<typeof DEFAULT_ENTERPRISE_OPTIONS> } }>(q.tenantSettings(tenantId));
   return { ...DEFAULT_ENTERPRISE_OPTIONS, ...(row?.settings.enterprise ?? {}) };
+}
+
+export function enterpriseOptions(app: AppContext, tenantId: number) {
+  return withTenantScope(app.db.pool, tenantId, (tx) => optionsIn(tx, tenantId));
 }
 
 /** Replaces the lists of the declaration form; audited with the lists before and after. */
 export async function setEnterpriseOptions(app: AppContext, scoped: Scoped, user: Principal, options: typeof DEFAULT_ENTERPRISE_OPTIONS) {
-  const before = await enterpriseOptions(app, user.tenantId);
-  await scoped((tx) => tx.query(q.setEnterpriseOptions(user.tenantId, options)));
-  const after = await enterpriseOptions(app, user.tenantId);
-  await writeAudit(app.db.pool, {
-    tenantId: user.tenantId, userId: user.userId, action: 'enterprise_options.update', objectType: 'tenant_settings', objectId: 'enterprise',
-    result: 'ok', detail: { before, after },
+  return scoped(async (tx) => {
+    const before = await optionsIn(tx, user.tenantId);
+    await tx.query(q.setEnterpriseOptions(user.tenantId, options));
+    const after = await optionsIn(tx, user.tenantId);
+    await auditTx(tx, {
+      tenantId: user.tenantId, userId: user.userId, action: 'enterprise_options.update', objectType: 'tenant_settings', objectId: 'enterprise',
+      result: 'ok', detail: { before, after },
+    });
+    return after;
   });
-  return after;
 }
 
 /** §4.1.5: the declaration form; the phone is the signed-in (SMS-verified) one. */
