@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   SMS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
   ANONYMISE_AFTER_DAYS: z.coerce.number().int().min(30).max(3650).default(180),
+  ADMIN_TOTP: z.enum(['required', 'optional']).optional(),
+  STEP_UP_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
   BASEMAP_URL: z
     .string()
     .regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL')
@@ -87,6 +89,13 @@ export interface Config {
   anonymiseAfterDays: number;
   /** Which proxies' forwarded headers are believed (http/client-ip.ts); none by default. */
   trustProxy: ProxyTrust;
+  /**
+   * Whether administrators (holders of a duty permission: user:manage, role:manage, audit:read)
+   * must set up a second factor before anything else answers; required in production by default.
+   */
+  adminTotp: 'required' | 'optional';
+  /** How long a re-authentication (sign-in or step-up) lets exports, role changes and full ID numbers through. */
+  stepUpMinutes: number;
 }
 
 export class ConfigError extends Error {}
@@ -118,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
     anonymiseAfterDays: e.ANONYMISE_AFTER_DAYS,
+    adminTotp: e.ADMIN_TOTP ?? (e.NODE_ENV === 'production' ? 'required' : 'optional'),
+    stepUpMinutes: e.STEP_UP_MINUTES,
   };
 }
 

@@ -1,11 +1,13 @@
 -- Security-definer lookups used before a caller is known (login, session resolution).
 -- They bypass row-level security on purpose and return only what the auth flow needs.
 
+-- (dropped first: a function's result columns cannot be changed in place)
+drop function if exists app.login_candidates(text, text);
 create or replace function app.login_candidates(p_username text, p_tenant_code text)
 returns table (tenant_id integer, user_id bigint, password_hash text, active boolean,
-               failed_logins integer, locked_until timestamptz)
+               failed_logins integer, locked_until timestamptz, totp_secret_enc bytea, totp_last_step bigint)
 language sql stable security definer set search_path = public, app as $$
-  select u.tenant_id, u.id, u.password_hash, u.active, u.failed_logins, u.locked_until
+  select u.tenant_id, u.id, u.password_hash, u.active, u.failed_logins, u.locked_until, u.totp_secret_enc, u.totp_last_step
     from users u join tenants t on t.id = u.tenant_id
    where lower(u.username) = lower(p_username)
      and (p_tenant_code is null or t.code = p_tenant_code)
@@ -38,10 +40,11 @@ end
 $$;
 comment on function app.open_session(integer, bigint, inet, text) is 'Resets the failure counter and opens a server-side session.';
 
+drop function if exists app.session_principal(integer, uuid, interval);
 create or replace function app.session_principal(p_tenant integer, p_session uuid, p_idle interval)
 returns table (tenant_id integer, tenant_code text, user_id bigint, username text, display_name text,
                is_demo boolean, scope_ids bigint[], scope_paths text[], roles text[], permissions text[],
-               must_change_password boolean)
+               must_change_password boolean, totp_enabled boolean, stepped_up_at timestamptz)
 language plpgsql volatile security definer set search_path = public, app as $$
 begin
   -- Touch at most once a minute: the idle timeout needs no write on every request.
@@ -72,7 +75,7 @@ begin
          coalesce((select array_agg(distinct ar.code order by ar.code) from active_roles ar), '{}'),
          coalesce((select array_agg(distinct rp.permission_code order by rp.permission_code) from active_roles ar
                      join role_permissions rp on rp.tenant_id = p_tenant and rp.role_id = ar.id), '{}'),
-         u.must_change_password
+         u.must_change_password, u.totp_secret_enc is not null, s.stepped_up_at
     from sessions s
     join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
     join tenants t on t.id = u.tenant_id
@@ -81,7 +84,7 @@ begin
 end
 $$;
 comment on function app.session_principal(integer, uuid, interval) is
-  'Resolves a live session to its user, jurisdiction scope, roles and permissions (of active roles, through active positions and directly), and whether the password must be changed; idle sessions resolve to nothing.';
+  'Resolves a live session to its user, jurisdiction scope, roles and permissions (of active roles, through active positions and directly), whether the password must be changed, whether a second factor is set up and when the user last re-authenticated; idle sessions resolve to nothing.';
 
 create or replace function app.revoke_session(p_tenant integer, p_session uuid)
 returns void
@@ -190,3 +193,57 @@ language sql stable security definer set search_path = public, app as $$
 $$;
 comment on function app.login_name_blocked_until(text) is
   'Until when a login name is blocked from some address after failed sign-ins (null: nowhere); what administrators see as locked.';
+
+-- The second factor of the calling user (api/src/auth/totp.ts). Called only with the session's
+-- own tenant and user: a user reads and changes their own factor, never another's.
+create or replace function app.totp_state(p_tenant integer, p_user bigint)
+returns table (password_hash text, totp_secret_enc bytea, totp_pending_enc bytea, totp_last_step bigint)
+language sql stable security definer set search_path = public, app as $$
+  select u.password_hash, u.totp_secret_enc, u.totp_pending_enc, u.totp_last_step
+    from users u where u.tenant_id = p_tenant and u.id = p_user and u.active
+$$;
+comment on function app.totp_state(integer, bigint) is 'The password hash and second factor of one (active) user.';
+
+create or replace function app.totp_set_pending(p_tenant integer, p_user bigint, p_enc bytea)
+returns void
+language sql volatile security definer set search_path = public, app as $$
+  update users set totp_pending_enc = p_enc where tenant_id = p_tenant and id = p_user
+$$;
+comment on function app.totp_set_pending(integer, bigint, bytea) is 'Keeps a new secret until a first code confirms it.';
+
+create or replace function app.totp_use_step(p_tenant integer, p_user bigint, p_step bigint, p_confirm boolean)
+returns boolean
+language sql volatile security definer set search_path = public, app as $$
+  -- Accepts a code's time step once: a step at or before the last accepted one is a replay.
+  -- p_confirm: the pending secret becomes the user's factor with this first code.
+  with u as (
+    update users
+       set totp_last_step = p_step,
+           totp_secret_enc = case when p_confirm then totp_pending_enc else totp_secret_enc end,
+           totp_pending_enc = case when p_confirm then null else totp_pending_enc end,
+           totp_enabled_at = case when p_confirm then now() else totp_enabled_at end
+     where tenant_id = p_tenant and id = p_user
+       and (totp_last_step is null or totp_last_step < p_step)
+       and (case when p_confirm then totp_pending_enc is not null else totp_secret_enc is not null end)
+    returning 1)
+  select exists (select 1 from u)
+$$;
+comment on function app.totp_use_step(integer, bigint, bigint, boolean) is
+  'Records an accepted code''s time step (refusing a replay) and, when confirming, makes the pending secret the user''s factor.';
+
+create or replace function app.totp_clear(p_tenant integer, p_user bigint)
+returns void
+language sql volatile security definer set search_path = public, app as $$
+  update users set totp_secret_enc = null, totp_pending_enc = null, totp_enabled_at = null
+   where tenant_id = p_tenant and id = p_user
+$$;
+comment on function app.totp_clear(integer, bigint) is 'Removes a user''s second factor (their own choice, where allowed).';
+
+create or replace function app.session_step_up(p_tenant integer, p_session uuid)
+returns timestamptz
+language sql volatile security definer set search_path = public, app as $$
+  update sessions set stepped_up_at = now()
+   where tenant_id = p_tenant and id = p_session and revoked_at is null
+  returning stepped_up_at
+$$;
+comment on function app.session_step_up(integer, uuid) is 'Records that the session''s user has just proved who they are again.';

@@ -21,6 +21,12 @@ export interface Principal {
   permissions: Permission[];
   /** A new, imported or reset account: only me, password and logout answer until it is changed. */
   mustChangePassword: boolean;
+  /** The user has a second factor (TOTP). */
+  totpEnabled: boolean;
+  /** An administrator without a second factor where one is required: only me, password, logout and its set-up answer. */
+  mustEnrolTotp: boolean;
+  /** When the user last proved who they are in this session (sign-in or step-up). */
+  steppedUpAt: Date;
 }
 
 export interface CitizenPrincipal {

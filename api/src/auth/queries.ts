@@ -35,3 +35,15 @@ export const setPassword = (tenantId: number, userId: number, hash: string) =>
 export const revokeOtherSessions = (tenantId: number, userId: number, keep: string) =>
   sql`update sessions set revoked_at = now()
        where tenant_id = ${tenantId} and user_id = ${userId} and id <> ${keep}::uuid and revoked_at is null`;
+
+export const totpState = (tenantId: number, userId: number) => sql`select * from app.totp_state(${tenantId}, ${userId})`;
+
+export const totpSetPending = (tenantId: number, userId: number, enc: Buffer) => sql`select app.totp_set_pending(${tenantId}, ${userId}, ${enc})`;
+
+/** Accepts a code's time step once; with `confirm` the pending secret becomes the user's factor. */
+export const totpUseStep = (tenantId: number, userId: number, step: number, confirm: boolean) =>
+  sql`select app.totp_use_step(${tenantId}, ${userId}, ${step}, ${confirm}) as ok`;
+
+export const totpClear = (tenantId: number, userId: number) => sql`select app.totp_clear(${tenantId}, ${userId})`;
+
+export const sessionStepUp = (tenantId: number, sessionId: string) => sql`select app.session_step_up(${tenantId}, ${sessionId}::uuid) as at`;

@@ -5,11 +5,14 @@ import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import type { Principal } from './principal.ts';
 import { resolveCitizenSession } from '../citizens/service.ts';
-import { changePassword, login, logout, principalFromClaims, verifyToken } from './service.ts';
+import { changePassword, login, logout, principalFromClaims, resolveSession, verifyToken } from './service.ts';
+import { disableTotp, enableTotp, setUpTotp, steppedUpUntil, stepUp } from './second-factor.ts';
 import { requireHttps } from '../http/client-ip.ts';
 
 export const SESSION_COOKIE = 'gec_session';
 export const CITIZEN_COOKIE = 'gec_citizen';
+
+const Totp = z.string().regex(/^\d{6}$/, 'must be the 6 digits of the authenticator app');
 
 const Me = z
   .object({
@@ -22,10 +25,13 @@ const Me = z
     scope: z.array(z.object({ id: z.number(), path: z.string() })),
     sessionIdleMinutes: z.number(),
     mustChangePassword: z.boolean().openapi({ description: 'A temporary password: change it (POST /api/auth/password) before anything else answers' }),
+    totpEnabled: z.boolean().openapi({ description: 'The user has a second factor (TOTP): sign-in and step-up ask for its code' }),
+    mustEnrolTotp: z.boolean().openapi({ description: 'An administrator without the required second factor: set it up (POST /api/auth/totp/setup) before anything else answers' }),
+    steppedUpUntil: z.string().openapi({ description: 'Until when exports, role changes and full ID numbers need no new re-authentication (POST /api/auth/step-up)' }),
   })
   .openapi('Me');
 
-function me(p: Principal, idle: number): z.infer<typeof Me> {
+function me(app: AppContext, p: Principal): z.infer<typeof Me> {
   return {
     userId: p.userId,
     username: p.username,
@@ -34,8 +40,11 @@ function me(p: Principal, idle: number): z.infer<typeof Me> {
     roles: p.roles,
     permissions: p.permissions,
     scope: p.scopeIds.map((id, i) => ({ id, path: p.scopePaths[i] })),
-    sessionIdleMinutes: idle,
+    sessionIdleMinutes: app.config.sessionIdleMinutes,
     mustChangePassword: p.mustChangePassword,
+    totpEnabled: p.totpEnabled,
+    mustEnrolTotp: p.mustEnrolTotp,
+    steppedUpUntil: steppedUpUntil(app, p).toISOString(),
   };
 }
 
@@ -68,6 +77,7 @@ export function authRoutes(routes: Routes, app: AppContext): void {
       username: z.string().min(1).max(64),
       password: z.string().min(1).max(128),
       tenant: z.string().min(2).max(40).optional().openapi({ description: 'Tenant code, needed only when the username exists in several tenants' }),
+      totp: Totp.optional().openapi({ description: 'The code of the second factor; asked for (401 totp_required) once the password is right' }),
     }),
     response: Me,
     async handler({ body, ctx }) {
@@ -79,7 +89,7 @@ export function authRoutes(routes: Routes, app: AppContext): void {
         secure: app.config.env === 'production',
         overwrite: true,
       });
-      return me(principal, app.config.sessionIdleMinutes);
+      return me(app, principal);
     },
   });
 
@@ -107,7 +117,7 @@ export function authRoutes(routes: Routes, app: AppContext): void {
     access: { authenticated: true },
     duringPasswordChange: true,
     response: Me,
-    handler: async ({ user }) => me(user, app.config.sessionIdleMinutes),
+    handler: async ({ user }) => me(app, user),
   });
 
   routes.add({
@@ -123,6 +133,61 @@ export function authRoutes(routes: Routes, app: AppContext): void {
       await changePassword(app, scoped, user, body.currentPassword, body.newPassword, ctx.ip || null);
       ctx.status = 204;
       return undefined;
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/step-up',
+    summary: 'Confirm who you are again (password, and the code of the second factor when you have one) before exports, role changes and full ID numbers',
+    tags: ['auth'],
+    access: { authenticated: true },
+    body: z.strictObject({ password: z.string().min(1).max(128), totp: Totp.optional() }),
+    response: z.object({ steppedUpUntil: z.string() }),
+    async handler({ user, body, ctx }) {
+      const r = await stepUp(app, user, body.password, body.totp, ctx.ip || null);
+      return { steppedUpUntil: r.steppedUpUntil.toISOString() };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/totp/setup',
+    summary: 'Start setting up the second factor (TOTP): with the password, answers a new secret and its otpauth:// URL for an authenticator app',
+    tags: ['auth'],
+    access: { authenticated: true },
+    duringPasswordChange: true,
+    body: z.strictObject({ password: z.string().min(1).max(128) }),
+    response: z.object({ secret: z.string(), otpauthUrl: z.string() }),
+    handler: ({ user, body, ctx }) => setUpTotp(app, user, body.password, ctx.ip || null),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/totp/enable',
+    summary: 'Confirm the new secret with a first code: sign-in asks for the code from then on',
+    tags: ['auth'],
+    access: { authenticated: true },
+    duringPasswordChange: true,
+    body: z.strictObject({ totp: Totp }),
+    response: Me,
+    async handler({ user, body, ctx }) {
+      await enableTotp(app, user, body.totp, ctx.ip || null);
+      return me(app, (await resolveSession(app, user.tenantId, user.sessionId))!);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/totp/disable',
+    summary: 'Remove the own second factor (password and a code); administrators keep theirs where the policy requires one',
+    tags: ['auth'],
+    access: { authenticated: true },
+    body: z.strictObject({ password: z.string().min(1).max(128), totp: Totp }),
+    response: Me,
+    async handler({ user, body, ctx }) {
+      await disableTotp(app, user, body.password, body.totp, ctx.ip || null);
+      return me(app, (await resolveSession(app, user.tenantId, user.sessionId))!);
     },
   });
 }

@@ -6,9 +6,10 @@ import type { AppContext } from '../context.ts';
 import { oneShot, withoutCaller, type Scoped } from '../db/scope.ts';
 import { AppError, unauthorized, unprocessable } from '../http/errors.ts';
 import { dummyHash, hashPassword, passwordPolicyError, verifyPassword } from './password.ts';
-import type { Permission } from './permissions.ts';
+import { DUTY_PERMISSIONS, type Permission } from './permissions.ts';
 import type { Principal } from './principal.ts';
 import * as q from './queries.ts';
+import { totpStep } from './totp.ts';
 
 /** Failed sign-ins of one typed name from one address before that pair is blocked for LOCK_MINUTES. */
 export const MAX_FAILED_LOGINS = 5;
@@ -22,12 +23,16 @@ interface Candidate {
   active: boolean;
   failed_logins: number;
   locked_until: Date | null;
+  totp_secret_enc: Buffer | null;
+  totp_last_step: string | number | null;
 }
 
 export interface LoginRequest {
   username: string;
   password: string;
   tenant?: string;
+  /** The code of the second factor, for an account that has one. */
+  totp?: string;
   ip: string | null;
   userAgent: string | null;
 }
@@ -55,15 +60,26 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
     throw unprocessable('this username and password fit accounts in several tenants: give the tenant code', 'tenant').withZh('该用户名和密码对应多个单位的账号，请填写单位代码');
   }
   const user = matches[0];
-  if (!user) {
+  const failed = async (audited: Candidate[], reason: (c: Candidate) => string) => {
     const after = await withoutCaller(app.db.pool, (tx) =>
       tx.one<{ s: number }>(q.loginFailed(keys, [app.config.loginFailuresPerAddress, MAX_FAILED_LOGINS], LOCK_MINUTES)),
     );
-    for (const c of candidates) {
-      await writeAudit(app.db.pool, { tenantId: c.tenant_id, userId: c.user_id, action: 'auth.login', ip: req.ip, result: 'denied', detail: { reason: c.active ? 'password' : 'disabled' } });
+    for (const c of audited) {
+      await writeAudit(app.db.pool, { tenantId: c.tenant_id, userId: c.user_id, action: 'auth.login', ip: req.ip, result: 'denied', detail: { reason: reason(c) } });
     }
     if (after!.s > 0) throw tooManyAttempts(after!.s);
+  };
+  if (!user) {
+    await failed(candidates, (c) => (c.active ? 'password' : 'disabled'));
     throw new AppError(401, 'invalid_credentials', 'wrong username or password');
+  }
+  // The second factor is asked for only once the password is right: only its holder learns of it.
+  if (user.totp_secret_enc) {
+    if (!req.totp) throw totpRequired(401);
+    if (!(await acceptTotp(app, user.tenant_id, user.user_id, user.totp_secret_enc, user.totp_last_step, req.totp))) {
+      await failed([user], () => 'totp');
+      throw totpInvalid(401);
+    }
   }
   await withoutCaller(app.db.pool, (tx) => tx.query(q.loginSucceeded(nameKey)));
   const sessionId = await withoutCaller(app.db.pool, async (tx) =>
@@ -80,7 +96,20 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
   return { token, principal };
 }
 
-function tooManyAttempts(seconds: number): AppError {
+export const totpRequired = (status: 401 | 422) =>
+  new AppError(status, 'totp_required', 'enter the 6-digit code of your authenticator app', 'totp').withZh('请输入身份验证器中的 6 位动态码');
+export const totpInvalid = (status: 401 | 422) =>
+  new AppError(status, 'totp_invalid', 'the code is wrong or was used already; wait for the next one', 'totp').withZh('动态码不正确或已使用，请等待下一个动态码');
+
+/** Whether a code is right for the (encrypted) secret and not used before; records its step when it is. */
+export async function acceptTotp(app: AppContext, tenantId: number, userId: number, secretEnc: Buffer, lastStep: string | number | null, code: string, confirm = false): Promise<boolean> {
+  const step = await totpStep(app.cipher.decrypt(secretEnc), code, lastStep == null ? null : Number(lastStep));
+  if (step === undefined) return false;
+  const r = await withoutCaller(app.db.pool, (tx) => tx.one<{ ok: boolean }>(q.totpUseStep(tenantId, userId, step, confirm)));
+  return r!.ok;
+}
+
+export function tooManyAttempts(seconds: number): AppError {
   return new AppError(429, 'too_many_attempts', `too many failed sign-ins from this address; try again in ${Math.ceil(seconds / 60)} min`, undefined, {
     'Retry-After': String(seconds),
   }).withZh(`登录失败次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试`);
@@ -122,6 +151,8 @@ export function principalFromClaims(app: AppContext, claims: TokenClaims | undef
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface SessionRow {
+  totp_enabled: boolean;
+  stepped_up_at: Date;
   tenant_id: number;
   tenant_code: string;
   user_id: number;
@@ -135,7 +166,11 @@ interface SessionRow {
   must_change_password: boolean;
 }
 
-async function resolveSession(app: AppContext, tenantId: number, sessionId: string): Promise<Principal | undefined> {
+/** Administrators: the holders of a duty of 三员分立 (system, security, audit). */
+const ADMIN_PERMISSIONS = new Set<Permission>(Object.values(DUTY_PERMISSIONS));
+export const isAdministrator = (permissions: Permission[]) => permissions.some((p) => ADMIN_PERMISSIONS.has(p));
+
+export async function resolveSession(app: AppContext, tenantId: number, sessionId: string): Promise<Principal | undefined> {
   if (!UUID.test(sessionId) || !Number.isInteger(tenantId)) return undefined;
   const [row] = await oneShot<SessionRow>(app.db.pool, q.sessionPrincipal(tenantId, sessionId, app.config.sessionIdleMinutes));
   if (!row) return undefined;
@@ -152,6 +187,10 @@ async function resolveSession(app: AppContext, tenantId: number, sessionId: stri
     roles: row.roles,
     permissions: row.permissions,
     mustChangePassword: row.must_change_password,
+    totpEnabled: row.totp_enabled,
+    // an administrator without a second factor where one is required sets it up before anything else
+    mustEnrolTotp: app.config.adminTotp === 'required' && !row.totp_enabled && isAdministrator(row.permissions),
+    steppedUpAt: row.stepped_up_at,
   };
 }
 

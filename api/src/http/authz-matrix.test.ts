@@ -35,7 +35,10 @@ const PUBLIC = new Set([
   'GET /api/passes/keys', 'GET /api/public/articles', 'GET /api/public/articles/:id', 'GET /api/ogc/api',
 ]);
 const AUTHENTICATED = new Set([
-  'POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password', 'GET /api/tiles/:layer.json', 'GET /api/tiles/:layer/:z/:x/:y',
+  'POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password',
+  // the caller's own second factor and re-authentication
+  'POST /api/auth/step-up', 'POST /api/auth/totp/setup', 'POST /api/auth/totp/enable', 'POST /api/auth/totp/disable',
+  'GET /api/tiles/:layer.json', 'GET /api/tiles/:layer/:z/:x/:y',
   'GET /api/articles', 'GET /api/articles/:id', 'GET /api/ogc', 'GET /api/ogc/conformance', 'GET /api/ogc/collections',
   'GET /api/ogc/collections/:collectionId', 'GET /api/ogc/collections/:collectionId/items', 'GET /api/ogc/collections/:collectionId/items/:featureId',
   'GET /api/map/config', 'GET /api/map/basemap.pmtiles',

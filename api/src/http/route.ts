@@ -12,6 +12,7 @@ import type { AppContext } from '../context.ts';
 import { scopedAs, type Caller, type Scoped } from '../db/scope.ts';
 import { idempotent } from '../idempotency/idempotency.ts';
 import { writeAudit } from '../audit/audit.ts';
+import { steppedUp, stepUpRequired } from '../auth/second-factor.ts';
 import { AppError, fromZod, forbidden, unauthorized } from './errors.ts';
 import { langOf, zodErrorMap, type Lang } from './lang.ts';
 import { readMultipart, type MultipartSpec, type UploadedFile } from './multipart.ts';
@@ -67,8 +68,16 @@ export interface RouteSpec<P, Q, B> {
    * `body` then validates the text fields. Only routes that say so accept it (app.ts jsonOnly).
    */
   multipart?: MultipartSpec;
-  /** Answers a staff user who must still change a temporary password (me, password, logout). */
+  /**
+   * Answers a staff user who must still change a temporary password or set up a required second
+   * factor (me, password, logout, the second factor's set-up).
+   */
   duringPasswordChange?: boolean;
+  /**
+   * Needs a recent re-authentication (sign-in or step-up, auth/second-factor.ts): always, or when
+   * the validated input says so (a role change among other edits, a full ID number among fields).
+   */
+  stepUp?: true | ((input: { body: B; query: Q }) => boolean);
   /** Returns the JSON body; a handler that writes ctx.body itself returns undefined. */
   handler(input: RouteInput<P, Q, B>): Promise<unknown>;
 }
@@ -103,6 +112,7 @@ export class Routes {
       const user = ctx.state.user as Principal | undefined;
       const citizen = ctx.state.citizen as CitizenPrincipal | undefined;
       if (user?.mustChangePassword && !spec.duringPasswordChange && !('public' in spec.access)) throw passwordChangeRequired();
+      if (user?.mustEnrolTotp && !spec.duringPasswordChange && !('public' in spec.access)) throw totpEnrolmentRequired();
       try {
         checkAccess(spec.access, user, citizen);
       } catch (err) {
@@ -115,12 +125,15 @@ export class Routes {
         }
         throw err;
       }
+      // (before an upload is read)
+      if (spec.stepUp === true && user && !steppedUp(this.app, user)) throw stepUpRequired();
       const lang = langOf(ctx.get('accept-language'));
       const params = parse(spec.params, ctx.params, 'params', lang);
       const query = parse(spec.query, ctx.query, 'query', lang);
       // Access and parameters are checked before an upload is read.
       const form = spec.multipart ? await readMultipart(ctx, spec.multipart) : undefined;
       const body = parse(spec.body, form ? form.fields : (ctx.request as { body?: unknown }).body, 'body', lang);
+      if (typeof spec.stepUp === 'function' && user && spec.stepUp({ body, query }) && !steppedUp(this.app, user)) throw stepUpRequired();
       // The request's caller, built once: the identity the route's access admits.
       const who = 'public' in spec.access ? undefined : 'citizen' in spec.access ? citizen : user;
       const caller: Caller | undefined = who ? callerOf(who) : undefined;
@@ -219,6 +232,9 @@ function noCaller(method: string, path: string): Scoped {
 
 const passwordChangeRequired = () =>
   new AppError(403, 'password_change_required', 'change your temporary password first (POST /api/auth/password)');
+
+const totpEnrolmentRequired = () =>
+  new AppError(403, 'totp_enrolment_required', 'administrators set up a second factor first (POST /api/auth/totp/setup)').withZh('管理员须先设置动态码（身份验证器）');
 
 /** C0 control characters and DEL, except tab, line feed and carriage return: never valid in any field. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;

@@ -32,11 +32,12 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
   routes.add({ method: 'get', path: '/api/positions', summary: 'Positions (岗位) with their department and roles', tags, access: users, handler: ({ scoped, user }) => listPositions(app, scoped, user) });
   routes.add({
     method: 'post', path: '/api/positions', summary: 'Create a position in a department with its roles', tags, access: users, body: PositionCreate, status: 201,
+    stepUp: ({ body }) => body.roleIds !== undefined,
     handler: ({ scoped, user, body }) => createPosition(app, scoped, user, body),
   });
   routes.add({
     method: 'patch', path: '/api/positions/:id', summary: 'Rename, move, change the roles of (its holders\' rights change at their next request) or disable a position', tags, access: users,
-    params: IdParams, body: PositionPatch, handler: ({ scoped, user, params, body }) => updatePosition(app, scoped, user, params.id, body),
+    params: IdParams, body: PositionPatch, stepUp: ({ body }) => body.roleIds !== undefined, handler: ({ scoped, user, params, body }) => updatePosition(app, scoped, user, params.id, body),
   });
 
   routes.add({ method: 'get', path: '/api/roles', summary: 'Roles with their permissions, duty (三员分立) and number of users', tags, access: rolesRead, handler: ({ scoped, user }) => listRoles(app, scoped, user) });
@@ -45,12 +46,12 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
     access: rolesRead, handler: async () => permissionMatrix(routes.table),
   });
   routes.add({
-    method: 'post', path: '/api/roles', summary: 'Create a custom role with permissions (the three duty permissions stay with their built-in roles)', tags, access: roles, body: RoleCreate, status: 201,
+    method: 'post', path: '/api/roles', summary: 'Create a custom role with permissions (the three duty permissions stay with their built-in roles)', tags, access: roles, body: RoleCreate, status: 201, stepUp: true,
     handler: ({ scoped, user, body }) => createRole(app, scoped, user, body),
   });
   routes.add({
     method: 'patch', path: '/api/roles/:id', summary: 'Rename a role, set its permissions (its users\' rights change at their next request) or disable it', tags, access: roles,
-    params: IdParams, body: RolePatch, handler: ({ scoped, user, params, body }) => updateRole(app, scoped, user, params.id, body),
+    params: IdParams, body: RolePatch, stepUp: true, handler: ({ scoped, user, params, body }) => updateRole(app, scoped, user, params.id, body),
   });
 
   routes.add({ method: 'get', path: '/api/users', summary: 'Staff users with search (name, username or whole phone), filters and paging; phones masked', tags, access: users, query: UserListQuery, handler: ({ scoped, user, query }) => listUsers(app, scoped, user, query) });
@@ -64,16 +65,18 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
   routes.add({
     method: 'post', path: '/api/users/imports',
     summary: 'Import users from the Excel template (multipart `file`, `mode` all_or_nothing | valid_rows): per-row, per-cell errors; the created users with their temporary passwords', tags, access: users,
-    multipart: { file: 'file', maxBytes: maxImportBytes }, body: ImportFields,
+    multipart: { file: 'file', maxBytes: maxImportBytes }, body: ImportFields, stepUp: true,
     handler: ({ scoped, user, file, body, ctx }) => importUsers(app, scoped, user, file, body.mode, ip(ctx)),
   });
   routes.add({ method: 'get', path: '/api/users/:id', summary: 'One user (phone masked)', tags, access: users, params: IdParams, handler: ({ scoped, user, params }) => getUser(app, scoped, user, params.id) });
   routes.add({
     method: 'post', path: '/api/users', summary: 'Create a user; answers the temporary password, to be changed at first sign-in', tags, access: users, body: UserCreate, status: 201,
+    stepUp: ({ body }) => body.roleIds !== undefined || body.positionIds !== undefined,
     handler: ({ scoped, user, body, ctx }) => createUser(app, scoped, user, body, ip(ctx)),
   });
   routes.add({
     method: 'patch', path: '/api/users/:id', summary: 'Edit a user: name, department, positions, roles, scope, phone', tags, access: users, params: IdParams, body: UserPatch,
+    stepUp: ({ body }) => body.roleIds !== undefined || body.positionIds !== undefined,
     handler: ({ scoped, user, params, body, ctx }) => updateUser(app, scoped, user, params.id, body, ip(ctx)),
   });
   for (const [action, summary] of [
@@ -81,10 +84,11 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
     ['enable', 'Enable a disabled user'],
     ['unlock', 'Unlock an account locked after failed sign-ins'],
     ['password-reset', 'Reset the password: answers a new temporary password, to be changed at next sign-in; sessions end'],
+    ['totp-reset', 'Remove the second factor (a lost phone): the user signs in with the password and sets up a new one; sessions end'],
   ] as const) {
     routes.add({
       method: 'post', path: `/api/users/:id/${action}`, summary, tags, access: users, params: IdParams, body: z.strictObject({}).optional(),
-      handler: ({ scoped, user, params, ctx }) => accountAction(app, scoped, user, params.id, action === 'password-reset' ? 'password_reset' : action, ip(ctx)),
+      handler: ({ scoped, user, params, ctx }) => accountAction(app, scoped, user, params.id, action === 'password-reset' ? 'password_reset' : action === 'totp-reset' ? 'totp_reset' : action, ip(ctx)),
     });
   }
 }

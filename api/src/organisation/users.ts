@@ -142,12 +142,12 @@ export async function updateUser(app: AppContext, scoped: Scoped, user: Principa
   return getUser(app, scoped, user, id);
 }
 
-type AccountAction = 'disable' | 'enable' | 'unlock' | 'password_reset';
+type AccountAction = 'disable' | 'enable' | 'unlock' | 'password_reset' | 'totp_reset';
 
-/** Disable, enable, unlock or reset the password of an account (audited); a reset returns the new temporary password. */
+/** Disable, enable, unlock, reset the password or the second factor of an account (audited); a password reset returns the new temporary password. */
 export async function accountAction(app: AppContext, scoped: Scoped, user: Principal, id: number, action: AccountAction, ip: string | null) {
-  if (id === user.userId && (action === 'disable' || action === 'password_reset')) {
-    throw conflict(`you cannot ${action === 'disable' ? 'disable your own account' : 'reset your own password here (use the password change)'}`);
+  if (id === user.userId && action !== 'enable' && action !== 'unlock') {
+    throw conflict(`you cannot ${{ disable: 'disable your own account', password_reset: 'reset your own password here (use the password change)', totp_reset: 'reset your own second factor here (remove it under account security)' }[action]}`);
   }
   const password = action === 'password_reset' ? temporaryPassword() : undefined;
   const hash = password ? await hashPassword(password) : undefined;
@@ -159,10 +159,12 @@ export async function accountAction(app: AppContext, scoped: Scoped, user: Princ
       enable: [sql`active = true`],
       unlock: [sql`locked_until = null`, sql`failed_logins = 0`],
       password_reset: [sql`password_hash = ${hash}`, sql`must_change_password = true`, sql`password_changed_at = now()`, sql`locked_until = null`, sql`failed_logins = 0`],
+      // a lost phone: the user signs in with the password alone and sets up a new factor
+      totp_reset: [sql`totp_secret_enc = null`, sql`totp_pending_enc = null`, sql`totp_enabled_at = null`],
     }[action];
     await tx.query(q.updateUser(user.tenantId, id, sets));
     // A disabled account or a reset password ends the user's sessions at once.
-    if (action === 'disable' || action === 'password_reset') await tx.query(q.revokeSessions(user.tenantId, id));
+    if (action === 'disable' || action === 'password_reset' || action === 'totp_reset') await tx.query(q.revokeSessions(user.tenantId, id));
     // sign-ins of the name blocked after failures (from any address) may be tried again
     if (action === 'unlock' || action === 'password_reset') await tx.query(loginUnblock(target.username));
     await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok' });

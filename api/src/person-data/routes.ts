@@ -95,6 +95,7 @@ export function personDataRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     query: PersonExportQuery,
+    stepUp: true,
     handler: async ({ scoped, user, query, ctx }) => {
       await exportPersons(app, scoped, user, query, ctx);
       return undefined;
@@ -107,6 +108,7 @@ export function personDataRoutes(routes: Routes, app: AppContext): void {
     tags: ['reports'],
     access: { permission: 'report:read' },
     query: ReportExportQuery,
+    stepUp: true,
     handler: async ({ scoped, user, query, ctx }) => {
       await exportReports(app, scoped, user, query, ctx);
       return undefined;

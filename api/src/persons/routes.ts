@@ -123,6 +123,8 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:reveal' },
     params: IdParams,
     body: RevealRequest,
+    // a full ID number needs a recent re-authentication (issue 13)
+    stepUp: ({ body }) => body.fields.includes('idNumber'),
     handler: ({ scoped, user, params, body, ctx }) => revealPerson(app, scoped, user, params.id, body.fields, body.reason, ctx.ip || null),
   });
 }

@@ -108,6 +108,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:reveal' },
     params: IdParams,
     body: ReportRevealRequest,
+    stepUp: ({ body }) => body.fields.includes('subjectIdNumber'),
     handler: ({ scoped, user, params, body, ctx }) => service.revealReport(app, scoped, user, params.id, body.fields, body.reason, ctx.ip || null),
   });
 }

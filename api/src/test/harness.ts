@@ -103,6 +103,8 @@ export async function serveApp(db: Database, overrides: Partial<Config> = {}): P
     // every test signs in from 127.0.0.1; the tests of the per-address throttle set their own
     loginFailuresPerAddress: 100_000,
     anonymiseAfterDays: 180,
+    adminTotp: 'optional',
+    stepUpMinutes: 10,
     ...overrides,
   };
   const log = pino({ level: config.logLevel });
