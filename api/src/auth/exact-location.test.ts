@@ -131,6 +131,7 @@ async function read(role: string, surface: string): Promise<'exact' | 'coarse' |
     case 'tasks': return json('/api/tasks?pageSize=200');
     case 'task': return json(`/api/tasks/${ids.task}`);
     case 'tasks nearest first': return json(`/api/tasks?${nearQ}`);
+    case 'my tasks nearest first': return json(`/api/tasks?mine=true&${nearQ}`);
     case 'nearby tasks': return json(`/api/nearby/tasks?${nearQ}`);
     case 'nearby check tasks': return json(`/api/checks/tasks/nearby?${nearQ}&kind=check`);
     case 'reports': return json('/api/reports?pageSize=200');
@@ -162,7 +163,7 @@ async function read(role: string, surface: string): Promise<'exact' | 'coarse' |
 
 const SURFACES = [
   'persons', 'person', 'households', 'household', 'nearby households', 'ogc households', 'ogc household',
-  'tasks', 'task', 'tasks nearest first', 'nearby tasks', 'nearby check tasks', 'reports', 'report', 'heat points', 'heatmap',
+  'tasks', 'task', 'tasks nearest first', 'my tasks nearest first', 'nearby tasks', 'nearby check tasks', 'reports', 'report', 'heat points', 'heatmap',
   'person export', 'report export', 'tile persons', 'tile households', 'tile tasks',
 ];
 
@@ -177,9 +178,11 @@ describe('the exact-location rule', () => {
       const exact = Object.entries(seen[role]).filter(([, v]) => v === 'exact').map(([k]) => k);
       expect(exact, `${role} sees exact locations on`).toEqual([]);
     }
-    // The helper sees where their own task sends them (list and detail), nothing else.
+    // The helper sees where their own task sends them (list, detail, their own list nearest
+    // first), nothing else.
     const helperExact = Object.entries(seen.helper).filter(([, v]) => v === 'exact').map(([k]) => k);
-    expect(helperExact.sort()).toEqual(['task', 'tasks']);
+    expect(helperExact.sort()).toEqual(['my tasks nearest first', 'task', 'tasks']);
+    expect(seen.helper['tasks nearest first']).toBe('refused');
     // The field roles do see them (so the scan above can find a leak).
     for (const role of EXACT) {
       for (const s of ['person', 'household', 'task', 'report', 'tile persons', 'tile households', 'tile tasks']) expect(seen[role][s], `${role} on ${s}`).toBe('exact');
@@ -211,5 +214,19 @@ describe('the exact-location rule', () => {
     );
     expect(tileRows.rows[0].n).toBe(1);
     expect(await audit('helper')).toEqual(['task']);
+  });
+});
+
+describe('nearest first without the reveal right', () => {
+  it('orders only the tasks assigned to the user personally, with their distances', async () => {
+    const r = await clients.helper.get(`/api/tasks?mine=true&near=${secret[0].lon},${secret[0].lat}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.items.map((x: { id: number }) => x.id)).toEqual([ids.task]);
+    expect(typeof r.body.items[0].distanceM).toBe('number');
+    // The grid worker (reveal right) orders every task of their list.
+    const all = await clients.gridworker.get(`/api/tasks?mine=true&near=${secret[0].lon},${secret[0].lat}`);
+    expect(all.status).toBe(200);
+    // Without task:work, no nearest-first list at all.
+    expect((await clients.commander.get(`/api/tasks?mine=true&near=${secret[0].lon},${secret[0].lat}`)).status).toBe(403);
   });
 });

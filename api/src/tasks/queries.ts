@@ -20,6 +20,8 @@ export interface TaskFilter {
   state?: string;
   mineUserId?: number;
   mineNodes?: number[];
+  /** Only the tasks assigned to this user personally (whose places they see: they are sent there). */
+  assignedTo?: number;
   near?: { lon: number; lat: number };
   limit: number;
   offset: number;
@@ -33,6 +35,7 @@ export function listTasks(tenantId: number, f: TaskFilter): Sql {
   if (f.mineUserId) {
     conds.push(sql`(t.assignee_user_id = ${f.mineUserId} or (t.assignee_user_id is null and t.assignee_jurisdiction_id = any(${f.mineNodes ?? []}::bigint[])))`);
   }
+  if (f.assignedTo) conds.push(sql`t.assignee_user_id = ${f.assignedTo}`);
   if (f.near) {
     const point = sql`st_setsrid(st_makepoint(${f.near.lon}, ${f.near.lat}), 4326)`;
     return sql`select ${TASK_COLUMNS}, st_distance(t.geom::geography, ${point}::geography) as distance_m

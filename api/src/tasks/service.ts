@@ -13,14 +13,18 @@ import { personFromReport, type ReportRow } from '../reports/subject.ts';
 import * as q from './queries.ts';
 import type { TaskListQuery, Verification } from './schema.ts';
 import { taskHistory, taskIsExactFor, taskView } from './view.ts';
-import { auditExactRead, requireExactLocations } from '../auth/exact-location.ts';
+import { auditExactRead, requireExactLocations, seesExactLocations } from '../auth/exact-location.ts';
 
 export async function listTasks(app: AppContext, scoped: Scoped, user: Principal, f: TaskListQuery, ip?: string | null) {
-  // Nearest first orders tasks by their distance from a chosen point: that places them.
-  if (f.near) requireExactLocations(user, 'tasks nearest first (near)');
+  // Nearest first orders tasks by their distance from a chosen point: that places them. Without
+  // the right to see exact locations, a user who works tasks (task:work) may still order their own
+  // list (mine) by distance: it then holds only the tasks assigned to them personally, whose
+  // places they see anyway (auth/exact-location.ts seesTaskLocation).
+  const ownNearest = !!f.near && f.mine && !seesExactLocations(user) && user.permissions.includes('task:work');
+  if (f.near && !ownNearest) requireExactLocations(user, 'tasks nearest first (near) other than your own (mine=true)');
   const rows = await scoped((tx) =>
     tx.rows(q.listTasks(user.tenantId, {
-      kind: f.kind, state: f.state, near: f.near,
+      kind: f.kind, state: f.state, near: f.near, assignedTo: ownNearest ? user.userId : undefined,
       mineUserId: f.mine ? user.userId : undefined, mineNodes: user.scopeIds,
       limit: f.pageSize, offset: (f.page - 1) * f.pageSize,
     })));
