@@ -43,7 +43,41 @@ export interface ApiResponse<T> {
   headers: Headers;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+/**
+ * Asks the user to confirm who they are (password, and the authenticator code when they have
+ * one) and posts /api/auth/step-up; true once that succeeded, false when they cancelled. Each app
+ * registers its own dialog, in its own UI library.
+ */
+export type StepUpPrompt = () => Promise<boolean>;
+
+let stepUpPrompt: StepUpPrompt | undefined;
+let pendingStepUp: Promise<boolean> | undefined;
+
+/** Registers the app's re-authentication dialog (undefined removes it). */
+export function onStepUpRequired(prompt: StepUpPrompt | undefined): void {
+  stepUpPrompt = prompt;
+}
+
+function askStepUp(): Promise<boolean> {
+  if (!stepUpPrompt) return Promise.resolve(false);
+  // Requests refused together (a page that saves two things) share one dialog.
+  pendingStepUp ??= stepUpPrompt()
+    .catch(() => false)
+    .finally(() => (pendingStepUp = undefined));
+  return pendingStepUp;
+}
+
+/** Where an administrator without a second factor sets one up; the server answers nothing else until then. */
+export const TOTP_ENROLMENT_PATH = '/admin/security';
+
+/**
+ * Sends a request and returns the successful response, or throws ApiError with the server's code.
+ * A JSON body is serialised; FormData (uploads) goes as it is. A 403 step_up_required opens the
+ * app's re-authentication dialog and sends the request once more; cancelled, the original error
+ * is thrown.
+ */
+async function send(method: string, path: string, body: unknown, opts: RequestOptions, retried = false): Promise<Response> {
+  const form = body instanceof FormData;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -53,26 +87,36 @@ export async function request<T>(method: string, path: string, body?: unknown, o
         accept: 'application/json',
         // the API's error messages in the language the user chose (api/src/http/lang.ts)
         'accept-language': savedLocale(),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined || form ? {} : { 'content-type': 'application/json' }),
         ...opts.headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
       signal: opts.signal,
     });
   } catch (err) {
     if (isAbort(err)) throw err;
     throw new NetworkError(err);
   }
-  if (res.status === 204) return { status: 204, body: undefined as T, headers: res.headers };
+  if (res.ok) return res;
   const json = await res.json().catch(() => null);
   if (res.status === 401 && opts.redirectOn401 !== false && !path.startsWith('/api/auth/') && location.pathname !== '/login') {
     // The session ended (idle timeout, revoked): back to the sign-in, then to where the user was.
     location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
   }
-  if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
-    throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.field);
+  const e = (json as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
+  const error = new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.field);
+  if (res.status === 403 && error.code === 'step_up_required' && !retried && (await askStepUp())) return send(method, path, body, opts, true);
+  if (res.status === 403 && error.code === 'totp_enrolment_required' && !location.pathname.startsWith(TOTP_ENROLMENT_PATH)) {
+    // An administrator whose second factor the policy requires, reaching any other app: set it up first.
+    location.assign(TOTP_ENROLMENT_PATH);
   }
+  throw error;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const res = await send(method, path, body, opts);
+  if (res.status === 204) return { status: 204, body: undefined as T, headers: res.headers };
+  const json = await res.json().catch(() => null);
   return { status: res.status, body: json as T, headers: res.headers };
 }
 
@@ -81,6 +125,38 @@ export const api = {
   post: async <T>(path: string, body: unknown = {}) => (await request<T>('POST', path, body)).body,
   patch: async <T>(path: string, body: unknown) => (await request<T>('PATCH', path, body)).body,
 };
+
+/** The file name a Content-Disposition header gives (RFC 6266: filename* in UTF-8 first), or null. */
+export function attachmentName(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // malformed: the plain name below
+    }
+  }
+  return /filename\s*=\s*"([^"]*)"/i.exec(header)?.[1] ?? /filename\s*=\s*([^;]+)/i.exec(header)?.[1].trim() ?? null;
+}
+
+/**
+ * Downloads a file the API serves (an Excel export) as the browser's download. Fetched rather than
+ * followed as a link, so a refusal reads as an error, and a step-up asks for the password and
+ * downloads after it, instead of saving the error's JSON as the file.
+ */
+export async function download(path: string): Promise<void> {
+  const res = await send('GET', path, undefined, { headers: { accept: '*/*' } });
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = attachmentName(res.headers.get('content-disposition')) ?? path.split('?')[0].split('/').pop() ?? 'download';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoked at once, some browsers cancel the download they just began.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
 
 /**
  * One in-flight request per purpose: starting a new one aborts the previous (a pan replaces the

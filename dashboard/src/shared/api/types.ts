@@ -15,6 +15,12 @@ export interface Me {
   sessionIdleMinutes: number;
   /** A temporary password: the sign-in page asks for a new one before anything else. */
   mustChangePassword?: boolean;
+  /** The account has a second factor (an authenticator app's 6-digit code, RFC 6238). */
+  totpEnabled?: boolean;
+  /** An administrator whom the policy requires a second factor of: the server answers nothing else until it is set up. */
+  mustEnrolTotp?: boolean;
+  /** Until when actions that ask for a re-authentication need none (ISO time), or null. */
+  steppedUpUntil?: string | null;
 }
 
 export interface NodeRef {

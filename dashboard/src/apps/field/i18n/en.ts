@@ -115,6 +115,7 @@ const en: typeof zh = {
   },
   me: { title: 'Me', roles: 'Roles', scope: 'Jurisdiction', guidance: 'Guidance and news', noArticles: 'Nothing published', logout: 'Sign out', openSource: 'Open the source' },
   articleKind: { guide: 'Self-check guide', publicity: 'Publicity', news: 'News' },
+  stepUp: { title: 'Confirm it is you', why: 'Full ID numbers and other sensitive data need a fresh confirmation of who you are.', password: 'Password', code: '6-digit code', confirm: 'Confirm and continue', cancel: 'Cancel' },
   common: { pull: 'Pull to refresh', release: 'Release to refresh', noMore: 'No more', yes: 'Yes', no: 'No' },
 };
 

@@ -113,5 +113,6 @@ export default {
   },
   me: { title: '我的', roles: '角色', scope: '辖区', guidance: '防疫宣传与指引', noArticles: '暂无发布内容', logout: '退出登录', openSource: '打开原文' },
   articleKind: { guide: '自查指引', publicity: '防疫宣传', news: '要闻' },
+  stepUp: { title: '请确认身份', why: '查看完整证件号码等敏感信息前，需要重新确认您的身份。', password: '登录密码', code: '动态验证码', confirm: '确认并继续', cancel: '取消' },
   common: { pull: '下拉刷新', release: '释放刷新', noMore: '没有更多了', yes: '是', no: '否' },
 };
