@@ -1,6 +1,7 @@
 // What a browser test needs: the built dashboard, the real API on a free port on the test database
 // (api/src/test/harness.ts: embedded PGlite or TEST_DATABASE_URL), a demo city with its demo
 // accounts, and chromium.
+import type { Config } from '../../../api/src/config.ts';
 import { createTestApp, type Client, type TestApp } from '../../../api/src/test/harness.ts';
 import { ensureDashboardBuilt } from './build.ts';
 import { createDemoCity, type DemoCity } from './demo-city.ts';
@@ -17,9 +18,10 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `overrides`: settings a test needs other than the test defaults (e.g. the second factor required of administrators). */
+export async function startStack(overrides: Partial<Config> = {}): Promise<Stack> {
   await ensureDashboardBuilt();
-  const t = await createTestApp();
+  const t = await createTestApp(overrides);
   try {
     const city = await createDemoCity(t.app.db, t.app.cipher);
     return {

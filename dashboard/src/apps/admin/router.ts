@@ -1,5 +1,6 @@
 // Routes of the admin console under /admin. The router only authenticates (the shared sign-in page
-// when there is no session); App shows the no-access screen to users without admin permissions.
+// when there is no session); App shows the no-access screen to users without admin permissions. An
+// administrator who must set up a second factor is kept on the account security page until it is on.
 import { createRouter, createWebHistory } from 'vue-router';
 import { useSession } from '@shared/stores/session';
 
@@ -17,6 +18,8 @@ export const router = createRouter({
     { path: '/org/audit', component: () => import('./views/org/AuditLogView.vue'), meta: { menu: 'org-audit', permission: 'audit:read' } },
     // persons data: Excel template, import, export (views/data)
     { path: '/data/persons', component: () => import('./views/data/PersonDataView.vue'), meta: { menu: 'data-persons', permission: ['person:write', 'person:read'] } },
+    // the signed-in user's own account: second factor (views/account)
+    { path: '/security', component: () => import('./views/account/SecurityView.vue'), meta: { menu: 'security' } },
     // settings: rules, options, articles, jobs (views/settings)
     { path: '/settings/rules', component: () => import('./views/settings/CheckRulesView.vue'), meta: { menu: 'settings-rules', permission: 'rule:manage' } },
     { path: '/settings/overdue', component: () => import('./views/settings/OverdueReleaseView.vue'), meta: { menu: 'settings-overdue', permission: 'rule:manage' } },
@@ -34,6 +37,7 @@ router.beforeEach(async (to) => {
     location.assign(`/login?next=${encodeURIComponent(`/admin${to.fullPath}`)}`);
     return false;
   }
+  if (session.me.mustEnrolTotp) return to.path === '/security' ? true : '/security';
   // A screen the user may not use leads to the first one they may (the audit administrator to the
   // audit log); the server still refuses the API.
   const held = session.me.permissions;

@@ -25,9 +25,9 @@ export default {
       },
       history: { title: '最近的导入', file: '文件', mode: '方式', status: '状态', time: '时间', statuses: { running: '进行中', done: '已完成', failed: '失败' } },
       export: {
-        title: '4. 导出', hint: '导出您辖区内的数据；没有“查看完整个人信息”权限时，证件号码、电话和住址已脱敏。每次导出均记入审计日志。',
+        title: '4. 导出', hint: '导出您辖区内的数据；没有“查看完整个人信息”权限时，证件号码、电话和住址已脱敏。每次导出均记入审计日志；距上次确认身份超过 10 分钟时，须重新输入密码（及动态验证码）。',
         status: '人员状态', source: '报送来源', dates: '登记日期', from: '开始日期', to: '结束日期', all: '全部',
-        persons: '导出人员', reports: '导出上报记录',
+        persons: '导出人员', reports: '导出上报记录', failed: '导出失败：{message}',
         statuses: { watching: '隔离观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', dead: '死亡', released: '解除隔离', closed: '已关闭' },
       },
     },
@@ -57,9 +57,9 @@ export default {
       },
       history: { title: 'Recent imports', file: 'File', mode: 'Mode', status: 'Status', time: 'Time', statuses: { running: 'Running', done: 'Done', failed: 'Failed' } },
       export: {
-        title: '4. Export', hint: 'Exports the data of your jurisdiction; without the reveal permission ID numbers, phones and addresses are masked. Every export is audited.',
+        title: '4. Export', hint: 'Exports the data of your jurisdiction; without the reveal permission ID numbers, phones and addresses are masked. Every export is audited; more than 10 minutes after your last confirmation of who you are, it asks for your password (and code) again.',
         status: 'Status', source: 'Source', dates: 'Registered', from: 'From', to: 'To', all: 'All',
-        persons: 'Export persons', reports: 'Export reports',
+        persons: 'Export persons', reports: 'Export reports', failed: 'Export failed: {message}',
         statuses: { watching: 'Watching', suspected: 'Suspected', confirmed: 'Confirmed', cured: 'Cured', dead: 'Dead', released: 'Released', closed: 'Closed' },
       },
     },

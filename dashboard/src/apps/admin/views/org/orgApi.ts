@@ -1,5 +1,5 @@
 // The organisation API as the admin console reads it (api/src/organisation; README "Organisation").
-import { ApiError } from '@shared/api/client';
+import { request } from '@shared/api/client';
 
 export type Duty = 'system' | 'security' | 'audit';
 export interface Department { id: number; parentId: number | null; name: string; active: boolean; users: number; positions: number }
@@ -11,6 +11,8 @@ export interface OrgUser {
   id: number; username: string; displayName: string; department: { id: number; name: string } | null;
   positions: { id: number; name: string }[]; roles: RoleRef[]; scope: { id: number; name: string; level: number; path: string }[];
   phoneMasked: string | null; status: UserStatus; mustChangePassword: boolean; isDemo: boolean;
+  /** Has a second factor (absent from servers that do not say). */
+  totpEnabled?: boolean;
 }
 export interface RouteRef { method: string; path: string; summary: string }
 export interface PermissionEntry { code: string; description: string; duty: Duty | null; routes: RouteRef[] }
@@ -34,16 +36,13 @@ export function departmentTree(list: Department[]): (Department & { children: De
   return roots;
 }
 
-/** POST /api/users/imports as multipart form data; errors carry the server's code, message and field. */
+/**
+ * POST /api/users/imports as multipart form data; errors carry the server's code, message and field.
+ * Through the shared client: an import asks for a recent re-authentication (step-up).
+ */
 export async function uploadUsers(file: File, mode: ImportResult['mode']): Promise<ImportResult> {
   const form = new FormData();
   form.append('mode', mode);
   form.append('file', file);
-  const res = await fetch('/api/users/imports', { method: 'POST', body: form, credentials: 'same-origin', headers: { accept: 'application/json' } });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) {
-    const e = body?.error;
-    throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.field);
-  }
-  return body as ImportResult;
+  return (await request<ImportResult>('POST', '/api/users/imports', form)).body;
 }
