@@ -1,5 +1,5 @@
 // Builds the real app against the test database and drives it over HTTP with a cookie-keeping client.
-import { responseScanner, type Finding } from './response-scan.ts';
+import { pendingScans, responseScanner, type Finding } from './response-scan.ts';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -130,6 +130,7 @@ export async function serveApp(db: Database, overrides: Partial<Config> = {}): P
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await db.close();
+      await Promise.all(pendingScans);
       if (findings.length) {
         throw new Error(`clear personal numbers in ${findings.length} answers:\n${findings.slice(0, 10).map((x) => `${x.route} ${x.status} ${x.kind}: …${x.excerpt}…`).join('\n')}`);
       }
