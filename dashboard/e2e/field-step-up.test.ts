@@ -58,7 +58,7 @@ describe('step-up in the field app', () => {
     await byTestId(page, 'step-up-password').locator('input').fill(DEMO_PASSWORD);
     await byTestId(page, 'step-up-confirm').click();
     await sheet.waitFor({ state: 'hidden' });
-    await byTestId(page, 'person-phone').waitFor();
+    await byTestId(page, 'person-call-number').waitFor();
     expect(refused).toBe(2);
   });
 });
