@@ -5,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import type { Principal } from './principal.ts';
 import { resolveCitizenSession } from '../citizens/service.ts';
-import { changePassword, login, logout, principalFromClaims, resolveSession, verifyToken } from './service.ts';
+import { changePassword, isAdministrator, login, logout, principalFromClaims, resolveSession, verifyToken } from './service.ts';
 import { disableTotp, enableTotp, setUpTotp, steppedUpUntil, stepUp } from './second-factor.ts';
 import { requireHttps } from '../http/client-ip.ts';
 
@@ -26,6 +26,7 @@ const Me = z
     sessionIdleMinutes: z.number(),
     mustChangePassword: z.boolean().openapi({ description: 'A temporary password: change it (POST /api/auth/password) before anything else answers' }),
     totpEnabled: z.boolean().openapi({ description: 'The user has a second factor (TOTP): sign-in and step-up ask for its code' }),
+    totpRequired: z.boolean().openapi({ description: 'The policy requires a second factor of this user (an administrator): it cannot be turned off' }),
     mustEnrolTotp: z.boolean().openapi({ description: 'An administrator without the required second factor: set it up (POST /api/auth/totp/setup) before anything else answers' }),
     steppedUpUntil: z.string().openapi({ description: 'Until when exports, role changes and full ID numbers need no new re-authentication (POST /api/auth/step-up)' }),
   })
@@ -43,6 +44,7 @@ function me(app: AppContext, p: Principal): z.infer<typeof Me> {
     sessionIdleMinutes: app.config.sessionIdleMinutes,
     mustChangePassword: p.mustChangePassword,
     totpEnabled: p.totpEnabled,
+    totpRequired: app.config.adminTotp === 'required' && isAdministrator(p.permissions),
     mustEnrolTotp: p.mustEnrolTotp,
     steppedUpUntil: steppedUpUntil(app, p).toISOString(),
   };

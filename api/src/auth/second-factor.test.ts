@@ -104,13 +104,13 @@ describe('setting up the second factor', () => {
     try {
       const g = await createFixture(strict.app.db.ownerPool, 'tfa2');
       const admin = await strict.login(`${g.prefix}auditor`);
-      expect((await admin.get('/api/auth/me')).body).toMatchObject({ mustEnrolTotp: true, totpEnabled: false });
+      expect((await admin.get('/api/auth/me')).body).toMatchObject({ mustEnrolTotp: true, totpEnabled: false, totpRequired: true });
       const refused = await admin.get('/api/audit');
       expect(refused.status).toBe(403);
       expect(refused.body.error.code).toBe('totp_enrolment_required');
       // Other staff are not administrators: no second factor asked of them.
       const worker = await strict.login(`${g.prefix}gridworker`);
-      expect((await worker.get('/api/auth/me')).body.mustEnrolTotp).toBe(false);
+      expect((await worker.get('/api/auth/me')).body).toMatchObject({ mustEnrolTotp: false, totpRequired: false });
       expect((await worker.get('/api/tasks')).status).toBe(200);
 
       const setup = await admin.post('/api/auth/totp/setup', { password: DEMO_PASSWORD });
@@ -128,6 +128,9 @@ describe('setting up the second factor', () => {
       const secretOfSys = await enrol(sysadmin);
       expect(secretOfSys).not.toBe(secret);
       const me = (await admin.get('/api/auth/me')).body;
+      // the users list says who has a factor (what the reset applies to)
+      const listed = (await sysadmin.get(`/api/users?q=${g.prefix}auditor`)).body.items;
+      expect(listed.map((u: { username: string; totpEnabled: boolean }) => [u.username, u.totpEnabled])).toEqual([[`${g.prefix}auditor`, true]]);
       const reset = await sysadmin.post(`/api/users/${me.userId}/totp-reset`);
       expect(reset.status, JSON.stringify(reset.body)).toBe(200);
       expect((await admin.get('/api/auth/me')).status).toBe(401);

@@ -83,7 +83,7 @@ export const permissionCatalogue = () => sql`select code, description from permi
 
 // ---- users ----
 const USER_COLUMNS = sql`u.id, u.username, u.display_name, u.department_id, d.name as department_name, u.phone_masked,
-  u.active, greatest(u.locked_until, app.login_name_blocked_until(u.username)) as locked_until, u.must_change_password, u.is_demo, u.created_at, u.updated_at,
+  u.active, greatest(u.locked_until, app.login_name_blocked_until(u.username)) as locked_until, u.must_change_password, u.totp_secret_enc is not null as totp_enabled, u.is_demo, u.created_at, u.updated_at,
   coalesce((select json_agg(json_build_object('id', p.id, 'name', p.name) order by p.id) from user_positions up
               join positions p on p.tenant_id = up.tenant_id and p.id = up.position_id
              where up.tenant_id = u.tenant_id and up.user_id = u.id), '[]') as positions,

@@ -36,6 +36,7 @@ export function userOut(r: Record<string, any>) {
     status,
     lockedUntil: locked ? r.locked_until : null,
     mustChangePassword: r.must_change_password as boolean,
+    totpEnabled: r.totp_enabled as boolean,
     isDemo: r.is_demo as boolean,
     createdAt: r.created_at,
   };

@@ -17,6 +17,8 @@ export interface Me {
   mustChangePassword?: boolean;
   /** The account has a second factor (an authenticator app's 6-digit code, RFC 6238). */
   totpEnabled?: boolean;
+  /** The policy requires a second factor of this account (an administrator): it cannot be turned off. */
+  totpRequired?: boolean;
   /** An administrator whom the policy requires a second factor of: the server answers nothing else until it is set up. */
   mustEnrolTotp?: boolean;
   /** Until when actions that ask for a re-authentication need none (ISO time), or null. */

@@ -13,7 +13,7 @@ const zh = {
       copy: '复制密钥', copied: '已复制', code: '应用中显示的 6 位数字', enable: '验证并开启', cancel: '取消',
       enabled: '动态验证码已开启。下次登录时请输入验证器中的 6 位数字。',
       onNote: '登录和敏感操作时需输入身份验证器中的 6 位数字。更换手机前，请先停用再在新手机上重新开启；手机丢失时请联系系统管理员重置。',
-      disable: '停用动态验证码', disableTitle: '停用动态验证码', disableWhy: '停用后，登录只需密码。请输入密码和当前的 6 位数字确认。', disabled: '动态验证码已停用',
+      requiredNote: '按本单位安全策略，管理员必须使用动态验证码，不能停用；更换手机时请其他系统管理员重置。', disable: '停用动态验证码', disableTitle: '停用动态验证码', disableWhy: '停用后，登录只需密码。请输入密码和当前的 6 位数字确认。', disabled: '动态验证码已停用',
     },
     stepUp: {
       title: '身份确认', about: '导出数据、分配角色、导入用户、查看完整证件号码等敏感操作，须在最近 10 分钟内确认过身份（登录也算一次）。',
@@ -39,7 +39,7 @@ const en: typeof zh = {
       copy: 'Copy key', copied: 'Copied', code: 'The 6-digit code the app shows', enable: 'Verify and turn on', cancel: 'Cancel',
       enabled: 'The second factor is on. At your next sign-in, enter the 6-digit code from the app.',
       onNote: 'Signing in and sensitive actions ask for the 6-digit code from your authenticator app. Before changing phones, turn it off and on again on the new phone; if the phone is lost, ask a system administrator to reset it.',
-      disable: 'Turn off the second factor', disableTitle: 'Turn off the second factor', disableWhy: 'Signing in will need the password only. Confirm with your password and the current 6-digit code.', disabled: 'The second factor is off',
+      requiredNote: 'The security policy requires a second factor of administrators: it cannot be turned off; for a new phone, ask another system administrator to reset it.', disable: 'Turn off the second factor', disableTitle: 'Turn off the second factor', disableWhy: 'Signing in will need the password only. Confirm with your password and the current 6-digit code.', disabled: 'The second factor is off',
     },
     stepUp: {
       title: 'Re-authentication', about: 'Exports, role assignments, user imports and full ID numbers need a confirmation of who you are within the last 10 minutes (signing in counts as one).',
