@@ -2,7 +2,7 @@
 // library (Element Plus in the admin console, Vant in the field app). A request answering 403
 // step_up_required opens it (shared/api/client.ts); confirming posts /api/auth/step-up and lets the
 // client send the request again; cancelling fails the request with its own error.
-import { reactive } from 'vue';
+import { computed, reactive, ref, watch } from 'vue';
 import { api, ApiError, onStepUpRequired } from '../api/client';
 
 export interface StepUpState {
@@ -66,3 +66,20 @@ export function useStepUpPrompt(opts: StepUpPromptOptions) {
 
 /** Only digits, at most six: what a pasted or typed authenticator code is reduced to. */
 export const totpDigits = (value: string) => value.replace(/\D/g, '').slice(0, 6);
+
+/** What both apps' dialogs do with their inputs: the fields' errors, when confirming is possible, confirming. */
+export function useStepUpForm(prompt: StepUpController) {
+  const password = ref('');
+  const totp = ref('');
+  const state = computed(() => prompt.state);
+  const errorOf = (field: string) => (state.value.error?.field === field ? state.value.error.message : '');
+  const otherError = computed(() => (state.value.error && !['password', 'totp'].includes(state.value.error.field ?? '') ? state.value.error.message : ''));
+  // A corrected input hides the last refusal.
+  watch([password, totp], () => prompt.clearError());
+  const ready = computed(() => password.value !== '' && (!state.value.askCode || totp.value.length === 6));
+  async function confirm(): Promise<void> {
+    if (!ready.value || state.value.busy) return;
+    await prompt.confirm(password.value, totp.value);
+  }
+  return { password, totp, state, errorOf, otherError, ready, confirm };
+}
