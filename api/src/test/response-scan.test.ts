@@ -2,7 +2,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import ExcelJS from '../excel/exceljs.ts';
+import ExcelJS from 'exceljs';
 import { makeResidentId } from '../persons/idnumber.ts';
 import { clearValues, pendingScans, responseScanner, type Finding } from './response-scan.ts';
 
