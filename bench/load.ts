@@ -5,7 +5,7 @@
 // and the command center's statistics with p50/p95 per kind. Not a test: numbers depend on the
 // machine. Run against a real PostGIS holding city-L:
 //   eval "$(.ci/postgis-cluster.sh /tmp/pgdev 55432 | sed 's/^/export /')"
-//   npx tsx bench/load.ts          # BENCH_SECONDS=20 BENCH_CONNECTIONS=16 BENCH_CITIZENS=64 BENCH_WRITE=1
+//   npx tsx bench/load.ts          # BENCH_SECONDS=20 BENCH_CONNECTIONS=16 BENCH_CITIZENS=64 BENCH_WRITE=1 BENCH_MIXED=1 BENCH_PROFILE=
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -121,11 +121,29 @@ const ms = (x: number) => x.toFixed(1);
 log(`warming up, then ${SECONDS} s of each with ${CONNECTIONS} connections`);
 await drive(server.baseUrl, CONNECTIONS, 3, selfReport);
 await drive(bareUrl, CONNECTIONS, 3, () => ({ ...selfReport(), kind: 'bare' }));
+// BENCH_PROFILE=1: the CPU profile of the measured self-report run alone, to /tmp/load-self-report.cpuprofile.
+const profiler = process.env.BENCH_PROFILE ? new (await import('node:inspector/promises')).Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const full = await drive(server.baseUrl, CONNECTIONS, SECONDS, selfReport);
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  await (await import('node:fs/promises')).writeFile('/tmp/load-self-report.cpuprofile', JSON.stringify(profile));
+}
 const bareRun = await drive(bareUrl, CONNECTIONS, SECONDS, () => ({ ...selfReport(), kind: 'bare' }));
 const fullRate = rate(full, 'self-report');
 const bareRate = rate(bareRun, 'bare');
 log(`self-report ${fullRate.toFixed(0)}/s, bare ${bareRate.toFixed(0)}/s, ratio ${(fullRate / bareRate).toFixed(2)}`);
+if (process.env.BENCH_MIXED === '0') {
+  // The ratio alone (quick runs while working on the self-report path).
+  bareServer.close();
+  await server.close();
+  await city.runtime.close();
+  process.exit(0);
+}
 
 // ---- the mixed load: residents reporting while staff read tasks, tiles and statistics
 const worker = await benchLogin(server.baseUrl, tenantCode, 'gridworker');

@@ -2,9 +2,15 @@
 import { and, sql, type Sql } from '../db/sql.ts';
 import type { AuditEntry } from './audit.ts';
 
-export const append = (e: AuditEntry) =>
+export const append = (e: AuditEntry) => appendWithDetail(e, sql`${JSON.stringify(e.detail ?? {})}::jsonb`);
+
+/**
+ * The append with a detail computed by the statement it is part of (a CTE of a change that audits
+ * itself, such as a self-report and the id it was given).
+ */
+export const appendWithDetail = (e: Omit<AuditEntry, 'detail'>, detail: Sql) =>
   sql`select app.write_audit(${e.tenantId}, ${e.userId}, ${e.action}, ${e.objectType ?? null},
-    ${e.objectId == null ? null : String(e.objectId)}, ${e.ip ?? null}::inet, ${e.result}, ${JSON.stringify(e.detail ?? {})}::jsonb)`;
+    ${e.objectId == null ? null : String(e.objectId)}, ${e.ip ?? null}::inet, ${e.result}, ${detail})`;
 
 export interface AuditFilter {
   action?: string;

@@ -76,3 +76,6 @@ export function tenantCaller(tenantId: number): Caller {
 export function can(p: Principal, permission: Permission): boolean {
   return p.permissions.includes(permission);
 }
+
+/** Session ids are UUIDs: anything else is no session (and never reaches SQL). */
+export const isSessionId = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -7,7 +7,7 @@ import { oneShot, withoutCaller, type Scoped } from '../db/scope.ts';
 import { AppError, unauthorized, unprocessable } from '../http/errors.ts';
 import { dummyHash, hashPassword, passwordPolicyError, verifyPassword } from './password.ts';
 import { DUTY_PERMISSIONS, type Permission } from './permissions.ts';
-import type { Principal } from './principal.ts';
+import { isSessionId, type Principal } from './principal.ts';
 import * as q from './queries.ts';
 import { totpStep } from './totp.ts';
 
@@ -148,8 +148,6 @@ export function principalFromClaims(app: AppContext, claims: TokenClaims | undef
   return resolveSession(app, claims.tid, claims.sid);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 interface SessionRow {
   totp_enabled: boolean;
   stepped_up_at: Date;
@@ -171,7 +169,7 @@ const ADMIN_PERMISSIONS = new Set<Permission>(Object.values(DUTY_PERMISSIONS));
 export const isAdministrator = (permissions: Permission[]) => permissions.some((p) => ADMIN_PERMISSIONS.has(p));
 
 export async function resolveSession(app: AppContext, tenantId: number, sessionId: string): Promise<Principal | undefined> {
-  if (!UUID.test(sessionId) || !Number.isInteger(tenantId)) return undefined;
+  if (!isSessionId(sessionId) || !Number.isInteger(tenantId)) return undefined;
   const [row] = await oneShot<SessionRow>(app.db.pool, q.sessionPrincipal(tenantId, sessionId, app.config.sessionIdleMinutes));
   if (!row) return undefined;
   return {

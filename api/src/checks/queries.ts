@@ -1,5 +1,6 @@
 // All SQL of checks, self-reports, rules, alerts, photos, release and the check jobs. Row-level
 // security limits every statement to the caller (or, for jobs, to the tenant).
+import * as audit from '../audit/queries.ts';
 import { and, raw, sql, type Sql } from '../db/sql.ts';
 
 const point = (lon: number, lat: number) => sql`st_setsrid(st_makepoint(${lon}, ${lat}), 4326)`;
@@ -106,13 +107,38 @@ export interface CheckInsert {
   deviceTime: string | null;
 }
 
-export const insertCheck = (c: CheckInsert) =>
+const checkInsert = (c: CheckInsert) =>
   sql`insert into health_checks (tenant_id, person_id, kind, fever, cough, fatigue, short_breath, temperature, abnormal, photo_id,
                                  description, geom, address_detail, task_id, recorder_user_id, citizen_id, device_time)
       values (${c.tenantId}, ${c.personId}, ${c.kind}, ${c.fever}, ${c.cough}, ${c.fatigue}, ${c.shortBreath}, ${c.temperature},
               ${c.abnormal}, ${c.photoId}, ${c.description}, ${c.location ? point(c.location.lon, c.location.lat) : null},
-              ${c.addressDetail}, ${c.taskId}, ${c.recorderUserId}, ${c.citizenId}, ${c.deviceTime}::timestamptz)
-      returning id`;
+              ${c.addressDetail}, ${c.taskId}, ${c.recorderUserId}, ${c.citizenId}, ${c.deviceTime}::timestamptz)`;
+
+export const insertCheck = (c: CheckInsert) => sql`${checkInsert(c)} returning id`;
+
+/** A self-reporting person's status and the tenant's fever threshold (null while the tenant has no rules row). */
+export const selfReportContext = (tenantId: number, personId: number) =>
+  sql`select p.status, r.fever_threshold
+        from persons p left join check_rules r on r.tenant_id = p.tenant_id
+       where p.tenant_id = ${tenantId} and p.id = ${personId}`;
+
+/**
+ * A resident's self-report in one statement (it runs for every resident every day): the check, the
+ * reading joining their temperature history, their open overdue-self-report task settled, and its
+ * audit record (selfreport.record with the check's id). Returns the check as checkById does.
+ */
+export const recordSelfReport = (c: CheckInsert) =>
+  sql`with h as (${checkInsert(c)} returning *),
+           t as (insert into temperature_readings (tenant_id, person_id, kind, celsius, measured_by, recorder_id, taken_at)
+                 values (${c.tenantId}, ${c.personId}, 'self', ${c.temperature}, '本人', null, coalesce(${c.deviceTime}::timestamptz, now()))),
+           s as (update tasks set state = 'done', done_at = now(),
+                        result = jsonb_build_object('resolvedBy', 'self_report', 'checkId', (select id from h))
+                  where tenant_id = ${c.tenantId} and person_id = ${c.personId} and kind = 'self_report_overdue' and state = 'open'),
+           a as (${audit.appendWithDetail(
+             { tenantId: c.tenantId, userId: null, action: 'selfreport.record', objectType: 'person', objectId: c.personId, result: 'ok' },
+             sql`jsonb_build_object('checkId', (select id from h), 'citizenId', ${c.citizenId}::bigint, 'abnormal', ${c.abnormal}::boolean)`,
+           )})
+      select ${CHECK_COLUMNS}, null::text as person_name, null::text as recorder_name from h, a`;
 
 /** The temperature also joins the person's temperature history (自查 / 被动测量). */
 export const insertReading = (tenantId: number, personId: number, kind: 'self' | 'measured', celsius: number, measuredBy: string, recorderId: number | null, takenAt: string | null) =>

@@ -141,27 +141,25 @@ export async function submitSelfReport(app: AppContext, c: CitizenPrincipal, inp
   const personId = c.personId;
   const t = c.tenantId;
   return withTenantScope(app.db.pool, t, async (tx) => {
-    const person = await tx.one<{ status: string }>(q.personForCheck(t, personId));
-    if (!person) throw notFound('person');
-    if (NOT_OBSERVED.has(person.status)) {
-      throw new AppError(409, 'not_under_observation', `self-reports are taken during observation only; the status is ${person.status}`)
+    const ctx = await tx.one<{ status: string; fever_threshold: number | null }>(q.selfReportContext(t, personId));
+    if (!ctx) throw notFound('person');
+    if (NOT_OBSERVED.has(ctx.status)) {
+      throw new AppError(409, 'not_under_observation', `self-reports are taken during observation only; the status is ${ctx.status}`)
         .withZh('仅在医学观察期间可以填报');
     }
-    const rules = await loadRules(tx, t);
-    const reasons = abnormalities(input, rules.feverThreshold);
-    const { id } = (await tx.one<{ id: number }>(q.insertCheck({
-      tenantId: t, personId, kind: 'self', ...vitalsOf(input), abnormal: reasons.length > 0, photoId: null,
+    const threshold = ctx.fever_threshold ?? (await loadRules(tx, t)).feverThreshold;
+    const reasons = abnormalities(input, threshold);
+    const abnormal = reasons.length > 0;
+    // The audit record (selfreport.record: checkId, citizenId, abnormal) is written by the same statement.
+    const row = (await tx.one(q.recordSelfReport({
+      tenantId: t, personId, kind: 'self', ...vitalsOf(input), abnormal, photoId: null,
       description: input.description ?? null, location: input.location ?? null, addressDetail: input.addressDetail ?? null,
       taskId: null, recorderUserId: null, citizenId: c.citizenId, deviceTime: input.deviceTime ?? null,
     })))!;
-    await tx.query(q.insertReading(t, personId, 'self', input.temperature, '本人', null, input.deviceTime ?? null));
-    await tx.query(q.settleOverdue(t, personId, id));
-    if (reasons.length) {
-      await escalate(tx, { tenantId: t, personId, checkId: id, source: 'self', actorId: null, reasons, reading: input, threshold: rules.feverThreshold });
+    if (abnormal) {
+      await escalate(tx, { tenantId: t, personId, checkId: Number(row.id), source: 'self', actorId: null, reasons, reading: input, threshold });
     }
-    const view = selfReportView((await tx.one(q.checkById(t, id)))!);
-    await auditTx(tx, { tenantId: t, userId: null, action: 'selfreport.record', objectType: 'person', objectId: personId, result: 'ok', detail: { checkId: id, citizenId: c.citizenId, abnormal: reasons.length > 0 } });
-    return view;
+    return selfReportView(row);
   });
 }
 

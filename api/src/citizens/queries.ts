@@ -1,4 +1,5 @@
 // All SQL of citizen sign-in and identity binding.
+import { literal } from '../db/scope.ts';
 import { sql } from '../db/sql.ts';
 
 export const tenantByCode = (code: string) => sql`select app.tenant_by_code(${code}) as id`;
@@ -33,8 +34,9 @@ export const useCode = (tenantId: number, id: number) =>
 export const citizenSignIn = (tenantId: number, phoneHash: Buffer, phoneEnc: Buffer, phoneMasked: string) =>
   sql`select * from app.citizen_sign_in(${tenantId}, ${phoneHash}, ${phoneEnc}, ${phoneMasked})`;
 
+/** A statement for oneShot (literals inline: it runs on every citizen request, in one round trip). */
 export const citizenSession = (tenantId: number, sessionId: string, idleMinutes: number) =>
-  sql`select * from app.citizen_session(${tenantId}, ${sessionId}::uuid, make_interval(mins => ${idleMinutes}))`;
+  `select * from app.citizen_session(${literal(tenantId)}::int, ${literal(sessionId)}::uuid, make_interval(mins => ${literal(idleMinutes)}::int))`;
 
 export const revokeCitizenSession = (tenantId: number, sessionId: string) =>
   sql`update citizen_sessions set revoked_at = now() where tenant_id = ${tenantId} and id = ${sessionId}::uuid`;

@@ -1,11 +1,11 @@
 // Public sign-in with phone + SMS code, citizen sessions, and identity binding of quarantined residents.
-import { tenantCaller, type CitizenPrincipal } from '../auth/principal.ts';
+import { isSessionId, tenantCaller, type CitizenPrincipal } from '../auth/principal.ts';
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { auditTx, writeAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { maskPhone } from '../crypto/pii.ts';
-import { withScope, withTenantScope, withoutCaller, type Scoped } from '../db/scope.ts';
+import { oneShot, withScope, withTenantScope, withoutCaller, type Scoped } from '../db/scope.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../http/errors.ts';
 import { isMobilePhone } from '../persons/idnumber.ts';
 import * as q from './queries.ts';
@@ -90,8 +90,9 @@ export async function signIn(app: AppContext, tenantCode: string, phone: string,
 const CITIZEN_IDLE_MINUTES = 7 * 24 * 60;
 
 export async function resolveCitizenSession(app: AppContext, tid: number, sid: string): Promise<CitizenPrincipal | undefined> {
-  const row = await withoutCaller(app.db.pool, (tx) =>
-    tx.one<{ tenant_id: number; tenant_code: string; citizen_id: number; person_id: number | null; phone_masked: string }>(q.citizenSession(tid, sid, CITIZEN_IDLE_MINUTES)),
+  if (!isSessionId(sid) || !Number.isInteger(tid)) return undefined;
+  const [row] = await oneShot<{ tenant_id: number; tenant_code: string; citizen_id: number; person_id: number | null; phone_masked: string }>(
+    app.db.pool, q.citizenSession(tid, sid, CITIZEN_IDLE_MINUTES),
   );
   if (!row) return undefined;
   return { sessionId: sid, tenantId: row.tenant_id, tenantCode: row.tenant_code, citizenId: row.citizen_id, personId: row.person_id, phoneMasked: row.phone_masked };

@@ -57,9 +57,16 @@ function scopeQuery(paths: string[]): string {
  */
 /**
  * Work to do in a caller's transaction just before it commits, set for the duration of one request
- * (the Idempotency-Key's mark, api/src/idempotency): so it commits with the request's change or not at all.
+ * (the Idempotency-Key's mark, api/src/idempotency): so it commits with the request's change or not at
+ * all. Its statement (escaped literals, no parameters) goes with the commit in the same round trip.
  */
-export const beforeCommit = new AsyncLocalStorage<(tx: Tx) => Promise<void>>();
+export interface CommitHook {
+  /** The statement to run just before `commit`, or undefined for none. */
+  statement(): string | undefined;
+  /** Its result, once the transaction has committed. */
+  committed(result: pg.QueryResult): void;
+}
+export const beforeCommit = new AsyncLocalStorage<CommitHook>();
 
 async function inTransaction<T>(pool: pg.Pool, setup: string, fn: (tx: Tx) => Promise<T>, hooked = false): Promise<T> {
   const client = await pool.connect();
@@ -77,8 +84,13 @@ async function inTransaction<T>(pool: pg.Pool, setup: string, fn: (tx: Tx) => Pr
       begun = true;
       const result = await fn(txOf(client));
       const hook = hooked ? beforeCommit.getStore() : undefined;
-      if (hook) await hook(txOf(client));
-      await client.query('commit');
+      const extra = hook?.statement();
+      if (extra) {
+        const [done] = (await client.query(`${extra}; commit`)) as unknown as pg.QueryResult[];
+        hook!.committed(done);
+      } else {
+        await client.query('commit');
+      }
       return result;
     } catch (err) {
       // After an error raised by the database the connection is not reused: pglite-socket can
@@ -167,10 +179,9 @@ export async function oneShot<R extends pg.QueryResultRow = pg.QueryResultRow>(p
 /** A value as an escaped SQL literal, for the statements of oneShot. */
 export const literal = (v: string | number): string => pg.escapeLiteral(String(v));
 
-/** Acts for the whole tenant (dispatch, scheduled jobs): the scope is every root of the tenant. */
-export async function withTenantScope<T>(pool: pg.Pool, tenantId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const roots = await withoutCaller(pool, async (tx) =>
-    (await tx.one<{ roots: string[] }>(sqlTag`select app.tenant_roots(${tenantId}) as roots`))!.roots,
-  );
-  return withScope(pool, { tenantId, userId: null, scopePaths: roots }, fn);
+/** Acts for the whole tenant (dispatch, scheduled jobs, self-reports): the scope is every root of the tenant. */
+export function withTenantScope<T>(pool: pg.Pool, tenantId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!Number.isInteger(tenantId)) throw new Error(`bad tenant ${tenantId}`);
+  // The roots are looked up by the database as the transaction opens (sql/functions/scope.sql).
+  return inTransaction(pool, `set local role gec_app; select ${settingsSql(BASE_SETTINGS)}, app.bind_tenant_scope(${Number(tenantId)})`, fn, true);
 }

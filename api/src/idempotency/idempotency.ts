@@ -3,7 +3,7 @@
 // the first and replay it, so exactly one row is created.
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context.ts';
-import { beforeCommit, scopedAs, type Caller, type Tx } from '../db/scope.ts';
+import { beforeCommit, oneShot, scopedAs, type Caller, type CommitHook } from '../db/scope.ts';
 import { AppError, badRequest, unprocessable } from '../http/errors.ts';
 import * as q from './queries.ts';
 
@@ -40,7 +40,7 @@ export async function idempotent(
   const tx = scopedAs(app.db.pool, caller);
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
-    const claimed = await tx((t) => t.one(q.claim(caller.tenantId, actor, key, hash)));
+    const [claimed] = await oneShot(app.db.pool, q.claim(caller.tenantId, actor, key, hash), caller.tenantId);
     if (claimed) break;
     const row = await tx((t) => t.one<{ request_hash: Buffer; status: number | null; response: unknown; applied_at: Date | null; age: number }>(q.find(caller.tenantId, actor, key)));
     if (!row) continue; // released meanwhile: claim again
@@ -48,7 +48,7 @@ export async function idempotent(
     if (row.status != null) return { status: row.status, body: row.response, replayed: true };
     if (row.applied_at && row.age > STALE_SECONDS) {
       // Its change committed, then the request died before its answer was kept: never apply it twice.
-      await tx((t) => t.query(q.complete(caller.tenantId, actor, key, 200, APPLIED)));
+      await oneShot(app.db.pool, q.complete(caller.tenantId, actor, key, 200, APPLIED), caller.tenantId);
       return { status: 200, body: APPLIED, replayed: true };
     }
     if (await tx((t) => t.one(q.reclaim(caller.tenantId, actor, key, hash, STALE_SECONDS)))) break;
@@ -58,11 +58,13 @@ export async function idempotent(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  // The request's first writing transaction marks the key applied before it commits.
+  // The request's first writing transaction marks the key applied as it commits.
   let marked = false;
-  const mark = async (t: Tx) => {
-    if (marked) return;
-    marked = ((await t.query(q.markApplied(caller.tenantId, actor, key))) as { rowCount?: number | null }).rowCount === 1;
+  const mark: CommitHook = {
+    statement: () => (marked ? undefined : q.markApplied(caller.tenantId, actor, key)),
+    committed: (r) => {
+      if (r.rowCount === 1) marked = true;
+    },
   };
   let result: { status: number; body: unknown };
   try {
@@ -73,7 +75,7 @@ export async function idempotent(
     // after the mark was written), when a retry must be told so instead of running it again.
     if (err instanceof AppError && err.status < 500) {
       const body = { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } };
-      await tx((t) => t.query(q.complete(caller.tenantId, actor, key, err.status, body)));
+      await oneShot(app.db.pool, q.complete(caller.tenantId, actor, key, err.status, body), caller.tenantId);
     } else {
       await tx(async (t) => {
         await t.query(q.release(caller.tenantId, actor, key));
@@ -83,6 +85,6 @@ export async function idempotent(
     throw err;
   }
   // If keeping the answer fails (the connection went), the key stays applied: a retry is told so.
-  await tx((t) => t.query(q.complete(caller.tenantId, actor, key, result.status, result.body)));
+  await oneShot(app.db.pool, q.complete(caller.tenantId, actor, key, result.status, result.body), caller.tenantId);
   return { ...result, replayed: false };
 }

@@ -1,18 +1,25 @@
 // All SQL of idempotent submissions.
+import { literal } from '../db/scope.ts';
 import { sql } from '../db/sql.ts';
+
+// The claim, the mark and the completion run on every submission: they are oneShot statements and a
+// commit hook (escaped literals, one round trip each) rather than parameterised queries.
+const keyOf = (tenantId: number, actor: string, key: string) =>
+  `tenant_id = ${literal(tenantId)}::int and actor = ${literal(actor)} and key = ${literal(key)}`;
 
 /** Claims a key; returns a row only when this request is the first with it. */
 export const claim = (tenantId: number, actor: string, key: string, hash: Buffer) =>
-  sql`insert into idempotency_keys (tenant_id, actor, key, request_hash) values (${tenantId}, ${actor}, ${key}, ${hash})
-      on conflict do nothing returning key`;
+  `insert into idempotency_keys (tenant_id, actor, key, request_hash)
+   values (${literal(tenantId)}::int, ${literal(actor)}, ${literal(key)}, ${literal(`\\x${hash.toString('hex')}`)}::bytea)
+   on conflict do nothing returning key`;
 
 export const find = (tenantId: number, actor: string, key: string) =>
   sql`select request_hash, status, response, applied_at, extract(epoch from now() - created_at)::float8 as age
         from idempotency_keys where tenant_id = ${tenantId} and actor = ${actor} and key = ${key}`;
 
 export const complete = (tenantId: number, actor: string, key: string, status: number, response: unknown) =>
-  sql`update idempotency_keys set status = ${status}, response = ${JSON.stringify(response ?? null)}::jsonb
-       where tenant_id = ${tenantId} and actor = ${actor} and key = ${key}`;
+  `update idempotency_keys set status = ${literal(status)}::int, response = ${literal(JSON.stringify(response ?? null))}::jsonb
+    where ${keyOf(tenantId, actor, key)}`;
 
 /** A failed request whose change had committed: its key answers that it was applied. */
 export const completeIfApplied = (tenantId: number, actor: string, key: string, response: unknown) =>
@@ -35,6 +42,5 @@ export const reclaim = (tenantId: number, actor: string, key: string, hash: Buff
  * transaction has written something (a transaction that only read assigns no transaction id).
  */
 export const markApplied = (tenantId: number, actor: string, key: string) =>
-  sql`update idempotency_keys set applied_at = now()
-       where tenant_id = ${tenantId} and actor = ${actor} and key = ${key} and applied_at is null
-         and txid_current_if_assigned() is not null`;
+  `update idempotency_keys set applied_at = now()
+    where ${keyOf(tenantId, actor, key)} and applied_at is null and txid_current_if_assigned() is not null`;
