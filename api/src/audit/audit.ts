@@ -3,7 +3,7 @@
 // of its own for reads, refusals and failures (writeAudit: recorded even when the action's own
 // transaction rolls back). Rows are hash-chained per tenant (migration 0032).
 import type pg from 'pg';
-import { withoutCaller, type Tx } from '../db/scope.ts';
+import { oneShot, type Tx } from '../db/scope.ts';
 import * as q from './queries.ts';
 
 export interface AuditEntry {
@@ -18,15 +18,15 @@ export interface AuditEntry {
 }
 
 /**
- * Appends inside the caller's open transaction, as its last statement (the tenant's chain head
- * stays locked until commit): if the record cannot be written, the change is not either.
+ * Appends inside the caller's open transaction, with its commit (the tenant's chain head is locked
+ * from the append to the commit, so the append waits for the commit's own round trip): if the
+ * record cannot be written, the change is not either.
  */
 export async function auditTx(tx: Tx, e: AuditEntry): Promise<void> {
-  await tx.query(q.append(e));
+  tx.atCommit(q.appendStatement(e));
 }
 
-export function writeAudit(pool: pg.Pool, e: AuditEntry): Promise<void> {
-  return withoutCaller(pool, async (tx) => {
-    await tx.query(q.append(e));
-  });
+/** Appends in a transaction of its own, in one round trip. */
+export async function writeAudit(pool: pg.Pool, e: AuditEntry): Promise<void> {
+  await oneShot(pool, q.appendStatement(e));
 }

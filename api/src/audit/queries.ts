@@ -1,16 +1,14 @@
 // All SQL of the audit trail.
+import { literal } from '../db/scope.ts';
 import { and, sql, type Sql } from '../db/sql.ts';
 import type { AuditEntry } from './audit.ts';
 
-export const append = (e: AuditEntry) => appendWithDetail(e, sql`${JSON.stringify(e.detail ?? {})}::jsonb`);
-
-/**
- * The append with a detail computed by the statement it is part of (a CTE of a change that audits
- * itself, such as a self-report and the id it was given).
- */
-export const appendWithDetail = (e: Omit<AuditEntry, 'detail'>, detail: Sql) =>
-  sql`select app.write_audit(${e.tenantId}, ${e.userId}, ${e.action}, ${e.objectType ?? null},
-    ${e.objectId == null ? null : String(e.objectId)}, ${e.ip ?? null}::inet, ${e.result}, ${detail})`;
+/** The append as a statement with its values inline, for a commit's round trip or oneShot (db/scope.ts). */
+export const appendStatement = (e: AuditEntry) => {
+  const opt = (v: string | number | null | undefined) => (v == null ? 'null' : literal(v));
+  return `select app.write_audit(${literal(e.tenantId)}::int, ${opt(e.userId)}::bigint, ${literal(e.action)}, ${opt(e.objectType)}::text,
+    ${opt(e.objectId == null ? null : String(e.objectId))}::text, ${opt(e.ip)}::inet, ${literal(e.result)}, ${literal(JSON.stringify(e.detail ?? {}))}::jsonb)`;
+};
 
 export interface AuditFilter {
   action?: string;

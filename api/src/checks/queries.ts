@@ -1,6 +1,5 @@
 // All SQL of checks, self-reports, rules, alerts, photos, release and the check jobs. Row-level
 // security limits every statement to the caller (or, for jobs, to the tenant).
-import * as audit from '../audit/queries.ts';
 import { and, raw, sql, type Sql } from '../db/sql.ts';
 
 const point = (lon: number, lat: number) => sql`st_setsrid(st_makepoint(${lon}, ${lat}), 4326)`;
@@ -62,11 +61,6 @@ export const completeTask = (tenantId: number, taskId: number, userId: number, c
   sql`update tasks set state = 'done', done_by = ${userId}, done_at = now(), result = jsonb_build_object('checkId', ${checkId}::bigint)
        where tenant_id = ${tenantId} and id = ${taskId}`;
 
-/** A resident's self-report settles their open overdue-self-report task. */
-export const settleOverdue = (tenantId: number, personId: number, checkId: number) =>
-  sql`update tasks set state = 'done', done_at = now(), result = jsonb_build_object('resolvedBy', 'self_report', 'checkId', ${checkId}::bigint)
-       where tenant_id = ${tenantId} and person_id = ${personId} and kind = 'self_report_overdue' and state = 'open'`;
-
 export const openReferral = (tenantId: number, personId: number) =>
   sql`select id from tasks where tenant_id = ${tenantId} and person_id = ${personId} and kind = 'referral' and state = 'open' limit 1`;
 
@@ -124,8 +118,8 @@ export const selfReportContext = (tenantId: number, personId: number) =>
 
 /**
  * A resident's self-report in one statement (it runs for every resident every day): the check, the
- * reading joining their temperature history, their open overdue-self-report task settled, and its
- * audit record (selfreport.record with the check's id). Returns the check as checkById does.
+ * reading joining their temperature history and their open overdue-self-report task settled.
+ * Returns the check as checkById does.
  */
 export const recordSelfReport = (c: CheckInsert) =>
   sql`with h as (${checkInsert(c)} returning *),
@@ -133,12 +127,8 @@ export const recordSelfReport = (c: CheckInsert) =>
                  values (${c.tenantId}, ${c.personId}, 'self', ${c.temperature}, '本人', null, coalesce(${c.deviceTime}::timestamptz, now()))),
            s as (update tasks set state = 'done', done_at = now(),
                         result = jsonb_build_object('resolvedBy', 'self_report', 'checkId', (select id from h))
-                  where tenant_id = ${c.tenantId} and person_id = ${c.personId} and kind = 'self_report_overdue' and state = 'open'),
-           a as (${audit.appendWithDetail(
-             { tenantId: c.tenantId, userId: null, action: 'selfreport.record', objectType: 'person', objectId: c.personId, result: 'ok' },
-             sql`jsonb_build_object('checkId', (select id from h), 'citizenId', ${c.citizenId}::bigint, 'abnormal', ${c.abnormal}::boolean)`,
-           )})
-      select ${CHECK_COLUMNS}, null::text as person_name, null::text as recorder_name from h, a`;
+                  where tenant_id = ${c.tenantId} and person_id = ${c.personId} and kind = 'self_report_overdue' and state = 'open')
+      select ${CHECK_COLUMNS}, null::text as person_name, null::text as recorder_name from h`;
 
 /** The temperature also joins the person's temperature history (自查 / 被动测量). */
 export const insertReading = (tenantId: number, personId: number, kind: 'self' | 'measured', celsius: number, measuredBy: string, recorderId: number | null, takenAt: string | null) =>

@@ -150,7 +150,6 @@ export async function submitSelfReport(app: AppContext, c: CitizenPrincipal, inp
     const threshold = ctx.fever_threshold ?? (await loadRules(tx, t)).feverThreshold;
     const reasons = abnormalities(input, threshold);
     const abnormal = reasons.length > 0;
-    // The audit record (selfreport.record: checkId, citizenId, abnormal) is written by the same statement.
     const row = (await tx.one(q.recordSelfReport({
       tenantId: t, personId, kind: 'self', ...vitalsOf(input), abnormal, photoId: null,
       description: input.description ?? null, location: input.location ?? null, addressDetail: input.addressDetail ?? null,
@@ -159,6 +158,7 @@ export async function submitSelfReport(app: AppContext, c: CitizenPrincipal, inp
     if (abnormal) {
       await escalate(tx, { tenantId: t, personId, checkId: Number(row.id), source: 'self', actorId: null, reasons, reading: input, threshold });
     }
+    await auditTx(tx, { tenantId: t, userId: null, action: 'selfreport.record', objectType: 'person', objectId: personId, result: 'ok', detail: { checkId: Number(row.id), citizenId: c.citizenId, abnormal } });
     return selfReportView(row);
   });
 }

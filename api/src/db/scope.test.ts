@@ -131,3 +131,61 @@ describe('row-level security behind the query layer', () => {
     expect(g.rows[0].grid_id).toBe(x.nodes.gridA);
   });
 });
+
+describe('how a transaction reaches the database', () => {
+  const caller = () => ({ tenantId: x.tenantId, userId: null, scopePaths: [] as string[] });
+
+  it('reads the values of a first statement sent inline with its begin exactly as the same statement sent with parameters', async () => {
+    const probe = (a: unknown[]) => sql`select ${a[0]}::bytea as b, ${a[1]}::int[] as ints, ${a[2]}::text[] as texts, ${a[3]}::timestamptz as at,
+      ${a[4]}::jsonb as doc, ${a[5]}::boolean as flag, ${a[6]}::float8 as num, ${a[7]}::text as nothing, ${a[8]} as plain, ${a[9]}::int as lim`;
+    const values = [Buffer.from([0, 1, 0xfe, 0x5c]), [1, 2, 3], ['a\'b', 'c"d', 'e\\f', '{}', ''], new Date('2026-12-02T08:00:00Z'),
+      JSON.stringify({ q: "it's", back: '\\', zh: '发热' }), true, 36.75, null, "O'Brien \\ 张三", 5];
+    // First statement (inline with begin), then the same as a second statement (parameters).
+    const [inline, params] = await withScope(t.app.db.pool, caller(), async (tx) => [await tx.one(probe(values)), await tx.one(probe(values))]);
+    expect(inline).toEqual(params);
+    expect(inline!.plain).toBe("O'Brien \\ 张三");
+    expect(inline!.texts).toEqual(['a\'b', 'c"d', 'e\\f', '{}', '']);
+  });
+
+  it('sends a value too large or with a NUL as a parameter, so the database names the NUL', async () => {
+    const big = 'x'.repeat(40_000);
+    const r = await withScope(t.app.db.pool, caller(), (tx) => tx.one<{ n: number }>(sql`select length(${big}::text) as n`));
+    expect(r!.n).toBe(40_000);
+    await expect(withScope(t.app.db.pool, caller(), (tx) => tx.one(sql`select ${'a\0b'}::text as t`))).rejects.toMatchObject({ code: '22021' });
+  });
+
+  it('commits nothing when a statement left for the commit fails, and opens no transaction for a caller that sends nothing', async () => {
+    const name = `atcommit-${Date.now()}`;
+    await expect(withScope(t.app.db.pool, { ...caller(), scopePaths: (await t.app.db.ownerPool.query('select path::text p from jurisdictions where tenant_id = $1 and id = $2', [x.tenantId, x.nodes.gridA])).rows.map((r) => r.p) }, async (tx) => {
+      await tx.query(sql`update persons set name = ${name} where tenant_id = ${x.tenantId} and id = ${personA}`);
+      tx.atCommit('select 1 / 0');
+    })).rejects.toMatchObject({ code: '22012' });
+    const after = await t.app.db.ownerPool.query('select name from persons where tenant_id = $1 and id = $2', [x.tenantId, personA]);
+    expect(after.rows[0].name).not.toBe(name);
+    // What reaches a connection: nothing for a transaction without statements; begin, the caller and
+    // the commit's statements in one query for one with only those.
+    const sent: string[] = [];
+    const real = t.app.db.pool;
+    const recording = {
+      connect: async () => {
+        const c = await real.connect();
+        return new Proxy(c, {
+          get: (target, prop) => (prop === 'query'
+            ? (q: string | { text: string }, ...rest: unknown[]) => {
+              sent.push(typeof q === 'string' ? q : q.text);
+              return (target.query as (...a: unknown[]) => unknown)(q, ...rest);
+            }
+            : Reflect.get(target, prop)),
+        });
+      },
+    } as unknown as typeof real;
+    expect(await withScope(recording, caller(), async () => 7)).toBe(7);
+    expect(sent).toEqual([]);
+    expect(await withScope(recording, caller(), async (tx) => {
+      tx.atCommit('select 1');
+      return 8;
+    })).toBe(8);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^begin; set local role gec_app; .*; select 1; commit$/);
+  });
+});

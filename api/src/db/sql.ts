@@ -17,6 +17,21 @@ export class Sql {
     return { text, values };
   }
 
+  /**
+   * Renders with every value written inline by `literal` (an escaped SQL literal), for the simple
+   * protocol; undefined when `literal` refuses a value.
+   */
+  toText(literal: (v: unknown) => string | undefined): string | undefined {
+    let out = this.strings[0];
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i];
+      const text = p instanceof Sql ? p.toText(literal) : literal(p);
+      if (text === undefined) return undefined;
+      out += text + this.strings[i + 1];
+    }
+    return out;
+  }
+
   private render(values: unknown[]): string {
     let out = this.strings[0];
     for (let i = 0; i < this.params.length; i++) {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CitizenPrincipal, Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Scoped } from '../db/scope.ts';
+import { sql } from '../db/sql.ts';
 import { Routes } from './route.ts';
 
 const staff = {
@@ -16,13 +17,16 @@ const staff = {
 } satisfies Principal;
 const citizen = { sessionId: 's2', tenantId: 7, tenantCode: 't', citizenId: 42, personId: null, phoneMasked: '138****0000' } satisfies CitizenPrincipal;
 
-/** The first statement of every transaction opened (begin and the caller's settings). */
+/** The first query of every transaction opened (begin, the caller's settings and the first statement). */
 const opened: string[] = [];
 const pool = {
   connect: async () => ({
-    query: async (text: string) => {
-      if (text.startsWith('begin')) opened.push(text);
-      return { rows: [] };
+    query: async (text: string | { text: string }) => {
+      if (typeof text === 'string' && text.startsWith('begin')) {
+        opened.push(text);
+        return text.split(';').map(() => ({ rows: [{ n: 1 }] }));
+      }
+      return { rows: [{ n: 1 }] };
     },
     on() {},
     off() {},
@@ -37,7 +41,7 @@ beforeAll(async () => {
   const app = new Koa();
   const router = new Router();
   const routes = new Routes(router, { db: { pool } } as unknown as AppContext);
-  const handler = async ({ scoped }: { scoped: Scoped }) => ({ n: await scoped(async () => 1) });
+  const handler = async ({ scoped }: { scoped: Scoped }) => ({ n: (await scoped((tx) => tx.one<{ n: number }>(sql`select 1 as n`)))!.n });
   routes.add({ method: 'get', path: '/staff', summary: 's', tags: [], access: { authenticated: true }, handler });
   routes.add({ method: 'get', path: '/citizen', summary: 'c', tags: [], access: { citizen: true }, handler });
   routes.add({ method: 'get', path: '/public', summary: 'p', tags: [], access: { public: true }, handler });
