@@ -123,8 +123,7 @@ export const selfReportContext = (tenantId: number, personId: number) =>
  */
 export const recordSelfReport = (c: CheckInsert) =>
   sql`with h as (${checkInsert(c)} returning *),
-           t as (insert into temperature_readings (tenant_id, person_id, kind, celsius, measured_by, recorder_id, taken_at)
-                 values (${c.tenantId}, ${c.personId}, 'self', ${c.temperature}, '本人', null, coalesce(${c.deviceTime}::timestamptz, now()))),
+           t as (${insertReading(c.tenantId, c.personId, 'self', c.temperature, '本人', null, c.deviceTime)}),
            s as (update tasks set state = 'done', done_at = now(),
                         result = jsonb_build_object('resolvedBy', 'self_report', 'checkId', (select id from h))
                   where tenant_id = ${c.tenantId} and person_id = ${c.personId} and kind = 'self_report_overdue' and state = 'open')

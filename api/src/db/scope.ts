@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { prepareValue } from 'pg/lib/utils.js';
-import { sql as sqlTag, type Sql } from './sql.ts';
+import type { Sql } from './sql.ts';
 
 export interface Caller {
   tenantId: number;
