@@ -33,7 +33,7 @@ async function registerPerson(idNumber: string, to?: 'suspected' | 'released') {
   const r = await worker.post('/api/persons', body);
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   if (to) await changeStatus(r.body.id, to);
-  return { id: r.body.id as number, name: body.name as string, holder: () => citizenClient(t, f.code, body.phone as string) };
+  return { id: r.body.id as number, name: body.name as string, idNumber, holder: () => citizenClient(t, f.code, body.phone as string) };
 }
 
 async function changeStatus(personId: number, to: string, severity?: string) {
@@ -113,6 +113,32 @@ describe('issuing a pass', () => {
     // the fourth asker is told nothing of it (the same refusal), and no second alert follows within the hour
     expect((await (await citizenClient(t, f.code)).post('/api/citizen/pass', { name: person.name, idNumber })).status).toBe(403);
     expect(await alertsOf()).toHaveLength(1);
+  });
+
+  it('gives a phone that belongs to a registered person no pass on anyone else\'s ID, and an unregistered ID to one citizen only', async () => {
+    const notYours = [403, { error: { code: 'pass_refused', field: 'idNumber', message: expect.stringMatching(/only to its holder/) } }];
+    // a confirmed case cannot carry a pass made on a relative's (unregistered) ID
+    const confirmed = await registerPerson(freshId());
+    await changeStatus(confirmed.id, 'suspected');
+    await changeStatus(confirmed.id, 'confirmed', 'mild');
+    const own = await confirmed.holder();
+    const relative = freshId();
+    const tried = await own.post('/api/citizen/pass', { name: '亲属', idNumber: relative });
+    expect([tried.status, tried.body]).toEqual(notYours);
+    expect((await own.get('/api/citizen/pass')).status).toBe(404);
+    const [audit] = (await owner(`select detail from audit_log where tenant_id = $1 and action = 'pass.register' and result = 'denied'
+      order by id desc limit 1`, [f.tenantId])).rows;
+    expect(audit.detail).toMatchObject({ reason: 'phone_of_registered' });
+    // the same ID is still free for a phone the register does not know; once it is held, nobody else gets it
+    const first = await (await citizenClient(t, f.code)).post('/api/citizen/pass', { name: '亲属', idNumber: relative });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const second = await (await citizenClient(t, f.code)).post('/api/citizen/pass', { name: '亲属', idNumber: relative });
+    // and that refusal reads exactly like the one for a registered person's ID
+    const registered = await registerPerson(freshId());
+    const onRegistered = await (await citizenClient(t, f.code)).post('/api/citizen/pass', { name: registered.name, idNumber: registered.idNumber });
+    expect(JSON.stringify([second.status, second.body])).toBe(JSON.stringify([onRegistered.status, onRegistered.body]));
+    expect(JSON.stringify([tried.status, tried.body])).toBe(JSON.stringify([onRegistered.status, onRegistered.body]));
+    expect([second.status, second.body]).toEqual(notYours);
   });
 
   it('refuses suspected holders too, and bad input with the field named and nothing written', async () => {

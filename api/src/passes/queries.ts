@@ -20,18 +20,27 @@ export const insertKey = (tenantId: number, kid: string, publicJwk: object, priv
 
 // ── passes ──────────────────────────────────────────────────────────────────────────────────
 /**
- * The current status of whoever holds an ID number: the one non-closed person with that hash.
- * Run with tenant scope: the holder may be registered anywhere in the city.
+ * What decides a pass request, in one read (system work across the tenant: a holder may be
+ * registered anywhere in the city):
+ * - the registered person holding the ID number (`id`, `status`), and whether the requesting
+ *   citizen is that person: the name as registered, and the citizen's phone the person's phone or
+ *   bound to the person (`is_requester`);
+ * - `phone_persons`: how many registered persons this phone belongs to (their phone, or the
+ *   identity binding) — such a phone gets a pass only for one of them;
+ * - `held_by_other`: another citizen holds a live pass on this ID number.
  */
-/**
- * The registered person holding an ID number, and whether the requesting citizen is that person:
- * the name as registered, and the citizen's phone the person's phone or bound to the person.
- */
-export const holderFor = (tenantId: number, idHash: Buffer, citizenId: number, name: string) =>
-  sql`select p.id, p.status, p.name = ${name} and (p.phone_hash = c.phone_hash or c.person_id = p.id) as is_requester
-        from persons p join citizens c on c.tenant_id = p.tenant_id and c.id = ${citizenId}
-       where p.tenant_id = ${tenantId} and p.id_type = 'resident_id' and p.id_number_hash = ${idHash} and p.status <> 'closed'
-       order by p.status_changed_at desc limit 1`;
+export const passClaim = (tenantId: number, idHash: Buffer, citizenId: number, name: string) =>
+  sql`select h.id, h.status, h.id is not null and h.name = ${name} and (h.phone_hash = c.phone_hash or c.person_id = h.id) as is_requester,
+             (select count(*)::int from persons o
+               where o.tenant_id = c.tenant_id and o.status <> 'closed' and (o.phone_hash = c.phone_hash or o.id = c.person_id)) as phone_persons,
+             exists (select 1 from passes s where s.tenant_id = c.tenant_id and s.id_number_hash = ${idHash}
+                        and s.citizen_id <> c.id and s.revoked_at is null) as held_by_other
+        from citizens c
+        left join lateral (
+          select p.id, p.status, p.name, p.phone_hash from persons p
+           where p.tenant_id = c.tenant_id and p.id_type = 'resident_id' and p.id_number_hash = ${idHash} and p.status <> 'closed'
+           order by p.status_changed_at desc limit 1) h on true
+       where c.tenant_id = ${tenantId} and c.id = ${citizenId}`;
 
 /** Attempts at a pass throttled like sign-ins (migration 0030's table): per citizen and per ID number. */
 export const passAttemptBlocked = (keys: string[]) => sql`select app.login_blocked(${keys}::text[]) as s`;

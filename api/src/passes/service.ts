@@ -56,8 +56,11 @@ const MISMATCH_ALERT_AT = 3;
 
 /**
  * Registers (or re-registers) the citizen's pass; the previous pass of the citizen is replaced. A
- * registered person's ID gives a pass only to that person: the name as registered and this phone
- * theirs (or bound to them); an ID the register does not know gives one in the name stated.
+ * pass is issued only to the person the signed-in phone belongs to: a registered person's ID only
+ * with the name as registered and this phone theirs (or bound to them); a phone that belongs to
+ * registered persons only for one of them; an ID the register does not know, in the name stated,
+ * unless another citizen already holds a pass on it. Everything that does not concern the
+ * requester is refused with one answer, counted, audited, and alerts the person's community.
  */
 export async function registerPass(app: AppContext, scoped: Scoped, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null) {
   const id = idNumber.trim().toUpperCase();
@@ -67,21 +70,21 @@ export async function registerPass(app: AppContext, scoped: Scoped, c: CitizenPr
   const keys = [`pass-citizen:${c.tenantId}:${c.citizenId}`, `pass-id:${c.tenantId}:${hash.toString('hex')}`];
   const wait = await withoutCaller(app.db.pool, (tx) => tx.one<{ s: number }>(q.passAttemptBlocked(keys)));
   if (wait!.s > 0) throw tooManyAttempts(wait!.s);
-  // Citizens have no jurisdiction scope: the register lookup is system work across the tenant.
-  const holder = await withTenantScope(app.db.pool, c.tenantId, (tx) =>
-    tx.one<{ id: number; status: Status; is_requester: boolean }>(q.holderFor(c.tenantId, hash, c.citizenId, name.trim())),
-  );
-  if (holder && (!holder.is_requester || BARRED.has(holder.status))) {
+  const claim = (await withTenantScope(app.db.pool, c.tenantId, (tx) =>
+    tx.one<{ id: number | null; status: Status | null; is_requester: boolean; phone_persons: number; held_by_other: boolean }>(q.passClaim(c.tenantId, hash, c.citizenId, name.trim())),
+  ))!;
+  const reason = claim.id !== null ? (claim.is_requester ? null : 'not_holder') : claim.phone_persons > 0 ? 'phone_of_registered' : claim.held_by_other ? 'held_by_other' : null;
+  if (reason || (claim.id !== null && BARRED.has(claim.status!))) {
     const after = await withoutCaller(app.db.pool, (tx) => tx.one<{ s: number }>(q.passAttemptFailed(keys, [PASS_ATTEMPTS.perCitizen, PASS_ATTEMPTS.perIdNumber])));
     await writeAudit(app.db.pool, {
       tenantId: c.tenantId, userId: null, action: 'pass.register', objectType: 'citizen', objectId: c.citizenId, ip, result: 'denied',
-      detail: holder.is_requester ? { reason: 'status', status: holder.status, personId: holder.id } : { reason: 'not_holder', personId: holder.id },
+      detail: reason ? { reason, personId: claim.id } : { reason: 'status', status: claim.status, personId: claim.id },
     });
-    if (!holder.is_requester) {
-      await withoutCaller(app.db.pool, (tx) => tx.one(q.passMismatchAlert(c.tenantId, holder.id, MISMATCH_ALERT_AT)));
+    if (reason) {
+      if (reason === 'not_holder') await withoutCaller(app.db.pool, (tx) => tx.one(q.passMismatchAlert(c.tenantId, claim.id!, MISMATCH_ALERT_AT)));
       throw after!.s > 0 ? tooManyAttempts(after!.s) : NOT_YOURS();
     }
-    throw refused(holder.status);
+    throw refused(claim.status!);
   }
   const pass = await scoped(async (tx) => {
     await tx.query(q.revokeCitizenPasses(c.tenantId, c.citizenId, 'replaced'));
