@@ -60,3 +60,11 @@ export const cityCentre = (tenantId: number) =>
 
 export const selfReportCount = (tenantId: number) =>
   sql`select count(*)::int as n from health_checks where tenant_id = ${tenantId} and kind = 'self'`;
+
+// ── bench/login.ts ──────────────────────────────────────────────────────────────────────────
+/** A staff account of the same name in another tenant (a name that exists in several tenants). */
+export const twinUser = (tenantId: number, username: string, passwordHash: string) =>
+  sql`insert into users (tenant_id, username, display_name, password_hash) values (${tenantId}, ${username}, '同名', ${passwordHash})`;
+
+export const disableUser = (tenantId: number, username: string) =>
+  sql`update users set active = false where tenant_id = ${tenantId} and username = ${username}`;

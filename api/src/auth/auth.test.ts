@@ -61,16 +61,23 @@ describe('login, session, logout', () => {
     expect(a.body).toEqual(b.body);
   });
 
-  it('says a name exists in several tenants only to someone who knows its password there', async () => {
+  it('signs a name of several tenants in only with the tenant code, and without it answers as for a wrong password', async () => {
     const other = await createFixture(t.app.db.ownerPool, 'twin');
     const username = `${f.prefix}street`;
     await t.app.db.ownerPool.query(
       `insert into users (tenant_id, username, display_name, password_hash) values ($1, $2, '同名', $3)`,
       [other.tenantId, username, await hashPassword('Other-pass9')],
     );
+    const unknown = await t.client().post('/api/auth/login', { username: `${f.prefix}nobody`, password: 'Wrong-pass1' });
     const wrong = await t.client().post('/api/auth/login', { username, password: 'Wrong-pass1' });
-    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'invalid_credentials']);
-    const mine = await t.client().post('/api/auth/login', { username, password: DEMO_PASSWORD });
+    const right = await t.client().post('/api/auth/login', { username, password: DEMO_PASSWORD });
+    // even the right password learns nothing without the code: the answer of an unknown name
+    for (const r of [wrong, right]) expect([r.status, r.body]).toEqual([unknown.status, unknown.body]);
+    expect(unknown.body.error).toMatchObject({ code: 'invalid_credentials', message: expect.stringMatching(/organisation code/) });
+    const [audit] = (await t.app.db.ownerPool.query(
+      `select detail from audit_log where tenant_id = $1 and action = 'auth.login' and result = 'denied' order by id desc limit 1`, [f.tenantId])).rows;
+    expect(audit.detail).toEqual({ reason: 'tenant_required' });
+    const mine = await t.client().post('/api/auth/login', { username, password: DEMO_PASSWORD, tenant: f.code });
     expect([mine.status, mine.body.tenant]).toEqual([200, f.code]);
     const theirs = await t.client().post('/api/auth/login', { username, password: 'Other-pass9', tenant: other.code });
     expect([theirs.status, theirs.body.tenant]).toEqual([200, other.code]);

@@ -50,16 +50,15 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
   const blocked = await withoutCaller(app.db.pool, (tx) => tx.one<{ s: number }>(q.loginBlocked(keys)));
   if (blocked!.s > 0) throw tooManyAttempts(blocked!.s);
   const candidates = await withoutCaller(app.db.pool, (tx) => tx.rows<Candidate>(q.loginCandidates(req.username, req.tenant ?? null)));
-  const active = candidates.filter((c) => c.active);
-  // one verification when the name is unknown or disabled, as when it is known: the same time
-  const matches: Candidate[] = [];
-  if (active.length === 0) await verifyPassword(await dummyHash(), req.password);
-  for (const c of active) if (await verifyPassword(c.password_hash, req.password)) matches.push(c);
-  if (matches.length > 1) {
-    // only someone who knows the password learns that the name exists in several tenants
-    throw unprocessable('this username and password fit accounts in several tenants: give the tenant code', 'tenant').withZh('该用户名和密码对应多个单位的账号，请填写单位代码');
-  }
-  const user = matches[0];
+  // A name that exists in several tenants signs in only with the tenant's code: without it the
+  // answer, and its time, are those of a wrong password, so nobody learns where a name exists.
+  const ambiguous = req.tenant == null && new Set(candidates.map((c) => c.tenant_id)).size > 1;
+  const active = ambiguous ? [] : candidates.filter((c) => c.active);
+  // At most one account (a name is unique within a tenant, users_username), and one verification
+  // when the name is unknown, ambiguous or disabled, as when it is known: the same time.
+  const account = active.length === 1 ? active[0] : undefined;
+  const fits = await verifyPassword(account?.password_hash ?? (await dummyHash()), req.password);
+  const user = account && fits ? account : undefined;
   const failed = async (audited: Candidate[], reason: (c: Candidate) => string) => {
     const after = await withoutCaller(app.db.pool, (tx) =>
       tx.one<{ s: number }>(q.loginFailed(keys, [app.config.loginFailuresPerAddress, MAX_FAILED_LOGINS], LOCK_MINUTES)),
@@ -70,8 +69,9 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
     if (after!.s > 0) throw tooManyAttempts(after!.s);
   };
   if (!user) {
-    await failed(candidates, (c) => (c.active ? 'password' : 'disabled'));
-    throw new AppError(401, 'invalid_credentials', 'wrong username or password');
+    await failed(candidates, (c) => (ambiguous ? 'tenant_required' : c.active ? 'password' : 'disabled'));
+    throw new AppError(401, 'invalid_credentials', 'wrong username or password (a name used in several organisations also needs the organisation code)')
+      .withZh('用户名或密码错误（用户名在多个单位中使用时，还需填写单位代码）');
   }
   // The second factor is asked for only once the password is right: only its holder learns of it.
   if (user.totp_secret_enc) {
