@@ -7,6 +7,8 @@ import { makeResidentId } from '../persons/idnumber.ts';
 import { clearValues, pendingScans, responseScanner, type Finding } from './response-scan.ts';
 
 const id = makeResidentId('420106', '1980-01-02', 123, 'male');
+/** The socket side of a context whose answer goes through ctx.body. */
+const res = () => ({ write: () => true, getHeader: () => undefined });
 
 describe('the response scan', () => {
   it('finds clear ID numbers and mobile numbers, not masked ones, hashes, ids or coordinates', () => {
@@ -20,7 +22,7 @@ describe('the response scan', () => {
     const findings: Finding[] = [];
     const scan = responseScanner(findings);
     const answer = (method: string, route: string) => ({
-      method, path: route, _matchedRoute: route, status: 200, body: { phone: '13912345678' }, response: { type: 'application/json' }, state: {},
+      method, path: route, _matchedRoute: route, status: 200, body: { phone: '13912345678' }, response: { type: 'application/json' }, state: {}, res: res(),
     });
     await scan(answer('GET', '/api/persons/:id') as never, async () => undefined);
     await scan(answer('POST', '/api/persons/:id/reveal') as never, async () => undefined);
@@ -39,7 +41,7 @@ describe('the response scan', () => {
     };
     const xlsx = async (route: string, permissions: string[]) => {
       const ctx = { method: 'GET', path: route, _matchedRoute: route, status: 200, body: await workbook() as unknown,
-        response: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, state: { user: { permissions } } };
+        response: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, state: { user: { permissions } }, res: res() };
       await scan(ctx as never, async () => undefined);
       const received = await buffer(ctx.body as Readable);
       expect(received.subarray(0, 2).toString('latin1')).toBe('PK'); // the client still gets the whole file
@@ -48,8 +50,28 @@ describe('the response scan', () => {
     await xlsx('/api/persons/export.xlsx', ['person:read']);
     await xlsx('/api/persons/export.xlsx', ['person:read', 'person:reveal']);
     const tile = { method: 'GET', path: '/api/tiles/persons/1/2/3', _matchedRoute: '/api/tiles/:layer/:z/:x/:y', status: 200,
-      body: Buffer.concat([Buffer.from([0x1a, 0x20, 0x0b]), Buffer.from('13912345678')]), response: { type: 'application/vnd.mapbox-vector-tile' }, state: {} };
+      body: Buffer.concat([Buffer.from([0x1a, 0x20, 0x0b]), Buffer.from('13912345678')]), response: { type: 'application/vnd.mapbox-vector-tile' }, state: {}, res: res() };
     await scan(tile as never, async () => undefined);
     expect(findings.map((x) => [x.route, x.kind])).toEqual([['GET /api/persons/export.xlsx', 'id number'], ['GET /api/tiles/:layer/:z/:x/:y', 'phone']]);
+  });
+
+  it('reads event streams event by event as the route writes them to the socket, an event split across writes included', async () => {
+    const findings: Finding[] = [];
+    const scan = responseScanner(findings);
+    const headers: Record<string, string> = {};
+    const written: string[] = [];
+    const res = {
+      getHeader: (name: string) => headers[name],
+      write(chunk: string) { written.push(chunk); return true; },
+    };
+    const ctx = { method: 'GET', path: '/api/live', _matchedRoute: '/api/live', status: 200, body: undefined, response: { type: '' }, state: {}, res };
+    await scan(ctx as never, async () => {
+      headers['content-type'] = 'text/event-stream';
+      res.write('id: 1\nevent: task\ndata: {"taskId":7,"grid":"第一网格"}\n\n');
+      res.write('id: 2\nevent: alert\ndata: {"phone":"139123');
+      res.write('45678"}\n\n');
+    });
+    expect(written.join('')).toContain('"phone":"13912345678"'); // the client still gets every byte
+    expect(findings.map((x) => [x.route, x.kind])).toEqual([['GET /api/live', 'phone']]);
   });
 });

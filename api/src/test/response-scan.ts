@@ -1,8 +1,8 @@
 // A scan of every response the test suite's servers give (issue 13): a clear resident ID number
 // (18 characters with a valid check digit) or a clear mobile number in any answer outside the
 // routes made to show them is recorded, and the test app refuses to close while one is recorded.
-// JSON and text answers, workbooks (every cell, read back with exceljs as they stream out) and
-// vector tiles (their strings) are scanned; event streams are checked by their own tests.
+// JSON and text answers, workbooks (every cell, read back with exceljs as they stream out), vector
+// tiles (their strings) and event streams (each event as it is written) are scanned.
 import { Readable, Transform } from 'node:stream';
 import type Koa from 'koa';
 // exceljs itself, not api/src/excel/exceljs.ts: the harness loads this module first, and the
@@ -59,20 +59,23 @@ async function workbookText(buf: Buffer): Promise<string> {
 
 /** Middleware placed first: records clear values in the answers of routes not made to show them. */
 export function responseScanner(findings: Finding[]): Koa.Middleware {
+  const recorder = (route: string, status: number) => (text: string) => {
+    for (const v of clearValues(text)) {
+      const at = text.indexOf(v.value);
+      findings.push({ route, status, kind: v.kind, excerpt: text.slice(Math.max(0, at - 60), at + v.value.length + 20) });
+    }
+  };
   return async (ctx, next) => {
+    const routeOf = () => `${ctx.method} ${(ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? ctx.path}`;
+    watchEventStream(ctx, () => recorder(routeOf(), ctx.status));
     await next();
     const body: unknown = ctx.body;
     if (body == null) return;
-    const route = `${ctx.method} ${(ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? ctx.path}`;
+    const route = routeOf();
     if (SHOWS_CLEAR.has(route)) return;
     if (CLEAR_FOR_REVEAL.has(route) && (ctx.state.user as Principal | undefined)?.permissions.includes('person:reveal')) return;
     const status = ctx.status;
-    const record = (text: string) => {
-      for (const v of clearValues(text)) {
-        const at = text.indexOf(v.value);
-        findings.push({ route, status, kind: v.kind, excerpt: text.slice(Math.max(0, at - 60), at + v.value.length + 20) });
-      }
-    };
+    const record = recorder(route, status);
     const isStream = typeof (body as { pipe?: unknown }).pipe === 'function';
     if (ctx.response.type === XLSX && (isStream || Buffer.isBuffer(body))) {
       // Read back what the client receives, as it passes.
@@ -101,4 +104,27 @@ export function responseScanner(findings: Finding[]): Koa.Middleware {
     }
     record(typeof body === 'string' ? body : JSON.stringify(body));
   };
+}
+
+/**
+ * Event streams are written to the socket by their route (not through ctx.body): each complete
+ * event (up to its blank line) is scanned as it is written, whatever the connection does after.
+ */
+function watchEventStream(ctx: Koa.Context, recorder: () => (text: string) => void): void {
+  const res = ctx.res;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  let record: ((text: string) => void) | undefined;
+  let pending = '';
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream') && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) {
+      record ??= recorder();
+      pending += chunk.toString();
+      const end = pending.lastIndexOf('\n\n');
+      if (end >= 0) {
+        record(pending.slice(0, end));
+        pending = pending.slice(end + 2);
+      }
+    }
+    return write(chunk, ...rest);
+  }) as typeof res.write;
 }
