@@ -101,38 +101,49 @@ export interface CheckInsert {
   deviceTime: string | null;
 }
 
-const checkInsert = (c: CheckInsert) =>
+/**
+ * The check's insert as a select (typed values), so that a statement can compute `abnormal` and
+ * guard the insert (`from … where …`) from what it reads in the same statement.
+ */
+const checkInsert = (c: CheckInsert, abnormal: Sql = sql`${c.abnormal}::boolean`, guard: Sql = sql``) =>
   sql`insert into health_checks (tenant_id, person_id, kind, fever, cough, fatigue, short_breath, temperature, abnormal, photo_id,
                                  description, geom, address_detail, task_id, recorder_user_id, citizen_id, device_time)
-      values (${c.tenantId}, ${c.personId}, ${c.kind}, ${c.fever}, ${c.cough}, ${c.fatigue}, ${c.shortBreath}, ${c.temperature},
-              ${c.abnormal}, ${c.photoId}, ${c.description}, ${c.location ? point(c.location.lon, c.location.lat) : null},
-              ${c.addressDetail}, ${c.taskId}, ${c.recorderUserId}, ${c.citizenId}, ${c.deviceTime}::timestamptz)`;
+      select ${c.tenantId}::int, ${c.personId}::bigint, ${c.kind}::text, ${c.fever}::boolean, ${c.cough}::boolean, ${c.fatigue}::boolean,
+             ${c.shortBreath}::boolean, ${c.temperature}::numeric, ${abnormal}, ${c.photoId}::bigint, ${c.description}::text,
+             ${c.location ? point(c.location.lon, c.location.lat) : sql`null::geometry`}, ${c.addressDetail}::text, ${c.taskId}::bigint,
+             ${c.recorderUserId}::bigint, ${c.citizenId}::bigint, ${c.deviceTime}::timestamptz ${guard}`;
 
 export const insertCheck = (c: CheckInsert) => sql`${checkInsert(c)} returning id`;
 
-/** A self-reporting person's status and the tenant's fever threshold (null while the tenant has no rules row). */
-export const selfReportContext = (tenantId: number, personId: number) =>
-  sql`select p.status, r.fever_threshold
-        from persons p left join check_rules r on r.tenant_id = p.tenant_id
-       where p.tenant_id = ${tenantId} and p.id = ${personId}`;
-
 /**
- * A resident's self-report in one statement (it runs for every resident every day): the check, the
- * reading joining their temperature history and their open overdue-self-report task settled.
- * Returns the check as checkById does.
+ * A resident's self-report in one statement (it runs for every resident every day). It reads the
+ * person's status and the tenant's fever threshold, and only while the person is under observation
+ * (status not in `notObserved`) and the tenant has its rules row writes: the check (abnormal when a
+ * symptom is reported or the temperature, in tenths of a degree, reaches the threshold — as
+ * rules.ts's abnormalities() says), the reading joining their temperature history, and their open
+ * overdue-self-report task settled. Returns status and threshold, and the check as checkById does
+ * (nulls when nothing was written).
  */
-export const recordSelfReport = (c: CheckInsert) =>
-  sql`with h as (${checkInsert(c)} returning *),
-           t as (${insertReading(c.tenantId, c.personId, 'self', c.temperature, '本人', null, c.deviceTime)}),
+export const recordSelfReport = (c: Omit<CheckInsert, 'abnormal'>, symptoms: boolean, tenths: number, notObserved: string[]) =>
+  sql`with x as (select p.status, r.fever_threshold
+                   from persons p left join check_rules r on r.tenant_id = p.tenant_id
+                  where p.tenant_id = ${c.tenantId} and p.id = ${c.personId}),
+           h as (${checkInsert({ ...c, abnormal: false },
+                   sql`(${symptoms}::boolean or ${tenths}::int >= round(x.fever_threshold * 10))`,
+                   sql`from x where x.status <> all(${notObserved}::text[]) and x.fever_threshold is not null`)} returning *),
+           t as (${insertReading(c.tenantId, c.personId, 'self', c.temperature, '本人', null, c.deviceTime, sql`where exists (select 1 from h)`)}),
            s as (update tasks set state = 'done', done_at = now(),
                         result = jsonb_build_object('resolvedBy', 'self_report', 'checkId', (select id from h))
-                  where tenant_id = ${c.tenantId} and person_id = ${c.personId} and kind = 'self_report_overdue' and state = 'open')
-      select ${CHECK_COLUMNS}, null::text as person_name, null::text as recorder_name from h`;
+                  where tenant_id = ${c.tenantId} and person_id = ${c.personId} and kind = 'self_report_overdue' and state = 'open'
+                    and exists (select 1 from h))
+      select x.status, x.fever_threshold, ${CHECK_COLUMNS}, null::text as person_name, null::text as recorder_name
+        from x left join h on true`;
 
-/** The temperature also joins the person's temperature history (自查 / 被动测量). */
-export const insertReading = (tenantId: number, personId: number, kind: 'self' | 'measured', celsius: number, measuredBy: string, recorderId: number | null, takenAt: string | null) =>
+/** The temperature also joins the person's temperature history (自查 / 被动测量); `guard` may hold it back. */
+export const insertReading = (tenantId: number, personId: number, kind: 'self' | 'measured', celsius: number, measuredBy: string, recorderId: number | null, takenAt: string | null, guard: Sql = sql``) =>
   sql`insert into temperature_readings (tenant_id, person_id, kind, celsius, measured_by, recorder_id, taken_at)
-      values (${tenantId}, ${personId}, ${kind}, ${celsius}, ${measuredBy}, ${recorderId}, coalesce(${takenAt}::timestamptz, now()))`;
+      select ${tenantId}::int, ${personId}::bigint, ${kind}::text, ${celsius}::numeric, ${measuredBy}::text, ${recorderId}::bigint,
+             coalesce(${takenAt}::timestamptz, now()) ${guard}`;
 
 const CHECK_COLUMNS = raw(`h.id, h.person_id, h.kind, h.fever, h.cough, h.fatigue, h.short_breath, h.temperature, h.abnormal,
   h.photo_id, h.description, st_x(h.geom) as lon, st_y(h.geom) as lat, h.address_detail, h.task_id, h.recorder_user_id,

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { flagOverdueSelfReports } from './jobs.ts';
+import { moveStatus } from '../test/people.ts';
 import { boundResident, citizen, ownerRows, registerPerson, setup, shanghaiDay, type Setup } from './test-helpers.ts';
 
 let s: Setup;
@@ -32,6 +33,26 @@ describe('self-reports', () => {
     const staff = await s.doctor.get(`/api/checks?personId=${person.id}&kind=self`);
     expect(staff.body.items.map((i: any) => i.id)).toEqual([r.body.id]);
     expect((await s.community.get(`/api/persons/${person.id}`)).body.status).toBe('watching');
+  });
+
+  it('judges the temperature against the tenant\'s threshold in tenths, and takes nothing from a resident no longer under observation', async () => {
+    const below = await boundResident(s, s.f.points.gridA);
+    const at = await boundResident(s, s.f.points.gridA);
+    const r1 = await below.c.post('/api/citizen/self-reports', { temperature: 37.2 });
+    const r2 = await at.c.post('/api/citizen/self-reports', { temperature: 37.3 });
+    expect([r1.status, r1.body.abnormal, r2.status, r2.body.abnormal]).toEqual([201, false, 201, true]);
+    expect((await s.community.get(`/api/persons/${at.person.id}`)).body.status).toBe('suspected');
+    const readings = (personId: number) => ownerRows(s, 'select celsius::float8 as c, kind from temperature_readings where tenant_id = $1 and person_id = $2', [s.f.tenantId, personId]);
+    expect(await readings(below.person.id)).toEqual([{ c: 37.2, kind: 'self' }]);
+
+    const released = await boundResident(s, s.f.points.gridA);
+    const moved = await moveStatus(s.community, released.person.id, { to: 'released', reason: '观察期满' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const r3 = await released.c.post('/api/citizen/self-reports', { ...normal, fever: true });
+    expect([r3.status, r3.body.error?.code]).toEqual([409, 'not_under_observation']);
+    expect(await selfReportsOf(released.person.id)).toEqual([]);
+    expect(await readings(released.person.id)).toEqual([]);
+    expect((await s.community.get(`/api/persons/${released.person.id}`)).body.status).toBe('released');
   });
 
   it('refuses an unbound account with 403 and staff sessions with 401, writing nothing', async () => {

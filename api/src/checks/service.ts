@@ -140,21 +140,30 @@ export async function submitSelfReport(app: AppContext, c: CitizenPrincipal, inp
   }
   const personId = c.personId;
   const t = c.tenantId;
+  const check = {
+    tenantId: t, personId, kind: 'self' as const, ...vitalsOf(input), photoId: null,
+    description: input.description ?? null, location: input.location ?? null, addressDetail: input.addressDetail ?? null,
+    taskId: null, recorderUserId: null, citizenId: c.citizenId, deviceTime: input.deviceTime ?? null,
+  };
+  const symptoms = input.fever || input.cough || input.fatigue || input.shortBreath;
+  const record = (tx: Tx) => tx.one<Row & { status: string; fever_threshold: string | null }>(
+    q.recordSelfReport(check, symptoms, Math.round(input.temperature * 10), [...NOT_OBSERVED]),
+  );
   return withTenantScope(app.db.pool, t, async (tx) => {
-    const ctx = await tx.one<{ status: string; fever_threshold: number | null }>(q.selfReportContext(t, personId));
-    if (!ctx) throw notFound('person');
-    if (NOT_OBSERVED.has(ctx.status)) {
-      throw new AppError(409, 'not_under_observation', `self-reports are taken during observation only; the status is ${ctx.status}`)
+    let row = await record(tx);
+    if (!row) throw notFound('person');
+    if (NOT_OBSERVED.has(row.status)) {
+      throw new AppError(409, 'not_under_observation', `self-reports are taken during observation only; the status is ${row.status}`)
         .withZh('仅在医学观察期间可以填报');
     }
-    const threshold = ctx.fever_threshold ?? (await loadRules(tx, t)).feverThreshold;
+    if (row.fever_threshold == null) {
+      // the tenant's first check: its rules row is made with the defaults, then the report is written
+      await loadRules(tx, t);
+      row = (await record(tx))!;
+    }
+    const threshold = Number(row.fever_threshold);
     const reasons = abnormalities(input, threshold);
-    const abnormal = reasons.length > 0;
-    const row = (await tx.one(q.recordSelfReport({
-      tenantId: t, personId, kind: 'self', ...vitalsOf(input), abnormal, photoId: null,
-      description: input.description ?? null, location: input.location ?? null, addressDetail: input.addressDetail ?? null,
-      taskId: null, recorderUserId: null, citizenId: c.citizenId, deviceTime: input.deviceTime ?? null,
-    })))!;
+    const abnormal = row.abnormal as boolean;
     if (abnormal) {
       await escalate(tx, { tenantId: t, personId, checkId: Number(row.id), source: 'self', actorId: null, reasons, reading: input, threshold });
     }
