@@ -65,7 +65,7 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
     handler: ({ scoped, user, params }) => getCheck(app, scoped, user, params.id),
   });
   routes.add({
-    method: 'post', path: '/api/citizen/self-reports', tags: ['citizen'], access: { citizen: true }, idempotent: true, status: 201,
+    method: 'post', path: '/api/citizen/self-reports', tags: ['citizen'], access: { citizen: true }, idempotent: 'answer-at-commit', status: 201,
     summary: 'Daily self-report of a quarantined resident (account bound to their person); abnormal readings raise an alert',
     body: SelfReport,
     handler: ({ citizen, body }) => submitSelfReport(app, citizen, body),

@@ -104,8 +104,8 @@ function scopeQuery(paths: string[]): string {
  * all. Its statement (escaped literals, no parameters) goes with the commit in the same round trip.
  */
 export interface CommitHook {
-  /** The statement to run just before `commit`, or undefined for none. */
-  statement(): string | undefined;
+  /** The statement to run just before `commit` (given what the transaction's function returned), or undefined for none. */
+  statement(result: unknown): string | undefined;
   /** Its result, once the transaction has committed. */
   committed(result: pg.QueryResult): void;
 }
@@ -135,7 +135,7 @@ async function inTransaction<T>(pool: pg.Pool, setup: string, fn: (tx: Tx) => Pr
       // transaction has written something, and an audit record is a write.
       const hook = hooked ? beforeCommit.getStore() : undefined;
       // (a transaction that sent nothing has written nothing: no mark)
-      const mark = tx.opened || tx.pending.length ? hook?.statement() : undefined;
+      const mark = tx.opened || tx.pending.length ? hook?.statement(result) : undefined;
       const last = [...tx.pending, ...(mark ? [mark] : [])];
       if (last.length) {
         const text = `${tx.opened ? '' : `begin; ${setup}; `}${last.join('; ')}; commit`;

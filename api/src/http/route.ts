@@ -61,8 +61,13 @@ export interface RouteSpec<P, Q, B> {
   body?: ZodType<B>;
   response?: ZodType;
   status?: number;
-  /** A phone submission: honours the Idempotency-Key header (see idempotency.ts). */
-  idempotent?: boolean;
+  /**
+   * A phone submission: honours the Idempotency-Key header (see idempotency.ts). `'answer-at-commit'`:
+   * the handler returns what its one writing transaction returns, unchanged, so the key's answer is
+   * kept with that commit (one round trip less; idempotency.ts checks the promise and keeps the
+   * handler's answer after the fact when it is broken).
+   */
+  idempotent?: boolean | 'answer-at-commit';
   /**
    * The body is multipart/form-data with one file (size checked while streaming) instead of JSON;
    * `body` then validates the text fields. Only routes that say so accept it (app.ts jsonOnly).
@@ -142,10 +147,11 @@ export class Routes {
       const key = ctx.get('idempotency-key');
       if (spec.idempotent && key && who && caller) {
         const actor = 'citizenId' in who ? `c${who.citizenId}` : `u${who.userId}`;
+        const status = spec.status ?? 200;
         const r = await idempotent(this.app, caller, actor, key, { method: ctx.method, path: ctx.path, body }, async () => ({
-          status: spec.status ?? 200,
+          status,
           body: await spec.handler(input),
-        }));
+        }), spec.idempotent === 'answer-at-commit' ? status : undefined);
         ctx.status = r.status;
         ctx.body = r.body;
         if (r.replayed) ctx.set('Idempotent-Replayed', 'true');

@@ -26,7 +26,11 @@ function requestHash(method: string, path: string, body: unknown): Buffer {
   return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest();
 }
 
-/** Runs `run` at most once per (caller, key); later calls with the same key get its response. */
+/**
+ * Runs `run` at most once per (caller, key); later calls with the same key get its response.
+ * `answerAtCommit` (the status of a route whose answer is what its one writing transaction returns):
+ * that answer is kept with the commit, instead of in a round trip of its own afterwards.
+ */
 export async function idempotent(
   app: AppContext,
   caller: Caller,
@@ -34,6 +38,7 @@ export async function idempotent(
   key: string,
   request: { method: string; path: string; body: unknown },
   run: () => Promise<{ status: number; body: unknown }>,
+  answerAtCommit?: number,
 ): Promise<IdempotentResult> {
   if (!KEY.test(key)) throw badRequest('Idempotency-Key must be 8-100 characters of A-Z a-z 0-9 _ -', 'Idempotency-Key');
   const hash = requestHash(request.method, request.path, request.body);
@@ -58,12 +63,23 @@ export async function idempotent(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  // The request's first writing transaction marks the key applied as it commits.
+  // The request's first writing transaction marks the key applied as it commits (and keeps the
+  // answer with it when the route says its answer is that transaction's result).
   let marked = false;
+  const NONE = Symbol('none');
+  let kept: unknown = NONE;
+  let offered: unknown = NONE;
   const mark: CommitHook = {
-    statement: () => (marked ? undefined : q.markApplied(caller.tenantId, actor, key)),
+    statement: (txResult) => {
+      if (marked) return undefined;
+      offered = answerAtCommit === undefined ? NONE : txResult;
+      return answerAtCommit === undefined ? q.markApplied(caller.tenantId, actor, key) : q.markAnswered(caller.tenantId, actor, key, answerAtCommit, txResult);
+    },
     committed: (r) => {
-      if (r.rowCount === 1) marked = true;
+      if (r.rowCount === 1) {
+        marked = true;
+        kept = offered;
+      }
     },
   };
   let result: { status: number; body: unknown };
@@ -84,7 +100,10 @@ export async function idempotent(
     }
     throw err;
   }
+  // Kept with the commit when the handler answered exactly what that transaction returned; else now.
   // If keeping the answer fails (the connection went), the key stays applied: a retry is told so.
-  await oneShot(app.db.pool, q.complete(caller.tenantId, actor, key, result.status, result.body), caller.tenantId);
+  if (kept === NONE || kept !== result.body || result.status !== answerAtCommit) {
+    await oneShot(app.db.pool, q.complete(caller.tenantId, actor, key, result.status, result.body), caller.tenantId);
+  }
   return { ...result, replayed: false };
 }

@@ -44,3 +44,8 @@ export const reclaim = (tenantId: number, actor: string, key: string, hash: Buff
 export const markApplied = (tenantId: number, actor: string, key: string) =>
   `update idempotency_keys set applied_at = now()
     where ${keyOf(tenantId, actor, key)} and applied_at is null and txid_current_if_assigned() is not null`;
+
+/** The mark with the answer: the transaction's result is the request's answer (route.ts, 'answer-at-commit'). */
+export const markAnswered = (tenantId: number, actor: string, key: string, status: number, response: unknown) =>
+  `update idempotency_keys set applied_at = now(), status = ${literal(status)}::int, response = ${literal(JSON.stringify(response ?? null))}::jsonb
+    where ${keyOf(tenantId, actor, key)} and applied_at is null and txid_current_if_assigned() is not null`;
