@@ -41,12 +41,17 @@ export const workerGrid = (tenantId: number, username: string) =>
 
 /** Watched persons with a phone and a resident ID, to sign in and bind as bench residents (bench/load.ts). */
 export const watchedWithPhone = (tenantId: number, limit: number) =>
-  sql`select id, name, id_number_enc, phone_enc from persons p
-       where tenant_id = ${tenantId} and status = 'watching' and id_type = 'resident_id'
-         and phone_enc is not null and id_number_enc is not null
-         -- a phone gets five SMS codes an hour: residents not signed in by an earlier run
-         and not exists (select 1 from sms_codes s where s.tenant_id = p.tenant_id and s.phone_hash = p.phone_hash
-                            and s.created_at > now() - interval '1 hour')
+  sql`select id, name, id_number_enc, phone_enc from (
+        select distinct on (p.phone_hash) p.id, p.name, p.id_number_enc, p.phone_enc from persons p
+         where p.tenant_id = ${tenantId} and p.status = 'watching' and p.id_type = 'resident_id'
+           and p.phone_enc is not null and p.id_number_enc is not null
+           -- a phone gets five SMS codes an hour: residents not signed in by an earlier run
+           and not exists (select 1 from sms_codes s where s.tenant_id = p.tenant_id and s.phone_hash = p.phone_hash
+                              and s.created_at > now() - interval '1 hour')
+           -- one resident per phone (a household may share one), and not a phone an earlier run bound to another
+           and not exists (select 1 from citizens c where c.tenant_id = p.tenant_id and c.phone_hash = p.phone_hash
+                              and c.person_id is not null and c.person_id <> p.id)
+         order by p.phone_hash, p.id) x
        order by id limit ${limit}`;
 
 /** The bare endpoint's one statement: the same row a self-report inserts, without any check. */
