@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { householdView, type HouseholdRow } from '../households/view.ts';
 import { Lru } from '../cache/lru.ts';
+import { Memo } from '../cache/memo.ts';
 import { oneShot, type Scoped } from '../db/scope.ts';
 import { toleranceForZoom, type Bbox } from '../geo/bbox.ts';
 import * as q from './queries.ts';
@@ -35,20 +36,17 @@ export function hexSizeForZoom(zoom: number, px = 40): number {
  * Whole-city aggregates are the same for every commander of a tenant until its data changes: the
  * JSON text of choropleths and heatmaps is kept per (tenant, scope, request, data version, k).
  */
-const aggregates = new Lru<string>(1000, 64 * 1024 * 1024, (text) => text.length);
-const scopeKey = (user: Principal) => [...user.scopePaths].sort().join(',');
+const aggregates = new Memo(new Lru<string>(1000, 64 * 1024 * 1024, (text) => text.length));
+export const scopeKey = (user: Principal) => [...user.scopePaths].sort().join(',');
 
 /** The cached text under `key`, or the text `compute` makes (then kept). */
 async function cachedAggregate(key: unknown[], compute: () => Promise<string>): Promise<Aggregate> {
-  const k = JSON.stringify(key);
-  const hit = aggregates.get(k);
-  if (hit) return { body: hit, cached: true };
-  const body = await compute();
-  aggregates.set(k, body);
-  return { body, cached: false };
+  const { value, cached } = await aggregates.get(JSON.stringify(key), compute);
+  return { body: value, cached };
 }
 
-async function keyParts(app: AppContext, user: Principal): Promise<{ version: string; k: number | null }> {
+/** What cached aggregates are keyed by besides the request: the tenant's data version and heatmap k. */
+export async function keyParts(app: AppContext, user: Principal): Promise<{ version: string; k: number | null }> {
   const [row] = await oneShot<{ version: string; k: number | null }>(app.db.pool, q.cacheKeyParts(user.tenantId), user.tenantId);
   return row;
 }

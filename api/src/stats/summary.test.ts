@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
+import { personBody } from '../test/people.ts';
 import { resolveRange, todayCst } from './summary.ts';
 
 let t: TestApp;
@@ -235,5 +236,26 @@ describe('bad input', () => {
       expect(r.body.error.field, query).toBe(field);
     }
     expect((await commander.get('/api/stats/summary?node=999999999')).status).toBe(404);
+  });
+});
+
+describe('kept counts', () => {
+  it('answer alike while the data is the same (kept in memory), and count a change at once: persons by the data version, open tasks and alerts read each time', async () => {
+    const own = t.app.db.ownerPool;
+    const read = async () => (await commander.get(`/api/stats/summary?${RANGE}`)).body;
+    const before = await read();
+    expect(await read()).toEqual(before);
+    // an alert acknowledged and a task closed (no person changes) show at once
+    await own.query(`update alerts set acknowledged_at = now() where tenant_id = $1 and id = (select min(id) from alerts where tenant_id = $1 and acknowledged_at is null)`, [f.tenantId]);
+    await own.query(`update tasks set state = 'done' where tenant_id = $1 and id = (select min(id) from tasks where tenant_id = $1 and state = 'open')`, [f.tenantId]);
+    const closed = await read();
+    expect(closed.overview).toMatchObject({ openAlerts: before.overview.openAlerts - 1, openTasks: before.overview.openTasks - 1 });
+    // a person registered through the API counts at once, here and in the grid's street breakdown
+    const worker = await t.login(`${f.prefix}gridworker`);
+    const created = await worker.post('/api/persons', personBody(f.points.gridA));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const after = await read();
+    expect(after.counts.watching).toBe(before.counts.watching + 1);
+    expect(after.overview.persons).toBe(before.overview.persons + 1);
   });
 });
