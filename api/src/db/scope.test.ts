@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
+import { recordingPool } from '../test/recording-pool.ts';
 import { personBody, moveStatus, versionOf } from '../test/people.ts';
 import { withScope, withoutCaller } from './scope.ts';
 import { sql } from './sql.ts';
@@ -164,21 +165,7 @@ describe('how a transaction reaches the database', () => {
     expect(after.rows[0].name).not.toBe(name);
     // What reaches a connection: nothing for a transaction without statements; begin, the caller and
     // the commit's statements in one query for one with only those.
-    const sent: string[] = [];
-    const real = t.app.db.pool;
-    const recording = {
-      connect: async () => {
-        const c = await real.connect();
-        return new Proxy(c, {
-          get: (target, prop) => (prop === 'query'
-            ? (q: string | { text: string }, ...rest: unknown[]) => {
-              sent.push(typeof q === 'string' ? q : q.text);
-              return (target.query as (...a: unknown[]) => unknown)(q, ...rest);
-            }
-            : Reflect.get(target, prop)),
-        });
-      },
-    } as unknown as typeof real;
+    const { pool: recording, sent } = recordingPool(t.app.db.pool);
     expect(await withScope(recording, caller(), async () => 7)).toBe(7);
     expect(sent).toEqual([]);
     expect(await withScope(recording, caller(), async (tx) => {

@@ -6,6 +6,7 @@ import { withScope, type Caller } from '../db/scope.ts';
 import { sql } from '../db/sql.ts';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type TestApp } from '../test/harness.ts';
+import { recordingPool } from '../test/recording-pool.ts';
 import { idempotent } from './idempotency.ts';
 
 let t: TestApp;
@@ -21,21 +22,7 @@ const request = { method: 'POST', path: '/api/test', body: { a: 1 } };
 
 /** The app with a pool that records every query its connections are sent. */
 function recorded() {
-  const sent: string[] = [];
-  const real = t.app.db.pool;
-  const pool = {
-    connect: async () => {
-      const c = await real.connect();
-      return new Proxy(c, {
-        get: (target, prop) => (prop === 'query'
-          ? (q: string | { text: string }, ...rest: unknown[]) => {
-            sent.push(typeof q === 'string' ? q : q.text);
-            return (target.query as (...a: unknown[]) => unknown)(q, ...rest);
-          }
-          : Reflect.get(target, prop)),
-      });
-    },
-  } as unknown as typeof real;
+  const { pool, sent } = recordingPool(t.app.db.pool);
   return { app: { ...t.app, db: { ...t.app.db, pool } }, sent };
 }
 
