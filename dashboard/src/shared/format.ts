@@ -1,4 +1,4 @@
-// Dates and times as a worker reads them on a phone: short, numeric, in the phone's time zone, the
+// Dates and times as read on a phone (the field and citizens' apps): short, numeric, in the phone's time zone, the
 // same in both languages (MM-DD HH:mm; the year only when it is not this one). Built from the
 // date's fields rather than with Intl.DateTimeFormat: its first formatter cost a throttled phone
 // 65–140 ms of the task list's first screen (bench/field.ts, BENCH_PROFILE=1).

@@ -1,5 +1,5 @@
-// Vant's base styles and its words in the app's language (setVantLocale). Each component's styles
-// are imported beside its use by the build (vite.config.ts vantStyles).
+// Vant's base styles and its words in the app's language (setVantLocale), for the phone apps (field, citizen).
+// Each component's styles are imported beside its use by the build (vite.config.ts uiLibraryImports).
 import { Locale } from 'vant';
 import enUS from 'vant/es/locale/lang/en-US';
 import zhCN from 'vant/es/locale/lang/zh-CN';

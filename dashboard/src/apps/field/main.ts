@@ -4,7 +4,7 @@ import { createApp } from 'vue';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
-import './vant';
+import '@shared/vant';
 import './field.css';
 
 createApp(App).use(createPinia()).use(router).use(i18n).mount('#app');

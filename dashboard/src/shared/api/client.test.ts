@@ -1,7 +1,7 @@
 // The API client's step-up: a request refused with 403 step_up_required asks the app's dialog,
 // then is sent once more; cancelled, it fails with its own error. fetch is replaced by a script.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, attachmentName, onStepUpRequired, request } from './client';
+import { api, ApiError, attachmentName, onStepUpRequired, request, retryAfterSeconds } from './client';
 
 const stepUpRequired = () => new Response(JSON.stringify({ error: { code: 'step_up_required', message: '请先确认身份' } }), { status: 403, headers: { 'content-type': 'application/json' } });
 const ok = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
@@ -90,5 +90,21 @@ describe('attachmentName', () => {
     expect(attachmentName('attachment; filename=plain.xlsx')).toBe('plain.xlsx');
     expect(attachmentName('attachment')).toBeNull();
     expect(attachmentName(null)).toBeNull();
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds or an HTTP date, and nothing else', () => {
+    const now = Date.parse('2026-11-25T08:00:00Z');
+    expect(retryAfterSeconds('42', now)).toBe(42);
+    expect(retryAfterSeconds('Wed, 25 Nov 2026 08:01:30 GMT', now)).toBe(90);
+    expect(retryAfterSeconds('Wed, 25 Nov 2026 07:00:00 GMT', now)).toBe(0);
+    expect(retryAfterSeconds('soon', now)).toBeUndefined();
+    expect(retryAfterSeconds(null, now)).toBeUndefined();
+  });
+
+  it('travels with the error of a 429, without going to the staff sign-in on a 401', async () => {
+    script(() => new Response(JSON.stringify({ error: { code: 'rate_limited', message: '请稍后再试', field: 'phone' } }), { status: 429, headers: { 'retry-after': '37' } }));
+    await expect(request('POST', '/api/citizen/sms-code', {}, { redirectOn401: false })).rejects.toMatchObject({ status: 429, field: 'phone', retryAfter: 37 });
   });
 });

@@ -8,9 +8,20 @@ export class ApiError extends Error {
     message: string,
     /** The input field the server named, if any (body.person.name → "person.name" is kept as sent). */
     readonly field?: string,
+    /** Seconds the server asks to wait before trying again (Retry-After of a 429), if it said. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
+}
+
+/** Retry-After in seconds (RFC 9110: seconds or an HTTP date), or undefined when absent or unreadable. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const s = header.trim();
+  if (/^\d+$/.test(s)) return Number(s);
+  const at = Date.parse(s);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** The request never got an HTTP answer (offline, DNS, connection reset): worth retrying later. */
@@ -104,7 +115,7 @@ async function send(method: string, path: string, body: unknown, opts: RequestOp
     location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
   }
   const e = (json as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
-  const error = new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.field);
+  const error = new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.field, retryAfterSeconds(res.headers.get('retry-after')));
   if (res.status === 403 && error.code === 'step_up_required' && !retried && (await askStepUp())) return send(method, path, body, opts, true);
   if (res.status === 403 && error.code === 'totp_enrolment_required' && !location.pathname.startsWith(TOTP_ENROLMENT_PATH)) {
     // An administrator whose second factor the policy requires, reaching any other app: set it up first.

@@ -1,5 +1,5 @@
 // The phone's position (browser geolocation: WGS-84), watched while the app is open. One watch for
-// the whole app: the task list, the forms and the map read the same position.
+// the whole app: the field app's task list, forms and map, and the citizen's report, read the same position.
 import { readonly, ref } from 'vue';
 
 export interface Position {
@@ -32,6 +32,12 @@ export function startWatching(): void {
     return;
   }
   watchId = navigator.geolocation.watchPosition(onPosition, onError, { enableHighAccuracy: true, maximumAge: 30_000, timeout: 20_000 });
+}
+
+/** Stops the watch (a resident's report needs the position once, not for the rest of the visit). */
+export function stopWatching(): void {
+  if (watchId != null) navigator.geolocation.clearWatch(watchId);
+  watchId = null;
 }
 
 /** The current position, waiting up to `ms` for a first fix; null when there is none. */

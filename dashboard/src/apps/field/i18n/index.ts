@@ -1,6 +1,6 @@
 // The field app's i18n: its own words over the shared vocabulary; Vant's words follow the language.
 import { createAppI18n, onLocale } from '@shared/i18n';
-import { setVantLocale } from '../vant';
+import { setVantLocale } from '@shared/vant';
 import en from './en';
 import zh from './zh-CN';
 
