@@ -167,20 +167,11 @@ function vantIconFont(): Plugin {
   };
 }
 
-type ModuleInfoLike = { isEntry: boolean; importers: readonly string[] } | null;
+type ModuleInfoLike = { isEntry: boolean; importers: readonly string[]; dynamicImporters: readonly string[] } | null;
 
-/**
- * What an app loads at start in two chunks: `<app>-boot` (what no other app loads) and
- * `shared-boot` (what every app's start needs: Vue, the router, i18n, the API client). Left to
- * itself the bundler cut the field app's start into a dozen 1 KB chunks (modules its lazy views
- * share with its first screen), each another request and on a slow phone network a round trip of
- * over half a second behind the six connections a browser opens; and it put the shared modules in
- * the command center's entry chunk, so phones downloaded the command center's stores and words.
- * Lazy views keep the default splitting.
- */
-function bootChunks() {
+/** The entries (app HTML files) that reach a module through the importers `follow` gives, memoised. */
+function reacher(follow: (m: NonNullable<ModuleInfoLike>) => readonly string[]) {
   const entriesOf = new Map<string, Set<string>>();
-  /** The entries (app HTML files) whose static imports reach a module. */
   const reach = (id: string, info: (id: string) => ModuleInfoLike, path: Set<string>): Set<string> => {
     const known = entriesOf.get(id);
     if (known) return known;
@@ -189,19 +180,47 @@ function bootChunks() {
     if (!m || path.has(id)) return out;
     path.add(id);
     if (m.isEntry) out.add(id);
-    for (const importer of m.importers) for (const e of reach(importer, info, path)) out.add(e);
+    for (const importer of follow(m)) for (const e of reach(importer, info, path)) out.add(e);
     path.delete(id);
     entriesOf.set(id, out);
     return out;
   };
+  return reach;
+}
+
+const pageOfEntry = (entry: string) => APP_PAGES.find((p) => entry.endsWith(`/${p.html}`));
+
+/**
+ * What an app loads at start in two chunks: `<app>-boot` (what no other app loads) and
+ * `shared-boot` (what every app's start needs: Vue, the router, i18n, the API client); and a third,
+ * `<group>-boot`, for what only the apps of a group load (AppPage.bootGroup: Vant for the phones).
+ * Left to itself the bundler cut the field app's start into a dozen 1 KB chunks (modules its lazy views
+ * share with its first screen), each another request and on a slow phone network a round trip of
+ * over half a second behind the six connections a browser opens; and it put the shared modules in
+ * the command center's entry chunk, so phones downloaded the command center's stores and words.
+ * Lazy views keep the default splitting. A module one app of a group starts with and another loads
+ * only in a lazy view goes to `<app>-boot-shared`: in `<app>-boot`, the other's view would download
+ * that app's whole start (the citizens' report form took the field app's task list); in the group's
+ * chunk, the other app would download it at its start.
+ */
+function bootChunks() {
+  const staticReach = reacher((m) => m.importers);
+  const anyReach = reacher((m) => [...m.importers, ...m.dynamicImporters]);
   return {
     debugName: 'app boot chunks',
     name(id: string, ctx: { getModuleInfo(id: string): ModuleInfoLike }): string | null {
-      const entries = reach(id, (x) => ctx.getModuleInfo(x), new Set());
-      if (entries.size > 1) return 'shared-boot';
-      if (entries.size !== 1) return null;
-      const page = APP_PAGES.find((p) => [...entries][0].endsWith(`/${p.html}`));
-      return page ? `${page.name}-boot` : null;
+      const info = (x: string) => ctx.getModuleInfo(x);
+      const entries = [...staticReach(id, info, new Set())];
+      const pages = entries.map(pageOfEntry);
+      if (pages.length === 0) return null;
+      const group = pages[0]?.bootGroup;
+      if (pages.length === 1) {
+        if (!pages[0]) return null;
+        const lazyInGroup = group && [...anyReach(id, info, new Set())].some((e) => e !== entries[0] && pageOfEntry(e)?.bootGroup === group);
+        return lazyInGroup ? `${pages[0].name}-boot-shared` : `${pages[0].name}-boot`;
+      }
+      // Reached by apps of one group only (Vant, by the two phone apps): their own chunk.
+      return group && pages.every((p) => p?.bootGroup === group) ? `${group}-boot` : 'shared-boot';
     },
   };
 }

@@ -11,6 +11,11 @@ export interface AppPage {
    * downloads, and the app's own request for the same URL takes the preloaded answer.
    */
   preload?: { paths: RegExp; urls: string[] };
+  /**
+   * Apps of one group (the phones' Vant apps) share a start-up chunk of their own, `<group>-boot`,
+   * for what only they load: the other apps never download it (vite.config.ts bootChunks).
+   */
+  bootGroup?: string;
 }
 
 /** The field app's task list (its home): who is signed in and their open tasks, newest first. */
@@ -24,10 +29,12 @@ export const APP_PAGES: AppPage[] = [
   { name: 'signin', html: 'index.html', prefixes: ['/login'] },
   { name: 'command', html: 'command.html', prefixes: ['/command', '/m', '/persons'] },
   {
-    name: 'field', html: 'field.html', prefixes: ['/field'],
+    name: 'field', html: 'field.html', prefixes: ['/field'], bootGroup: 'phone',
     preload: { paths: FIELD_FIRST_SCREEN.paths, urls: [FIELD_FIRST_SCREEN.me, FIELD_FIRST_SCREEN.tasks] },
   },
   { name: 'admin', html: 'admin.html', prefixes: ['/admin'] },
+  // Residents' phones: sign-in with an SMS code, reports, self-reports, the pass.
+  { name: 'citizen', html: 'citizen.html', prefixes: ['/c'], bootGroup: 'phone' },
 ];
 
 const owns = (prefix: string, path: string) => path === prefix || path.startsWith(`${prefix}/`);

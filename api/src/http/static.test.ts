@@ -12,7 +12,7 @@ import { resolveInside, staticFiles } from './static.ts';
 const base = mkdtempSync(join(tmpdir(), 'gec-static-'));
 const dist = join(base, 'dist');
 mkdirSync(join(dist, 'assets'), { recursive: true });
-for (const [file, app] of [['index.html', 'signin'], ['command.html', 'command'], ['field.html', 'field'], ['admin.html', 'admin']]) {
+for (const [file, app] of [['index.html', 'signin'], ['command.html', 'command'], ['field.html', 'field'], ['admin.html', 'admin'], ['citizen.html', 'citizen']]) {
   writeFileSync(join(dist, file), `<!doctype html><head><title>${app}</title></head><div id="app" data-app="${app}"></div>`);
 }
 mkdirSync(join(dist, 'field'));
@@ -50,6 +50,7 @@ describe('dashboard static serving', () => {
       ['/command', 'command'], ['/m', 'command'], ['/persons/12', 'command'],
       ['/field', 'field'], ['/field/', 'field'], ['/field/tasks/3', 'field'], ['/fieldwork', 'signin'],
       ['/admin', 'admin'], ['/admin/boundaries/import', 'admin'],
+      ['/c', 'citizen'], ['/c/', 'citizen'], ['/c/login', 'citizen'], ['/c/reports/7', 'citizen'], ['/cx', 'signin'],
     ];
     for (const [path, app] of routes) {
       const res = await fetch(url + path);

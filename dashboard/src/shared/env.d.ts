@@ -9,6 +9,8 @@ declare module 'vue-router' {
     dashboard?: boolean;
     /** The field app's tab a route belongs to. */
     tab?: string;
+    /** A page of the citizens' app open without a citizen session (its sign-in). */
+    public?: boolean;
   }
 }
 export {};
