@@ -169,15 +169,16 @@ describe('resident', () => {
     await byTestId(p.page, 'signin-phone').locator('input').fill(number);
     await byTestId(p.page, 'signin-get-code').click();
     await waitFor(p.page, `Number(document.querySelector('[data-testid="signin-get-code"]')?.dataset.wait) > 30`);
-    expect(await byTestId(p.page, 'signin-get-code').innerText()).toMatch(/\d+ 秒后重新获取/);
-    // The server's own words (a 429 names the phone).
-    expect(await byTestId(p.page, 'signin-phone').locator('.van-field__error-message').innerText()).not.toBe('');
+    expect(await byTestId(p.page, 'signin-get-code').innerText()).toMatch(/\d+ 秒后重发/);
+    // The server's wait, in Chinese, under the phone.
+    expect(await byTestId(p.page, 'signin-phone').locator('.van-field__error-message').innerText()).toMatch(/请 \d+ 秒后再试/);
+    await saveScreenshot(p.page, 'citizen-signin-wait.png');
     // A wrong code is refused under the code field, in Chinese.
     await byTestId(p.page, 'signin-code').locator('input').fill('000000');
     await byTestId(p.page, 'signin-submit').click();
     await waitFor(p.page, `!!document.querySelector('[data-testid="signin-code"] .van-field__error-message')`);
     expect(await byTestId(p.page, 'signin-code').innerText()).toContain('验证码错误');
-    await saveScreenshot(p.page, 'citizen-signin-wait.png');
+    await saveScreenshot(p.page, 'citizen-signin-wrong-code.png');
   });
 
   it('binds the identity of a resident on the watch list and reports their health', { timeout: LONG }, async () => {
@@ -272,6 +273,27 @@ describe('resident', () => {
     await waitFor(p.page, `document.querySelector('[data-testid="pass-qr"]')?.getAttribute('src') !== ${JSON.stringify(before)}`);
   });
 
+  it('declares a returning student for a school, which becomes a report awaiting verification', { timeout: LONG }, async () => {
+    let p: Phone;
+    ({ page, errors } = p = await phone());
+    onFailure('declare', () => page, () => errors);
+    await signIn(p.page, newPhone());
+    await byTestId(p.page, 'tile-declare').click();
+    await byTestId(p.page, 'declare-form').waitFor();
+    await byTestId(p.page, 'declare-name').locator('input').fill('周返校');
+    await byTestId(p.page, 'declare-id').locator('input').fill(makeResidentId('420106', '2008-09-01', (process.pid * 11) % 1000, 'male'));
+    await byTestId(p.page, 'declare-native').locator('input').fill('湖北省武汉市');
+    await byTestId(p.page, 'declare-school').locator('input').fill('示范市第一中学');
+    await byTestId(p.page, 'declare-grade').selectOption('高一');
+    await byTestId(p.page, 'declare-class').selectOption('3班');
+    await byTestId(p.page, 'declare-address').locator('textarea').fill('示范市东一社区 8 号楼 2 单元 101');
+    await saveScreenshot(p.page, 'citizen-declare.png');
+    await byTestId(p.page, 'declare-submit').click();
+    await byTestId(p.page, 'report-submitted').waitFor({ timeout: 30_000 });
+    expect(await byTestId(p.page, 'report-state').getAttribute('data-state')).toBe('open');
+    expect(await byTestId(p.page, 'report-detail').innerText()).toContain('企业申报');
+  });
+
   it('switches to English and back', { timeout: LONG }, async () => {
     let p: Phone;
     ({ page, errors } = p = await phone());
@@ -301,6 +323,10 @@ describe('resident', () => {
     let p: Phone;
     ({ page, errors } = p = await phone());
     onFailure('logout', () => page, () => errors);
+    // The staff sign-in page leads residents to theirs.
+    await p.page.goto(`${stack.baseUrl}/login`);
+    await byTestId(p.page, 'go-citizen').click();
+    await byTestId(p.page, 'citizen-signin').waitFor({ timeout: 60_000 });
     // Without a session any page of the app leads to the resident's sign-in (not the staff one).
     await p.page.goto(`${stack.baseUrl}/c/reports?tenant=${stack.city.code}`);
     await byTestId(p.page, 'citizen-signin').waitFor({ timeout: 60_000 });

@@ -1,13 +1,20 @@
 // A form's messages by field: its own checks before sending, then the server's refusal shown under
-// the field the server names (in the language the request asked for), or under `fallback`.
-import { ref } from 'vue';
+// the field the server names (in the language the request asked for), or under `fallback`; each
+// message goes when its field is changed.
+import { ref, watch, type WatchSource } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { ApiError, NetworkError } from '@shared/api/client';
 import { formField } from './logic';
 
-export function useFormErrors(fields: readonly string[]) {
+/** `inputs`: the form's values by field; a message goes as soon as its field is changed. */
+export function useFormErrors(fields: readonly string[], inputs: Record<string, WatchSource> = {}) {
   const { t } = useI18n();
   const errors = ref<Record<string, string>>({});
+  for (const [field, source] of Object.entries(inputs)) {
+    watch(source, () => {
+      if (errors.value[field]) errors.value = { ...errors.value, [field]: '' };
+    }, { deep: true });
+  }
 
   function fail(err: unknown, fallback: string): void {
     const named = err instanceof ApiError ? formField(err.field) : undefined;

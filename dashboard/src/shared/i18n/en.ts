@@ -8,6 +8,7 @@ const en: typeof zh = {
   login: {
     title: 'Staff sign-in', username: 'Username', password: 'Password', submit: 'Sign in', busy: 'Signing in…',
     failed: 'Sign-in failed: {msg}', hint: 'One sign-in for command, grid workers, doctors and checkpoints', offline: 'No network: signing in needs a connection',
+    citizen: 'Residents: reports, health reports, electronic pass',
     tenant: 'Organisation code', needTenant: 'Wrong username or password. If your username is used in several organisations, also enter the organisation code',
   },
   forbidden: { title: 'No access', body: 'This account ({roles}) may not use this app.', other: 'Sign in as someone else', goField: 'Open the field app', goAdmin: 'Open the admin console', goCommand: 'Open the command center' },

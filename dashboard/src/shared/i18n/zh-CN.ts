@@ -6,6 +6,7 @@ export default {
   login: {
     title: '工作人员登录', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…',
     failed: '登录失败：{msg}', hint: '指挥部、网格员、社区医生、卡口人员共用此登录', offline: '当前无网络，无法登录',
+    citizen: '居民入口：举报、健康上报、电子通行证',
     tenant: '单位代码', needTenant: '用户名或密码错误。如用户名在多个单位中使用，请同时填写单位代码',
   },
   forbidden: { title: '无权访问', body: '当前账号（{roles}）没有使用此应用的权限。', other: '换个账号登录', goField: '打开外勤应用', goAdmin: '打开管理后台', goCommand: '打开指挥中心' },

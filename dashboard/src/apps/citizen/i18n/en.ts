@@ -5,13 +5,13 @@ const en: typeof zh = {
   app: { title: 'Resident services · Epidemic control', name: 'Resident services' },
   signIn: {
     title: 'Resident sign-in', intro: 'Sign in with your phone and a text-message code; no registration', tenant: 'City code', tenantHint: 'e.g. demo (on your community\'s poster or notice)',
-    phone: 'Mobile phone', code: 'Code', getCode: 'Get code', resend: 'Again in {s} s', sent: 'Code sent, valid for 5 minutes', submit: 'Sign in', busy: 'Signing in…',
+    phone: 'Mobile phone', code: 'Code', getCode: 'Get code', resend: 'Again in {s}s', tooSoon: 'Codes asked for too often: try again in {s} seconds', sent: 'Code sent, valid for 5 minutes', submit: 'Sign in', busy: 'Signing in…',
     needTenant: 'Enter the city code (starting with a lower-case letter)', needPhone: 'Enter an 11-digit mobile number', needCode: 'Enter the 6-digit code', staff: 'Staff sign-in',
   },
   home: {
     signedIn: 'Signed in', bound: 'Identity bound', notBound: 'Identity not bound', bindHint: 'Residents under observation bind their identity to report their health daily', bindNow: 'Bind',
-    report: 'Report a case or contact', selfReport: 'Daily health report', pass: 'Electronic pass', reports: 'My reports', declare: 'Company / school declaration', guidance: 'Guidance and news',
-    noArticles: 'Nothing published yet', logout: 'Sign out', city: 'City',
+    report: 'Report a case or contact', selfReport: 'Daily health report', pass: 'Electronic pass', reports: 'My reports', declare: 'Company / school', guidance: 'Guidance and news',
+    noArticles: 'Nothing published yet', logout: 'Sign out', city: 'City: {c}',
   },
   report: {
     title: 'Report a case or contact', kind: 'Kind', citizen: 'Suspected case', closeContact: 'Close contact', subjectName: 'Name', subjectPhone: 'Phone', optional: 'Optional',

@@ -3,13 +3,13 @@ export default {
   app: { title: '居民服务 · 疫情防控', name: '居民服务' },
   signIn: {
     title: '居民登录', intro: '使用手机号和短信验证码登录，无需注册', tenant: '城市代码', tenantHint: '如 demo（见社区张贴的二维码或通知）',
-    phone: '手机号', code: '验证码', getCode: '获取验证码', resend: '{s} 秒后重新获取', sent: '验证码已发送，5 分钟内有效', submit: '登录', busy: '正在登录…',
+    phone: '手机号', code: '验证码', getCode: '获取验证码', resend: '{s} 秒后重发', tooSoon: '获取验证码过于频繁，请 {s} 秒后再试', sent: '验证码已发送，5 分钟内有效', submit: '登录', busy: '正在登录…',
     needTenant: '请填写城市代码（小写字母开头）', needPhone: '请填写 11 位手机号', needCode: '请填写 6 位验证码', staff: '工作人员登录',
   },
   home: {
     signedIn: '已登录', bound: '已绑定身份', notBound: '未绑定身份', bindHint: '隔离观察人员绑定身份后可每日健康上报', bindNow: '去绑定',
     report: '举报疑似/密接', selfReport: '每日健康上报', pass: '电子通行证', reports: '我的上报', declare: '企业/学校申报', guidance: '防疫指南与新闻',
-    noArticles: '暂无发布的内容', logout: '退出登录', city: '城市',
+    noArticles: '暂无发布的内容', logout: '退出登录', city: '城市：{c}',
   },
   report: {
     title: '举报疑似/密接', kind: '类型', citizen: '疑似病例', closeContact: '密切接触者', subjectName: '姓名', subjectPhone: '联系电话', optional: '选填',
@@ -37,7 +37,7 @@ export default {
   declare: {
     title: '企业/学校申报', intro: '单位为返校返岗人员申报；提交后由所在网格核实', name: '姓名', sex: '性别', male: '男', female: '女', idNumber: '身份证号',
     hubeiHistory: '有湖北旅居史', hubeiHistoryRecent: '1月17日后有湖北旅居史', nativePlace: '籍贯', schoolName: '学校/单位', grade: '年级', className: '班级',
-    plannedReturnDate: '计划返回日期', returnTransport: '返回方式', address: '现住址', submit: '提交申报', choose: '请选择',
+    plannedReturnDate: '返回日期', returnTransport: '返回方式', address: '现住址', submit: '提交申报', choose: '请选择',
     transport: { plane: '飞机', train: '火车', coach: '客车', car: '自驾', ship: '轮船', other: '其他' },
   },
   symptom: { fever: '发热', cough: '咳嗽', fatigue: '乏力', shortBreath: '气促', none: '无症状' },
