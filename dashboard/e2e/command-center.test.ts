@@ -159,24 +159,32 @@ describe('command center in chromium', () => {
     onFailure('map-click');
     await reopen();
     const rootCrumbs = await breadcrumbCount();
-    // A district's label sits on a point inside it; labels let clicks through to the map.
-    const first = page.locator('.map-label').first();
-    const id = (await first.getAttribute('data-id'))!;
-    const name = (await first.innerText()).trim();
-    const label = page.locator(`.map-label[data-id="${id}"]`);
-    // Where the label is now: on a loaded machine the map may still be settling when the test starts.
-    const centre = async () => {
-      const box = (await label.boundingBox())!;
-      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    };
-    let at = await centre();
+    // A district's label sits on a point inside it; labels let clicks through to the map. The label
+    // hovered is one whose centre is over the map's canvas (hit-tested, labels being transparent to
+    // the pointer): on a view fitted a moment later than usual, a label can lie under a panel.
+    let id = '';
+    let at = { x: 0, y: 0 };
+    const choose = () =>
+      page.evaluate(() => {
+        for (const el of Array.from(document.querySelectorAll<HTMLElement>('.map-label'))) {
+          const r = el.getBoundingClientRect();
+          const x = r.x + r.width / 2;
+          const y = r.y + r.height / 2;
+          const hit = document.elementFromPoint(x, y);
+          if (hit instanceof HTMLCanvasElement && hit.closest('[data-testid="map"]')) return { id: el.dataset.id ?? '', x, y };
+        }
+        return null;
+      });
     // The pointer keeps moving a pixel back and forth, as a hand does: a pick is made per move, in
     // a later frame. The tooltip is read after two frames: read at once, on a loaded machine whose
     // frames are slower than the poll, every read came before its pick and the next move cleared it.
     let wiggle = 0;
     const tooltipText = async () => {
       wiggle++;
-      at = await centre();
+      const chosen = await choose();
+      if (!chosen) return '';
+      ({ id } = chosen);
+      at = { x: chosen.x, y: chosen.y };
       await page.mouse.move(at.x + (wiggle % 2), at.y);
       return page.evaluate(
         () =>
@@ -186,6 +194,7 @@ describe('command center in chromium', () => {
       );
     };
     await expect.poll(tooltipText, { timeout: 30_000, interval: 250 }).not.toBe('');
+    const name = (await page.locator(`.map-label[data-id="${id}"]`).innerText()).trim();
     await page.mouse.click(at.x, at.y);
     await waitForMap(page, id);
     await expect.poll(breadcrumbCount, { timeout: 30_000 }).toBe(rootCrumbs + 1);
