@@ -78,6 +78,9 @@ describe('SMS sign-in', () => {
     const again = await c.post('/api/citizen/sms-code', { tenant: f.code, phone });
     expect(again.status).toBe(429);
     expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(50);
+    // A resident reading Chinese is told the wait in Chinese.
+    const zh = await c.post('/api/citizen/sms-code', { tenant: f.code, phone }, { 'accept-language': 'zh-CN,zh;q=0.9' });
+    expect([zh.status, zh.body.error.message]).toEqual([429, '两次发送验证码须间隔 60 秒']);
     // Five sends in the hour: age them past the minimum interval and try a sixth.
     for (let i = 0; i < 4; i++) {
       await t.app.db.ownerPool.query(`update sms_codes set created_at = created_at - interval '61 seconds' where tenant_id = $1`, [f.tenantId]);

@@ -32,8 +32,8 @@ function checkPhone(phone: string): void {
 const phoneHash = (app: AppContext, phone: string) => app.cipher.lookupHash(`phone:${phone}`);
 const codeHash = (app: AppContext, phone: string, code: string) => app.cipher.lookupHash(`sms:${phone}:${code}`);
 
-function tooMany(message: string, retryAfter: number): AppError {
-  return new AppError(429, 'rate_limited', message, 'phone', { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) });
+function tooMany(message: string, zh: string, retryAfter: number): AppError {
+  return new AppError(429, 'rate_limited', message, 'phone', { 'Retry-After': String(Math.max(1, Math.ceil(retryAfter))) }).withZh(zh);
 }
 
 /** Sends a 6-digit single-use code, within the per-phone and per-IP limits. */
@@ -45,10 +45,10 @@ export async function requestCode(app: AppContext, tenantCode: string, phone: st
   await withScope(app.db.pool, tenantCaller(tid), async (tx) => {
     const c = (await tx.one<{ last_phone: number | null; phone_hour: number; ip_hour: number; ip_first: number | null; phone_first: number | null; now: number }>(q.sendCounts(tid, ph, ip)))!;
     if (c.last_phone && c.now - c.last_phone < SMS.minIntervalSeconds) {
-      throw tooMany(`wait ${SMS.minIntervalSeconds} s between codes`, SMS.minIntervalSeconds - (c.now - c.last_phone));
+      throw tooMany(`wait ${SMS.minIntervalSeconds} s between codes`, `两次发送验证码须间隔 ${SMS.minIntervalSeconds} 秒`, SMS.minIntervalSeconds - (c.now - c.last_phone));
     }
-    if (c.phone_hour >= SMS.perPhonePerHour) throw tooMany('too many codes for this phone in the last hour', c.phone_first! + 3600 - c.now);
-    if (ip && c.ip_hour >= app.config.sms.perAddressPerHour) throw tooMany('too many codes from this address in the last hour', c.ip_first! + 3600 - c.now);
+    if (c.phone_hour >= SMS.perPhonePerHour) throw tooMany('too many codes for this phone in the last hour', '此手机号一小时内获取验证码次数过多，请稍后再试', c.phone_first! + 3600 - c.now);
+    if (ip && c.ip_hour >= app.config.sms.perAddressPerHour) throw tooMany('too many codes from this address in the last hour', '此网络地址一小时内获取验证码次数过多，请稍后再试', c.ip_first! + 3600 - c.now);
     await tx.query(q.insertCode(tid, ph, codeHash(app, phone, code), ip, SMS.ttlSeconds));
   });
   await app.sms.send(phone, `【网格化疫情防控】验证码 ${code}，${SMS.ttlSeconds / 60} 分钟内有效。请勿告诉他人。`);
