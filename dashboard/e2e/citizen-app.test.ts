@@ -101,6 +101,8 @@ describe('resident', () => {
 
     // Home: the masked phone, not bound, the services.
     expect(await byTestId(page, 'home-phone').innerText()).toContain(`${me.slice(0, 3)}****${me.slice(-4)}`);
+    // The city by its name, not its code.
+    expect(await byTestId(page, 'home-phone').innerText()).toContain('示范市');
     await byTestId(page, 'home-not-bound').waitFor();
     await byTestId(page, 'articles').waitFor();
     await saveScreenshot(page, 'citizen-home.png');

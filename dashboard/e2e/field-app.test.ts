@@ -45,7 +45,14 @@ function onFailure(name: string, page: () => Page | undefined, errors: () => str
   onTestFailed(async () => {
     const p = page();
     if (p) await saveScreenshot(p, `failed-field-${name}.png`).catch(() => {});
-    console.error(`[e2e field ${name}] url ${p?.url()}\n${errors().slice(-30).join('\n')}`);
+    // The service worker's state: an offline test waits for it to control the page.
+    const worker = await p
+      ?.evaluate(async () => {
+        const reg = await navigator.serviceWorker.getRegistration('/field/');
+        return JSON.stringify({ controller: !!navigator.serviceWorker.controller, installing: reg?.installing?.state, waiting: reg?.waiting?.state, active: reg?.active?.state });
+      })
+      .catch((err) => String(err));
+    console.error(`[e2e field ${name}] url ${p?.url()} service worker ${worker}\n${errors().slice(-30).join('\n')}`);
   });
 }
 

@@ -30,7 +30,8 @@ describe('SMS sign-in', () => {
     const phone = newPhone();
     const c = await signedIn(phone);
     const me = await c.get('/api/citizen/me');
-    expect(me.body).toMatchObject({ tenant: f.code, phone: `${phone.slice(0, 3)}****${phone.slice(-4)}`, personId: null });
+    const city = (await t.app.db.ownerPool.query('select name from tenants where id = $1', [f.tenantId])).rows[0].name;
+    expect(me.body).toMatchObject({ tenant: f.code, cityName: city, phone: `${phone.slice(0, 3)}****${phone.slice(-4)}`, personId: null });
     const rows = await t.app.db.ownerPool.query('select c.*, s.code_hash from citizens c, sms_codes s where c.tenant_id = $1 and s.tenant_id = $1', [f.tenantId]);
     expect(JSON.stringify(rows.rows)).not.toContain(phone);
     expect(JSON.stringify(rows.rows)).not.toContain(lastCode(phone));

@@ -3,18 +3,23 @@ import { CITIZEN_COOKIE } from '../auth/routes.ts';
 import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
-import type { CitizenPrincipal } from '../auth/principal.ts';
+import { callerOf, type CitizenPrincipal } from '../auth/principal.ts';
 import { bindIdentity, requestCode, signIn, signOut } from './service.ts';
 import { requireHttps } from '../http/client-ip.ts';
+import { withScope } from '../db/scope.ts';
+import * as q from './queries.ts';
 
 const tenant = z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'tenant code').openapi({ example: 'demo' });
 const phone = z.string().trim().openapi({ example: '13800138000' });
 
 const CitizenMe = z
-  .object({ citizenId: z.number(), tenant: z.string(), phone: z.string(), personId: z.number().nullable() })
+  .object({ citizenId: z.number(), tenant: z.string(), cityName: z.string(), phone: z.string(), personId: z.number().nullable() })
   .openapi('CitizenMe');
 
-const me = (c: CitizenPrincipal) => ({ citizenId: c.citizenId, tenant: c.tenantCode, phone: c.phoneMasked, personId: c.personId });
+async function me(app: AppContext, c: CitizenPrincipal) {
+  const city = await withScope(app.db.pool, callerOf(c), (tx) => tx.one<{ name: string }>(q.ownTenantName(c.tenantId)));
+  return { citizenId: c.citizenId, tenant: c.tenantCode, cityName: city?.name ?? c.tenantCode, phone: c.phoneMasked, personId: c.personId };
+}
 
 export function citizenRoutes(routes: Routes, app: AppContext): void {
   const tags = ['citizen'];
@@ -43,7 +48,7 @@ export function citizenRoutes(routes: Routes, app: AppContext): void {
       requireHttps(app.config.env, ctx);
       const { token, principal } = await signIn(app, body.tenant, body.phone, body.code, ctx.ip || null);
       ctx.cookies.set(CITIZEN_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: app.config.env === 'production', overwrite: true });
-      return me(principal);
+      return me(app, principal);
     },
   });
   routes.add({
@@ -67,7 +72,7 @@ export function citizenRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { citizen: true },
     response: CitizenMe,
-    handler: async ({ citizen }) => me(citizen),
+    handler: ({ citizen }) => me(app, citizen),
   });
   routes.add({
     method: 'post',

@@ -7,6 +7,8 @@ import type { Symptom } from './logic';
 export interface CitizenMe {
   citizenId: number;
   tenant: string;
+  /** The city's name (the tenant's). */
+  cityName: string;
   /** Masked by the server, e.g. 138****8000. */
   phone: string;
   personId: number | null;

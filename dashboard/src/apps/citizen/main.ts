@@ -6,6 +6,7 @@ import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
 import '@shared/vant';
+import '@shared/phone.css';
 import './citizen.css';
 
 createApp(App).use(createPinia()).use(router).use(i18n).mount('#app');
