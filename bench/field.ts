@@ -14,6 +14,9 @@ import { median, writeSection } from './lib/measure.ts';
 import type { LogSmsProvider } from '../api/src/citizens/sms.ts';
 import { workerGrid } from './queries.ts';
 
+// The bench citizen signs in from this machine, where other benches signed many in this hour: the
+// per-address SMS limit (read when the bench city's app is made) would refuse its code.
+process.env.SMS_PER_ADDRESS_PER_HOUR ??= '100000';
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 5));
 const GOAL_MS = 2500;
 const GOAL_KB = 250;
@@ -78,7 +81,8 @@ async function fileReports(n: number): Promise<number> {
   const phone = `1370000${String(Date.now() % 10000).padStart(4, '0')}`;
   const post = (path: string, body: unknown, cookieHeader = '') =>
     fetch(server.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookieHeader }, body: JSON.stringify(body) });
-  await post('/api/citizen/sms-code', { tenant: city.tenantCode, phone });
+  const sent = await post('/api/citizen/sms-code', { tenant: city.tenantCode, phone });
+  if (sent.status !== 202) throw new Error(`sms-code ${sent.status} ${await sent.text()}`);
   const code = /验证码 (\d{6})/.exec((city.app.sms as LogSmsProvider).lastMessage(phone) ?? '')?.[1];
   const login = await post('/api/citizen/login', { tenant: city.tenantCode, phone, code });
   if (login.status !== 200) throw new Error(`citizen login ${login.status} ${await login.text()}`);
