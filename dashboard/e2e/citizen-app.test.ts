@@ -225,6 +225,10 @@ describe('resident', () => {
     await saveScreenshot(p.page, 'citizen-health.png');
     const own = await worker.get(`/api/checks?personId=${created.body.id}&kind=self`);
     expect(own.body.items.length).toBe(1);
+    // On the other side: the fever reached the community doctor's list as a referral to follow up.
+    const doctor = await stack.login('doctor');
+    const referrals = (await doctor.get('/api/tasks?mine=true&kind=referral&state=open&pageSize=200')).body.items as { personId: number }[];
+    expect(referrals.filter((x) => x.personId === created.body.id)).toHaveLength(1);
 
     // Back home the account reads as bound.
     await p.page.goto(`${stack.baseUrl}/c/`);
