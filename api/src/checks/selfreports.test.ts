@@ -52,6 +52,12 @@ describe('self-reports', () => {
     expect([r3.status, r3.body.error?.code]).toEqual([409, 'not_under_observation']);
     expect(await selfReportsOf(released.person.id)).toEqual([]);
     expect(await readings(released.person.id)).toEqual([]);
+    // A refusal is an answer too, kept for the key and replayed in the language it was asked in.
+    const zh = { 'accept-language': 'zh-CN,zh;q=0.9', 'idempotency-key': `released-${released.person.id}` };
+    const first = await released.c.post('/api/citizen/self-reports', normal, zh);
+    const again = await released.c.post('/api/citizen/self-reports', normal, zh);
+    expect([first.status, first.body.error.message]).toEqual([409, '仅在医学观察期间可以填报']);
+    expect([again.status, again.body, again.headers.get('idempotent-replayed')]).toEqual([409, first.body, 'true']);
     expect((await s.community.get(`/api/persons/${released.person.id}`)).body.status).toBe('released');
   });
 

@@ -148,7 +148,7 @@ export class Routes {
       if (spec.idempotent && key && who && caller) {
         const actor = 'citizenId' in who ? `c${who.citizenId}` : `u${who.userId}`;
         const status = spec.status ?? 200;
-        const r = await idempotent(this.app, caller, actor, key, { method: ctx.method, path: ctx.path, body }, async () => ({
+        const r = await idempotent(this.app, caller, actor, key, { method: ctx.method, path: ctx.path, body, lang }, async () => ({
           status,
           body: await spec.handler(input),
         }), spec.idempotent === 'answer-at-commit' ? status : undefined);

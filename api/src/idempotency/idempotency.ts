@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { beforeCommit, oneShot, scopedAs, type Caller, type CommitHook } from '../db/scope.ts';
 import { AppError, badRequest, unprocessable } from '../http/errors.ts';
+import type { Lang } from '../http/lang.ts';
 import * as q from './queries.ts';
 
 const KEY = /^[A-Za-z0-9_-]{8,100}$/;
@@ -36,7 +37,7 @@ export async function idempotent(
   caller: Caller,
   actor: string,
   key: string,
-  request: { method: string; path: string; body: unknown },
+  request: { method: string; path: string; body: unknown; lang?: Lang },
   run: () => Promise<{ status: number; body: unknown }>,
   answerAtCommit?: number,
 ): Promise<IdempotentResult> {
@@ -90,7 +91,8 @@ export async function idempotent(
     // unless the change committed (the database says so, not this process: a commit may fail
     // after the mark was written), when a retry must be told so instead of running it again.
     if (err instanceof AppError && err.status < 500) {
-      const body = { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } };
+      // in the language the request asked for: its retries come from the same phone
+      const body = { error: { code: err.code, message: err.messageIn(request.lang ?? 'en'), ...(err.field ? { field: err.field } : {}) } };
       await oneShot(app.db.pool, q.complete(caller.tenantId, actor, key, err.status, body), caller.tenantId);
     } else {
       await tx(async (t) => {
