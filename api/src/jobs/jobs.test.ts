@@ -67,6 +67,9 @@ describe('run now', () => {
 
     const audit = await owner(`select user_id, object_id, result, detail from audit_log where tenant_id = $1 and action = 'job.run'`, [f.tenantId]);
     expect(audit).toEqual([expect.objectContaining({ object_id: 'self-report-overdue', result: 'ok', detail: expect.objectContaining({ runId: r.body.id, status: 'ok' }) })]);
+    // …and its start, written with the run's opening record.
+    const start = await owner(`select user_id, object_id, detail from audit_log where tenant_id = $1 and action = 'job.start'`, [f.tenantId]);
+    expect(start).toEqual([expect.objectContaining({ user_id: audit[0].user_id, object_id: 'self-report-overdue', detail: { runId: r.body.id } })]);
   });
 
   it('refuses while a run of the job for the tenant is on, and closes a run a dead process left behind', async () => {

@@ -2,7 +2,7 @@
 // "run now". A run is recorded in its own short transactions around the work (opened as running,
 // finished with the outcome), so a failed run is recorded and a running one is visible.
 import cron, { type ScheduledTask } from 'node-cron';
-import { writeAudit } from '../audit/audit.ts';
+import { auditTx, writeAudit } from '../audit/audit.ts';
 import { type Principal, tenantCaller } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { withoutCaller, withScope, type Tx } from '../db/scope.ts';
@@ -53,7 +53,15 @@ class AlreadyRunning extends AppError {
 async function openRun(app: AppContext, job: string, tenantId: number | null, trigger: Trigger, userId: number | null): Promise<number> {
   await asOwner(app, tenantId, (tx) => tx.query(q.closeAbandoned(job, tenantId, ABANDONED_AFTER_MINUTES)));
   try {
-    return (await asOwner(app, tenantId, (tx) => tx.one<{ id: number }>(q.openRun(job, tenantId, trigger, userId))))!.id;
+    return await asOwner(app, tenantId, async (tx) => {
+      const { id } = (await tx.one<{ id: number }>(q.openRun(job, tenantId, trigger, userId)))!;
+      // A run started by a person is audited as it opens, in its transaction: no run without its
+      // record, even if the process ends before the run does (job.run records how it ended).
+      if (userId != null && tenantId != null) {
+        await auditTx(tx, { tenantId, userId, action: 'job.start', objectType: 'job', objectId: job, result: 'ok', detail: { runId: id } });
+      }
+      return id;
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw new AlreadyRunning(job);
     throw err;
