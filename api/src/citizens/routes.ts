@@ -3,11 +3,9 @@ import { CITIZEN_COOKIE } from '../auth/routes.ts';
 import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
-import { callerOf, type CitizenPrincipal } from '../auth/principal.ts';
-import { bindIdentity, requestCode, signIn, signOut } from './service.ts';
+import type { CitizenPrincipal } from '../auth/principal.ts';
+import { bindIdentity, cityName, requestCode, signIn, signOut } from './service.ts';
 import { requireHttps } from '../http/client-ip.ts';
-import { withScope } from '../db/scope.ts';
-import * as q from './queries.ts';
 
 const tenant = z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'tenant code').openapi({ example: 'demo' });
 const phone = z.string().trim().openapi({ example: '13800138000' });
@@ -16,10 +14,7 @@ const CitizenMe = z
   .object({ citizenId: z.number(), tenant: z.string(), cityName: z.string(), phone: z.string(), personId: z.number().nullable() })
   .openapi('CitizenMe');
 
-async function me(app: AppContext, c: CitizenPrincipal) {
-  const city = await withScope(app.db.pool, callerOf(c), (tx) => tx.one<{ name: string }>(q.ownTenantName(c.tenantId)));
-  return { citizenId: c.citizenId, tenant: c.tenantCode, cityName: city?.name ?? c.tenantCode, phone: c.phoneMasked, personId: c.personId };
-}
+const me = (c: CitizenPrincipal, cityName: string) => ({ citizenId: c.citizenId, tenant: c.tenantCode, cityName, phone: c.phoneMasked, personId: c.personId });
 
 export function citizenRoutes(routes: Routes, app: AppContext): void {
   const tags = ['citizen'];
@@ -46,9 +41,9 @@ export function citizenRoutes(routes: Routes, app: AppContext): void {
     response: CitizenMe,
     async handler({ body, ctx }) {
       requireHttps(app.config.env, ctx);
-      const { token, principal } = await signIn(app, body.tenant, body.phone, body.code, ctx.ip || null);
+      const { token, principal, cityName } = await signIn(app, body.tenant, body.phone, body.code, ctx.ip || null);
       ctx.cookies.set(CITIZEN_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: app.config.env === 'production', overwrite: true });
-      return me(app, principal);
+      return me(principal, cityName);
     },
   });
   routes.add({
@@ -72,7 +67,7 @@ export function citizenRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { citizen: true },
     response: CitizenMe,
-    handler: ({ citizen }) => me(app, citizen),
+    handler: async ({ scoped, citizen }) => me(citizen, await cityName(scoped, citizen.tenantId)),
   });
   routes.add({
     method: 'post',

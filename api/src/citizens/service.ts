@@ -56,7 +56,12 @@ export async function requestCode(app: AppContext, tenantCode: string, phone: st
 }
 
 /** Verifies the code (single use, expiring, limited attempts) and opens a citizen session. */
-export async function signIn(app: AppContext, tenantCode: string, phone: string, code: string, ip: string | null): Promise<{ token: string; principal: CitizenPrincipal }> {
+/** The citizen's city by name, for their home screen. */
+export async function cityName(scoped: Scoped, tenantId: number): Promise<string> {
+  return (await scoped((tx) => tx.one<{ name: string }>(q.ownTenantName(tenantId))))!.name;
+}
+
+export async function signIn(app: AppContext, tenantCode: string, phone: string, code: string, ip: string | null): Promise<{ token: string; principal: CitizenPrincipal; cityName: string }> {
   checkPhone(phone);
   const tid = await tenantId(app, tenantCode);
   const ph = phoneHash(app, phone);
@@ -70,7 +75,8 @@ export async function signIn(app: AppContext, tenantCode: string, phone: string,
     }
     await tx.query(q.useCode(tid, live.id));
     const s = (await tx.one<{ citizen_id: number; session_id: string }>(q.citizenSignIn(tid, ph, app.cipher.encrypt(phone), maskPhone(phone))))!;
-    return { ok: true as const, citizenId: s.citizen_id, sessionId: s.session_id };
+    const city = (await tx.one<{ name: string }>(q.ownTenantName(tid)))!;
+    return { ok: true as const, citizenId: s.citizen_id, sessionId: s.session_id, cityName: city.name };
   });
   if (!result.ok) {
     // The phone is personal data: the audit keeps only its masked form, with the address.
@@ -83,7 +89,7 @@ export async function signIn(app: AppContext, tenantCode: string, phone: string,
     .setExpirationTime(TOKEN_MAX_AGE)
     .sign(app.config.secrets.session);
   const principal = await resolveCitizenSession(app, tid, result.sessionId);
-  return { token, principal: principal! };
+  return { token, principal: principal!, cityName: result.cityName };
 }
 
 /** Citizens stay signed in for a week of inactivity at most. */
