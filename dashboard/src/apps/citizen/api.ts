@@ -2,6 +2,7 @@
 // (api/src/citizens, reports, checks, passes, content). Requests never go to the staff sign-in on a
 // 401: an ended citizen session brings the resident back to this app's own sign-in.
 import { ApiError, request } from '@shared/api/client';
+import type { ArticleShown } from '@shared/api/types';
 import type { Symptom } from './logic';
 
 export interface CitizenMe {
@@ -44,13 +45,10 @@ export interface PassQr {
   qr: string;
 }
 
-export interface PublicArticle {
+export interface PublicArticle extends ArticleShown {
   id: number;
-  kind: 'guide' | 'publicity' | 'news';
-  title: string;
   body: string;
   url: string | null;
-  publishedAt: string | null;
 }
 
 export interface Page<T> {

@@ -1,5 +1,5 @@
 // Shapes of the API answers the field app reads (see README "API conventions" and the routes).
-import type { Status } from '@shared/api/types';
+import type { ArticleShown, Status } from '@shared/api/types';
 
 export type TaskKind = 'verification' | 'check' | 'referral' | 'self_report_overdue';
 export const TASK_KINDS: TaskKind[] = ['verification', 'check', 'referral', 'self_report_overdue'];
@@ -91,14 +91,8 @@ export interface Household {
   location?: { lon: number; lat: number };
 }
 
-export interface Article {
+export interface Article extends ArticleShown {
   id: number;
-  kind: 'guide' | 'publicity' | 'news';
-  title: string;
-  summary?: string | null;
-  body?: string | null;
-  url?: string | null;
-  publishedAt: string | null;
 }
 
 export interface ScanResult {

@@ -158,3 +158,13 @@ export interface LiveEvent {
   severity?: string | null;
   state?: string;
 }
+
+/** A published article as the phone apps show it (the staff and the public reads differ in what else they carry). */
+export interface ArticleShown {
+  kind: 'guide' | 'publicity' | 'news';
+  title: string;
+  summary?: string | null;
+  body?: string | null;
+  url?: string | null;
+  publishedAt: string | null;
+}
