@@ -6,6 +6,7 @@
 // other app's start). Screenshots go to test-artifacts/citizen-*.png.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as jsqr from 'jsqr';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { LogSmsProvider } from '../../api/src/citizens/sms.ts';
@@ -17,6 +18,10 @@ import { ROOT } from './support/build.ts';
 import { fieldPlaces, launchPhone, type FieldPlaces } from './support/field.ts';
 import { byTestId, saveScreenshot, waitFor, watchErrors } from './support/page.ts';
 import { startStack, type Stack } from './support/stack.ts';
+
+// jsqr's types declare exports.default; its UMD build is the function itself (the field app's
+// bundler takes either).
+const jsQR = ((jsqr as { default?: unknown }).default ?? jsqr) as (rgba: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 
 const LONG = 240_000;
 
@@ -270,6 +275,22 @@ describe('resident', () => {
     // The QR is as wide as the screen allows, for a checkpoint's camera.
     expect((await byTestId(p.page, 'pass-qr').boundingBox())!.width).toBeGreaterThanOrEqual(290);
     await saveScreenshot(p.page, 'citizen-pass.png');
+    // On the other side: the QR the phone shows, read from its pixels, is a valid pass for the
+    // checkpoint, with the holder's name masked.
+    const shown = await p.page.evaluate(() => {
+      const img = document.querySelector('[data-testid="pass-qr"]') as HTMLImageElement;
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const g = canvas.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      return { width: canvas.width, height: canvas.height, rgba: Array.from(g.getImageData(0, 0, canvas.width, canvas.height).data) };
+    });
+    const qr = jsQR(Uint8ClampedArray.from(shown.rgba), shown.width, shown.height);
+    expect(qr?.data).toBeTruthy();
+    const checkpoint = await stack.login('checkpoint');
+    const verdict = await checkpoint.post('/api/passes/verify', { token: qr!.data });
+    expect([verdict.status, verdict.body.verdict, verdict.body.holder?.name]).toEqual([200, 'valid', '孙*来']);
     // A manual refresh fetches a new token (issued a second later: another token, another QR).
     await p.page.waitForTimeout(1100);
     const before = await byTestId(p.page, 'pass-qr').getAttribute('src');
