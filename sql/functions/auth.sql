@@ -109,15 +109,18 @@ language sql stable security definer set search_path = public, app as $$
 $$;
 comment on function app.tenant_by_code(text) is 'Resolves a tenant code for public (citizen) requests.';
 
-create or replace function app.citizen_session(p_tenant integer, p_session uuid, p_idle interval)
-returns table (tenant_id integer, tenant_code text, citizen_id bigint, person_id bigint, phone_masked text)
+-- Dropped first: its result gained the tenant's name, and a function's result type cannot be
+-- replaced in place (sql/functions is applied in one transaction at every start).
+drop function if exists app.citizen_session(integer, uuid, interval);
+create function app.citizen_session(p_tenant integer, p_session uuid, p_idle interval)
+returns table (tenant_id integer, tenant_code text, tenant_name text, citizen_id bigint, person_id bigint, phone_masked text)
 language plpgsql volatile security definer set search_path = public, app as $$
 begin
   update citizen_sessions s set last_seen = now()
    where s.tenant_id = p_tenant and s.id = p_session and s.revoked_at is null
      and s.last_seen > now() - p_idle and s.last_seen < now() - interval '1 minute';
   return query
-  select c.tenant_id, t.code, c.id, c.person_id, c.phone_masked
+  select c.tenant_id, t.code, t.name, c.id, c.person_id, c.phone_masked
     from citizen_sessions s
     join citizens c on c.tenant_id = s.tenant_id and c.id = s.citizen_id
     join tenants t on t.id = c.tenant_id

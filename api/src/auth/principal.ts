@@ -33,6 +33,8 @@ export interface CitizenPrincipal {
   sessionId: string;
   tenantId: number;
   tenantCode: string;
+  /** The city's name, for the resident's screens. */
+  tenantName: string;
   citizenId: number;
   personId: number | null;
   phoneMasked: string;

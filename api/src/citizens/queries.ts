@@ -4,9 +4,6 @@ import { sql } from '../db/sql.ts';
 
 export const tenantByCode = (code: string) => sql`select app.tenant_by_code(${code}) as id`;
 
-/** The signed-in citizen's city, by name (row-level security shows a caller its own tenant only). */
-export const ownTenantName = (tenantId: number) => sql`select name from tenants where id = ${tenantId}`;
-
 export const sendCounts = (tenantId: number, phoneHash: Buffer, ip: string | null) =>
   sql`select
         (select extract(epoch from max(created_at))::float8 from sms_codes where tenant_id = ${tenantId} and phone_hash = ${phoneHash}) as last_phone,

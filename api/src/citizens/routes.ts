@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import type { CitizenPrincipal } from '../auth/principal.ts';
-import { bindIdentity, cityName, requestCode, signIn, signOut } from './service.ts';
+import { bindIdentity, requestCode, signIn, signOut } from './service.ts';
 import { requireHttps } from '../http/client-ip.ts';
 
 const tenant = z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'tenant code').openapi({ example: 'demo' });
@@ -14,7 +14,7 @@ const CitizenMe = z
   .object({ citizenId: z.number(), tenant: z.string(), cityName: z.string(), phone: z.string(), personId: z.number().nullable() })
   .openapi('CitizenMe');
 
-const me = (c: CitizenPrincipal, cityName: string) => ({ citizenId: c.citizenId, tenant: c.tenantCode, cityName, phone: c.phoneMasked, personId: c.personId });
+const me = (c: CitizenPrincipal) => ({ citizenId: c.citizenId, tenant: c.tenantCode, cityName: c.tenantName, phone: c.phoneMasked, personId: c.personId });
 
 export function citizenRoutes(routes: Routes, app: AppContext): void {
   const tags = ['citizen'];
@@ -41,9 +41,9 @@ export function citizenRoutes(routes: Routes, app: AppContext): void {
     response: CitizenMe,
     async handler({ body, ctx }) {
       requireHttps(app.config.env, ctx);
-      const { token, principal, cityName } = await signIn(app, body.tenant, body.phone, body.code, ctx.ip || null);
+      const { token, principal } = await signIn(app, body.tenant, body.phone, body.code, ctx.ip || null);
       ctx.cookies.set(CITIZEN_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: app.config.env === 'production', overwrite: true });
-      return me(principal, cityName);
+      return me(principal);
     },
   });
   routes.add({
@@ -67,7 +67,7 @@ export function citizenRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { citizen: true },
     response: CitizenMe,
-    handler: async ({ scoped, citizen }) => me(citizen, await cityName(scoped, citizen.tenantId)),
+    handler: async ({ citizen }) => me(citizen),
   });
   routes.add({
     method: 'post',

@@ -56,12 +56,7 @@ export async function requestCode(app: AppContext, tenantCode: string, phone: st
 }
 
 /** Verifies the code (single use, expiring, limited attempts) and opens a citizen session. */
-/** The citizen's city by name, for their home screen. */
-export async function cityName(scoped: Scoped, tenantId: number): Promise<string> {
-  return (await scoped((tx) => tx.one<{ name: string }>(q.ownTenantName(tenantId))))!.name;
-}
-
-export async function signIn(app: AppContext, tenantCode: string, phone: string, code: string, ip: string | null): Promise<{ token: string; principal: CitizenPrincipal; cityName: string }> {
+export async function signIn(app: AppContext, tenantCode: string, phone: string, code: string, ip: string | null): Promise<{ token: string; principal: CitizenPrincipal }> {
   checkPhone(phone);
   const tid = await tenantId(app, tenantCode);
   const ph = phoneHash(app, phone);
@@ -75,8 +70,7 @@ export async function signIn(app: AppContext, tenantCode: string, phone: string,
     }
     await tx.query(q.useCode(tid, live.id));
     const s = (await tx.one<{ citizen_id: number; session_id: string }>(q.citizenSignIn(tid, ph, app.cipher.encrypt(phone), maskPhone(phone))))!;
-    const city = (await tx.one<{ name: string }>(q.ownTenantName(tid)))!;
-    return { ok: true as const, citizenId: s.citizen_id, sessionId: s.session_id, cityName: city.name };
+    return { ok: true as const, citizenId: s.citizen_id, sessionId: s.session_id };
   });
   if (!result.ok) {
     // The phone is personal data: the audit keeps only its masked form, with the address.
@@ -89,7 +83,7 @@ export async function signIn(app: AppContext, tenantCode: string, phone: string,
     .setExpirationTime(TOKEN_MAX_AGE)
     .sign(app.config.secrets.session);
   const principal = await resolveCitizenSession(app, tid, result.sessionId);
-  return { token, principal: principal!, cityName: result.cityName };
+  return { token, principal: principal! };
 }
 
 /** Citizens stay signed in for a week of inactivity at most. */
@@ -97,11 +91,11 @@ const CITIZEN_IDLE_MINUTES = 7 * 24 * 60;
 
 export async function resolveCitizenSession(app: AppContext, tid: number, sid: string): Promise<CitizenPrincipal | undefined> {
   if (!isSessionId(sid) || !Number.isInteger(tid)) return undefined;
-  const [row] = await oneShot<{ tenant_id: number; tenant_code: string; citizen_id: number; person_id: number | null; phone_masked: string }>(
+  const [row] = await oneShot<{ tenant_id: number; tenant_code: string; tenant_name: string; citizen_id: number; person_id: number | null; phone_masked: string }>(
     app.db.pool, q.citizenSession(tid, sid, CITIZEN_IDLE_MINUTES),
   );
   if (!row) return undefined;
-  return { sessionId: sid, tenantId: row.tenant_id, tenantCode: row.tenant_code, citizenId: row.citizen_id, personId: row.person_id, phoneMasked: row.phone_masked };
+  return { sessionId: sid, tenantId: row.tenant_id, tenantCode: row.tenant_code, tenantName: row.tenant_name, citizenId: row.citizen_id, personId: row.person_id, phoneMasked: row.phone_masked };
 }
 
 export async function signOut(app: AppContext, scoped: Scoped, c: CitizenPrincipal): Promise<void> {

@@ -15,7 +15,7 @@ const staff = {
   sessionId: 's1', tenantId: 7, tenantCode: 't', userId: 11, username: 'u', displayName: 'U', isDemo: false,
   scopeIds: [3], scopePaths: ['n1.n3'], roles: [], permissions: [], mustChangePassword: false, totpEnabled: false, mustEnrolTotp: false, steppedUpAt: new Date(),
 } satisfies Principal;
-const citizen = { sessionId: 's2', tenantId: 7, tenantCode: 't', citizenId: 42, personId: null, phoneMasked: '138****0000' } satisfies CitizenPrincipal;
+const citizen = { sessionId: 's2', tenantId: 7, tenantCode: 't', tenantName: 'T', citizenId: 42, personId: null, phoneMasked: '138****0000' } satisfies CitizenPrincipal;
 
 /** The first query of every transaction opened (begin, the caller's settings and the first statement). */
 const opened: string[] = [];
