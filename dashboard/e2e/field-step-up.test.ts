@@ -6,27 +6,21 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
-import type { Browser } from './support/browser.ts';
-import { fieldPlaces, launchPhone, signInField } from './support/field.ts';
-import { byTestId, reportFailure, saveScreenshot, watchErrors } from './support/page.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { phoneOnStack, signInField, type PhoneOnStack } from './support/field.ts';
+import { byTestId, reportFailure, saveScreenshot } from './support/page.ts';
+import type { Stack } from './support/stack.ts';
 
+let phone: PhoneOnStack | undefined;
 let stack: Stack;
-let browser: Browser;
 let page: Page;
 let errors: string[] = [];
 
 beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchPhone({ position: (await fieldPlaces(stack)).gridA });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  errors = watchErrors(page);
+  phone = await phoneOnStack();
+  ({ stack, page, errors } = phone);
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => phone?.close());
 
 describe('step-up in the field app', () => {
   it('asks for the password in a sheet, then reveals', { timeout: 240_000 }, async () => {

@@ -4,26 +4,22 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from './support/browser.ts';
-import { fieldPlaces, launchPhone, signInField } from './support/field.ts';
-import { reportFailure, waitFor, watchErrors } from './support/page.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { phoneOnStack, signInField, type PhoneOnStack } from './support/field.ts';
+import { reportFailure, waitFor } from './support/page.ts';
+import type { Stack } from './support/stack.ts';
 
+let phone: PhoneOnStack | undefined;
 let stack: Stack;
 let browser: Browser;
 let page: Page;
 let errors: string[] = [];
 
 beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchPhone({ position: (await fieldPlaces(stack)).gridA });
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  errors = watchErrors(page);
+  phone = await phoneOnStack();
+  ({ stack, browser, page, errors } = phone);
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => phone?.close());
 
 describe('the field app on a bad network', () => {
   it('installs its service worker on a second try after a file failed to arrive during the first', { timeout: 240_000 }, async () => {

@@ -8,8 +8,8 @@ import type { Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { DEMO_PASSWORD } from '../../../api/src/auth/seed.ts';
 import { launchBrowser, type Browser } from './browser.ts';
-import { byTestId } from './page.ts';
-import type { Stack } from './stack.ts';
+import { byTestId, watchErrors } from './page.ts';
+import { startStack, type Stack } from './stack.ts';
 
 export const PHONE = { width: 390, height: 844 };
 
@@ -117,4 +117,26 @@ export async function qrVideo(text: string, size = 480): Promise<Buffer> {
 /** A PNG photo of a QR code (the scanner's photo fallback). */
 export function qrPng(text: string): Promise<Buffer> {
   return QRCode.toBuffer(text, { errorCorrectionLevel: 'M', margin: 4, width: 480 });
+}
+
+/** A file of phone tests with one phone: the stack, a phone in grid A, its page and the page's errors. */
+export interface PhoneOnStack {
+  stack: Stack;
+  browser: Browser;
+  page: Page;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function phoneOnStack(): Promise<PhoneOnStack> {
+  const stack = await startStack();
+  const browser = await launchPhone({ position: (await fieldPlaces(stack)).gridA });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  return {
+    stack, browser, page, errors: watchErrors(page),
+    async close() {
+      await browser.close();
+      await stack.close();
+    },
+  };
 }
