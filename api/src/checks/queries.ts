@@ -116,28 +116,19 @@ const checkInsert = (c: CheckInsert, abnormal: Sql = sql`${c.abnormal}::boolean`
 export const insertCheck = (c: CheckInsert) => sql`${checkInsert(c)} returning id`;
 
 /**
- * A resident's self-report in one statement (it runs for every resident every day). It reads the
- * person's status and the tenant's fever threshold, and only while the person is under observation
- * (status not in `notObserved`) and the tenant has its rules row writes: the check (abnormal when a
- * symptom is reported or the temperature, in tenths of a degree, reaches the threshold — as
- * rules.ts's abnormalities() says), the reading joining their temperature history, and their open
- * overdue-self-report task settled. Returns status and threshold, and the check as checkById does
- * (nulls when nothing was written).
+ * A resident's self-report in one call of app.record_self_report (sql/functions/checks.sql): it reads
+ * the person's status and the tenant's fever threshold, and only while the person is under
+ * observation (status not in `notObserved`) and the tenant has its rules row writes the check
+ * (abnormal when a symptom is reported or the temperature, in tenths of a degree, reaches the
+ * threshold — as rules.ts's abnormalities() says), the reading joining their temperature history,
+ * and their open overdue-self-report task settled. Returns status and threshold, and the check as
+ * checkById does (nulls when nothing was written).
  */
 export const recordSelfReport = (c: Omit<CheckInsert, 'abnormal'>, symptoms: boolean, tenths: number, notObserved: string[]) =>
-  sql`with x as (select p.status, r.fever_threshold
-                   from persons p left join check_rules r on r.tenant_id = p.tenant_id
-                  where p.tenant_id = ${c.tenantId} and p.id = ${c.personId}),
-           h as (${checkInsert({ ...c, abnormal: false },
-                   sql`(${symptoms}::boolean or ${tenths}::int >= round(x.fever_threshold * 10))`,
-                   sql`from x where x.status <> all(${notObserved}::text[]) and x.fever_threshold is not null`)} returning *),
-           t as (${insertReading(c.tenantId, c.personId, 'self', c.temperature, '本人', null, c.deviceTime, sql`where exists (select 1 from h)`)}),
-           s as (update tasks set state = 'done', done_at = now(),
-                        result = jsonb_build_object('resolvedBy', 'self_report', 'checkId', (select id from h))
-                  where tenant_id = ${c.tenantId} and person_id = ${c.personId} and kind = 'self_report_overdue' and state = 'open'
-                    and exists (select 1 from h))
-      select x.status, x.fever_threshold, ${CHECK_COLUMNS}, null::text as person_name, null::text as recorder_name
-        from x left join h on true`;
+  sql`select * from app.record_self_report(${c.tenantId}::int, ${c.personId}::bigint, ${c.citizenId}::bigint,
+        ${c.fever}::boolean, ${c.cough}::boolean, ${c.fatigue}::boolean, ${c.shortBreath}::boolean, ${c.temperature}::numeric,
+        ${symptoms}::boolean, ${tenths}::int, ${c.description}::text, ${c.location?.lon ?? null}::float8, ${c.location?.lat ?? null}::float8,
+        ${c.addressDetail}::text, ${c.deviceTime}::timestamptz, ${notObserved}::text[])`;
 
 /** The temperature also joins the person's temperature history (自查 / 被动测量); `guard` may hold it back. */
 export const insertReading = (tenantId: number, personId: number, kind: 'self' | 'measured', celsius: number, measuredBy: string, recorderId: number | null, takenAt: string | null, guard: Sql = sql``) =>
