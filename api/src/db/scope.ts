@@ -115,8 +115,9 @@ export const beforeCommit = new AsyncLocalStorage<CommitHook>();
  * Runs fn in a transaction bound by `setup` (`set local role …; select set_config(…)`, validated
  * literals escaped again), in as few round trips as the statements allow: the transaction opens with
  * its first statement in one simple-protocol query, the statements left for the commit go with the
- * commit, and a transaction that sends nothing is never opened. Each round trip costs the API about
- * 0.3 ms of CPU on a loaded machine (docs/benchmarks.md, load).
+ * commit, and a transaction that sends nothing is never opened. A round trip costs about 0.08 ms of
+ * CPU here; a statement with inline values is planned at every call, so a hot statement that is
+ * costly to plan belongs in a plpgsql function (docs/benchmarks.md, load).
  */
 async function inTransaction<T>(pool: pg.Pool, setup: string, fn: (tx: Tx) => Promise<T>, hooked = false): Promise<T> {
   const client = await pool.connect();
