@@ -91,6 +91,22 @@ describe('run now', () => {
     expect((await runsOf('check-tasks', f.tenantId)).map((r) => [r.status, r.message?.slice(0, 9) ?? null])).toEqual([['error', 'abandoned'], ['ok', null]]);
   });
 
+  it('audits a scheduled run of a tenant\'s job with the record of how it ended, as no one', async () => {
+    const before = await owner(`select count(*)::int as n from audit_log where tenant_id = $1 and action = 'job.run'`, [f.tenantId]);
+    const runs = await runScheduled(t.app, JOBS.find((j) => j.name === 'self-report-overdue')!);
+    const mine = runs.find((r) => r.id && r.job === 'self-report-overdue' && r.trigger === 'schedule' && r.status === 'ok')!;
+    expect(mine).toBeDefined();
+    const audit = await owner(
+      `select user_id, object_id, result, detail from audit_log where tenant_id = $1 and action = 'job.run' and (detail->>'trigger') = 'schedule' order by id`,
+      [f.tenantId],
+    );
+    expect(audit.length).toBe(1);
+    expect(audit[0]).toMatchObject({ user_id: null, object_id: 'self-report-overdue', result: 'ok', detail: { trigger: 'schedule', status: 'ok', rowsAffected: 0 } });
+    expect(runs.map((r) => r.id)).toContain(Number(audit[0].detail.runId));
+    const after = await owner(`select count(*)::int as n from audit_log where tenant_id = $1 and action = 'job.run'`, [f.tenantId]);
+    expect(after[0].n).toBe(before[0].n + 1);
+  });
+
   it('runs a job of the whole installation on its schedule only, seen by every tenant without its counts', async () => {
     const refused = await admin.post('/api/jobs/housekeeping/run');
     expect(refused.status).toBe(403);

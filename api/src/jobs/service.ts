@@ -80,6 +80,14 @@ export async function runRecorded(app: AppContext, def: JobDefinition, tenantId:
   }
   return asOwner(app, tenantId, async (tx) => {
     await tx.query(q.finishRun(id, outcome.status, outcome.message, outcome.rows, outcome.detail));
+    // Every run of a tenant's job, scheduled or by hand, is audited with the record of how it ended
+    // (a job of the whole installation has no tenant's chain to join; its run record stands alone).
+    if (tenantId != null) {
+      await auditTx(tx, {
+        tenantId, userId, action: 'job.run', objectType: 'job', objectId: def.name, result: outcome.status === 'error' ? 'error' : 'ok',
+        detail: { runId: id, trigger, status: outcome.status, rowsAffected: outcome.rows, message: outcome.message },
+      });
+    }
     return runView((await tx.one(q.runById(id)))!);
   });
 }
@@ -138,17 +146,15 @@ export async function runNow(app: AppContext, user: Principal, name: string): Pr
   if (!def) throw notFound('job');
   // A job of the whole installation acts on every tenant: no tenant's administrator starts it.
   if (!def.perTenant) throw new AppError(403, 'installation_job', `${name} runs for the whole installation on its schedule; a tenant cannot start it`);
-  const audit = (result: 'ok' | 'error', detail: Record<string, unknown>) =>
-    writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'job.run', objectType: 'job', objectId: name, result, detail });
-  let run: RunView;
   try {
-    run = await runRecorded(app, def, def.perTenant ? user.tenantId : null, 'manual', user.userId);
+    // (the run is audited as it opens and as it ends, in runRecorded's transactions)
+    return await runRecorded(app, def, user.tenantId, 'manual', user.userId);
   } catch (err) {
-    if (err instanceof AlreadyRunning) await audit('error', { refused: 'running' });
+    if (err instanceof AlreadyRunning) {
+      await writeAudit(app.db.pool, { tenantId: user.tenantId, userId: user.userId, action: 'job.run', objectType: 'job', objectId: name, result: 'error', detail: { refused: 'running' } });
+    }
     throw err;
   }
-  await audit(run.status === 'error' ? 'error' : 'ok', { runId: run.id, status: run.status, rowsAffected: run.rowsAffected, message: run.message });
-  return run;
 }
 
 /** Schedules every job (noOverlap: a run still going when the next is due is skipped by node-cron). */
