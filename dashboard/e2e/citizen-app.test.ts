@@ -223,6 +223,8 @@ describe('resident', () => {
     await byTestId(p.page, 'health-result').waitFor({ timeout: 30_000 });
     expect(await byTestId(p.page, 'health-result').getAttribute('data-abnormal')).toBe('true');
     expect(await byTestId(p.page, 'health-result').innerText()).toContain('38.2');
+    // …and says why: the fever line of the tenant's rules (the demo's default, 37.3)
+    expect(await byTestId(p.page, 'health-fever-line').innerText()).toContain('37.3 ℃');
     const history = byTestId(p.page, 'health-history').locator('[data-abnormal="true"]');
     await history.first().waitFor();
     expect(await history.count()).toBe(1);

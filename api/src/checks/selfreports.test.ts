@@ -41,6 +41,8 @@ describe('self-reports', () => {
     const r1 = await below.c.post('/api/citizen/self-reports', { temperature: 37.2 });
     const r2 = await at.c.post('/api/citizen/self-reports', { temperature: 37.3 });
     expect([r1.status, r1.body.abnormal, r2.status, r2.body.abnormal]).toEqual([201, false, 201, true]);
+    // the answer names the fever line it was judged by
+    expect([r1.body.feverThreshold, r2.body.feverThreshold]).toEqual([37.3, 37.3]);
     expect((await s.community.get(`/api/persons/${at.person.id}`)).body.status).toBe('suspected');
     const readings = (personId: number) => ownerRows(s, 'select celsius::float8 as c, kind from temperature_readings where tenant_id = $1 and person_id = $2', [s.f.tenantId, personId]);
     expect(await readings(below.person.id)).toEqual([{ c: 37.2, kind: 'self' }]);

@@ -168,7 +168,8 @@ export async function submitSelfReport(app: AppContext, c: CitizenPrincipal, inp
       await escalate(tx, { tenantId: t, personId, checkId: Number(row.id), source: 'self', actorId: null, reasons, reading: input, threshold });
     }
     await auditTx(tx, { tenantId: t, userId: null, action: 'selfreport.record', objectType: 'person', objectId: personId, result: 'ok', detail: { checkId: Number(row.id), citizenId: c.citizenId, abnormal } });
-    return selfReportView(row);
+    // The fever line the answer was judged by: the resident's phone says why a reading is abnormal.
+    return { ...selfReportView(row), feverThreshold: threshold };
   });
 }
 

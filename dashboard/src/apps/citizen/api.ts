@@ -36,6 +36,8 @@ export interface SelfReport extends Record<Symptom, boolean> {
   abnormal: boolean;
   description: string | null;
   createdAt: string;
+  /** The fever line the report was judged by (in the answer to a submission, not in the history). */
+  feverThreshold?: number;
 }
 
 export interface PassQr {

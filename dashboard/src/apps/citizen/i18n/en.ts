@@ -28,7 +28,7 @@ const en: typeof zh = {
   },
   health: {
     title: 'Daily health report', notBound: 'Daily health reports are for residents under observation: bind your identity first', bindNow: 'Bind identity', temperature: 'Temperature', symptoms: 'Symptoms',
-    description: 'Anything else', submit: 'Send today\'s report', normal: 'Recorded: temperature and symptoms normal', abnormal: 'Recorded: abnormal, a community doctor will contact you soon', history: 'History', empty: 'No reports yet',
+    description: 'Anything else', submit: 'Send today\'s report', normal: 'Recorded: temperature and symptoms normal', abnormal: 'Recorded: abnormal, a community doctor will contact you soon', feverLine: 'Temperatures of {threshold} ℃ and above count as fever here', history: 'History', empty: 'No reports yet',
     flagged: 'Abnormal',
   },
   pass: {

@@ -26,7 +26,7 @@ export default {
   },
   health: {
     title: '每日健康上报', notBound: '每日健康上报仅供隔离观察人员使用，请先绑定身份', bindNow: '去绑定身份', temperature: '体温', symptoms: '症状',
-    description: '其他情况', submit: '提交今日上报', normal: '已记录：体温和症状正常', abnormal: '已记录：有异常，社区医生将尽快联系您', history: '上报记录', empty: '还没有上报记录',
+    description: '其他情况', submit: '提交今日上报', normal: '已记录：体温和症状正常', abnormal: '已记录：有异常，社区医生将尽快联系您', feverLine: '本地体温达到 {threshold} ℃ 即按发热处理', history: '上报记录', empty: '还没有上报记录',
     flagged: '异常',
   },
   pass: {
