@@ -16,7 +16,7 @@ import Koa from 'koa';
 // Every bench citizen signs in from this machine: the per-address SMS limit would stop the 21st.
 process.env.SMS_PER_ADDRESS_PER_HOUR ??= '100000';
 const { benchLogin, listen, openBenchCity } = await import('./lib/city.ts');
-const { median, percentile, tileOf, writeSection } = await import('./lib/measure.ts');
+const { median, percentile, postgresCpuMs, tileOf, writeSection } = await import('./lib/measure.ts');
 const q = await import('./queries.ts');
 type LogSms = import('../api/src/citizens/sms.ts').LogSmsProvider;
 
@@ -130,15 +130,24 @@ if (profiler) {
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
 }
-const full = await drive(server.baseUrl, CONNECTIONS, SECONDS, selfReport);
+/** A run with the CPU it cost per answered request: this process (API and load generator) and PostgreSQL (when on this host). */
+async function measured(run: () => ReturnType<typeof drive>, kind: string) {
+  const [cpu0, pg0] = [process.cpuUsage(), await postgresCpuMs()];
+  const r = await run();
+  const [cpu1, pg1] = [process.cpuUsage(cpu0), await postgresCpuMs()];
+  const n = Math.max(1, r.lat.get(kind)?.length ?? 0);
+  return { ...r, nodeMs: (cpu1.user + cpu1.system) / 1000 / n, pgMs: pg0 != null && pg1 != null ? (pg1 - pg0) / n : undefined };
+}
+const full = await measured(() => drive(server.baseUrl, CONNECTIONS, SECONDS, selfReport), 'self-report');
 if (profiler) {
   const { profile } = await profiler.post('Profiler.stop');
   await (await import('node:fs/promises')).writeFile('/tmp/load-self-report.cpuprofile', JSON.stringify(profile));
 }
-const bareRun = await drive(bareUrl, CONNECTIONS, SECONDS, () => ({ ...selfReport(), kind: 'bare' }));
+const bareRun = await measured(() => drive(bareUrl, CONNECTIONS, SECONDS, () => ({ ...selfReport(), kind: 'bare' })), 'bare');
 const fullRate = rate(full, 'self-report');
 const bareRate = rate(bareRun, 'bare');
-log(`self-report ${fullRate.toFixed(0)}/s, bare ${bareRate.toFixed(0)}/s, ratio ${(fullRate / bareRate).toFixed(2)}`);
+const cpuOf = (r: { nodeMs: number; pgMs?: number }) => `${r.nodeMs.toFixed(2)} | ${r.pgMs == null ? '—' : r.pgMs.toFixed(2)}`;
+log(`self-report ${fullRate.toFixed(0)}/s, bare ${bareRate.toFixed(0)}/s, ratio ${(fullRate / bareRate).toFixed(2)}; CPU ms per request (API+generator | PostgreSQL): ${cpuOf(full)} vs ${cpuOf(bareRun)}`);
 if (process.env.BENCH_MIXED === '0') {
   // The ratio alone (quick runs while working on the self-report path).
   bareServer.close();
@@ -186,10 +195,10 @@ const body = `## Load: self-reports against a bare insert, and a mixed load (iss
 
 Measured ${new Date().toISOString().slice(0, 10)} by \`bench/load.ts\` on ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, PostgreSQL ${city.versions.pg} + PostGIS ${city.versions.postgis}, city-L (${city.counts.persons.toLocaleString('en-US')} persons, ${city.counts.households.toLocaleString('en-US')} households); the API, the load generator and PostgreSQL share the machine. ${CONNECTIONS} keep-alive connections, ${SECONDS} s per run after a 3 s warm-up, ${CITIZENS} bound residents in turn, a new \`Idempotency-Key\` per request.
 
-| run | requests/s | p50 ms | p95 ms |
-|---|---:|---:|---:|
-| \`POST /api/citizen/self-reports\`: citizen session, validation, idempotency, reading, overdue check, audit row (hash chain) in one transaction | ${fullRate.toFixed(0)} | ${ms(median(full.lat.get('self-report') ?? []))} | ${ms(percentile(full.lat.get('self-report') ?? [], 95))} |
-| bare Koa + body parser + one \`insert into health_checks\` (owner connection, no checks) | ${bareRate.toFixed(0)} | ${ms(median(bareRun.lat.get('bare') ?? []))} | ${ms(percentile(bareRun.lat.get('bare') ?? [], 95))} |
+| run | requests/s | p50 ms | p95 ms | CPU ms per request: this process (API and load generator) | PostgreSQL |
+|---|---:|---:|---:|---:|---:|
+| \`POST /api/citizen/self-reports\`: citizen session, validation, idempotency, reading, overdue check, audit row (hash chain) in one transaction | ${fullRate.toFixed(0)} | ${ms(median(full.lat.get('self-report') ?? []))} | ${ms(percentile(full.lat.get('self-report') ?? [], 95))} | ${cpuOf(full)} |
+| bare Koa + body parser + one \`insert into health_checks\` (owner connection, no checks) | ${bareRate.toFixed(0)} | ${ms(median(bareRun.lat.get('bare') ?? []))} | ${ms(percentile(bareRun.lat.get('bare') ?? [], 95))} | ${cpuOf(bareRun)} |
 
 Full / bare: **${(fullRate / bareRate).toFixed(2)}×** (goal ≥ 0.5×).
 

@@ -1,6 +1,6 @@
 // Small measuring helpers of the bench/ scripts: percentiles, a seeded PRNG, tile maths and the
 // marked sections of docs/benchmarks.md that each script owns.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -51,4 +51,31 @@ export async function writeSection(name: string, body: string): Promise<void> {
   const next = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
   await writeFile(DOC, next);
   console.error(`[bench] wrote section ${name} of docs/benchmarks.md`);
+}
+
+/**
+ * CPU time (ms) used so far by the PostgreSQL processes of this machine, ended children included
+ * (the postmaster's reaped backends): for a cluster on the same host, where the bench's work shares
+ * the cores. Undefined where /proc cannot tell (another host, another OS).
+ */
+export async function postgresCpuMs(): Promise<number | undefined> {
+  const TICK_MS = 10; // USER_HZ is 100 on Linux
+  let total = 0;
+  let seen = false;
+  let pids: string[];
+  try {
+    pids = (await readdir('/proc')).filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state … : utime, stime, cutime, cstime are fields 14-17
+    const m = /^\d+ \((postgres)\) (.*)$/.exec(stat.trim());
+    if (!m) continue;
+    const f = m[2].split(' ');
+    total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_MS;
+    seen = true;
+  }
+  return seen ? total : undefined;
 }

@@ -47,7 +47,11 @@ beforeAll(async () => {
   f = await createFixture(t.app.db.ownerPool, 'exp');
   worker = await t.login(`${f.prefix}gridworker`);
   admin = await t.login(`${f.prefix}admin`);
-  formulaPerson = personBody(f.points.gridA, { name: '=1+2', address: '+cmd|calc A1', conditionNote: '@SUM(A1)' });
+  formulaPerson = personBody(f.points.gridA, {
+    name: '=1+2', address: '+cmd|calc A1', conditionNote: '@SUM(A1)',
+    inspectorAttendance: [{ name: '赵六', at: '2026-11-23T10:00:00+08:00' }, { name: '钱七', at: '2026-11-24T09:30:00+08:00' }],
+    coResidents: [{ name: '王五', relation: '配偶' }],
+  });
   expect((await worker.post('/api/persons', formulaPerson)).status).toBe(201);
   expect((await admin.post('/api/persons', personBody(f.points.gridC, { name: '西区人员' }))).status).toBe(201);
 });
@@ -87,6 +91,8 @@ describe('exporting persons', () => {
     expect(p['现住址']).toBe("'+cmd|calc A1");
     expect(p['身体状况说明']).toBe("'@SUM(A1)");
     expect(p['电话']).toBe(formulaPerson.phone);
+    // structured fields as the template asks for them (and the import reads them back)
+    expect(p['检查督查人员到岗记录']).toBe('赵六 2026-11-23 10:00;钱七 2026-11-24 09:30');
     // No cell of the file is a formula.
     const ws = (await workbookOf(worker, '/api/persons/export.xlsx')).worksheets[0];
     ws.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ageOn, isMobilePhone, parseResidentId } from '../../../api/src/persons/idnumber.ts';
+import { PLAIN_FIELDS } from '../../../api/src/persons/schema.ts';
 import { copyLine, textArray } from './copy.ts';
 import { allocate, generateChunks, planCity } from './model.ts';
 import type { PersonRecord } from './persons.ts';
@@ -43,6 +44,13 @@ describe('generated city', () => {
       expect(isMobilePhone(p.phone) && isMobilePhone(p.emergencyPhone)).toBe(true);
     }
     expect(new Set(demo.persons.map((p) => p.idNumber)).size).toBe(600);
+  });
+
+  it('writes the structured fields in the shapes the API stores and exports', () => {
+    const visited = demo.persons.filter((p) => p.inspectorAttendance.length);
+    expect(visited.length).toBeGreaterThan(0);
+    for (const p of visited) expect(PLAIN_FIELDS.inspectorAttendance.schema.safeParse(p.inspectorAttendance).success, JSON.stringify(p.inspectorAttendance)).toBe(true);
+    for (const p of demo.persons) expect(PLAIN_FIELDS.coResidents.schema.safeParse(p.coResidents).success, JSON.stringify(p.coResidents)).toBe(true);
   });
 
   it('links persons to households of their own grid', () => {

@@ -49,7 +49,8 @@ export interface PersonRecord extends Arrival {
   housingType: 'owned' | 'rented' | 'dormitory' | 'hotel' | 'other';
   coResidentCount: number;
   coResidents: CoResident[];
-  inspectorAttendance: { date: string; inspector: string }[];
+  /** The shape the API stores (persons/schema.ts): the inspector's name and when they arrived. */
+  inspectorAttendance: { name: string; at: string }[];
   visitContact: string;
   releaseNoticeIssued: boolean;
   status: Status;
@@ -175,9 +176,13 @@ function conditionNote(rng: Rng, conditions: Condition[], febrile: boolean): str
   return febrile ? `${labels}，最高体温${rng.float(37.5, 39.5).toFixed(1)}℃` : `自述${labels}`;
 }
 
-function attendance(rng: Rng, from: Date, to: Date, inspector: string): { date: string; inspector: string }[] {
+function attendance(rng: Rng, from: Date, to: Date, inspector: string): { name: string; at: string }[] {
   const days = Math.max(1, Math.min(3, Math.floor((to.getTime() - from.getTime()) / DAY)));
-  return Array.from({ length: rng.int(0, days) }, (_, i) => ({ date: dateOf(new Date(from.getTime() + (i + 1) * DAY)), inspector }));
+  // (the hour from the day's index, not the generator: the rest of the city stays as it was)
+  return Array.from({ length: rng.int(0, days) }, (_, i) => ({
+    name: inspector,
+    at: `${dateOf(new Date(from.getTime() + (i + 1) * DAY))}T${String(9 + (i % 3)).padStart(2, '0')}:00:00+08:00`,
+  }));
 }
 
 const RESIDENT_SOURCES: readonly (readonly [Source, number])[] = [
