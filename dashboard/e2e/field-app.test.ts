@@ -365,6 +365,7 @@ describe('checkpoint', () => {
     expect(await verdict.getAttribute('data-verdict')).toBe('valid');
     expect(await byTestId(page, 'verdict-holder').innerText()).toContain('周');
     await saveScreenshot(page, 'field-checkpoint-valid.png');
+    expect(await byTestId(page, 'scan-record').innerText()).toContain('放行');
     await byTestId(page, 'scan-record').click();
     await waitFor(page, `/已放行/.test(document.querySelector('[data-testid="verdict-title"]')?.textContent ?? '')`);
     const scans = await stack.t.app.db.ownerPool.query('select result, temperature::float8 as t, place from pass_scans where tenant_id = $1 order by id desc limit 1', [stack.city.tenantId]);
@@ -384,6 +385,8 @@ describe('checkpoint', () => {
     const red = byTestId(second.page, 'scan-verdict');
     await red.waitFor({ timeout: 60_000 });
     expect(await red.getAttribute('data-verdict')).toBe('revoked');
+    // the action on a red verdict records a refusal, and says so
+    expect(await byTestId(second.page, 'scan-record').innerText()).toContain('拦截');
     await saveScreenshot(second.page, 'field-checkpoint-revoked.png');
     await second.page.getByText('取消').click();
 

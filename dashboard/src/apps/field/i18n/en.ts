@@ -97,7 +97,7 @@ const en: typeof zh = {
       holder_confirmed: 'The holder is a confirmed case', holder_dead: 'The holder\'s record is irregular', no_keys_offline: 'Offline checks need one online start first (for the keys)',
       cannot_verify_offline: 'This browser cannot check passes offline', unknown_status: 'Checked offline: the holder\'s current status is unknown',
     },
-    checkedOffline: 'Checked offline (signature and expiry)', unknownHolder: 'Unknown holder', record: 'Record and let pass', next: 'Scan the next',
+    checkedOffline: 'Checked offline (signature and expiry)', unknownHolder: 'Unknown holder', record: 'Record and let pass', recordRefusal: 'Record and turn back', next: 'Scan the next',
     feverRegistered: 'Fever: registered onto the watch list; take the person to the observation point', feverReported: 'Fever: reported; the grid worker will follow up',
     noCamera: 'This browser cannot use the camera: take a photo or type the code', cameraRefused: 'The camera could not be opened ({msg}): take a photo or type the code', photoInstead: 'Take a photo of the code',
     noCodeInPhoto: 'No QR code found in the photo', typeCode: 'or paste the pass code', check: 'Check',

@@ -95,7 +95,7 @@ export default {
       holder_confirmed: '持证人为确诊病例', holder_dead: '持证人信息异常', no_keys_offline: '离线核验需先联网一次以获取密钥',
       cannot_verify_offline: '此手机浏览器不支持离线核验', unknown_status: '离线核验：无法确认持证人当前状态',
     },
-    checkedOffline: '离线核验（签名与有效期）', unknownHolder: '未知持证人', record: '记录并放行', next: '继续扫码',
+    checkedOffline: '离线核验（签名与有效期）', unknownHolder: '未知持证人', record: '记录并放行', recordRefusal: '记录并拦截', next: '继续扫码',
     feverRegistered: '体温异常：已登记纳入隔离观察，请引导至临时观察点', feverReported: '体温异常：已上报，网格员将跟进核实',
     noCamera: '此浏览器无法使用摄像头，请拍照或输入', cameraRefused: '无法打开摄像头（{msg}），请拍照或输入', photoInstead: '拍照识别二维码',
     noCodeInPhoto: '照片中未识别到二维码', typeCode: '或粘贴通行证编码', check: '核验',
