@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => s?.t.close());
 
-const NOV22 = new Date('2026-11-22T01:30:00Z');
+// 07:30 in Shanghai: before the day's first slot (09:00), so a run makes both
+const NOV22 = new Date('2026-11-21T23:30:00Z');
 const normal = { temperature: 36.6 };
 const count = async (table: string) => (await ownerRows(s, `select count(*)::int n from ${table} where tenant_id = $1`, [s.f.tenantId]))[0].n as number;
 
@@ -70,6 +71,9 @@ describe('nearby check tasks', () => {
     expect(mine[2].distanceM).toBeGreaterThan(2800);
     expect(mine[2].distanceM).toBeLessThan(2950);
     expect(mine[0]).toMatchObject({ kind: 'check', personName: here.name, gridName: '第一网格' });
+    // The doctor's task list says where to go: the person's address (a check has no report).
+    const listed = (await s.doctor.get('/api/tasks?kind=check&pageSize=100')).body.items.filter((t: any) => t.personId === here.id);
+    expect(listed.map((t: any) => t.address)).toEqual([here.address, here.address]);
     expect((await s.doctor.get(`/api/checks/tasks/nearby?near=${gridA.lon},${gridA.lat}&limit=1`)).body).toHaveLength(1);
 
     const elsewhere = await otherDoctor.get(`/api/checks/tasks/nearby?near=${gridA.lon},${gridA.lat}`);

@@ -10,7 +10,8 @@ beforeAll(async () => {
 afterAll(() => s?.t.close());
 
 // 09:30 in Shanghai on 22 November 2026; the default rules check at 09:00 and 15:00.
-const NOV22 = new Date('2026-11-22T01:30:00Z');
+// 07:30 in Shanghai: before the day's first slot (09:00)
+const NOV22 = new Date('2026-11-21T23:30:00Z');
 const day = (d: number) => new Date(NOV22.getTime() + d * 86_400_000);
 
 const checkTasksOf = (personIds: number[]) =>
@@ -42,6 +43,21 @@ describe('check task generation', () => {
     expect(again[0]).toMatchObject({ skipped: false, created: 0 });
     expect(await checkTasksOf(ids)).toHaveLength(4);
     expect((await generateCheckTasks(s.t.app, s.f.tenantId, day(1)))[0].created).toBe(4);
+  });
+
+  it('makes a slot whose time has passed only when it is the day\'s last: one check to do, not every slot already overdue', async () => {
+    const p = await registerPerson(s, s.f.points.gridA);
+    const at = (hhmm: string) => new Date(`2026-11-30T${hhmm}:00+08:00`);
+    // 09:30: the 09:00 slot has passed, 15:00 is still to come
+    await generateCheckTasks(s.t.app, s.f.tenantId, at('09:30'));
+    expect((await checkTasksOf([p.id])).map((t) => t.dedupe_key)).toEqual([`check:${p.id}:2026-11-30:2`]);
+    // the next day, a first run in the evening: every slot has passed, the last is made
+    const q = await registerPerson(s, s.f.points.gridB);
+    await generateCheckTasks(s.t.app, s.f.tenantId, new Date('2026-12-01T18:24:00+08:00'));
+    expect((await checkTasksOf([q.id])).filter((t) => t.dedupe_key.includes('2026-12-01')).map((t) => t.dedupe_key)).toEqual([`check:${q.id}:2026-12-01:2`]);
+    // an early run makes both
+    await generateCheckTasks(s.t.app, s.f.tenantId, new Date('2026-12-02T00:05:00+08:00'));
+    expect((await checkTasksOf([q.id])).filter((t) => t.dedupe_key.includes('2026-12-02'))).toHaveLength(2);
   });
 
   it('stops when the observation period ends and cancels tasks of persons no longer observed', async () => {

@@ -285,8 +285,13 @@ export const givenRules = (tenantId: number, g: PreviewRules): RulesSource =>
   sql`(select ${tenantId}::int as tenant_id, ${g.statuses}::text[] as statuses, ${[...g.checkTimes].sort()}::time[] as check_times,
               ${g.observationDays}::int as observation_days, ${g.timezone}::text as timezone) r`;
 
-/** Today's check tasks (one per slot) under the rules: persons of the checked statuses inside their window. */
-const checkTaskSlots = (rules: RulesSource, tenantId: number, now: Date) =>
+/**
+ * Today's check tasks (one per slot) under the rules: persons of the checked statuses inside their
+ * window. `made`: the slots a run makes now — a slot whose time has passed is made only if it is
+ * the day's last (a job that ran late, a first start in the evening or a person registered in the
+ * afternoon gives each person one check to do today, not every slot of the day already overdue).
+ */
+const checkTaskSlots = (rules: RulesSource, tenantId: number, now: Date, made = true) =>
   sql`select p.tenant_id, 'check' as kind, p.id as person_id, g.parent_id as assignee_jurisdiction_id, p.geom,
              'check:' || p.id || ':' || to_char(d.day, 'YYYY-MM-DD') || ':' || s.n as dedupe_key,
              (d.day + s.t) at time zone r.timezone as due_at
@@ -296,7 +301,8 @@ const checkTaskSlots = (rules: RulesSource, tenantId: number, now: Date) =>
         join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
         cross join unnest(r.check_times) with ordinality as s (t, n)
        where r.tenant_id = ${tenantId} and p.geom is not null and g.parent_id is not null
-         and d.day >= ${OBS_START} and d.day < ${OBS_END}`;
+         and d.day >= ${OBS_START} and d.day < ${OBS_END}
+         ${made ? sql`and ((d.day + s.t) at time zone r.timezone > ${now}::timestamptz or s.t = (select max(x) from unnest(r.check_times) x))` : sql``}`;
 
 /** Creates today's check tasks from the saved rules; the dedupe key makes a later run create nothing twice. */
 export const generateCheckTasks = (tenantId: number, now: Date) =>
@@ -327,9 +333,10 @@ export const previewCheckTasks = (tenantId: number, rules: RulesSource, now: Dat
   sql`select (select ${localDay(now)} from ${rules}) as day,
              count(*)::int as slots_today,
              count(distinct c.person_id)::int as persons,
-             (count(*) filter (where not exists (select 1 from tasks t where t.tenant_id = c.tenant_id and t.dedupe_key = c.dedupe_key)))::int as would_create,
+             (count(*) filter (where c.dedupe_key in (select m.dedupe_key from (${checkTaskSlots(rules, tenantId, now)}) m)
+                                 and not exists (select 1 from tasks t where t.tenant_id = c.tenant_id and t.dedupe_key = c.dedupe_key)))::int as would_create,
              (select count(*)::int from tasks t, persons p, ${rules} where ${STALE_CHECK_TASK(tenantId)}) as would_cancel
-        from (${checkTaskSlots(rules, tenantId, now)}) c`;
+        from (${checkTaskSlots(rules, tenantId, now, false)}) c`;
 
 /**
  * A task for the grid worker when a bound resident has sent no self-report within the window

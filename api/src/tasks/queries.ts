@@ -5,7 +5,7 @@ import { and, sql, type Sql } from '../db/sql.ts';
 // the worker before the visit (personal numbers only masked).
 const TASK_COLUMNS = sql`t.id, t.kind, t.state, t.report_id, t.person_id, t.assignee_jurisdiction_id, aj.name as assignee_jurisdiction_name,
   t.assignee_user_id, u.display_name as assignee_name, st_x(t.geom) as lon, st_y(t.geom) as lat, t.grid_id, t.due_at, t.result,
-  t.done_at, t.created_at, r.subject_name, r.address as report_address, p.name as person_name,
+  t.done_at, t.created_at, r.subject_name, r.address as report_address, p.name as person_name, p.address as person_address,
   r.kind as report_kind, r.subject_phone_masked, r.subject_id_masked, r.fever, r.cough, r.fatigue, r.short_breath, r.temperature,
   r.description, r.details as report_details, r.created_at as report_created_at`;
 

@@ -24,7 +24,8 @@ export function taskView(r: Row, user: Pick<Principal, 'permissions' | 'userId'>
   const exact = taskIsExactFor(r, user);
   return {
     id: r.id, kind: r.kind, state: r.state, reportId: r.report_id, personId: r.person_id,
-    subject: r.person_name ?? r.subject_name ?? null, address: addressFor(exact, r.report_address),
+    // where to go: the reported address, or the person's own (check, referral and overdue tasks)
+    subject: r.person_name ?? r.subject_name ?? null, address: addressFor(exact, r.report_address ?? r.person_address ?? null),
     location: pointFor(exact, r), distanceM: r.distance_m == null || !exact ? null : Math.round(r.distance_m),
     gridId: r.grid_id, assignee: { jurisdictionId: r.assignee_jurisdiction_id, jurisdictionName: r.assignee_jurisdiction_name, userId: r.assignee_user_id, userName: r.assignee_name },
     dueAt: r.due_at, result: r.result, doneAt: r.done_at, createdAt: r.created_at,
