@@ -3,6 +3,7 @@
 // imported row); this table adds what a spreadsheet needs: the Chinese header, the labels of coded
 // values (the dropdowns), how a cell is read, and an example.
 import { CONDITIONS, SOURCES } from '../persons/schema.ts';
+import { STATUS_ZH } from '../persons/status.ts';
 
 export type ColumnKind =
   | 'text' | 'enum' | 'enumList' | 'bool' | 'int' | 'date' | 'datetime' | 'idNumber' | 'phone' | 'landline'
@@ -17,6 +18,8 @@ export interface Column {
   required?: boolean;
   /** Coded values: code → label (the label is what the dropdown offers; either is accepted). */
   options?: Record<string, string>;
+  /** Other words spreadsheets use for a code (read as that code; never written). */
+  aliases?: Record<string, string[]>;
   example: string | number;
   hint: string;
   width?: number;
@@ -37,7 +40,8 @@ export const LABELS = {
   } satisfies Record<(typeof SOURCES)[number], string>,
   observationMode: { home: '居家观察', centralized: '集中隔离' },
   housingType: { owned: '自有住房', rented: '租住', dormitory: '宿舍', hotel: '酒店', other: '其他' },
-  status: { watching: '隔离观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', dead: '死亡', released: '解除隔离', closed: '已关闭' },
+  // as every app names them
+  status: STATUS_ZH,
   severity: { mild: '轻症', severe: '重症', critical: '危重' },
   crs: { wgs84: 'WGS84', gcj02: 'GCJ02', bd09: 'BD09' },
 } as const;
@@ -87,7 +91,10 @@ export const COLUMNS: Column[] = [
   { key: 'visitContact', header: '上门排查联系人', group: G.manage, kind: 'text', example: '刘芳', hint: '' },
   bool('releaseNoticeIssued', '是否发放解除隔离通知书', G.manage, '是/否'),
   { key: 'note', header: '后续行为动态记录', group: G.manage, kind: 'note', example: '已电话回访', width: 24, hint: '导入后成为人员动态记录的第一条，最多 1000 字' },
-  { key: 'status', header: '人员状态', group: G.manage, kind: 'enum', options: { watching: '隔离观察', suspected: '疑似', confirmed: '确诊' }, example: '隔离观察', hint: '不填为隔离观察；确诊须填病情程度' },
+  {
+    key: 'status', header: '人员状态', group: G.manage, kind: 'enum', options: { watching: STATUS_ZH.watching, suspected: '疑似', confirmed: '确诊' },
+    aliases: { watching: ['隔离观察', '居家观察', '居家隔离观察', '集中隔离观察', '观察'] }, example: STATUS_ZH.watching, hint: `不填为${STATUS_ZH.watching}（也可写隔离观察、居家观察）；确诊须填病情程度`,
+  },
   { key: 'severity', header: '病情程度', group: G.manage, kind: 'enum', options: LABELS.severity, example: '', hint: '仅确诊人员填写' },
   { key: 'householdId', header: '所属户编号', group: G.place, kind: 'householdId', example: '', hint: '系统中住户的编号（可不填）' },
   { key: 'lon', header: '经度', group: G.place, kind: 'number', example: 114.3055, hint: '与纬度一起填写，按“坐标系”换算' },

@@ -142,10 +142,10 @@ export function readNumber(v: CellPrimitive): Read<number> {
 }
 
 /** A coded value by its label or its code. */
-export function readCode(v: CellPrimitive, options: Record<string, string>): Read<string> {
+export function readCode(v: CellPrimitive, options: Record<string, string>, aliases: Record<string, string[]> = {}): Read<string> {
   const t = compactText(v);
   for (const [code, label] of Object.entries(options)) {
-    if (t === label.replace(/\s/g, '') || t.toLowerCase() === code) return ok(code);
+    if (t === label.replace(/\s/g, '') || t.toLowerCase() === code || aliases[code]?.includes(t)) return ok(code);
   }
   return fail(`“${cleanText(v)}”不是可选值（${Object.values(options).join('、')}）`);
 }

@@ -4,7 +4,8 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { readSheet } from './reader.ts';
-import { readDate, readIdNumber } from './normalise.ts';
+import { readCode, readDate, readIdNumber } from './normalise.ts';
+import { COLUMNS } from './columns.ts';
 
 describe('reading a large workbook', () => {
   it('keeps every multi-byte character whole, with shared strings and inline strings', async () => {
@@ -32,6 +33,13 @@ describe('reading cells', () => {
     }
     expect(readDate('2020-02-30').ok).toBe(false);
     expect(readDate('next week').ok).toBe(false);
+  });
+
+  it('reads a status in the words the apps show and the words spreadsheets use, and names the choices otherwise', () => {
+    const status = COLUMNS.find((c) => c.key === 'status')!;
+    for (const v of ['医学观察', '隔离观察', '居家观察', ' 居家 隔离观察 ', 'watching']) expect(readCode(v, status.options!, status.aliases)).toEqual({ ok: true, value: 'watching' });
+    expect(readCode('确诊', status.options!, status.aliases)).toEqual({ ok: true, value: 'confirmed' });
+    expect(readCode('痊愈', status.options!, status.aliases)).toEqual({ ok: false, message: '“痊愈”不是可选值（医学观察、疑似、确诊）' });
   });
 
   it('refuses an 18-digit ID number stored as a number, never guessing its last digits', () => {

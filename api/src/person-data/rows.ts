@@ -36,7 +36,7 @@ type Cells = Map<string, CellPrimitive>;
 
 function readCell(c: Column, v: CellPrimitive, idType: string): n.Read<unknown> {
   switch (c.kind) {
-    case 'enum': case 'crs': return n.readCode(v, c.options!);
+    case 'enum': case 'crs': return n.readCode(v, c.options!, c.aliases);
     case 'enumList': return n.readCodes(v, c.options!);
     case 'bool': return n.readBool(v);
     case 'int': return n.readInt(v, 0, c.key === 'age' ? 130 : 50);

@@ -20,7 +20,7 @@ export const INITIAL_STATUSES: readonly Status[] = ['watching', 'suspected', 'co
 
 /** `input`: the request is wrong whatever the person's state (a 400), not a conflict with that state (a 409). */
 /** The statuses as the apps name them in Chinese (for refusals a person reads). */
-const STATUS_ZH: Record<Status, string> = {
+export const STATUS_ZH: Record<Status, string> = {
   watching: '医学观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', dead: '死亡', released: '解除隔离', closed: '排除结案',
 };
 

@@ -28,7 +28,7 @@ export default {
         title: '4. 导出', hint: '导出您辖区内的数据；没有“查看完整个人信息”权限时，证件号码、电话和住址已脱敏。每次导出均记入审计日志；距上次确认身份超过 10 分钟时，须重新输入密码（及动态验证码）。',
         status: '人员状态', source: '报送来源', dates: '登记日期', from: '开始日期', to: '结束日期', all: '全部',
         persons: '导出人员', reports: '导出上报记录', failed: '导出失败：{message}',
-        statuses: { watching: '隔离观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', dead: '死亡', released: '解除隔离', closed: '已关闭' },
+        statuses: { watching: '医学观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', dead: '死亡', released: '解除隔离', closed: '排除结案' },
       },
     },
   },

@@ -10,7 +10,7 @@ export default {
         carried: '观察天数 {days} 天、自报超期 {hours} 小时在「超期与解除」中设置。',
         preview: '按当前编辑的规则，现在运行一次将会', previewDay: '今天（{day}）', slotsToday: '今日检查任务', persons: '涉及人员', wouldCreate: '新建任务', wouldCancel: '取消任务',
         previewError: '规则有误，无法预览', previewing: '计算中…',
-        status: { watching: '居家观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', released: '已解除' },
+        status: { watching: '医学观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', released: '解除隔离' },
       },
       options: {
         title: '企业/学校申报选项', hint: '市民填写企业/学校返岗返校申报时可选的学校、年级和班级；学校为空时不限学校。',
@@ -54,7 +54,7 @@ export default {
         carried: 'Observation of {days} days and the self-report window of {hours} hours are set under "Overdue & release".',
         preview: 'With the rules as edited, a run now would', previewDay: 'Today ({day})', slotsToday: 'Check tasks today', persons: 'Persons', wouldCreate: 'Create', wouldCancel: 'Cancel',
         previewError: 'The rules are not valid; no preview', previewing: 'Counting…',
-        status: { watching: 'Home observation', suspected: 'Suspected', confirmed: 'Confirmed', cured: 'Cured', released: 'Released' },
+        status: { watching: 'Under observation', suspected: 'Suspected', confirmed: 'Confirmed', cured: 'Cured', released: 'Released' },
       },
       options: {
         title: 'Enterprise/school declaration options', hint: 'Schools, grades and classes residents choose from in the return-to-work/school declaration; no schools means any school.',

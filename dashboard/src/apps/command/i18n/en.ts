@@ -8,7 +8,7 @@ const en: typeof zh = {
     counts: 'By classification', overview: 'Overview', daily: 'Daily new', cumulative: 'Cumulative', byJurisdiction: 'By jurisdiction',
     byRoute: 'Route of infection', national: 'National data', live: 'Live events', persons: 'Persons', legend: 'Legend', layers: 'Layers',
   },
-  overview: { persons: 'Persons', households: 'Households', grids: 'Grids', openTasks: 'Open tasks', openAlerts: 'Open alerts', newInRange: 'New in range' },
+  overview: { persons: 'Registered persons', households: 'Households', grids: 'Grids', openTasks: 'Open tasks', openAlerts: 'Open alerts', newInRange: 'New in range' },
   chart: { registered: 'Registered', total: 'Total' },
   national: { none: 'No data source configured', note: 'National figures appear here once a source is connected; no estimates are shown meanwhile.' },
   range: { from: 'From', to: 'To', last7: '7 days', last14: '14 days', last30: '30 days', all: 'All', label: 'Time range' },

@@ -6,7 +6,7 @@ export default {
     counts: '分类统计', overview: '总体概况', daily: '每日新增趋势', cumulative: '累计趋势', byJurisdiction: '辖区分布',
     byRoute: '感染途径', national: '全国疫情', live: '实时动态', persons: '人员清单', legend: '图例', layers: '图层',
   },
-  overview: { persons: '在管人员', households: '住户', grids: '网格', openTasks: '待办任务', openAlerts: '未处理预警', newInRange: '区间新增' },
+  overview: { persons: '登记人员', households: '住户', grids: '网格', openTasks: '待办任务', openAlerts: '未处理预警', newInRange: '区间新增' },
   chart: { registered: '新登记', total: '合计' },
   national: { none: '未配置数据源', note: '全国数据接入后在此显示；当前不显示任何估算数字。' },
   range: { from: '开始', to: '结束', last7: '近7天', last14: '近14天', last30: '近30天', all: '全部', label: '时间范围' },
