@@ -49,6 +49,15 @@ describe('organisation in the admin console', () => {
     await byTestId(page, 'menu-org-users').waitFor();
     expect(await byTestId(page, 'menu-org-audit').count()).toBe(0);
     await saveScreenshot(page, 'admin-org-users.png');
+    // one's own row offers no disable or password reset (the server refuses them too)
+    const self = stack.username('admin');
+    await byTestId(page, 'users-search').fill(self);
+    await byTestId(page, 'users-search').press('Enter');
+    await byTestId(page, `user-edit-${self}`).waitFor();
+    expect(await byTestId(page, `user-toggle-${self}`).count()).toBe(0);
+    expect(await byTestId(page, `user-reset-${self}`).count()).toBe(0);
+    await byTestId(page, 'users-search').fill('');
+    await byTestId(page, 'users-search').press('Enter');
 
     await byTestId(page, 'user-create').click();
     await byTestId(page, 'user-username').fill(newUsername());
