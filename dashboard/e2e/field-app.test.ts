@@ -321,6 +321,9 @@ describe('community doctor', () => {
     await page.goto(`${stack.baseUrl}/field/tasks/${referral.id}`);
     await byTestId(page, 'task-referral').click();
     await byTestId(page, 'referral-confirmed').click();
+    // sent without a hospital: the form says what is missing in its own words, nothing is sent
+    await byTestId(page, 'referral-submit').click();
+    await page.getByText('请填写收治或确诊的定点医院').waitFor();
     await byTestId(page, 'referral-hospital').locator('input').fill('金银潭医院');
     await page.getByText('轻症').click();
     await saveScreenshot(page, 'field-doctor-referral.png');

@@ -3,6 +3,7 @@
 // sends someone follows the exact-location rule (its assignee and the field roles see it).
 import { addressFor, pointFor, seesTaskLocation } from '../auth/exact-location.ts';
 import type { Principal } from '../auth/principal.ts';
+import { STATUS_ZH, type Status } from '../persons/status.ts';
 
 type Row = Record<string, any>;
 
@@ -44,21 +45,22 @@ const REPORT_KINDS: Record<string, string> = {
   citizen: '市民上报', close_contact: '密切接触者上报', enterprise: '企事业单位申报', checkpoint: '卡口登记',
   patrol: '网格员排查', doctor_survey: '医生排查',
 };
+const SEVERITY_ZH: Record<string, string> = { mild: '轻症', severe: '重症', critical: '危重' };
 const OUTCOMES: Record<string, string> = {
-  mistaken: '情况有误，结案', register: '登记入隔离观察名单', refer: '转诊定点医院',
+  mistaken: '情况有误，结案', register: '登记为医学观察', refer: '转诊定点医院',
   admitted: '医院已收治', confirmed: '医院确诊', excluded: '医院排除',
 };
 
 /** One line for a task's result, in the data's language (Chinese, like the reasons it quotes). */
 function resultNote(result: Row | null): string | undefined {
   if (!result) return undefined;
-  if (result.resolvedBy === 'status') return `人员状态变为 ${result.status}`;
+  if (result.resolvedBy === 'status') return `人员状态变为${STATUS_ZH[result.status as Status] ?? result.status}`;
   if (result.resolvedBy === 'self_report') return '居民已自报';
   if (result.checkId != null && !result.outcome) return `检查记录 #${result.checkId}`;
   if (!result.outcome) return undefined;
   const parts = [OUTCOMES[result.outcome] ?? result.outcome];
   if (result.hospital) parts.push(result.hospital);
-  if (result.severity) parts.push(result.severity);
+  if (result.severity) parts.push(SEVERITY_ZH[result.severity] ?? result.severity);
   if (result.reason) parts.push(result.reason);
   return parts.join('：');
 }

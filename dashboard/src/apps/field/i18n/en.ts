@@ -32,7 +32,7 @@ const en: typeof zh = {
     done: { mistaken: 'Case closed', register: 'Registered onto the watch list', refer: 'Registered and referred' },
   },
   referral: {
-    title: 'Referral outcome', outcome: 'Outcome', admitted: 'Admitted (suspected)', confirmed: 'Confirmed', excluded: 'Excluded: back to home observation', submit: 'Submit', done: 'Referral task completed',
+    title: 'Referral outcome', outcome: 'Outcome', admitted: 'Admitted (suspected)', confirmed: 'Confirmed', excluded: 'Excluded: back to home observation', submit: 'Submit', done: 'Referral task completed', needHospital: 'Enter the designated hospital', needSeverity: 'Choose the severity',
     defaultReason: { admitted: 'Admitted to the designated hospital', confirmed: 'Confirmed by the designated hospital', excluded: 'Excluded by the designated hospital' },
   },
   register: { title: { patrol: 'Patrol registration', doctor_survey: 'Survey registration' }, submit: 'Register onto the watch list', done: 'Registered onto the watch list', pinHint: 'Drag the red pin or tap the map to place the home' },

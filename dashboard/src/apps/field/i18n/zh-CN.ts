@@ -30,7 +30,7 @@ export default {
     done: { mistaken: '已结案', register: '已登记纳入观察', refer: '已登记并转诊' },
   },
   referral: {
-    title: '转诊结果', outcome: '结果', admitted: '已收治（疑似）', confirmed: '已确诊', excluded: '已排除，返回居家观察', submit: '提交', done: '转诊任务已完成',
+    title: '转诊结果', outcome: '结果', admitted: '已收治（疑似）', confirmed: '已确诊', excluded: '已排除，返回医学观察', submit: '提交', done: '转诊任务已完成', needHospital: '请填写收治或确诊的定点医院', needSeverity: '请选择病情程度',
     defaultReason: { admitted: '已送定点医院收治', confirmed: '定点医院确诊', excluded: '定点医院排除，返回观察' },
   },
   register: { title: { patrol: '巡查登记', doctor_survey: '摸排登记' }, submit: '登记并纳入观察', done: '已登记纳入观察', pinHint: '拖动红色图钉或点击地图选择住址位置' },
