@@ -7,6 +7,7 @@ import { AppError } from '../http/errors.ts';
 import * as q from './queries.ts';
 
 const DUTY_NAMES: Record<string, string> = { system: 'system administrator', security: 'security administrator', audit: 'audit administrator' };
+export const DUTY_ZH: Record<string, string> = { system: '系统管理员', security: '安全管理员', audit: '审计管理员' };
 
 interface Held {
   duty: string;
@@ -28,5 +29,5 @@ export async function assertNoDutyConflict(tx: Tx, tenantId: number, userIds: nu
     'duty_conflict',
     `separation of duties (三员分立): user ${first.username}${others} would be ${[...new Set(parts)].join(' and ')}; one user may hold only one of the system, security and audit administrator roles`,
     field,
-  );
+  ).withZh(`三员分立：用户 ${first.username}${rows.length > 1 ? ` 等 ${rows.length} 人` : ''}将同时是${[...new Set(first.held.map((h) => DUTY_ZH[h.duty] ?? h.duty))].join('和')}；系统管理员、安全管理员、审计管理员一人只能担任其一`);
 }

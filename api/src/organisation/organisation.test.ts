@@ -178,6 +178,10 @@ describe('first sign-in, reset and unlock', () => {
     expect((await admin.request('DELETE', `/api/users/${u.id}`)).status).toBe(405);
     expect((await admin.post(`/api/users/${u.id}/enable`)).body.user.status).toBe('active');
     expect((await auditOf('user.disable', u.id)).length).toBe(1);
+    // one's own account: refused, in the console's language too
+    const me = (await admin.get('/api/auth/me')).body;
+    const self = await admin.post(`/api/users/${me.userId ?? me.id}/disable`, undefined, { 'accept-language': 'zh-CN' });
+    expect([self.status, self.body.error.message]).toEqual([409, '不能停用自己的账号']);
   });
 });
 

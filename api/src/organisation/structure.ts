@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
-import { assertNoDutyConflict } from './duties.ts';
+import { assertNoDutyConflict, DUTY_ZH } from './duties.ts';
 import * as q from './queries.ts';
 import type { z } from '../http/zod.ts';
 import type { DepartmentCreate, DepartmentPatch, PositionCreate, PositionPatch, RoleCreate, RolePatch } from './schema.ts';
@@ -33,7 +33,7 @@ export async function listDepartments(app: AppContext, scoped: Scoped, user: Pri
 
 async function requireDepartment(tx: Tx, tenantId: number, id: number, field: string): Promise<{ active: boolean }> {
   const d = await tx.one<{ active: boolean }>(q.departmentById(tenantId, id));
-  if (!d) throw badRequest(`${field}: department ${id} does not exist`, field);
+  if (!d) throw badRequest(`${field}: department ${id} does not exist`, field).withZh(`部门不存在（编号 ${id}）`);
   return d;
 }
 
@@ -55,7 +55,7 @@ export function updateDepartment(app: AppContext, scoped: Scoped, user: Principa
       if (input.parentId !== null) {
         await requireDepartment(tx, user.tenantId, input.parentId, 'parentId');
         const r = await tx.one<{ inside: boolean }>(q.isDepartmentOrDescendant(user.tenantId, id, input.parentId));
-        if (r?.inside) throw badRequest('parentId: a department cannot move under itself or one of its sub-departments', 'parentId');
+        if (r?.inside) throw badRequest('parentId: a department cannot move under itself or one of its sub-departments', 'parentId').withZh('部门不能移到自身或其下级部门之下');
       }
       sets.push(sql`parent_id = ${input.parentId}`);
     }
@@ -78,7 +78,7 @@ export async function requireRoles(tx: Tx, tenantId: number, ids: number[], fiel
   if (!ids.length) return;
   const found = new Set((await tx.rows<{ id: string }>(q.rolesByIds(tenantId, ids))).map((r) => Number(r.id)));
   const missing = ids.filter((i) => !found.has(i));
-  if (missing.length) throw badRequest(`${field}: no role with id ${missing.join(', ')}`, field);
+  if (missing.length) throw badRequest(`${field}: no role with id ${missing.join(', ')}`, field).withZh(`角色不存在（编号 ${missing.join('、')}）`);
 }
 
 export function createPosition(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof PositionCreate>) {
@@ -103,7 +103,7 @@ async function assertRolesCompatible(tx: Tx, tenantId: number, roleIds: number[]
     throw conflict(
       `separation of duties (三员分立): roles ${withDuty.map((r) => `${r.code} (${r.duty} administrator)`).join(' and ')} cannot be combined`,
       'roleIds',
-    );
+    ).withZh(`三员分立：系统管理员、安全管理员、审计管理员角色不能合并（${withDuty.map((r) => r.code).join('、')}）`);
   }
 }
 
@@ -142,10 +142,11 @@ const DUTY_OF_PERMISSION = new Map(Object.entries(DUTY_PERMISSIONS).map(([duty, 
 /** Permissions must be known; the three duty permissions stay with their built-in roles. */
 function checkPermissions(permissions: string[]): string[] {
   for (const p of permissions) {
-    if (!(p in PERMISSIONS)) throw badRequest(`permissions: unknown permission ${p}`, 'permissions');
+    if (!(p in PERMISSIONS)) throw badRequest(`permissions: unknown permission ${p}`, 'permissions').withZh(`未知权限 ${p}`);
     const duty = DUTY_OF_PERMISSION.get(p);
     if (duty) {
-      throw conflict(`permissions: ${p} belongs to the built-in ${duty} administrator role only (separation of duties, 三员分立)`, 'permissions');
+      throw conflict(`permissions: ${p} belongs to the built-in ${duty} administrator role only (separation of duties, 三员分立)`, 'permissions')
+        .withZh(`三员分立：权限 ${p} 只属于内置的${DUTY_ZH[duty] ?? duty}角色`);
     }
   }
   return [...new Set(permissions)];
@@ -155,7 +156,7 @@ export function createRole(app: AppContext, scoped: Scoped, user: Principal, inp
   return audited(app, scoped, user, 'role.create', 'role', input, async (tx) => {
     const permissions = checkPermissions(input.permissions);
     const row = await tx.one<{ id: string }>(q.insertRole(user.tenantId, input.code, input.name)).catch((err) => {
-      if (err?.code === '23505') throw conflict(`code: a role with code ${input.code} already exists`, 'code');
+      if (err?.code === '23505') throw conflict(`code: a role with code ${input.code} already exists`, 'code').withZh(`角色编码 ${input.code} 已存在`);
       throw err;
     });
     const roleId = Number(row!.id);
@@ -169,7 +170,8 @@ export function updateRole(app: AppContext, scoped: Scoped, user: Principal, id:
     const role = await tx.one<{ duty: string | null; builtin: boolean }>(q.roleById(user.tenantId, id));
     if (!role) throw notFound('role');
     if (role.duty && (input.permissions !== undefined || input.active !== undefined)) {
-      throw conflict(`the ${role.duty} administrator role is fixed (separation of duties, 三员分立): its permissions cannot change and it cannot be disabled`, input.permissions ? 'permissions' : 'active');
+      throw conflict(`the ${role.duty} administrator role is fixed (separation of duties, 三员分立): its permissions cannot change and it cannot be disabled`, input.permissions ? 'permissions' : 'active')
+        .withZh(`三员分立：内置的${DUTY_ZH[role.duty] ?? role.duty}角色固定，不能修改权限或停用`);
     }
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);

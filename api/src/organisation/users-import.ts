@@ -134,10 +134,10 @@ export async function importUsers(app: AppContext, scoped: Scoped, user: Princip
   try {
     rows = await readUserSheet(file.data, MAX_IMPORT_ROWS);
   } catch (err) {
-    if (err instanceof SheetError) throw badRequest(`file: ${err.message}`, 'file');
+    if (err instanceof SheetError) throw badRequest(`file: ${err.message}`, 'file').withZh(`文件无法读取：${err.message}`);
     throw err;
   }
-  if (!rows.length) throw badRequest('file: the sheet has no user rows under the header', 'file');
+  if (!rows.length) throw badRequest('file: the sheet has no user rows under the header', 'file').withZh('表格的表头下没有用户行');
   const outcome = await scoped(async (tx) => {
     const l = await loadLookups(tx, user.tenantId, rows.map((r) => r.username ?? '').filter(Boolean));
     const seen = new Map<string, number>();

@@ -74,16 +74,16 @@ export function temporaryPassword(): string {
 /** Checks references inside the caller's transaction: 400 naming the field of the first bad one. */
 async function checkReferences(tx: Tx, tenantId: number, input: Partial<UserCreateInput>): Promise<void> {
   if (input.departmentId) {
-    if (!(await tx.one(q.departmentById(tenantId, input.departmentId)))) throw badRequest(`departmentId: department ${input.departmentId} does not exist`, 'departmentId');
+    if (!(await tx.one(q.departmentById(tenantId, input.departmentId)))) throw badRequest(`departmentId: department ${input.departmentId} does not exist`, 'departmentId').withZh(`所属部门不存在（编号 ${input.departmentId}）`);
   }
   for (const pid of input.positionIds ?? []) {
-    if (!(await tx.one(q.positionById(tenantId, pid)))) throw badRequest(`positionIds: position ${pid} does not exist`, 'positionIds');
+    if (!(await tx.one(q.positionById(tenantId, pid)))) throw badRequest(`positionIds: position ${pid} does not exist`, 'positionIds').withZh(`岗位不存在（编号 ${pid}）`);
   }
   await requireRoles(tx, tenantId, input.roleIds ?? [], 'roleIds');
   if (input.scopeIds?.length) {
     const visible = new Set((await tx.rows<{ id: string }>(q.visibleNodes(tenantId, input.scopeIds))).map((r) => Number(r.id)));
     const outside = input.scopeIds.filter((i) => !visible.has(i));
-    if (outside.length) throw badRequest(`scopeIds: jurisdiction node ${outside.join(', ')} is not in your jurisdiction`, 'scopeIds');
+    if (outside.length) throw badRequest(`scopeIds: jurisdiction node ${outside.join(', ')} is not in your jurisdiction`, 'scopeIds').withZh(`管辖范围超出您的辖区（节点 ${outside.join('、')}）`);
   }
 }
 
@@ -95,7 +95,7 @@ function phoneColumns(app: AppContext, phone: string | null | undefined) {
 /** Writes one new user and its assignments in the given transaction; the caller audits. */
 export async function insertUser(app: AppContext, tx: Tx, tenantId: number, input: UserCreateInput, passwordHash: string): Promise<number> {
   await checkReferences(tx, tenantId, input);
-  if (await tx.one(q.userIdByUsername(tenantId, input.username))) throw conflict(`username: ${input.username} is taken`, 'username');
+  if (await tx.one(q.userIdByUsername(tenantId, input.username))) throw conflict(`username: ${input.username} is taken`, 'username').withZh(`用户名 ${input.username} 已被使用`);
   const row = await tx.one<{ id: string }>(
     q.insertUser(tenantId, { username: input.username, displayName: input.displayName, passwordHash, departmentId: input.departmentId ?? null, ...phoneColumns(app, input.phone) }),
   );
@@ -148,7 +148,8 @@ type AccountAction = 'disable' | 'enable' | 'unlock' | 'password_reset' | 'totp_
 /** Disable, enable, unlock, reset the password or the second factor of an account (audited); a password reset returns the new temporary password. */
 export async function accountAction(app: AppContext, scoped: Scoped, user: Principal, id: number, action: AccountAction, ip: string | null) {
   if (id === user.userId && action !== 'enable' && action !== 'unlock') {
-    throw conflict(`you cannot ${{ disable: 'disable your own account', password_reset: 'reset your own password here (use the password change)', totp_reset: 'reset your own second factor here (remove it under account security)' }[action]}`);
+    throw conflict(`you cannot ${{ disable: 'disable your own account', password_reset: 'reset your own password here (use the password change)', totp_reset: 'reset your own second factor here (remove it under account security)' }[action]}`)
+      .withZh({ disable: '不能停用自己的账号', password_reset: '不能在此重置自己的密码，请在账号安全中修改密码', totp_reset: '不能在此重置自己的动态码，请在账号安全中移除' }[action]);
   }
   const password = action === 'password_reset' ? temporaryPassword() : undefined;
   const hash = password ? await hashPassword(password) : undefined;
