@@ -33,11 +33,11 @@ async function checkReassign(tx: Tx, t: number, importId: number, reassign: Appl
   const pinned = await tx.rows<{ id: number; username: string; code: string }>(q.pinnedUsers(t, importId));
   const pinnedIds = new Set(pinned.map((u) => u.id));
   reassign.forEach((r, k) => {
-    if (!pinnedIds.has(r.userId)) throw new AppError(400, 'not_pinned', `user ${r.userId} is not scoped to a node this change removes`, `reassign.${k}.userId`);
+    if (!pinnedIds.has(r.userId)) throw new AppError(400, 'not_pinned', `user ${r.userId} is not scoped to a node this change removes`, `reassign.${k}.userId`).withZh(`用户 ${r.userId} 的管辖范围不在本次删除的节点上，无需改派`);
   });
   const known = new Set((await tx.rows<{ code: string }>(q.stagedCodes(t, importId, reassign.map((r) => r.code)))).map((r) => r.code));
   reassign.forEach((r, k) => {
-    if (!known.has(r.code)) throw new AppError(400, 'unknown_code', `${r.code} is not a node of the new tree`, `reassign.${k}.code`);
+    if (!known.has(r.code)) throw new AppError(400, 'unknown_code', `${r.code} is not a node of the new tree`, `reassign.${k}.code`).withZh(`${r.code} 不是新辖区树中的节点`);
   });
   const missing = pinned.filter((u) => !reassign.some((r) => r.userId === u.id));
   if (missing.length) {

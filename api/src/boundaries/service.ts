@@ -34,7 +34,7 @@ export async function openBoundaryWork(tx: Tx, user: Principal, seconds = VALIDA
   if (lock) await tx.query(q.lockTenant(user.tenantId));
   const { roots } = (await tx.one<{ roots: string[] }>(q.tenantRoots(user.tenantId)))!;
   if (!roots.every((r) => user.scopePaths.includes(r))) {
-    throw forbidden('boundaries are managed by an account whose jurisdiction is the whole tenant');
+    throw forbidden('boundaries are managed by an account whose jurisdiction is the whole tenant').withZh('辖区边界只能由管辖全市（全租户）的账号管理');
   }
 }
 
@@ -53,7 +53,7 @@ export function resolveMapping(given: string | undefined, saved: unknown, proper
     try {
       json = JSON.parse(given);
     } catch {
-      throw new AppError(400, 'invalid_mapping', 'mapping must be a JSON object {level, code, name, parentCode?}', 'mapping');
+      throw new AppError(400, 'invalid_mapping', 'mapping must be a JSON object {level, code, name, parentCode?}', 'mapping').withZh('字段对应须为 JSON 对象 {level, code, name, parentCode?}');
     }
     const r = BoundaryMappingSchema.safeParse(json);
     if (!r.success) {
@@ -68,11 +68,12 @@ export function resolveMapping(given: string | undefined, saved: unknown, proper
   const guess = guessMapping(propertyNames);
   const has = propertyNames.length ? propertyNames.join(', ') : 'none';
   for (const role of ['code', 'name'] as const) {
-    if (!guess[role]) throw new AppError(400, 'mapping_needed', `no property of the file looks like the ${role} (its properties: ${has}); send a mapping`, 'mapping');
+    if (!guess[role]) throw new AppError(400, 'mapping_needed', `no property of the file looks like the ${role} (its properties: ${has}); send a mapping`, 'mapping').withZh(`文件中找不到像${role === 'code' ? '编码' : '名称'}的属性（现有属性：${has}），请指定字段对应`);
   }
   if (!guess.level) {
     throw new AppError(400, 'mapping_needed',
-      `no property of the file holds the level (its properties: ${has}); send a mapping with level {property} or, for a file of one level, {fixed}`, 'mapping');
+      `no property of the file holds the level (its properties: ${has}); send a mapping with level {property} or, for a file of one level, {fixed}`, 'mapping')
+      .withZh(`文件中找不到层级属性（现有属性：${has}），请在字段对应中指定层级属性，或为单一层级的文件指定固定层级`);
   }
   return guess as BoundaryMapping;
 }
@@ -197,12 +198,13 @@ export async function repairFeature(app: AppContext, scoped: Scoped, user: Princ
   const report = await scoped(async (tx) => {
     await openBoundaryWork(tx, user);
     const row = await loadImport(tx, user, id, true);
-    if (row.status === 'applied' || row.status === 'superseded') throw new AppError(409, `import_${row.status}`, `import ${id} is ${row.status}`, 'id');
+    if (row.status === 'applied' || row.status === 'superseded') throw new AppError(409, `import_${row.status}`, `import ${id} is ${row.status}`, 'id').withZh(row.status === 'applied' ? '该次导入已生效，不能再修改' : '该次导入已被更新的导入取代');
     const node = await tx.one<{ id: number; invalid: boolean; repairable: boolean }>(q.fileNode(t, id, featureIndex));
-    if (!node) throw new AppError(400, 'no_such_feature', `the file has no feature ${featureIndex}`, 'featureIndex');
-    if (!node.invalid) throw new AppError(400, 'nothing_to_repair', `feature ${featureIndex} is not an invalid polygon`, 'featureIndex');
+    if (!node) throw new AppError(400, 'no_such_feature', `the file has no feature ${featureIndex}`, 'featureIndex').withZh(`文件中没有第 ${featureIndex} 个要素`);
+    if (!node.invalid) throw new AppError(400, 'nothing_to_repair', `feature ${featureIndex} is not an invalid polygon`, 'featureIndex').withZh(`第 ${featureIndex} 个要素不是无效多边形，无需修复`);
     if (accept && !node.repairable) {
-      throw new AppError(400, 'not_repairable', `feature ${featureIndex} has no polygonal repair (ST_MakeValid leaves no area)`, 'featureIndex');
+      throw new AppError(400, 'not_repairable', `feature ${featureIndex} has no polygonal repair (ST_MakeValid leaves no area)`, 'featureIndex')
+        .withZh(`第 ${featureIndex} 个要素无法修复为多边形（修复后没有面积）`);
     }
     await tx.query(q.setRepair(t, node.id, accept));
     const { report } = await validateAndSave(tx, contextOf(t, row), factsOf(row), row.mapping as Report['mapping'], await applicable(tx, t, { ...row, status: 'valid' }));

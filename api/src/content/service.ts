@@ -49,8 +49,8 @@ const summarise = <T extends { body: string }>({ body, ...rest }: T) => ({ ...re
 
 /** A guide is a link; publicity and news need a body. Checked on the merged state of an edit. */
 function checkShape(a: { kind: Kind; body: string; url: string | null }): void {
-  if (a.kind === 'guide' && !a.url) throw badRequest('a self-check guide needs a url', 'url');
-  if (a.kind !== 'guide' && !a.body.trim()) throw badRequest(`a ${a.kind} item needs a body`, 'body');
+  if (a.kind === 'guide' && !a.url) throw badRequest('a self-check guide needs a url', 'url').withZh('自查指南须填写链接');
+  if (a.kind !== 'guide' && !a.body.trim()) throw badRequest(`a ${a.kind} item needs a body`, 'body').withZh('正文不能为空');
 }
 
 /** What an audit entry keeps of an article, before and after a change. */
@@ -82,7 +82,7 @@ export async function createArticle(app: AppContext, scoped: Scoped, user: Princ
 }
 
 export async function updateArticle(app: AppContext, scoped: Scoped, user: Principal, id: number, patch: ArticlePatch) {
-  if (Object.keys(patch).length === 0) throw badRequest('nothing to change', 'body');
+  if (Object.keys(patch).length === 0) throw badRequest('nothing to change', 'body').withZh('没有要修改的内容');
   const { row } = await scoped(async (tx) => {
     const current = await tx.one<ArticleRow>(q.articleById(user.tenantId, id, false, true));
     if (!current) throw notFound('article');
@@ -110,7 +110,7 @@ export async function setPublished(app: AppContext, scoped: Scoped, user: Princi
 /** Staff listing: drafts only for content managers. */
 export async function listArticles(app: AppContext, scoped: Scoped, user: Principal, query: ArticleQuery) {
   const manager = can(user, 'content:manage');
-  if (query.status === 'draft' && !manager) throw forbidden('permission content:manage required to see drafts');
+  if (query.status === 'draft' && !manager) throw forbidden('permission content:manage required to see drafts').withZh('查看草稿需要内容管理权限');
   return scoped(async (tx) => {
     const rows = await tx.rows<ArticleRow & { total: number }>(q.listArticles(user.tenantId, {
       kind: query.kind, status: query.status, publishedOnly: !manager, limit: query.pageSize, offset: (query.page - 1) * query.pageSize,

@@ -28,13 +28,13 @@ const tooLarge = (field: string, max: number) =>
 /** Reads the request as multipart/form-data: the text fields, and the file (required). */
 export async function readMultipart(ctx: Koa.Context, spec: MultipartSpec): Promise<{ fields: Record<string, string>; file: UploadedFile }> {
   if (!ctx.is('multipart/form-data')) {
-    throw new AppError(415, 'unsupported_media_type', 'request body must be multipart/form-data', 'body');
+    throw new AppError(415, 'unsupported_media_type', 'request body must be multipart/form-data', 'body').withZh('请以 multipart/form-data 上传文件');
   }
   const max = spec.maxBytes();
   // A declared length far over the limit is refused before a byte is read.
   if (ctx.request.length && ctx.request.length > max + FIELDS_ALLOWANCE) throw tooLarge(spec.file, max);
   const { fields, file } = await parse(ctx, spec.file, max);
-  if (!file) throw badRequest(`${spec.file} is required (a multipart file part named "${spec.file}")`, spec.file);
+  if (!file) throw badRequest(`${spec.file} is required (a multipart file part named "${spec.file}")`, spec.file).withZh('请选择要上传的文件');
   return { fields, file };
 }
 

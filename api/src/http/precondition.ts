@@ -22,11 +22,12 @@ export function expectedVersion(ctx: Koa.Context | undefined, bodyVersion: numbe
     fromHeader = Number(m[1]);
   }
   if (fromHeader !== undefined && bodyVersion !== undefined && fromHeader !== bodyVersion) {
-    throw badRequest(`If-Match (${fromHeader}) and version (${bodyVersion}) disagree`, 'version');
+    throw badRequest(`If-Match (${fromHeader}) and version (${bodyVersion}) disagree`, 'version').withZh('If-Match 与 version 不一致');
   }
   const v = bodyVersion ?? fromHeader;
   if (v === undefined) {
-    throw new AppError(428, 'version_required', 'version is required: send the version you last read (body version or If-Match), so a change made meanwhile is not overwritten', 'version');
+    throw new AppError(428, 'version_required', 'version is required: send the version you last read (body version or If-Match), so a change made meanwhile is not overwritten', 'version')
+      .withZh('缺少版本号：请提交您读取时的版本，以免覆盖他人期间所做的修改');
   }
   return v;
 }

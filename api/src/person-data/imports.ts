@@ -73,7 +73,7 @@ export const importFinished = (id: number) => running.get(id)?.done ?? Promise.r
 
 export async function startImport(app: AppContext, scoped: Scoped, user: Principal, file: UploadedFile, mode: ImportMode, ip: string | null) {
   if (file.data.subarray(0, 2).toString('latin1') !== 'PK') {
-    throw badRequest('file must be an Excel workbook (.xlsx); save an .xls or .csv file as .xlsx first', 'file');
+    throw badRequest('file must be an Excel workbook (.xlsx); save an .xls or .csv file as .xlsx first', 'file').withZh('文件须为 Excel 工作簿（.xlsx）；.xls 或 .csv 文件请先另存为 .xlsx');
   }
   const problem = await workbookZipProblem(file.data, MAX_IMPORT_UNPACKED_BYTES);
   if (problem) throw badRequest(problem, 'file');
@@ -238,7 +238,7 @@ export async function importErrors(scoped: Scoped, user: Principal, id: number):
   return scoped(async (tx) => {
     const job = await tx.one<ImportRow>(q.importById(user.tenantId, id));
     if (!job) throw notFound('import');
-    if (job.status === 'running') throw badRequest('the import is still running; the error report is ready when it is done', 'id');
+    if (job.status === 'running') throw badRequest('the import is still running; the error report is ready when it is done', 'id').withZh('导入仍在进行，完成后才能下载错误报告');
     const { file, file_name } = (await tx.one<{ file: Buffer; file_name: string }>(q.importFile(user.tenantId, id)))!;
     const rows = await tx.rows<{ row_no: number; errors: RowError[] }>(q.errorRows(user.tenantId, id));
     return { fileName: file_name, file, errors: new Map(rows.map((r) => [r.row_no, r.errors])) };

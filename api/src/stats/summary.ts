@@ -33,8 +33,8 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
 export function resolveRange(from: string | undefined, to: string | undefined, now = Date.now()): { from: string; to: string } {
   const end = to ?? todayCst(now);
   const start = from ?? addDays(end, -(DEFAULT_DAYS - 1));
-  if (start > end) throw badRequest(`from (${start}) must not be after to (${end})`, to ? 'to' : 'from');
-  if (daysBetween(start, end) + 1 > MAX_DAYS) throw badRequest(`the range may cover at most ${MAX_DAYS} days`, 'from');
+  if (start > end) throw badRequest(`from (${start}) must not be after to (${end})`, to ? 'to' : 'from').withZh(`开始日期（${start}）不能晚于结束日期（${end}）`);
+  if (daysBetween(start, end) + 1 > MAX_DAYS) throw badRequest(`the range may cover at most ${MAX_DAYS} days`, 'from').withZh(`时间范围最多 ${MAX_DAYS} 天`);
   return { from: start, to: end };
 }
 
