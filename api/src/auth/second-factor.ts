@@ -38,7 +38,7 @@ async function reauthenticate(app: AppContext, p: Principal, password: string, c
   const blocked = await withoutCaller(app.db.pool, (tx) => tx.one<{ s: number }>(q.loginBlocked(keys)));
   if (blocked!.s > 0) throw tooManyAttempts(blocked!.s);
   const state = await withoutCaller(app.db.pool, (tx) => tx.one<TotpState>(q.totpState(p.tenantId, p.userId)));
-  if (!state) throw new AppError(401, 'unauthorized', 'sign in again');
+  if (!state) throw new AppError(401, 'unauthorized', 'sign in again').withZh('请重新登录');
   const fail = async (reason: string, error: AppError) => {
     const after = await withoutCaller(app.db.pool, (tx) =>
       tx.one<{ s: number }>(q.loginFailed(keys, [app.config.loginFailuresPerAddress, MAX_FAILED_LOGINS], LOCK_MINUTES)));

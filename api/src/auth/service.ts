@@ -224,7 +224,7 @@ export async function changePassword(app: AppContext, scoped: Scoped, p: Princip
   const hash = await hashPassword(next);
   await scoped(async (tx) => {
     const row = await tx.one<{ password_hash: string }>(q.passwordHashOf(p.tenantId, p.userId));
-    if (!row || !(await verifyPassword(row.password_hash, current))) throw unauthorized('current password is wrong');
+    if (!row || !(await verifyPassword(row.password_hash, current))) throw unauthorized('current password is wrong').withZh('当前密码不正确');
     await tx.query(q.setPassword(p.tenantId, p.userId, hash));
     await tx.query(q.revokeOtherSessions(p.tenantId, p.userId, p.sessionId));
   });

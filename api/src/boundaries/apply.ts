@@ -26,7 +26,7 @@ export interface Applied {
   moved: { households: number; persons: number };
 }
 
-const refuse = (code: string, message: string, field: string) => new AppError(409, code, message, field);
+const refuse = (code: string, message: string, field: string, zh: string) => new AppError(409, code, message, field).withZh(zh);
 
 /** The accounts pinned to removed nodes, each reassigned to a node of the new tree. */
 async function checkReassign(tx: Tx, t: number, importId: number, reassign: ApplyBody['reassign']): Promise<void> {
@@ -42,16 +42,18 @@ async function checkReassign(tx: Tx, t: number, importId: number, reassign: Appl
   const missing = pinned.filter((u) => !reassign.some((r) => r.userId === u.id));
   if (missing.length) {
     const who = [...new Set(missing.map((u) => `${u.username} (${u.code})`))].join(', ');
-    throw refuse('accounts_pinned', `accounts scoped to removed nodes need a new node in reassign: ${who}`, 'reassign');
+    throw refuse('accounts_pinned', `accounts scoped to removed nodes need a new node in reassign: ${who}`, 'reassign',
+      `以下账号的管辖范围在本次删除的节点上，请在改派中为其指定新节点：${who}`);
   }
 }
 
 /** Applies a staged, validated import inside the caller's transaction (the rules of both apply and rollback). */
 async function applyStaged(tx: Tx, user: Principal, importId: number, report: Report, body: ApplyBody, source: 'import' | 'rollback', restoredId: number | null): Promise<Applied> {
   const t = user.tenantId;
-  if (report.counts.errors > 0) throw refuse('import_invalid', `${report.counts.errors} error(s) remain: fix the file or repair its geometries`, 'id');
+  if (report.counts.errors > 0) throw refuse('import_invalid', `${report.counts.errors} error(s) remain: fix the file or repair its geometries`, 'id', `还有 ${report.counts.errors} 个错误，请修正文件或修复几何图形`);
   if (report.counts.warnings > 0 && !body.acceptWarnings) {
-    throw refuse('warnings_not_accepted', `${report.counts.warnings} warning(s): apply with acceptWarnings true to accept them`, 'acceptWarnings');
+    throw refuse('warnings_not_accepted', `${report.counts.warnings} warning(s): apply with acceptWarnings true to accept them`, 'acceptWarnings',
+      `有 ${report.counts.warnings} 个警告，须确认接受后才能应用`);
   }
   await checkReassign(tx, t, importId, body.reassign);
   // A pooled connection keeps the plans its statement triggers made for small transition tables
@@ -103,10 +105,10 @@ export function applyImport(app: AppContext, scoped: Scoped, user: Principal, im
       await openBoundaryWork(tx, user, APPLY_SECONDS);
       const row = await tx.one<q.ImportRow>(q.importById(user.tenantId, importId, true));
       if (!row) throw notFound('boundary import');
-      if (row.status === 'applied' || row.status === 'superseded') throw refuse(`import_${row.status}`, `import ${importId} is ${row.status}`, 'id');
+      if (row.status === 'applied' || row.status === 'superseded') throw refuse(`import_${row.status}`, `import ${importId} is ${row.status}`, 'id', row.status === 'applied' ? '该次导入已生效' : '该次导入已被更新的导入取代');
       const current = (await tx.one<{ id: number }>(q.ensureVersion))!.id;
       if (row.base_version_id !== current) {
-        throw refuse('version_changed', `the boundaries changed since import ${importId} was validated: upload it again`, 'id');
+        throw refuse('version_changed', `the boundaries changed since import ${importId} was validated: upload it again`, 'id', '该次导入校验后辖区边界已有变更，请重新上传');
       }
       return record(tx, await applyStaged(tx, user, importId, row.report as Report, body, 'import', null));
     }),
@@ -123,8 +125,8 @@ export function rollbackToVersion(app: AppContext, scoped: Scoped, user: Princip
       const current = (await tx.one<{ id: number }>(q.ensureVersion))!.id;
       const version = await tx.one<{ id: number; number: number; nodes: number }>(q.versionById(t, versionId));
       if (!version) throw notFound('boundary version');
-      if (version.id === current) throw refuse('version_current', `version ${version.number} is the current version`, 'id');
-      if (version.nodes === 0) throw refuse('version_empty', `version ${version.number} has no nodes`, 'id');
+      if (version.id === current) throw refuse('version_current', `version ${version.number} is the current version`, 'id', `第 ${version.number} 版就是当前版本`);
+      if (version.nodes === 0) throw refuse('version_empty', `version ${version.number} has no nodes`, 'id', `第 ${version.number} 版没有任何节点`);
       const facts = {
         name: `boundaries-v${version.number}.geojson`, format: 'geojson', features: version.nodes, propertyNames: ['code', 'name', 'level', 'parent_code'],
         crs: { stated: 'wgs84' as const, detected: null, used: `WGS-84 (the stored copy of version ${version.number})` },

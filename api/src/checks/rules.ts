@@ -58,7 +58,7 @@ const auditedRules = ({ checksPerDay, updatedAt, ...r }: Rules): CheckRules => r
 async function checkTimeZone(tx: Tx, timezone: string): Promise<void> {
   // The database must know the zone too, since it turns local check times into instants.
   const tz = await tx.one<{ ok: boolean }>(q.timeZoneKnown(timezone));
-  if (!tz?.ok) throw badRequest(`timezone ${timezone} is not known to the database`, 'timezone');
+  if (!tz?.ok) throw badRequest(`timezone ${timezone} is not known to the database`, 'timezone').withZh(`无法识别时区 ${timezone}`);
 }
 
 export async function putRules(app: AppContext, scoped: Scoped, user: Principal, input: CheckRules): Promise<Rules> {

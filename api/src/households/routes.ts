@@ -71,7 +71,7 @@ export function householdRoutes(routes: Routes, app: AppContext): void {
     handler: async ({ scoped, user, body, ctx }) => {
       const id = await scoped(async (tx) => {
         const grid = await tx.one(gridCovering(user.tenantId, body.location.lon, body.location.lat));
-        if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location');
+        if (!grid) throw unprocessable('location is not inside any grid of your jurisdiction', 'location').withZh('位置不在您辖区的任何网格内');
         const created = (await tx.one<{ id: number }>(q.insert(user.tenantId, { ...body, ...body.location })))!.id;
         await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'household.create', objectType: 'household', objectId: created, ip: ctx.ip || null, result: 'ok' });
         return created;

@@ -58,9 +58,9 @@ export function fromZod(err: ZodError, where: 'body' | 'query' | 'params', lang:
 function fromPg(err: { code?: string; constraint?: string; column?: string; message: string }): AppError | undefined {
   switch (err.code) {
     case '23505':
-      return conflict(`duplicate value (${err.constraint ?? 'unique constraint'})`);
+      return conflict(`duplicate value (${err.constraint ?? 'unique constraint'})`).withZh(`该值已存在，不能重复（${err.constraint ?? '唯一约束'}）`);
     case '23514':
-      return unprocessable(`value violates rule ${err.constraint ?? ''}`.trim(), err.column);
+      return unprocessable(`value violates rule ${err.constraint ?? ''}`.trim(), err.column).withZh(`数据不符合规则 ${err.constraint ?? ''}`.trim());
     case '42501':
       return new AppError(404, 'not_found', 'object not found in your jurisdiction').withZh('在您的辖区内未找到该对象');
     case '22P02':

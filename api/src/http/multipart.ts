@@ -22,8 +22,12 @@ export interface UploadedFile {
 const FIELDS_ALLOWANCE = 1024 * 1024;
 const LIMITS = { files: 1, fields: 20, parts: 21, fieldSize: 256 * 1024 };
 
+/** A size as the Chinese messages give it: 20 MB, 256 KB, 900 字节. */
+const sizeZh = (bytes: number) =>
+  bytes >= 2 ** 20 ? `${+(bytes / 2 ** 20).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} 字节`;
+
 const tooLarge = (field: string, max: number) =>
-  new AppError(413, 'too_large', `${field} is larger than ${max} bytes`, field, { Connection: 'close' });
+  new AppError(413, 'too_large', `${field} is larger than ${max} bytes`, field, { Connection: 'close' }).withZh(`文件过大，最大 ${sizeZh(max)}`);
 
 /** Reads the request as multipart/form-data: the text fields, and the file (required). */
 export async function readMultipart(ctx: Koa.Context, spec: MultipartSpec): Promise<{ fields: Record<string, string>; file: UploadedFile }> {
@@ -74,18 +78,18 @@ function parse(ctx: Koa.Context, fileField: string, max: number): Promise<{ fiel
       });
     });
     bb.on('field', (name, value, info) => {
-      if (info.valueTruncated) fail(badRequest(`${name} is longer than ${LIMITS.fieldSize} bytes`, name));
+      if (info.valueTruncated) fail(badRequest(`${name} is longer than ${LIMITS.fieldSize} bytes`, name).withZh(`表单字段 ${name} 超过 ${sizeZh(LIMITS.fieldSize)} 的长度上限`));
       else if (name in fields) fail(badRequest(`${name} is given twice`, name));
       else fields[name] = value;
     });
     for (const event of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const) {
       bb.on(event, () => fail(badRequest(`too many parts in the form (${event.replace('Limit', '')})`, 'body')));
     }
-    bb.on('error', (err: Error) => fail(badRequest(`malformed multipart body: ${err.message}`, 'body')));
+    bb.on('error', (err: Error) => fail(badRequest(`malformed multipart body: ${err.message}`, 'body').withZh('上传的内容不完整或格式有误，请重新上传')));
     bb.on('close', () => {
       if (!failed) resolve({ fields, file });
     });
-    ctx.req.on('error', (err) => fail(badRequest(`upload interrupted: ${err.message}`, fileField)));
+    ctx.req.on('error', (err) => fail(badRequest(`upload interrupted: ${err.message}`, fileField).withZh('上传中断，请重新上传')));
     ctx.req.pipe(bb);
   });
 }

@@ -222,10 +222,10 @@ function checkAccess(access: Access, user: Principal | undefined, citizen: Citiz
   }
   if (!user) throw unauthorized();
   if ('permission' in access && !user.permissions.includes(access.permission)) {
-    throw forbidden(`permission ${access.permission} required`);
+    throw forbidden(`permission ${access.permission} required`).withZh(`没有执行此操作的权限（需要 ${access.permission}）`);
   }
   if ('anyPermission' in access && !access.anyPermission.some((p) => user.permissions.includes(p))) {
-    throw forbidden(`one of the permissions ${access.anyPermission.join(', ')} required`);
+    throw forbidden(`one of the permissions ${access.anyPermission.join(', ')} required`).withZh(`没有执行此操作的权限（需要 ${access.anyPermission.join('、')} 之一）`);
   }
 }
 

@@ -46,6 +46,7 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.c
 class AlreadyRunning extends AppError {
   constructor(job: string) {
     super(409, 'job_running', `${job} is running; wait for it to finish`, 'name');
+    this.withZh(`${job} 正在运行，请等待其完成`);
   }
 }
 
@@ -145,7 +146,8 @@ export async function runNow(app: AppContext, user: Principal, name: string): Pr
   const def = jobNamed(name);
   if (!def) throw notFound('job');
   // A job of the whole installation acts on every tenant: no tenant's administrator starts it.
-  if (!def.perTenant) throw new AppError(403, 'installation_job', `${name} runs for the whole installation on its schedule; a tenant cannot start it`);
+  if (!def.perTenant) throw new AppError(403, 'installation_job', `${name} runs for the whole installation on its schedule; a tenant cannot start it`)
+    .withZh(`${name} 是全系统的定时任务，按计划自动运行，单个租户不能手动启动`);
   try {
     // (the run is audited as it opens and as it ends, in runRecorded's transactions)
     return await runRecorded(app, def, user.tenantId, 'manual', user.userId);

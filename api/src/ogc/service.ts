@@ -147,7 +147,7 @@ export function visibleSources(user: Principal): CollectionSource[] {
 export function sourceFor(user: Principal, id: string): CollectionSource {
   const s = SOURCES.find((x) => x.id === id);
   if (!s) throw notFound('collection');
-  if (!can(user, s.permission)) throw forbidden(`permission ${s.permission} required`);
+  if (!can(user, s.permission)) throw forbidden(`permission ${s.permission} required`).withZh(`没有查看该图层集合的权限（需要 ${s.permission}）`);
   if (s.personal) requireExactLocations(user, `collection ${s.id}`);
   return s;
 }

@@ -15,7 +15,7 @@ import { auditTx } from '../audit/audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Scoped } from '../db/scope.ts';
-import { workbookZipProblem } from '../excel/zip-limit.ts';
+import { workbookZipRefusal } from '../excel/zip-limit.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import type { UploadedFile } from '../http/multipart.ts';
 import * as q from './queries.ts';
@@ -75,8 +75,8 @@ export async function startImport(app: AppContext, scoped: Scoped, user: Princip
   if (file.data.subarray(0, 2).toString('latin1') !== 'PK') {
     throw badRequest('file must be an Excel workbook (.xlsx); save an .xls or .csv file as .xlsx first', 'file').withZh('文件须为 Excel 工作簿（.xlsx）；.xls 或 .csv 文件请先另存为 .xlsx');
   }
-  const problem = await workbookZipProblem(file.data, MAX_IMPORT_UNPACKED_BYTES);
-  if (problem) throw badRequest(problem, 'file');
+  const problem = await workbookZipRefusal(file.data, MAX_IMPORT_UNPACKED_BYTES);
+  if (problem) throw badRequest(problem.message, 'file').withZh(problem.messageZh);
   const fileName = utf8Name(file.fileName).slice(-255) || 'persons.xlsx';
   const row = await scoped(async (tx) => {
     const r = (await tx.one<ImportRow>(q.insertImport(user.tenantId, user.userId, fileName, file.data, mode)))!;

@@ -51,9 +51,11 @@ export const MAX_ZOOM = 22;
  */
 export const LAYER_MIN_ZOOM: Record<Layer, number> = { grids: 0, households: 14, persons: 12, tasks: 10 };
 
+const LAYER_ZH: Record<Layer, string> = { grids: '网格', households: '住户', persons: '人员', tasks: '任务' };
+
 export function assertLayerAccess(user: Principal, layer: Layer): void {
   const needed = LAYER_PERMISSION[layer];
-  if (!user.permissions.includes(needed)) throw forbidden(`permission ${needed} required for layer ${layer}`);
+  if (!user.permissions.includes(needed)) throw forbidden(`permission ${needed} required for layer ${layer}`).withZh(`没有查看${LAYER_ZH[layer]}图层的权限（需要 ${needed}）`);
 }
 
 /**
