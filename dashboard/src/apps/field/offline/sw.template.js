@@ -28,6 +28,12 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// A page that loaded while this worker was activating is missed by the claim above (it claims the
+// clients that exist at that moment); such a page asks again (offline/worker.ts).
+self.addEventListener('message', (event) => {
+  if (event.data === 'claim') event.waitUntil(self.clients.claim());
+});
+
 function withTimeout(promise, ms) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('timeout')), ms);

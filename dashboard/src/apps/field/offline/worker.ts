@@ -32,4 +32,9 @@ export function keepServiceWorker(url: string, scope: string): void {
     if (!navigator.serviceWorker.controller && !waiting) void register();
   });
   void register();
+  // A page that navigated in while the worker was activating stays uncontrolled (the worker's claim
+  // saw the clients of that moment): once a worker is active, an uncontrolled page asks to be claimed.
+  void navigator.serviceWorker.ready.then((reg) => {
+    if (!navigator.serviceWorker.controller) reg.active?.postMessage('claim');
+  });
 }
