@@ -101,17 +101,13 @@ export interface CheckInsert {
   deviceTime: string | null;
 }
 
-/**
- * The check's insert as a select (typed values), so that a statement can compute `abnormal` and
- * guard the insert (`from … where …`) from what it reads in the same statement.
- */
-const checkInsert = (c: CheckInsert, abnormal: Sql = sql`${c.abnormal}::boolean`, guard: Sql = sql``) =>
+const checkInsert = (c: CheckInsert) =>
   sql`insert into health_checks (tenant_id, person_id, kind, fever, cough, fatigue, short_breath, temperature, abnormal, photo_id,
                                  description, geom, address_detail, task_id, recorder_user_id, citizen_id, device_time)
-      select ${c.tenantId}::int, ${c.personId}::bigint, ${c.kind}::text, ${c.fever}::boolean, ${c.cough}::boolean, ${c.fatigue}::boolean,
-             ${c.shortBreath}::boolean, ${c.temperature}::numeric, ${abnormal}, ${c.photoId}::bigint, ${c.description}::text,
-             ${c.location ? point(c.location.lon, c.location.lat) : sql`null::geometry`}, ${c.addressDetail}::text, ${c.taskId}::bigint,
-             ${c.recorderUserId}::bigint, ${c.citizenId}::bigint, ${c.deviceTime}::timestamptz ${guard}`;
+      values (${c.tenantId}::int, ${c.personId}::bigint, ${c.kind}::text, ${c.fever}::boolean, ${c.cough}::boolean, ${c.fatigue}::boolean,
+              ${c.shortBreath}::boolean, ${c.temperature}::numeric, ${c.abnormal}::boolean, ${c.photoId}::bigint, ${c.description}::text,
+              ${c.location ? point(c.location.lon, c.location.lat) : sql`null::geometry`}, ${c.addressDetail}::text, ${c.taskId}::bigint,
+              ${c.recorderUserId}::bigint, ${c.citizenId}::bigint, ${c.deviceTime}::timestamptz)`;
 
 export const insertCheck = (c: CheckInsert) => sql`${checkInsert(c)} returning id`;
 
@@ -130,11 +126,11 @@ export const recordSelfReport = (c: Omit<CheckInsert, 'abnormal'>, symptoms: boo
         ${symptoms}::boolean, ${tenths}::int, ${c.description}::text, ${c.location?.lon ?? null}::float8, ${c.location?.lat ?? null}::float8,
         ${c.addressDetail}::text, ${c.deviceTime}::timestamptz, ${notObserved}::text[])`;
 
-/** The temperature also joins the person's temperature history (自查 / 被动测量); `guard` may hold it back. */
-export const insertReading = (tenantId: number, personId: number, kind: 'self' | 'measured', celsius: number, measuredBy: string, recorderId: number | null, takenAt: string | null, guard: Sql = sql``) =>
+/** The temperature also joins the person's temperature history (自查 / 被动测量). */
+export const insertReading = (tenantId: number, personId: number, kind: 'self' | 'measured', celsius: number, measuredBy: string, recorderId: number | null, takenAt: string | null) =>
   sql`insert into temperature_readings (tenant_id, person_id, kind, celsius, measured_by, recorder_id, taken_at)
-      select ${tenantId}::int, ${personId}::bigint, ${kind}::text, ${celsius}::numeric, ${measuredBy}::text, ${recorderId}::bigint,
-             coalesce(${takenAt}::timestamptz, now()) ${guard}`;
+      values (${tenantId}::int, ${personId}::bigint, ${kind}::text, ${celsius}::numeric, ${measuredBy}::text, ${recorderId}::bigint,
+              coalesce(${takenAt}::timestamptz, now()))`;
 
 const CHECK_COLUMNS = raw(`h.id, h.person_id, h.kind, h.fever, h.cough, h.fatigue, h.short_breath, h.temperature, h.abnormal,
   h.photo_id, h.description, st_x(h.geom) as lon, st_y(h.geom) as lat, h.address_detail, h.task_id, h.recorder_user_id,
@@ -287,28 +283,29 @@ export const givenRules = (tenantId: number, g: PreviewRules): RulesSource =>
 
 /**
  * Today's check tasks (one per slot) under the rules: persons of the checked statuses inside their
- * window. `made`: the slots a run makes now — a slot whose time has passed is made only if it is
- * the day's last (a job that ran late, a first start in the evening or a person registered in the
- * afternoon gives each person one check to do today, not every slot of the day already overdue).
+ * window. `made`: whether a run makes the slot now — a slot whose time has passed is made only if
+ * it is the day's last (a job that ran late, a first start in the evening or a person registered in
+ * the afternoon gives each person one check to do today, not every slot of the day already overdue).
  */
-const checkTaskSlots = (rules: RulesSource, tenantId: number, now: Date, made = true) =>
+const checkTaskSlots = (rules: RulesSource, tenantId: number, now: Date) =>
   sql`select p.tenant_id, 'check' as kind, p.id as person_id, g.parent_id as assignee_jurisdiction_id, p.geom,
              'check:' || p.id || ':' || to_char(d.day, 'YYYY-MM-DD') || ':' || s.n as dedupe_key,
-             (d.day + s.t) at time zone r.timezone as due_at
+             (d.day + s.t) at time zone r.timezone as due_at,
+             (d.day + s.t) at time zone r.timezone > ${now}::timestamptz or s.t = (select max(x) from unnest(r.check_times) x) as made
         from ${rules}
         cross join lateral (select ${localDay(now)} as day) d
         join persons p on p.tenant_id = r.tenant_id and p.status = any(r.statuses)
         join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
         cross join unnest(r.check_times) with ordinality as s (t, n)
        where r.tenant_id = ${tenantId} and p.geom is not null and g.parent_id is not null
-         and d.day >= ${OBS_START} and d.day < ${OBS_END}
-         ${made ? sql`and ((d.day + s.t) at time zone r.timezone > ${now}::timestamptz or s.t = (select max(x) from unnest(r.check_times) x))` : sql``}`;
+         and d.day >= ${OBS_START} and d.day < ${OBS_END}`;
 
 /** Creates today's check tasks from the saved rules; the dedupe key makes a later run create nothing twice. */
 export const generateCheckTasks = (tenantId: number, now: Date) =>
   sql`insert into tasks (tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at)
       select tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at
         from (${checkTaskSlots(SAVED_RULES, tenantId, now)}) c
+       where c.made
       on conflict (tenant_id, dedupe_key) where dedupe_key is not null do nothing
       returning id`;
 
@@ -333,10 +330,9 @@ export const previewCheckTasks = (tenantId: number, rules: RulesSource, now: Dat
   sql`select (select ${localDay(now)} from ${rules}) as day,
              count(*)::int as slots_today,
              count(distinct c.person_id)::int as persons,
-             (count(*) filter (where c.dedupe_key in (select m.dedupe_key from (${checkTaskSlots(rules, tenantId, now)}) m)
-                                 and not exists (select 1 from tasks t where t.tenant_id = c.tenant_id and t.dedupe_key = c.dedupe_key)))::int as would_create,
+             (count(*) filter (where c.made and not exists (select 1 from tasks t where t.tenant_id = c.tenant_id and t.dedupe_key = c.dedupe_key)))::int as would_create,
              (select count(*)::int from tasks t, persons p, ${rules} where ${STALE_CHECK_TASK(tenantId)}) as would_cancel
-        from (${checkTaskSlots(rules, tenantId, now, false)}) c`;
+        from (${checkTaskSlots(rules, tenantId, now)}) c`;
 
 /**
  * A task for the grid worker when a bound resident has sent no self-report within the window

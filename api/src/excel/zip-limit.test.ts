@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { declareSize, filesOf, zipOf } from '../../../geodata/src/import/test-support.ts';
-import { workbookZipProblem } from './zip-limit.ts';
+import { workbookZipRefusal } from './zip-limit.ts';
+
+const workbookZipProblem = async (data: Buffer, max: number) => (await workbookZipRefusal(data, max))?.message ?? null;
 
 async function workbook(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();

@@ -17,8 +17,3 @@ export async function workbookZipRefusal(data: Buffer, maxUnpackedBytes: number)
       : { message: `file is not a readable .xlsx workbook (${err.message})`, messageZh: `文件不是可读取的 Excel 工作簿（.xlsx）：${err.message}` };
   }
 }
-
-/** The reason a workbook's zip is refused (for a 400 naming the file field), or null when it may be read. */
-export async function workbookZipProblem(data: Buffer, maxUnpackedBytes: number): Promise<string | null> {
-  return (await workbookZipRefusal(data, maxUnpackedBytes))?.message ?? null;
-}

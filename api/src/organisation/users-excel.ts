@@ -2,7 +2,7 @@
 // columns are declared once (USER_COLUMNS) and the template, its explanation sheet and the import
 // all derive from them.
 import ExcelJS from 'exceljs';
-import { workbookZipProblem } from '../excel/zip-limit.ts';
+import { workbookZipRefusal } from '../excel/zip-limit.ts';
 
 export type UserColumnKey = 'username' | 'displayName' | 'phone' | 'department' | 'position' | 'roles' | 'scope';
 
@@ -96,7 +96,12 @@ export function buildUserTemplate(lists: CodeLists): ExcelJS.Workbook {
 
 export type UserSheetRow = { row: number } & Partial<Record<UserColumnKey, string>>;
 
-export class SheetError extends Error {}
+/** Why a users workbook cannot be read, in English and in Chinese. */
+export class SheetError extends Error {
+  constructor(message: string, readonly messageZh: string) {
+    super(message);
+  }
+}
 
 /** Text of a cell as typed: formulas give their cached result, numbers their digits, full-width folded. */
 function cellText(v: ExcelJS.CellValue): string {
@@ -130,16 +135,16 @@ const MAX_USERS_UNPACKED_BYTES = 64 * 1024 * 1024;
 /** Reads the first sheet: the header row (found among the first five, * marks ignored) and every non-blank row. */
 export async function readUserSheet(data: Buffer, maxRows: number): Promise<UserSheetRow[]> {
   // a users workbook of at most a few thousand rows unpacks to a few MB
-  const problem = await workbookZipProblem(data, MAX_USERS_UNPACKED_BYTES);
-  if (problem) throw new SheetError(problem);
+  const problem = await workbookZipRefusal(data, MAX_USERS_UNPACKED_BYTES);
+  if (problem) throw new SheetError(problem.message, problem.messageZh);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer);
   } catch {
-    throw new SheetError('file is not an .xlsx workbook');
+    throw new SheetError('file is not an .xlsx workbook', '文件不是 Excel 工作簿（.xlsx）');
   }
   const sheet = wb.worksheets[0];
-  if (!sheet) throw new SheetError('the workbook has no sheet');
+  if (!sheet) throw new SheetError('the workbook has no sheet', '工作簿中没有工作表');
   const byHeader = new Map(USER_COLUMNS.map((c) => [c.header, c.key]));
   let headerRow = 0;
   let columns = new Map<number, UserColumnKey>();
@@ -151,9 +156,12 @@ export async function readUserSheet(data: Buffer, maxRows: number): Promise<User
     });
     if (found.size >= 2) [headerRow, columns] = [r, found];
   }
-  if (!headerRow) throw new SheetError(`no header row: the first sheet must have the template's headers (${USER_COLUMNS.map((c) => c.header).join(', ')})`);
+  if (!headerRow) throw new SheetError(
+      `no header row: the first sheet must have the template's headers (${USER_COLUMNS.map((c) => c.header).join(', ')})`,
+      `找不到表头：第一个工作表须有模板的表头（${USER_COLUMNS.map((c) => c.header).join('、')}）`,
+    );
   const missing = USER_COLUMNS.filter((c) => c.required && ![...columns.values()].includes(c.key));
-  if (missing.length) throw new SheetError(`missing required column(s): ${missing.map((c) => c.header).join(', ')}`);
+  if (missing.length) throw new SheetError(`missing required column(s): ${missing.map((c) => c.header).join(', ')}`, `缺少必填列：${missing.map((c) => c.header).join('、')}`);
   const rows: UserSheetRow[] = [];
   for (let r = headerRow + 1; r <= sheet.rowCount; r++) {
     const out: UserSheetRow = { row: r };
@@ -163,7 +171,7 @@ export async function readUserSheet(data: Buffer, maxRows: number): Promise<User
       if (text) [out[key], blank] = [text, false];
     }
     if (blank) continue;
-    if (rows.length >= maxRows) throw new SheetError(`too many rows: at most ${maxRows} users per file`);
+    if (rows.length >= maxRows) throw new SheetError(`too many rows: at most ${maxRows} users per file`, `行数过多：每个文件最多 ${maxRows} 个用户`);
     rows.push(out);
   }
   return rows;

@@ -21,11 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function upload(data: Buffer, mode?: string) {
+async function upload(data: Buffer, mode?: string, lang?: string) {
   const form = new FormData();
   if (mode) form.append('mode', mode);
   form.append('file', new Blob([new Uint8Array(data)]), 'users.xlsx');
-  const r = await fetch(`${t.baseUrl}/api/users/imports`, { method: 'POST', headers: { cookie }, body: form });
+  const r = await fetch(`${t.baseUrl}/api/users/imports`, { method: 'POST', headers: { cookie, ...(lang ? { 'accept-language': lang } : {}) }, body: form });
   return { status: r.status, body: (await r.json()) as any };
 }
 
@@ -122,6 +122,9 @@ describe('users import', () => {
     const noScope = await upload(Buffer.from(await wb.xlsx.writeBuffer()));
     expect(noScope.status).toBe(400);
     expect(noScope.body.error.message).toMatch(/姓名.*管辖范围/);
+    // …and wholly in Chinese for the Chinese console
+    const noScopeZh = await upload(Buffer.from(await wb.xlsx.writeBuffer()), undefined, 'zh-CN');
+    expect(noScopeZh.body.error.message).toBe('文件无法读取：缺少必填列：姓名、管辖范围');
     const bomb = declareSize(await zipOf({ ...(await filesOf(await workbook([]))), 'xl/media/zeros.bin': Buffer.alloc(1000) }), 'xl/media/zeros.bin', 2 ** 30);
     const refused = await upload(bomb);
     expect([refused.status, refused.body.error.field]).toEqual([400, 'file']);

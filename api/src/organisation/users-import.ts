@@ -134,7 +134,7 @@ export async function importUsers(app: AppContext, scoped: Scoped, user: Princip
   try {
     rows = await readUserSheet(file.data, MAX_IMPORT_ROWS);
   } catch (err) {
-    if (err instanceof SheetError) throw badRequest(`file: ${err.message}`, 'file').withZh(`文件无法读取：${err.message}`);
+    if (err instanceof SheetError) throw badRequest(`file: ${err.message}`, 'file').withZh(`文件无法读取：${err.messageZh}`);
     throw err;
   }
   if (!rows.length) throw badRequest('file: the sheet has no user rows under the header', 'file').withZh('表格的表头下没有用户行');

@@ -3,7 +3,7 @@
 // imported row); this table adds what a spreadsheet needs: the Chinese header, the labels of coded
 // values (the dropdowns), how a cell is read, and an example.
 import { CONDITIONS, SOURCES } from '../persons/schema.ts';
-import { STATUS_ZH } from '../persons/status.ts';
+import { SEVERITY_ZH, STATUS_ZH } from '../persons/status.ts';
 
 export type ColumnKind =
   | 'text' | 'enum' | 'enumList' | 'bool' | 'int' | 'date' | 'datetime' | 'idNumber' | 'phone' | 'landline'
@@ -42,7 +42,7 @@ export const LABELS = {
   housingType: { owned: '自有住房', rented: '租住', dormitory: '宿舍', hotel: '酒店', other: '其他' },
   // as every app names them
   status: STATUS_ZH,
-  severity: { mild: '轻症', severe: '重症', critical: '危重' },
+  severity: SEVERITY_ZH,
   crs: { wgs84: 'WGS84', gcj02: 'GCJ02', bd09: 'BD09' },
 } as const;
 

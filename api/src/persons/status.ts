@@ -23,6 +23,8 @@ export const INITIAL_STATUSES: readonly Status[] = ['watching', 'suspected', 'co
 export const STATUS_ZH: Record<Status, string> = {
   watching: '医学观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', dead: '死亡', released: '解除隔离', closed: '排除结案',
 };
+/** Severities as the apps name them in Chinese. */
+export const SEVERITY_ZH: Record<string, string> = { mild: '轻症', severe: '重症', critical: '危重' };
 
 export type TransitionCheck = { ok: true } | { ok: false; message: string; messageZh: string; field: string; input?: true };
 

@@ -3,7 +3,7 @@
 // sends someone follows the exact-location rule (its assignee and the field roles see it).
 import { addressFor, pointFor, seesTaskLocation } from '../auth/exact-location.ts';
 import type { Principal } from '../auth/principal.ts';
-import { STATUS_ZH, type Status } from '../persons/status.ts';
+import { SEVERITY_ZH, STATUS_ZH, type Status } from '../persons/status.ts';
 
 type Row = Record<string, any>;
 
@@ -45,7 +45,6 @@ const REPORT_KINDS: Record<string, string> = {
   citizen: '市民上报', close_contact: '密切接触者上报', enterprise: '企事业单位申报', checkpoint: '卡口登记',
   patrol: '网格员排查', doctor_survey: '医生排查',
 };
-const SEVERITY_ZH: Record<string, string> = { mild: '轻症', severe: '重症', critical: '危重' };
 const OUTCOMES: Record<string, string> = {
   mistaken: '情况有误，结案', register: '登记为医学观察', refer: '转诊定点医院',
   admitted: '医院已收治', confirmed: '医院确诊', excluded: '医院排除',
