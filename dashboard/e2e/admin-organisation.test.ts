@@ -56,6 +56,7 @@ describe('organisation in the admin console', () => {
     await byTestId(page, `user-edit-${self}`).waitFor();
     expect(await byTestId(page, `user-toggle-${self}`).count()).toBe(0);
     expect(await byTestId(page, `user-reset-${self}`).count()).toBe(0);
+    await saveScreenshot(page, 'admin-org-users-self.png');
     await byTestId(page, 'users-search').fill('');
     await byTestId(page, 'users-search').press('Enter');
 

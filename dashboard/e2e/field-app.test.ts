@@ -324,6 +324,7 @@ describe('community doctor', () => {
     // sent without a hospital: the form says what is missing in its own words, nothing is sent
     await byTestId(page, 'referral-submit').click();
     await page.getByText('请填写收治或确诊的定点医院').waitFor();
+    await saveScreenshot(page, 'field-doctor-referral-missing.png');
     await byTestId(page, 'referral-hospital').locator('input').fill('金银潭医院');
     await page.getByText('轻症').click();
     await saveScreenshot(page, 'field-doctor-referral.png');
