@@ -4,6 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, sta
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, type ProxyTrust } from './http/client-ip.ts';
+import { isTimeZone } from './time-zone.ts';
 
 const secret = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)');
 
@@ -29,6 +30,7 @@ const EnvSchema = z.object({
   ANONYMISE_AFTER_DAYS: z.coerce.number().int().min(30).max(3650).default(180),
   ADMIN_TOTP: z.enum(['required', 'optional']).optional(),
   STEP_UP_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  JOBS_TIME_ZONE: z.string().default('Asia/Shanghai').refine(isTimeZone, 'must be an IANA time zone like Asia/Shanghai'),
   BASEMAP_URL: z
     .string()
     .regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL')
@@ -94,6 +96,8 @@ export interface Config {
    * must set up a second factor before anything else answers; required in production by default.
    */
   adminTotp: 'required' | 'optional';
+  /** The time zone the scheduled jobs' patterns are read in (the jurisdiction's, not the server's). */
+  jobsTimeZone: string;
   /** How long a re-authentication (sign-in or step-up) lets exports, role changes and full ID numbers through. */
   stepUpMinutes: number;
 }
@@ -129,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     anonymiseAfterDays: e.ANONYMISE_AFTER_DAYS,
     adminTotp: e.ADMIN_TOTP ?? (e.NODE_ENV === 'production' ? 'required' : 'optional'),
     stepUpMinutes: e.STEP_UP_MINUTES,
+    jobsTimeZone: e.JOBS_TIME_ZONE,
   };
 }
 

@@ -91,6 +91,7 @@ describe('settings in the admin console', () => {
 
     await byTestId(page, 'menu-settings-jobs').click();
     await byTestId(page, 'jobs').waitFor();
+    expect(await byTestId(page, 'jobs').innerText()).toContain('40 3 * * * · Asia/Shanghai');
     await byTestId(page, 'job-run-check-tasks').click();
     await waitFor(page, `document.querySelector('[data-testid="job-status-check-tasks"]')?.textContent.trim() === '成功'`);
     expect(Number(await byTestId(page, 'job-rows-check-tasks').innerText())).toBe(expected.wouldCreate + expected.wouldCancel);

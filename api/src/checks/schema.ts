@@ -2,6 +2,7 @@
 import { Location, NearPoint } from '../geo/point.ts';
 import { z } from '../http/zod.ts';
 import { versionField } from '../persons/schema.ts';
+import { isTimeZone } from '../time-zone.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const date = z.iso.date();
@@ -69,15 +70,6 @@ export type NearbyQuery = z.infer<typeof NearbyQuery>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:00');
 
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const CHECK_STATUSES = ['watching', 'suspected', 'confirmed', 'cured', 'released'] as const;
 
 export const CheckRules = z
@@ -92,7 +84,7 @@ export const CheckRules = z
     observationDays: z.number().int().min(1).max(60).openapi({ description: 'Observation length for persons without an observation end date' }),
     feverThreshold: temperature.refine((v) => v >= 36 && v <= 40, 'between 36.0 and 40.0').openapi({ example: 37.3 }),
     selfReportOverdueHours: z.number().int().min(1).max(168),
-    timezone: z.string().refine(validTimeZone, 'an IANA time zone like Asia/Shanghai'),
+    timezone: z.string().refine(isTimeZone, 'an IANA time zone like Asia/Shanghai'),
   })
   .openapi('CheckRules');
 export type CheckRules = z.infer<typeof CheckRules>;

@@ -39,12 +39,19 @@ describe('job list', () => {
     expect((await t.client().get('/api/jobs')).status).toBe(401);
   });
 
-  it('computes the next run of a pattern in server time', () => {
-    const at = new Date(2026, 11, 1, 10, 7, 30); // Tuesday 1 December 2026, 10:07:30 local
-    expect(nextRun('5 * * * *', at)).toEqual(new Date(2026, 11, 1, 11, 5));
-    expect(nextRun('*/15 * * * *', at)).toEqual(new Date(2026, 11, 1, 10, 15));
-    expect(nextRun('0 3 * * 1', at)).toEqual(new Date(2026, 11, 7, 3, 0));
-    expect(nextRun('0 0 1 1 *', at)).toEqual(new Date(2027, 0, 1, 0, 0));
+  it('reads a pattern in the jobs time zone, not the server\'s', async () => {
+    expect((await admin.get('/api/jobs')).body[3]).toMatchObject({ name: 'anonymise', schedule: '40 3 * * *', timeZone: 'Asia/Shanghai' });
+    const at = new Date('2026-12-01T02:07:30Z'); // Tuesday 1 December, 10:07:30 in Beijing
+    const sh = (p: string) => nextRun(p, at, 'Asia/Shanghai')?.toISOString();
+    expect(sh('5 * * * *')).toBe('2026-12-01T03:05:00.000Z');
+    expect(sh('*/15 * * * *')).toBe('2026-12-01T02:15:00.000Z');
+    expect(sh('40 3 * * *')).toBe('2026-12-01T19:40:00.000Z'); // 03:40 on 2 December in Beijing
+    expect(sh('0 3 * * 1')).toBe('2026-12-06T19:00:00.000Z'); // Monday 7 December, 03:00 in Beijing
+    expect(sh('0 0 1 1 *')).toBe('2026-12-31T16:00:00.000Z');
+    expect(nextRun('40 3 * * *', at, 'UTC')?.toISOString()).toBe('2026-12-01T03:40:00.000Z');
+    // Daylight saving: New York's 02:30 does not exist on 8 March 2026; 01:30 on 1 November exists twice.
+    expect(nextRun('30 2 * * *', new Date('2026-03-08T05:00:00Z'), 'America/New_York')?.toISOString()).toBe('2026-03-09T06:30:00.000Z');
+    expect(nextRun('30 3 * * *', new Date('2026-11-01T04:00:00Z'), 'America/New_York')?.toISOString()).toBe('2026-11-01T08:30:00.000Z');
   });
 });
 

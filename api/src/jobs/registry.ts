@@ -4,6 +4,7 @@
 import cron from 'node-cron';
 import { flagOverdueSelfReports, generateCheckTasks, type JobRun } from '../checks/jobs.ts';
 import type { AppContext } from '../context.ts';
+import { zoneOffsetMs } from '../time-zone.ts';
 import { anonymiseEnded, purgeExpired, RETENTION } from '../housekeeping/jobs.ts';
 
 export interface Outcome {
@@ -15,7 +16,7 @@ export interface Outcome {
 
 export interface JobDefinition {
   name: string;
-  /** node-cron pattern, server time. */
+  /** node-cron pattern, read in the configured jobs time zone (JOBS_TIME_ZONE). */
   schedule: string;
   /** Acts for one tenant at a time (run now acts for the caller's tenant); else for the whole installation. */
   perTenant: boolean;
@@ -80,21 +81,26 @@ export const JOBS: readonly JobDefinition[] = [
 export const jobNamed = (name: string): JobDefinition | undefined => JOBS.find((j) => j.name === name);
 
 /**
- * The next time a pattern fires after `from` (server time, minute precision), looking a year
- * ahead. Day of month and day of week are both required to match (no pattern here restricts both).
+ * The next time a pattern fires after `from`, the pattern read as wall-clock time in `timeZone`
+ * (minute precision, a year ahead). Day of month and day of week are both required to match (no
+ * pattern here restricts both). A wall time that a daylight-saving change skips does not fire.
  */
-export function nextRun(pattern: string, from = new Date()): Date | null {
+export function nextRun(pattern: string, from: Date, timeZone: string): Date | null {
   const f = cron.parse(pattern);
-  const t = new Date(from.getTime());
-  t.setSeconds(0, 0);
+  // `wall` holds the zone's wall clock in its UTC fields.
+  const wall = new Date(from.getTime() + zoneOffsetMs(timeZone, from));
+  wall.setUTCSeconds(0, 0);
   for (let i = 0; i < 366 * 24 * 60; i++) {
-    t.setMinutes(t.getMinutes() + 1);
-    if (!f.month.includes(t.getMonth() + 1) || !f.dayOfMonth.includes(t.getDate()) || !f.dayOfWeek.includes(t.getDay())) {
+    wall.setUTCMinutes(wall.getUTCMinutes() + 1);
+    if (!f.month.includes(wall.getUTCMonth() + 1) || !f.dayOfMonth.includes(wall.getUTCDate()) || !f.dayOfWeek.includes(wall.getUTCDay())) {
       // Skip the rest of a day that cannot match.
-      t.setHours(23, 59);
+      wall.setUTCHours(23, 59);
       continue;
     }
-    if (f.hour.includes(t.getHours()) && f.minute.includes(t.getMinutes())) return new Date(t);
+    if (!f.hour.includes(wall.getUTCHours()) || !f.minute.includes(wall.getUTCMinutes())) continue;
+    const guess = new Date(wall.getTime() - zoneOffsetMs(timeZone, wall));
+    const at = new Date(wall.getTime() - zoneOffsetMs(timeZone, guess));
+    if (at > from && at.getTime() + zoneOffsetMs(timeZone, at) === wall.getTime()) return at;
   }
   return null;
 }

@@ -130,7 +130,8 @@ export async function listJobs(app: AppContext, user: Principal, now = new Date(
       description: def.description,
       lastRun: last ? tenantView(last) : null,
       running: last?.status === 'running',
-      nextRun: nextRun(def.schedule, now),
+      timeZone: app.config.jobsTimeZone,
+      nextRun: nextRun(def.schedule, now, app.config.jobsTimeZone),
     };
   });
 }
@@ -170,7 +171,7 @@ export function startJobs(app: AppContext): { stop(): Promise<void> } {
       },
       (err) => app.log.error({ err, job: def.name }, 'job failed'),
     );
-    tasks.push(cron.schedule(def.schedule, fire, { name: def.name, noOverlap: true }));
+    tasks.push(cron.schedule(def.schedule, fire, { name: def.name, noOverlap: true, timezone: app.config.jobsTimeZone }));
     if (def.atStart) void fire();
   }
   return {

@@ -105,6 +105,7 @@ export async function serveApp(db: Database, overrides: Partial<Config> = {}): P
     anonymiseAfterDays: 180,
     adminTotp: 'optional',
     stepUpMinutes: 10,
+    jobsTimeZone: 'Asia/Shanghai',
     ...overrides,
   };
   const log = pino({ level: config.logLevel });

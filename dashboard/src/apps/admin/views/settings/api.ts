@@ -64,6 +64,8 @@ export interface JobRun {
 export interface Job {
   name: string;
   schedule: string;
+  /** The zone the schedule is read in (JOBS_TIME_ZONE). */
+  timeZone: string;
   perTenant: boolean;
   description: string;
   lastRun: JobRun | null;
