@@ -94,6 +94,11 @@ describe('control characters in input', () => {
     expect([nested.status, nested.body.error.field]).toEqual([400, 'coResidents.0.name']);
     const key = await admin.request('POST', '/api/persons', '{"na\\u0000me":"张三"}', { 'content-type': 'application/json' });
     expect([key.status, key.body.error.field]).toEqual([400, 'na?me']);
+    // a right-to-left override makes a stored name read differently on every screen (Trojan Source)
+    const rlo = await admin.post('/api/persons', { name: '张\u202E三', idNumber: '110101199003070011' });
+    expect([rlo.status, rlo.body.error.field]).toEqual([400, 'name']);
+    const isolate = await admin.get('/api/persons?q=%E2%81%A6x');
+    expect([isolate.status, isolate.body.error.field]).toEqual([400, 'q']);
     // tabs and line breaks are text, not control characters to refuse
     const text = await admin.get('/api/persons?q=%E5%BC%A0%09%0A');
     expect(text.status).toBe(200);

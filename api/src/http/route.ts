@@ -9,6 +9,7 @@ import type { ZodType } from 'zod';
 import type { Permission } from '../auth/permissions.ts';
 import { type Principal, callerOf, type CitizenPrincipal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
+import { CONTROL } from '../control-chars.ts';
 import { scopedAs, type Caller, type Scoped } from '../db/scope.ts';
 import { idempotent } from '../idempotency/idempotency.ts';
 import { writeAudit } from '../audit/audit.ts';
@@ -242,9 +243,6 @@ const passwordChangeRequired = () =>
 const totpEnrolmentRequired = () =>
   new AppError(403, 'totp_enrolment_required', 'administrators set up a second factor first (POST /api/auth/totp/setup)').withZh('管理员须先设置动态码（身份验证器）');
 
-/** C0 control characters and DEL, except tab, line feed and carriage return: never valid in any field. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
 /**
  * The first string (or key) in a request's input that holds a control character, as a field path.
  * PostgreSQL refuses NUL in text and jsonb, and no form field needs the others.
@@ -272,8 +270,8 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' 
   const bad = controlCharacterField(value);
   if (bad !== null) {
     const field = bad.replace(/[^\x20-\x7E]/g, '?');
-    throw new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: control characters (such as NUL) are not allowed`, field || where)
-      .withZh(`${field || where}：不允许控制字符（如 NUL）`);
+    throw new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: control characters (such as NUL) and direction overrides are not allowed`, field || where)
+      .withZh(`${field || where}：不允许控制字符（如 NUL）或文字方向控制符`);
   }
   if (!schema) {
     if (where === 'body' && value !== undefined && !(typeof value === 'object' && value && Object.keys(value).length === 0)) {

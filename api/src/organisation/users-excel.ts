@@ -3,6 +3,7 @@
 // all derive from them.
 import ExcelJS from 'exceljs';
 import { workbookZipRefusal } from '../excel/zip-limit.ts';
+import { withoutControls } from '../control-chars.ts';
 
 export type UserColumnKey = 'username' | 'displayName' | 'phone' | 'department' | 'position' | 'roles' | 'scope';
 
@@ -121,9 +122,9 @@ function rawText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-/** Full-width letters and digits folded, stray spaces and line breaks collapsed. */
+/** Full-width letters and digits folded, stray spaces and line breaks collapsed, controls removed. */
 function normaliseText(s: string): string {
-  return s
+  return withoutControls(s)
     .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')
     .replace(/\s+/g, ' ')

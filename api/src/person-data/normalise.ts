@@ -3,6 +3,7 @@
 // digits typed as a lower-case x. Each reader returns the value the API takes, or a message for
 // the error report (in Chinese, as the people who fix the file read it).
 import type { CellPrimitive } from '../excel/cells.ts';
+import { withoutControls } from '../control-chars.ts';
 import { parseResidentId } from '../persons/idnumber.ts';
 import { toHalfWidth } from './columns.ts';
 
@@ -10,11 +11,11 @@ export type Read<T> = { ok: true; value: T } | { ok: false; message: string };
 const ok = <T>(value: T): Read<T> => ({ ok: true, value });
 const fail = (message: string): Read<never> => ({ ok: false, message });
 
-/** Text with line breaks and runs of white space (ideographic too) made one space, trimmed. */
+/** Text with line breaks and runs of white space (ideographic too) made one space, controls removed, trimmed. */
 export function cleanText(v: CellPrimitive): string {
   if (v == null) return '';
   if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return String(v).replace(/[\s\u3000\u00a0]+/g, ' ').trim();
+  return withoutControls(String(v)).replace(/[\s\u3000\u00a0]+/g, ' ').trim();
 }
 
 /** Text for codes and numbers: half-width, with no white space at all. */

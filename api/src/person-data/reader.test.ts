@@ -4,7 +4,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { readSheet } from './reader.ts';
-import { readCode, readDate, readIdNumber } from './normalise.ts';
+import { cleanText, readCode, readDate, readIdNumber } from './normalise.ts';
 import { COLUMNS } from './columns.ts';
 
 describe('reading a large workbook', () => {
@@ -40,6 +40,10 @@ describe('reading cells', () => {
     for (const v of ['医学观察', '隔离观察', '居家观察', ' 居家 隔离观察 ', 'watching']) expect(readCode(v, status.options!, status.aliases)).toEqual({ ok: true, value: 'watching' });
     expect(readCode('确诊', status.options!, status.aliases)).toEqual({ ok: true, value: 'confirmed' });
     expect(readCode('痊愈', status.options!, status.aliases)).toEqual({ ok: false, message: '“痊愈”不是可选值（医学观察、疑似、确诊）' });
+  });
+
+  it('removes controls no one sees from text: NUL, C1, direction overrides and isolates', () => {
+    expect(cleanText('\u202E张\u0000三\u0085 \u2066路\u2069\n1号')).toBe('张三 路 1号');
   });
 
   it('refuses an 18-digit ID number stored as a number, never guessing its last digits', () => {
