@@ -159,10 +159,19 @@ describe('grid worker', () => {
     await byTestId(page, 'use-position').click();
     await byTestId(page, `household-${places.household.id}`).click();
     await saveScreenshot(page, 'field-worker-residence.png');
+    // The form's check of the draft as the worker typed must not be sent once the form is (the
+    // person would exist by then: a 409 in the console).
+    let checksAfterSend = 0;
+    await byTestId(page, `household-${places.household.id}`).click(); // a change just before sending
     await byTestId(page, 'form-submit').click();
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/persons/validate')) checksAfterSend++;
+    });
 
     // The registered person opens: on the watch list, with the report's symptoms.
     await byTestId(page, 'person-detail').waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(600);
+    expect(checksAfterSend).toBe(0);
     expect(await byTestId(page, 'person-name').innerText()).toBe('王建国');
     expect(await page.locator('[data-testid="person-detail"] [data-testid="status-tag"]').first().getAttribute('data-status')).toBe('watching');
     expect(await byTestId(page, 'person-conditions').innerText()).toContain('发热');
@@ -362,7 +371,13 @@ describe('checkpoint', () => {
     const valid = await passToken('周杰', 1);
     const { page, errors } = await phone(places.gridA, valid.token);
     onFailure('checkpoint', () => page, () => errors);
+    const refused: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() === 403) refused.push(r.url());
+    });
     await signInField(page, stack, 'checkpoint');
+    // signed in from /field/, a checkpoint lands on the scanner without the task list's preload
+    expect(new URL(page.url()).pathname).toBe('/field/scan');
     await byTestId(page, 'scan-place').locator('input').fill('东一社区北门');
     const verdict = byTestId(page, 'scan-verdict');
     await verdict.waitFor({ timeout: 60_000 });
@@ -374,6 +389,7 @@ describe('checkpoint', () => {
     await waitFor(page, `/已放行/.test(document.querySelector('[data-testid="verdict-title"]')?.textContent ?? '')`);
     const scans = await stack.t.app.db.ownerPool.query('select result, temperature::float8 as t, place from pass_scans where tenant_id = $1 order by id desc limit 1', [stack.city.tenantId]);
     expect(scans.rows[0]).toEqual({ result: 'allowed', t: 36.5, place: '东一社区北门' });
+    expect(refused).toEqual([]);
 
     // A pass revoked since (its holder went onto the watch list), on a phone whose browser gives no
     // camera: the photo fallback reads the code.

@@ -4,6 +4,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, ApiError, NetworkError } from '@shared/api/client';
 import type { Me } from '@shared/api/types';
+import { fieldHome } from '@shared/auth/home';
 import { clearCache } from '../offline/db';
 import { primedMe } from '../prime';
 
@@ -54,7 +55,7 @@ export const useField = defineStore('field', () => {
     t.push('outbox', 'me');
     return t;
   });
-  const home = computed(() => (can('task:work') ? '/tasks' : can('pass:scan') ? '/scan' : '/me'));
+  const home = computed(() => fieldHome(me.value?.permissions ?? []));
   /** Which registration a staff user makes (§3.2): a doctor's survey or a grid worker's patrol. */
   const registrationKind = computed(() => (can('check:write') ? 'doctor_survey' : 'patrol'));
 
