@@ -49,9 +49,12 @@ describe('release', () => {
       kind: 'status', fromStatus: 'watching', toStatus: 'released', reason: '观察期满，无异常，解除隔离',
       changes: { release_notice_issued: { from: false, to: true }, noticeNo: 'JC-2026-001' },
     });
-    const tasks = await ownerRows(s, `select state from tasks where tenant_id = $1 and person_id = $2 and kind = 'check'`, [s.f.tenantId, done.id]);
+    const tasks = await ownerRows(s, `select id, state from tasks where tenant_id = $1 and person_id = $2 and kind = 'check'`, [s.f.tenantId, done.id]);
     expect(tasks.length).toBeGreaterThan(0);
     expect(tasks.every((t) => t.state === 'cancelled')).toBe(true);
+    const cancelled = async (lang: string) => (await s.doctor.get(`/api/tasks/${tasks[0].id}`, { 'accept-language': lang })).body.history.at(-1);
+    expect(await cancelled('zh-CN')).toMatchObject({ kind: 'cancelled', note: '人员已解除隔离' });
+    expect(await cancelled('en')).toMatchObject({ kind: 'cancelled', note: 'the person was released' });
     expect(await candidates()).not.toContain(done.id);
 
     const twice = await s.doctor.post(`/api/persons/${done.id}/release`, { version: await versionOf(s.doctor, done.id) });

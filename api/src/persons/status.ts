@@ -25,6 +25,11 @@ export const STATUS_ZH: Record<Status, string> = {
 };
 /** Severities as the apps name them in Chinese. */
 export const SEVERITY_ZH: Record<string, string> = { mild: '轻症', severe: '重症', critical: '危重' };
+/** The same names in the apps' English. */
+export const STATUS_EN: Record<Status, string> = {
+  watching: 'under observation', suspected: 'suspected', confirmed: 'confirmed', cured: 'cured', dead: 'dead', released: 'released', closed: 'closed (mistaken)',
+};
+export const SEVERITY_EN: Record<string, string> = { mild: 'mild', severe: 'severe', critical: 'critical' };
 
 export type TransitionCheck = { ok: true } | { ok: false; message: string; messageZh: string; field: string; input?: true };
 

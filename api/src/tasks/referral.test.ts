@@ -80,9 +80,13 @@ describe('POST /api/tasks/:id/referral', () => {
     expect(await taskRow(referralId)).toMatchObject({ state: 'done', result: { outcome: 'confirmed', severity: 'severe' } });
     expect(await taskRow(older)).toMatchObject({ state: 'done', result: { resolvedBy: 'status', status: 'confirmed' } });
     // the histories say it in words, not codes
-    const notes = async (id: number) => (await s.doctor.get(`/api/tasks/${id}`)).body.history.map((h: { note?: string }) => h.note ?? '');
+    const notes = async (id: number, lang = 'zh-CN') =>
+      (await s.doctor.get(`/api/tasks/${id}`, { 'accept-language': lang })).body.history.map((h: { note?: string }) => h.note ?? '');
     expect((await notes(referralId)).at(-1)).toBe('医院确诊：金银潭医院：重症：核酸阳性');
     expect((await notes(older)).at(-1)).toBe('人员状态变为确诊');
+    // and in the language the app asks for (free texts stay as written)
+    expect((await notes(referralId, 'en')).at(-1)).toBe('confirmed by the hospital: 金银潭医院: severe: 核酸阳性');
+    expect((await notes(older, 'en-GB,en;q=0.9')).at(-1)).toBe('status became confirmed');
   });
 
   it('excluded: a suspected case returns to the watch list; a confirmed case cannot be excluded (409)', async () => {

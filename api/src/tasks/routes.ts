@@ -5,6 +5,7 @@ import { z } from '../http/zod.ts';
 import { recordReferral } from './referral.ts';
 import { ReferralResult, TaskListQuery, Verification } from './schema.ts';
 import { assignTasks, getTask, listTasks, verify } from './service.ts';
+import { langOf } from '../http/lang.ts';
 
 export function taskRoutes(routes: Routes, app: AppContext): void {
   const tags = ['tasks'];
@@ -24,7 +25,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'task:read' },
     params: IdParams,
-    handler: ({ scoped, user, params, ctx }) => getTask(app, scoped, user, params.id, ctx.ip),
+    handler: ({ scoped, user, params, ctx }) => getTask(app, scoped, user, params.id, langOf(ctx.get('accept-language')), ctx.ip),
   });
   routes.add({
     method: 'post',

@@ -13,6 +13,7 @@ import { personFromReport, type ReportRow } from '../reports/subject.ts';
 import * as q from './queries.ts';
 import type { TaskListQuery, Verification } from './schema.ts';
 import { taskHistory, taskIsExactFor, taskView } from './view.ts';
+import type { Lang } from '../http/lang.ts';
 import { auditExactRead, requireExactLocations, seesExactLocations } from '../auth/exact-location.ts';
 
 export async function listTasks(app: AppContext, scoped: Scoped, user: Principal, f: TaskListQuery, ip?: string | null) {
@@ -33,14 +34,14 @@ export async function listTasks(app: AppContext, scoped: Scoped, user: Principal
 }
 
 /** One task with what was reported and its history (reported, created, done or cancelled). */
-export async function getTask(app: AppContext, scoped: Scoped, user: Principal, id: number, ip?: string | null) {
+export async function getTask(app: AppContext, scoped: Scoped, user: Principal, id: number, lang: Lang, ip?: string | null) {
   const [row, people] = await scoped(async (tx) => [
     await tx.one(q.taskById(user.tenantId, id)),
     await tx.one<{ reporter_name: string | null; done_by_name: string | null }>(q.taskPeople(user.tenantId, id)),
   ] as const);
   if (!row) throw notFound('task');
   await auditExactRead(app, user, 'task', taskIsExactFor(row, user) ? 1 : 0, { id }, ip);
-  return { ...taskView(row, user), history: taskHistory(row, people!) };
+  return { ...taskView(row, user), history: taskHistory(row, people!, lang) };
 }
 
 /** Reassigns open tasks (all or none) to a user whose jurisdiction covers each of them. */

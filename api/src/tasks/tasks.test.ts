@@ -207,14 +207,17 @@ describe('what a worker sees of a task', () => {
       fatigue: false, shortBreath: true, temperature: 38.2, description: '连续两天发热', address: '东一社区3号楼', details: {}, createdAt: r.createdAt,
     });
     expect(item.history).toBeUndefined();
-    const open = await workerA.get(`/api/tasks/${r.task.id}`);
+    const zh = { 'accept-language': 'zh-CN' };
+    const open = await workerA.get(`/api/tasks/${r.task.id}`, zh);
     expect(open.body.report).toEqual(item.report);
     expect(open.body.history.map((h: any) => h.kind)).toEqual(['reported', 'created']);
     expect(open.body.history[1].note).toMatch(/网格员|第一网格/);
     await workerA.post(`/api/tasks/${r.task.id}/verification`, { outcome: 'mistaken', reason: '邻居已康复' });
-    const done = await workerA.get(`/api/tasks/${r.task.id}`);
+    const done = await workerA.get(`/api/tasks/${r.task.id}`, zh);
     expect(done.body.history.map((h: any) => h.kind)).toEqual(['reported', 'created', 'done']);
     expect(done.body.history[2]).toMatchObject({ actor: expect.stringMatching(/网格员/), note: expect.stringMatching(/情况有误.*邻居已康复/) });
+    const en = (await workerA.get(`/api/tasks/${r.task.id}`, { 'accept-language': 'en' })).body.history;
+    expect(en.map((h: any) => h.note)).toEqual(['citizen report', expect.stringMatching(/^assigned to /), 'mistaken, closed: 邻居已康复']);
     expect(new Date(done.body.history[2].at).getTime()).toBeGreaterThanOrEqual(new Date(done.body.history[1].at).getTime());
   });
 

@@ -57,7 +57,7 @@ export class Client {
     }
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
-  get = <T = any>(path: string) => this.request<T>('GET', path);
+  get = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>('GET', path, undefined, headers);
   /** A GET whose answer is bytes (tiles, workbooks). */
   async bytes(path: string): Promise<{ status: number; buf: Uint8Array; headers: Headers }> {
     const res = await fetch(this.baseUrl + path, { headers: this.cookie ? { cookie: this.cookie } : {} });
