@@ -2,9 +2,11 @@
 // the test database with a generated demo city: pixels on the map, drill-down to a grid, panel
 // counts equal to the API's, live updates, the grid worker kept out, English, the phone view.
 // Screenshots go to test-artifacts/ (git-ignored).
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
+import { makeResidentId } from '../../api/src/persons/idnumber.ts';
 import { personBody } from '../../api/src/test/people.ts';
 import { colouredShare, decodePng, diffShare, type Browser, type Rgba } from './support/browser.ts';
 import { byTestId, openDesktop, panelCounts, reportFailure, saveScreenshot, signIn, type Status, STATUSES, waitFor, waitForMap } from './support/page.ts';
@@ -235,6 +237,34 @@ describe('command center in chromium', () => {
     await page.reload();
     await waitForMap(page, '');
     await expect.poll(() => page.locator(`[data-testid="feed-item"][data-id="${newest}"]`).count(), { timeout: 20_000 }).toBe(1);
+  });
+
+  it('shows an Excel import as one line per grid with its counts, not a line per person', { timeout: LONG }, async () => {
+    onFailure('live-import');
+    await reopen();
+    await byTestId(page, 'live-feed').waitFor({ state: 'visible', timeout: 30_000 });
+    const before = await apiCounts('');
+    const { rows: homes } = await stack.t.app.db.ownerPool.query(
+      `select address from households where tenant_id = $1 and grid_id = (select grid_id from households where tenant_id = $1 and grid_id is not null order by id limit 1) order by id limit 3`,
+      [stack.city.tenantId]);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('人员信息');
+    ws.addRow(['姓名*', '证件号码', '隔离信息报送来源*', '人员状态', '现住址']);
+    homes.forEach((h, i) => ws.addRow([`批量${i}`, makeResidentId('420106', '1990-05-05', 700 + 10 * i, 'male'), '网格排查', i === 2 ? '疑似' : '医学观察', h.address]));
+    const admin = await stack.login('admin');
+    const form = new FormData();
+    form.append('mode', 'all_or_nothing');
+    form.append('file', new Blob([new Uint8Array(Buffer.from(await wb.xlsx.writeBuffer()))]), 'persons.xlsx');
+    const up = await fetch(`${stack.baseUrl}/api/persons/imports`, { method: 'POST', headers: { cookie: admin.cookies }, body: form });
+    expect(up.status).toBe(202);
+    const { id } = (await up.json()) as { id: number };
+    await expect.poll(async () => (await admin.get(`/api/persons/imports/${id}`)).body, { timeout: 30_000, interval: 250 })
+      .toMatchObject({ status: 'done', invalid: 0, written: 3 });
+    const line = page.locator('[data-testid="feed-item"][data-type="import"]').first();
+    await line.waitFor({ timeout: 30_000 });
+    expect(await line.innerText()).toMatch(/批量导入 3 人（医学观察 2、疑似 1）/);
+    await expect.poll(async () => (await panelCounts(page)).watching, { timeout: 20_000, interval: 250 }).toBe(before.watching + 2);
+    await saveScreenshot(page, 'command-live-import.png');
   });
 
   it('lists persons in the drawer and narrows them by the name search, as the API does', { timeout: LONG }, async () => {

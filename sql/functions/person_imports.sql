@@ -38,7 +38,8 @@ comment on function app.caller_owns_person_import(bigint) is
 --   4. an ID number already registered in the tenant (not closed) is an error, by its keyed hash.
 -- With p_write the valid rows are inserted as persons (per-row derivation and live-event triggers
 -- standing aside, their work done here set-based), each with a created event, a note event for a
--- follow-up text (p_notes: row number → text) and the live event app.live_person_status() writes.
+-- follow-up text (p_notes: row number → text), and one 'import' live event per grid of the batch
+-- (migration 0040) in place of the per-person event of app.live_person_status().
 -- Returns the rows with errors ({field, message} each).
 create or replace function app.import_person_batch(p_import bigint, p_rows json, p_notes json, p_write boolean)
 returns table (row_no integer, errors jsonb)
@@ -145,12 +146,16 @@ begin
     select t, v.person_id, 'note', u, v.note from valid v where v.note is not null
   ), live as (
     -- (data-modifying CTEs run to completion whether or not the query reads them)
-    -- what app.live_person_status() writes for an inserted person, from the rows as inserted
+    -- one event per grid of the batch: how many persons of each status it added there
     insert into live_events (tenant_id, type, grid_path, payload)
-    select t, 'status', p.grid_path,
-           jsonb_build_object('personId', p.id, 'gridId', p.grid_id, 'status', p.status, 'severity', p.severity, 'fromStatus', null)
+    select t, 'import', p.grid_path,
+           jsonb_build_object('importId', p_import, 'gridId', p.grid_id, 'count', count(*),
+             'statuses', jsonb_build_object('watching', count(*) filter (where p.status = 'watching'),
+                                            'suspected', count(*) filter (where p.status = 'suspected'),
+                                            'confirmed', count(*) filter (where p.status = 'confirmed')))
       from person_rows p
-     order by p.id
+     group by p.grid_id, p.grid_path
+     order by p.grid_id
   )
   select c.id::integer, c.errs from checked c
    where c.errs <> '[]'::jsonb

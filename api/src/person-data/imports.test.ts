@@ -189,16 +189,18 @@ describe('importing a messy workbook', () => {
       [f.tenantId, String(up.body.id)]);
     expect(audit.rows.map((r) => [r.action, r.result])).toEqual([['person.import.start', 'ok'], ['person.import', 'ok']]);
     expect(audit.rows[1].detail).toMatchObject({ mode: 'valid_rows', read: 13, valid: 5, invalid: 8, written: 5 });
-    // The command center hears of each imported person as of one registered by hand (the bulk
-    // insert writes these events itself, the per-row trigger standing aside: migration 0026).
+    // The command center hears of the import once per batch and grid, with counts by status (not
+    // once per person: migration 0040), and of nobody by name.
     const live = await t.app.db.ownerPool.query(
-      `select l.grid_path::text, l.payload from live_events l join persons p on p.tenant_id = l.tenant_id and p.id = (l.payload->>'personId')::bigint
-        where l.tenant_id = $1 and l.type = 'status' and p.name in ('张三', '李四', '赵 六', '冯二', '褚四')`, [f.tenantId]);
-    expect(live.rows).toHaveLength(5);
-    for (const l of live.rows) {
-      expect(l.payload).toMatchObject({ gridId: f.nodes.gridA, status: 'watching', severity: null, fromStatus: null });
-      expect(l.grid_path).toBeTruthy();
-    }
+      `select type, grid_path::text, payload from live_events where tenant_id = $1 and payload->>'importId' = $2`, [f.tenantId, String(up.body.id)]);
+    expect(live.rows).toEqual([{
+      type: 'import', grid_path: expect.any(String),
+      payload: { importId: up.body.id, gridId: f.nodes.gridA, count: 5, statuses: { watching: 5, suspected: 0, confirmed: 0 } },
+    }]);
+    const perPerson = await t.app.db.ownerPool.query(
+      `select count(*)::int n from live_events l join persons p on p.tenant_id = l.tenant_id and p.id = (l.payload->>'personId')::bigint
+        where l.tenant_id = $1 and p.name in ('张三', '李四', '赵 六', '冯二', '褚四')`, [f.tenantId]);
+    expect(perPerson.rows[0].n).toBe(0);
   });
 
   it('the same file again: every row is now a duplicate of a registered person, or as wrong as before', async () => {

@@ -142,7 +142,7 @@ export interface PersonDetail extends PersonSummary {
 
 export interface LiveEvent {
   id: number;
-  type: 'report' | 'status' | 'task_created' | 'task_done' | 'alert';
+  type: 'report' | 'status' | 'task_created' | 'task_done' | 'alert' | 'import';
   gridPath: string | null;
   createdAt: string;
   /** Sent as history when the stream opened (?recent), not as news. */
@@ -157,6 +157,10 @@ export interface LiveEvent {
   fromStatus?: Status | null;
   severity?: string | null;
   state?: string;
+  /** An import's batch (type import): how many persons it added to the grid, by status. */
+  importId?: number;
+  count?: number;
+  statuses?: Partial<Record<Status, number>>;
 }
 
 /** A published article as the phone apps show it (the staff and the public reads differ in what else they carry). */

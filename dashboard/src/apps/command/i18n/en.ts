@@ -18,7 +18,7 @@ const en: typeof zh = {
   tooltip: { total: 'Persons', count: 'Persons', weight: 'Weight', density: 'Density (per km²)', suppressed: 'Fewer than {k} persons, not shown', clickDrill: 'Click to drill down' },
   live: {
     connected: 'Connected', connecting: 'Connecting…', offline: 'Disconnected, reconnecting', empty: 'Waiting for live events…',
-    report: 'New report ({kind})', status: 'Status: {from} → {to}', statusNew: 'Registered: {to}', task_created: 'New task: {kind}', task_done: 'Task done: {kind}', alert: 'Alert: {kind}',
+    report: 'New report ({kind})', status: 'Status: {from} → {to}', statusNew: 'Registered: {to}', task_created: 'New task: {kind}', task_done: 'Task done: {kind}', alert: 'Alert: {kind}', import: 'Imported {n} persons ({statuses})', listSep: ', ',
     grid: 'Grid {id}',
   },
   person: {

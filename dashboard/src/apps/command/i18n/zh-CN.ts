@@ -16,7 +16,7 @@ export default {
   tooltip: { total: '人员合计', count: '人数', weight: '权重', density: '密度（/平方公里）', suppressed: '少于 {k} 人，不显示具体数字', clickDrill: '点击下钻' },
   live: {
     connected: '已连接', connecting: '连接中…', offline: '连接中断，正在重连', empty: '等待实时事件…',
-    report: '新上报（{kind}）', status: '状态变更：{from} → {to}', statusNew: '新登记：{to}', task_created: '新任务：{kind}', task_done: '任务完成：{kind}', alert: '预警：{kind}',
+    report: '新上报（{kind}）', status: '状态变更：{from} → {to}', statusNew: '新登记：{to}', task_created: '新任务：{kind}', task_done: '任务完成：{kind}', alert: '预警：{kind}', import: '批量导入 {n} 人（{statuses}）', listSep: '、',
     grid: '网格 {id}',
   },
   person: {

@@ -7,7 +7,7 @@ import type { LiveEvent } from '@shared/api/types';
 import { useCommand } from './command';
 import { useSession } from '@shared/stores/session';
 
-const TYPES: LiveEvent['type'][] = ['report', 'status', 'task_created', 'task_done', 'alert'];
+const TYPES: LiveEvent['type'][] = ['report', 'status', 'task_created', 'task_done', 'alert', 'import'];
 const MAX_ITEMS = 60;
 /** Events of the last day the feed opens with (the stream sends them first, marked replayed). */
 const RECENT = 20;
