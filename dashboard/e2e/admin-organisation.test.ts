@@ -18,12 +18,17 @@ let page: Page;
 let errors: string[] = [];
 let street: { id: number; name: string };
 let temporary = '';
+let deps: { parent: { id: number; name: string }; child: { id: number; name: string } };
 const NEW_PASSWORD = 'Street#2026ok';
 
 beforeAll(async () => {
   stack = await startStack();
   street = (await stack.t.app.db.ownerPool.query('select id, name from jurisdictions where tenant_id = $1 and level = 3 order by code limit 1', [stack.city.tenantId])).rows[0];
   ({ browser, page, errors } = await openDesktop());
+  const admin = await stack.login('admin');
+  const parent = { id: (await admin.post('/api/departments', { name: '测试上级部门' })).body.id as number, name: '测试上级部门' };
+  const child = { id: (await admin.post('/api/departments', { name: '测试下级部门', parentId: parent.id })).body.id as number, name: '测试下级部门' };
+  deps = { parent, child };
 }, 600_000);
 
 afterAll(async () => {
@@ -62,7 +67,12 @@ describe('organisation in the admin console', () => {
 
     await byTestId(page, 'user-create').click();
     await byTestId(page, 'user-username').fill(newUsername());
-    await byTestId(page, 'user-display-name').fill('街道 周杰');
+    // a name is text wherever it is shown, markup included
+    await byTestId(page, 'user-display-name').fill('街道 <b>周杰</b>');
+    // the department is picked by its path (a sub-department here)
+    await byTestId(page, 'user-department').click();
+    await byTestId(page, `department-option-${deps.child.id}`).click();
+    await expect.poll(() => byTestId(page, 'user-department').innerText()).toContain(`${deps.parent.name} / ${deps.child.name}`);
     await byTestId(page, 'user-phone').fill('13700001234');
     await byTestId(page, 'user-roles').click();
     await page.locator('[data-testid="role-option-commander"]').click();
@@ -77,11 +87,33 @@ describe('organisation in the admin console', () => {
     await shown.waitFor();
     temporary = (await shown.textContent())!.trim();
     expect(temporary).toHaveLength(12);
+    expect(await page.locator('.el-message-box').innerText()).toContain('街道 <b>周杰</b>');
+    expect(await page.locator('.el-message-box b').count()).toBe(0);
     await saveScreenshot(page, 'admin-org-temp-password.png');
     await page.keyboard.press('Enter');
 
     const created = (await (await stack.login('admin')).get(`/api/users?q=${newUsername()}`)).body.items[0];
-    expect(created).toMatchObject({ displayName: '街道 周杰', phoneMasked: '137****1234', roles: [{ code: 'commander' }], scope: [{ id: street.id }], mustChangePassword: true });
+    expect(created).toMatchObject({ displayName: '街道 <b>周杰</b>', department: { id: deps.child.id }, phoneMasked: '137****1234', roles: [{ code: 'commander' }], scope: [{ id: street.id }], mustChangePassword: true });
+  });
+
+  it('moves a department on the tree, never under its own sub-department', { timeout: LONG }, async () => {
+    onFailure('departments');
+    await byTestId(page, 'menu-org-departments').click();
+    await byTestId(page, `department-edit-${deps.parent.id}`).click();
+    await byTestId(page, 'department-parent').click();
+    const options = page.locator('.el-select-dropdown:visible [data-testid^="department-option-"]');
+    await options.first().waitFor();
+    const offered = (await options.allInnerTexts()).map((x) => x.trim());
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered.every((x) => x !== '')).toBe(true);
+    expect(offered.filter((x) => x.includes(deps.child.name) || x.includes(deps.parent.name))).toEqual([]);
+    await saveScreenshot(page, 'admin-org-department-parent.png');
+    const target = await options.first().getAttribute('data-testid');
+    await options.first().click();
+    await byTestId(page, 'department-save').click();
+    await page.locator('.el-message--success').first().waitFor();
+    const list = (await (await stack.login('admin')).get('/api/departments')).body as { id: number; parentId: number | null }[];
+    expect(list.find((d) => d.id === deps.parent.id)!.parentId).toBe(Number(target!.replace('department-option-', '')));
   });
 
   it('shows the roles with the permission matrix and what each permission opens', { timeout: LONG }, async () => {

@@ -12,7 +12,13 @@ export default {
     },
     menuOrg: { group: '组织与权限', departments: '部门', positions: '岗位', users: '用户', roles: '角色与权限', audit: '审计日志' },
     org: {
-      common: { add: '新增', edit: '编辑', save: '保存', cancel: '取消', disable: '停用', enable: '启用', active: '启用中', disabled: '已停用', actions: '操作', name: '名称', none: '无', saved: '已保存', search: '搜索', all: '全部', ok: '知道了' },
+      common: { add: '新增', edit: '编辑', save: '保存', cancel: '取消', disable: '停用', enable: '启用', active: '启用中', disabled: '已停用', actions: '操作', name: '名称', none: '无', saved: '已保存', search: '搜索', all: '全部', ok: '知道了',
+        confirmDisable: {
+          department: '停用部门「{name}」？此后为岗位和用户选择部门时不再列出它；其下级部门、岗位和已有的用户不受影响。',
+          position: '停用岗位「{name}」？担任此岗位的 {users} 名用户将立即失去它带来的全部权限。',
+          role: '停用角色「{name}」？拥有此角色的 {users} 名用户将立即失去它带来的权限。',
+        },
+      },
       departments: { title: '部门', parent: '上级部门', top: '（顶级）', users: '用户数', positions: '岗位数', addChild: '新增下级' },
       positions: { title: '岗位', department: '所属部门', roles: '角色', users: '在岗人数' },
       users: {
@@ -58,7 +64,13 @@ export default {
     },
     menuOrg: { group: 'Organisation', departments: 'Departments', positions: 'Positions', users: 'Users', roles: 'Roles & permissions', audit: 'Audit log' },
     org: {
-      common: { add: 'Add', edit: 'Edit', save: 'Save', cancel: 'Cancel', disable: 'Disable', enable: 'Enable', active: 'Active', disabled: 'Disabled', actions: 'Actions', name: 'Name', none: 'None', saved: 'Saved', search: 'Search', all: 'All', ok: 'OK' },
+      common: { add: 'Add', edit: 'Edit', save: 'Save', cancel: 'Cancel', disable: 'Disable', enable: 'Enable', active: 'Active', disabled: 'Disabled', actions: 'Actions', name: 'Name', none: 'None', saved: 'Saved', search: 'Search', all: 'All', ok: 'OK',
+        confirmDisable: {
+          department: 'Disable the department "{name}"? It is no longer offered when positions and users are given a department; its sub-departments, positions and present users are not affected.',
+          position: 'Disable the position "{name}"? Its {users} user(s) lose every right it gives at once.',
+          role: 'Disable the role "{name}"? Its {users} user(s) lose the rights it gives at once.',
+        },
+      },
       departments: { title: 'Departments', parent: 'Parent', top: '(top level)', users: 'Users', positions: 'Positions', addChild: 'Add child' },
       positions: { title: 'Positions', department: 'Department', roles: 'Roles', users: 'Holders' },
       users: {

@@ -1,4 +1,5 @@
 // The organisation API as the admin console reads it (api/src/organisation; README "Organisation").
+import { ElMessageBox } from 'element-plus';
 import { request } from '@shared/api/client';
 
 export type Duty = 'system' | 'security' | 'audit';
@@ -25,6 +26,36 @@ export interface ImportResult {
 export interface TreeNode { id: number; code: string; name: string; level: number; children: TreeNode[] }
 
 /** Nests flat departments by parentId (a parent outside the list makes a root). */
+/** Whether the administrator confirms a change that takes rights away at once. */
+export const confirmed = (message: string) => ElMessageBox.confirm(message, { type: 'warning' }).then(() => true, () => false);
+
+/**
+ * Departments as choices of a filterable select, each named by its path (上级 / 下级), in tree order.
+ * (ElTreeSelect 2.14 rendered these nodes without labels and could not select them.)
+ */
+export function departmentChoices(list: Department[]): { id: number; label: string }[] {
+  const byId = new Map(list.map((d) => [d.id, d]));
+  const path = (d: Department): string[] => {
+    const up: string[] = [];
+    for (let at: Department | undefined = d, n = 0; at && n < 64; at = at.parentId == null ? undefined : byId.get(at.parentId), n++) up.unshift(at.name);
+    return up;
+  };
+  return list.map((d) => ({ id: d.id, parts: path(d) }))
+    .sort((a, b) => a.parts.join('\u0000').localeCompare(b.parts.join('\u0000'), 'zh-CN'))
+    .map((c) => ({ id: c.id, label: c.parts.join(' / ') }));
+}
+
+/** The departments outside `id`'s subtree: where a department may move to (never under itself). */
+export function outsideSubtree(list: Department[], id: number | null): Department[] {
+  if (id == null) return list;
+  const removed = new Set([id]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of list) if (d.parentId != null && removed.has(d.parentId) && !removed.has(d.id)) (removed.add(d.id), (grew = true));
+  }
+  return list.filter((d) => !removed.has(d.id));
+}
+
 export function departmentTree(list: Department[]): (Department & { children: Department[] })[] {
   const byId = new Map(list.map((d) => [d.id, { ...d, children: [] as Department[] }]));
   const roots: (Department & { children: Department[] })[] = [];
