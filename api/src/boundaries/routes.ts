@@ -1,8 +1,10 @@
 // /api/boundaries: upload and validation of boundary files, versions, export and rollback (issue 11).
 import type { AppContext } from '../context.ts';
+import { langOf } from '../http/lang.ts';
 import { IdParams, type Routes } from '../http/route.ts';
 import { applyImport, exportVersion, listVersions, rollbackToVersion } from './apply.ts';
 import { Applied, ApplyBody, BoundaryMappingSchema, ImportCreated, ImportOut, RepairBody, Report, UploadFields, VersionList } from './schema.ts';
+import { reportIn } from './messages.ts';
 import { createImport, getImport, getMapping, importFeatures, maxFileBytes, repairFeature } from './service.ts';
 
 const GEOJSON = 'application/geo+json';
@@ -15,14 +17,18 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     path: '/api/boundaries/imports',
     summary:
       'Upload a boundary file (GeoJSON, zipped Shapefile, KML/KMZ) as multipart/form-data and validate it in PostGIS; 201 with the report. ' +
-      'Nothing is written when the file cannot be read (400 naming file, crs or mapping). The mapping used is saved for the next upload.',
+      'Nothing is written when the file cannot be read (400 naming file, crs or mapping). The mapping used is saved for the next upload. ' +
+      'Problem messages come in the language of Accept-Language (zh → Simplified Chinese, else English).',
     tags,
     access,
     multipart: { file: 'file', maxBytes: maxFileBytes },
     body: UploadFields,
     status: 201,
     response: ImportCreated,
-    handler: ({ scoped, user, body, file, ctx }) => createImport(app, scoped, user, file, body, ctx.ip || null),
+    handler: async ({ scoped, user, body, file, ctx }) => {
+      const out = await createImport(app, scoped, user, file, body, ctx.ip || null);
+      return { ...out, report: reportIn(out.report, langOf(ctx.get('accept-language'))) };
+    },
   });
   routes.add({
     method: 'get',
@@ -32,7 +38,10 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     access,
     params: IdParams,
     response: ImportOut,
-    handler: ({ scoped, user, params }) => getImport(app, scoped, user, params.id),
+    handler: async ({ scoped, user, params, ctx }) => {
+      const out = await getImport(app, scoped, user, params.id);
+      return { ...out, report: reportIn(out.report, langOf(ctx.get('accept-language'))) };
+    },
   });
   routes.add({
     method: 'get',
@@ -56,7 +65,8 @@ export function boundaryRoutes(routes: Routes, app: AppContext): void {
     params: IdParams,
     body: RepairBody,
     response: Report,
-    handler: ({ scoped, user, params, body, ctx }) => repairFeature(app, scoped, user, params.id, body.featureIndex, body.accept, ctx.ip || null),
+    handler: async ({ scoped, user, params, body, ctx }) =>
+      reportIn(await repairFeature(app, scoped, user, params.id, body.featureIndex, body.accept, ctx.ip || null), langOf(ctx.get('accept-language'))),
   });
   routes.add({
     method: 'post',

@@ -13,6 +13,7 @@ import { zodErrorMap } from '../http/lang.ts';
 import type { UploadedFile } from '../http/multipart.ts';
 import * as q from './queries.ts';
 import { BoundaryMappingSchema, type Report, type UploadFields } from './schema.ts';
+import { fileErrorZh } from './messages.ts';
 import { buildReport, validateStaged, type FileFacts, type ImportContext } from './validate.ts';
 import type { StagedRow } from './validation-queries.ts';
 import * as v from './validation-queries.ts';
@@ -84,32 +85,9 @@ function propertiesOf(m: BoundaryMapping): string[] {
   return ['property' in m.level ? m.level.property : null, m.code, m.name, m.parentCode ?? null].filter((p): p is string => p != null);
 }
 
-/** What each refusal of the file parser (geodata/src/import) says in Chinese; its English detail follows. */
-const FILE_ERROR_ZH: Record<string, string> = {
-  file_too_large: '文件过大',
-  no_features: '文件中没有任何要素',
-  too_many_features: '文件中的要素过多',
-  unknown_format: '无法识别文件格式，须为 GeoJSON、Shapefile 压缩包（.zip）、KML 或 KMZ',
-  missing_shp: '压缩包中没有 Shapefile（.shp）或 KML 文件',
-  multiple_shapefiles: '压缩包中有多个 Shapefile，请每次上传一个',
-  missing_dbf: 'Shapefile 缺少 .dbf 属性文件（含编码和名称），请将其一并压缩上传',
-  missing_prj: 'Shapefile 缺少 .prj 文件，且其坐标不是经纬度，请附上对应的 .prj 文件',
-  invalid_shapefile: 'Shapefile 无效或无法读取',
-  unsupported_crs: '不支持文件的坐标系',
-  coordinates_out_of_range: '坐标无法换算为经纬度，文件的坐标系与所述不符或未注明',
-  unknown_property: '字段对应中的属性在文件中不存在',
-  invalid_geometry: '文件中有无效的几何图形',
-  invalid_json: '文件看似 JSON，但无法读取',
-  invalid_geojson: '文件不是有效的 GeoJSON',
-  invalid_kml: 'KML 文件格式有误，不是有效的 XML',
-  no_polygons: 'KML 中没有多边形，辖区边界须以多边形绘制',
-  zip_bomb: '压缩包解压后过大',
-  invalid_zip: '压缩包无法解压（已损坏、已加密或压缩方式不受支持）',
-};
-
 function parseError(err: unknown): never {
   if (err instanceof BoundaryFileError) {
-    throw new AppError(400, err.code, err.message, err.field).withZh(`${FILE_ERROR_ZH[err.code] ?? '边界文件无法导入'}（${err.message}）`);
+    throw new AppError(400, err.code, err.message, err.field).withZh(fileErrorZh(err));
   }
   throw err;
 }

@@ -12,7 +12,7 @@ export type FC = { type: 'FeatureCollection'; features: Feature[] };
 export interface Uploader {
   client: Client;
   cookie: string;
-  upload(file: Buffer | object, fields?: Record<string, string>, fileName?: string): Promise<Res>;
+  upload(file: Buffer | object, fields?: Record<string, string>, fileName?: string, headers?: Record<string, string>): Promise<Res>;
 }
 
 export async function signIn(t: TestApp, username: string): Promise<Uploader> {
@@ -28,12 +28,12 @@ export async function signIn(t: TestApp, username: string): Promise<Uploader> {
   return {
     client,
     cookie,
-    async upload(file, fields = {}, fileName = 'boundaries.geojson') {
+    async upload(file, fields = {}, fileName = 'boundaries.geojson', headers = {}) {
       const form = new FormData();
       for (const [k, v] of Object.entries(fields)) form.append(k, v);
       const data = Buffer.isBuffer(file) ? file : Buffer.from(JSON.stringify(file));
       form.append('file', new Blob([new Uint8Array(data)]), fileName);
-      const r = await fetch(`${t.baseUrl}/api/boundaries/imports`, { method: 'POST', headers: { cookie }, body: form });
+      const r = await fetch(`${t.baseUrl}/api/boundaries/imports`, { method: 'POST', headers: { ...headers, cookie }, body: form });
       const text = await r.text();
       let body: unknown = text;
       try {

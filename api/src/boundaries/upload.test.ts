@@ -170,3 +170,33 @@ describe('who may manage boundaries', () => {
     expect(post.requestBody.content['multipart/form-data'].schema.properties.file).toMatchObject({ type: 'string', format: 'binary' });
   });
 });
+
+describe('refusals in the request\'s language', () => {
+  const zh = { 'accept-language': 'zh-CN' };
+  // Web Mercator metres (Wuhan) in a GeoJSON that states no CRS.
+  const projected = {
+    type: 'FeatureCollection',
+    features: [{ type: 'Feature', properties: { code: 'x', name: 'x', level: 5 },
+      geometry: { type: 'Polygon', coordinates: [[[12725694.45, 3579704.23], [12725794.45, 3579704.23], [12725794.45, 3579804.23], [12725694.45, 3579704.23]]] } }],
+  };
+
+  it('says coordinates that are not longitude/latitude in Chinese for zh-CN, in English otherwise', async () => {
+    const cn = await admin.upload(projected, {}, undefined, zh);
+    expect(cn.status).toBe(400);
+    expect(cn.body.error).toMatchObject({ code: 'coordinates_out_of_range', field: 'crs' });
+    expect(cn.body.error.message).toMatch(/^要素 0 的坐标（12725694\.45, 3579704\.23）无法换算为经纬度.*坐标系与所述不符或未注明/);
+    const en = await admin.upload(projected);
+    expect(en.body.error).toMatchObject({ code: 'coordinates_out_of_range', field: 'crs' });
+    expect(en.body.error.message).toMatch(/^feature 0: coordinate \(12725694\.45, 3579704\.23\) does not become a longitude\/latitude/);
+  });
+
+  it('says a broken JSON file in Chinese, quoting the parser', async () => {
+    const broken = Buffer.from("{'type': 'FeatureCollection'}");
+    const cn = await admin.upload(broken, {}, 'grids.geojson', zh);
+    expect(cn.status).toBe(400);
+    expect(cn.body.error).toMatchObject({ code: 'invalid_json', field: 'file' });
+    expect(cn.body.error.message).toMatch(/^文件看起来是 JSON 但无法读取：.*JSON/);
+    const en = await admin.upload(broken, {}, 'grids.geojson');
+    expect(en.body.error.message).toMatch(/^the file looks like JSON but cannot be read: /);
+  });
+});

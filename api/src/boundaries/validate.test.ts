@@ -172,3 +172,63 @@ describe('validating an upload', () => {
     expect(problemsOf(report, 'missing_code')).toEqual([expect.objectContaining({ severity: 'error', featureIndex: 10 })]);
   });
 });
+
+describe('problem messages in the request\'s language', () => {
+  const zh = { 'accept-language': 'zh-CN,zh;q=0.9' };
+  async function validateIn(fc: FC, headers: Record<string, string> = {}) {
+    const r = await admin.upload(fc, {}, undefined, headers);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body as { id: number; report: any };
+  }
+
+  it('says an invalid polygon and what its repair leaves in Chinese for zh-CN, in English otherwise', async () => {
+    const { ox, oy } = o;
+    const bowtie = { type: 'Polygon', coordinates: [[[ox, oy], [ox + 0.1, oy + 0.4], [ox + 0.1, oy], [ox, oy + 0.4], [ox, oy]]] };
+    const fc = edit(tree, { [c('ga')]: { geometry: bowtie } });
+    const cn = await validateIn(fc, zh);
+    expect(problemsOf(cn.report, 'invalid_geometry')[0].message).toBe(`要素 7（${c('ga')}）不是有效的多边形：自相交`);
+    const en = await validateIn(fc);
+    expect(problemsOf(en.report, 'invalid_geometry')[0].message).toBe(`feature 7 (${c('ga')}) is not a valid polygon: Self-intersection`);
+
+    const refused = await admin.client.post(`/api/boundaries/imports/${cn.id}/repairs`, { featureIndex: 7, accept: false }, zh);
+    expect(problemsOf(refused.body, 'invalid_geometry')[0].message).toMatch(/（已拒绝修复）$/);
+    const accepted = await admin.client.post(`/api/boundaries/imports/${cn.id}/repairs`, { featureIndex: 7, accept: true }, zh);
+    expect(accepted.status).toBe(200);
+    expect(problemsOf(accepted.body, 'multipart')[0].message).toBe(`网格 ${c('ga')} 由 2 个互不相连的部分组成`);
+    expect(problemsOf(accepted.body, 'gap')[0].message).toMatch(new RegExp(`^${c('m1')} 有 [\\d.]+ m² 未被任何下级覆盖$`));
+    // The stored report is read in either language.
+    const got = await admin.client.get(`/api/boundaries/imports/${cn.id}`, zh);
+    expect(problemsOf(got.body.report, 'gap')[0].message).toMatch(/未被任何下级覆盖/);
+    const gotEn = await admin.client.get(`/api/boundaries/imports/${cn.id}`);
+    expect(problemsOf(gotEn.body.report, 'gap')[0].message).toMatch(/is covered by none of its children/);
+    expect(problemsOf(gotEn.body.report, 'multipart')[0].message).toMatch(/separate parts/);
+  });
+
+  it('says overlaps and parts outside the parent in Chinese for zh-CN, in English otherwise', async () => {
+    const { ox, oy } = o;
+    const fc = edit(tree, { [c('gb')]: { geometry: box(ox + 0.1, oy, ox + 0.21, oy + 0.4) } });
+    const cn = await validateIn(fc, zh);
+    const [overlap] = problemsOf(cn.report, 'overlap');
+    expect(overlap).toMatchObject({ problem: 'overlap', code: c('gb'), otherCode: c('gc') });
+    expect(overlap.message).toBe(`${c('gb')} 与 ${c('gc')} 重叠 ${overlap.areaM2} m²`);
+    const [outside] = problemsOf(cn.report, 'outside_parent').filter((p) => p.code === c('gb'));
+    expect(outside.message).toBe(`${c('gb')} 有 ${outside.areaM2} m² 超出其上级 ${c('m1')}`);
+
+    const en = await validateIn(fc, { 'accept-language': 'en-US,en;q=0.9' });
+    expect(problemsOf(en.report, 'overlap')[0].message).toMatch(/ and .* overlap by [\d.]+ m²$/);
+    expect(problemsOf(en.report, 'outside_parent').find((p) => p.code === c('gb')).message).toMatch(/lies outside its parent/);
+  });
+
+  it('says the mapper\'s and the tree\'s problems in Chinese', async () => {
+    const { ox, oy } = o;
+    const fc = edit(tree, {}, [
+      { type: 'Feature', properties: { code: '', name: '无编码', level: 5, parent_code: c('m1') }, geometry: box(ox, oy, ox + 0.01, oy + 0.01) },
+      feature(c('x2'), '未知上级网格', 5, 'no-such-code', box(ox + 0.3, oy + 0.3, ox + 0.31, oy + 0.31)),
+    ]);
+    const { report } = await validateIn(fc, zh);
+    expect(problemsOf(report, 'missing_code')[0].message).toBe('要素 10：属性“code”中没有编码');
+    expect(problemsOf(report, 'unknown_parent')[0].message).toBe(`${c('x2')} 的上级 no-such-code 既不在文件中，也不在保留的现有辖区树中`);
+    // no message keeps an English sentence
+    for (const p of report.problems) expect(p.message, p.problem).not.toMatch(/\b(feature|lies|overlap|covered|parent)\b/);
+  });
+});

@@ -1,5 +1,6 @@
 // The boundary API as the admin console reads it (api/src/boundaries; README "Boundaries").
 import { ApiError } from '@shared/api/client';
+import { savedLocale } from '@shared/i18n';
 
 export type StatedCrs = 'wgs84' | 'gcj02' | 'bd09';
 export interface BoundaryMapping {
@@ -77,6 +78,8 @@ export function uploadBoundaryFile(form: FormData, onProgress: (fraction: number
     xhr.open('POST', '/api/boundaries/imports');
     xhr.withCredentials = true;
     xhr.setRequestHeader('accept', 'application/json');
+    // messages and problems in the user's language (api/src/http/lang.ts), as the shared client sends
+    xhr.setRequestHeader('accept-language', savedLocale());
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onerror = () => reject(new Error('network'));
     xhr.onload = () => {

@@ -1,0 +1,167 @@
+// Chinese texts of the boundary import: the file parser's refusals (geodata/src/import) and the
+// validation problems of a report. Problems are stored and saved in English (validation-queries.ts);
+// a report goes out with each problem's message in the request's language (http/lang.ts), built from
+// the problem's fields and the details of its English message. Codes and fields never change.
+import type { BoundaryFileError } from '../../../geodata/src/import/index.ts';
+import type { Lang } from '../http/lang.ts';
+import type { ProblemOut, Report } from './schema.ts';
+
+/** What each refusal of the file parser says in Chinese; its English detail follows. */
+const FILE_ERROR_ZH: Record<string, string> = {
+  file_too_large: '文件过大',
+  no_features: '文件中没有任何要素',
+  too_many_features: '文件中的要素过多',
+  unknown_format: '无法识别文件格式，须为 GeoJSON、Shapefile 压缩包（.zip）、KML 或 KMZ',
+  missing_shp: '压缩包中没有 Shapefile（.shp）或 KML 文件',
+  multiple_shapefiles: '压缩包中有多个 Shapefile，请每次上传一个',
+  missing_dbf: 'Shapefile 缺少 .dbf 属性文件（含编码和名称），请将其一并压缩上传',
+  missing_prj: 'Shapefile 缺少 .prj 文件，且其坐标不是经纬度，请附上对应的 .prj 文件',
+  invalid_shapefile: 'Shapefile 无效或无法读取',
+  unsupported_crs: '不支持文件的坐标系',
+  coordinates_out_of_range: '坐标无法换算为经纬度，文件的坐标系与所述不符或未注明',
+  unknown_property: '字段对应中的属性在文件中不存在',
+  invalid_geometry: '文件中有无效的几何图形',
+  invalid_json: '文件看起来是 JSON 但无法读取',
+  invalid_geojson: '文件不是有效的 GeoJSON',
+  invalid_kml: 'KML 文件格式有误，不是有效的 XML',
+  no_polygons: 'KML 中没有多边形，辖区边界须以多边形绘制',
+  zip_bomb: '压缩包解压后过大',
+  invalid_zip: '压缩包无法解压（已损坏、已加密或压缩方式不受支持）',
+};
+
+/** A parser refusal in Chinese: whole sentences where the detail matters, else the kind with the English detail. */
+export function fileErrorZh(err: Pick<BoundaryFileError, 'code' | 'message'>): string {
+  const m = err.message;
+  let x: RegExpExecArray | null;
+  switch (err.code) {
+    case 'invalid_json':
+      if ((x = /^the file looks like JSON but cannot be read: ([\s\S]*)$/.exec(m))) return `文件看起来是 JSON 但无法读取：${x[1]}`;
+      break;
+    case 'coordinates_out_of_range':
+      if ((x = /^feature (\d+): coordinate \((.*?)\) does not become a longitude\/latitude \(got (.*?)\)/.exec(m))) {
+        return `要素 ${x[1]} 的坐标（${x[2]}）无法换算为经纬度（换算结果为 ${x[3]}）；文件的坐标系与所述不符或未注明，请选择正确的坐标系或附上 .prj 文件`;
+      }
+      break;
+    case 'missing_prj':
+      if ((x = /^(.*) comes without a \.prj and its coordinates \((.*?)\) are not longitude\/latitude/.exec(m))) {
+        return `${x[1]} 缺少 .prj 文件，且其坐标（${x[2]}）不是经纬度，请附上对应的 .prj 文件`;
+      }
+      break;
+    case 'unsupported_crs':
+      if ((x = /^the file's coordinate system (.*) is not supported; supported are (.*)$/.exec(m))) return `不支持文件的坐标系 ${x[1]}；支持的坐标系：${x[2]}`;
+      break;
+    case 'no_features':
+      if ((x = /^(.*) holds no features$/.exec(m))) return `${x[1]} 中没有任何要素`;
+      break;
+    case 'invalid_geojson':
+      if ((x = /^feature (\d+) is not a GeoJSON Feature$/.exec(m))) return `要素 ${x[1]} 不是 GeoJSON Feature`;
+      break;
+    case 'unknown_property':
+      if ((x = /^the (\w+) property "(.*)" is not in the file \(its properties: (.*)\)$/.exec(m))) {
+        return `字段对应中的${ROLE_ZH[x[1]] ?? x[1]}属性“${x[2]}”在文件中不存在（现有属性：${x[3]}）`;
+      }
+      break;
+  }
+  return `${FILE_ERROR_ZH[err.code] ?? '边界文件无法导入'}（${m}）`;
+}
+
+const ROLE_ZH: Record<string, string> = { level: '层级', code: '编码', name: '名称', parentCode: '上级编码', parent: '上级编码' };
+
+/** GEOS's reasons for an invalid polygon (ST_IsValidDetail). */
+const REASON_ZH: Record<string, string> = {
+  'Self-intersection': '自相交',
+  'Ring Self-intersection': '环自相交',
+  'Too few points in geometry component': '几何部件的点数过少',
+  'Hole lies outside shell': '内环（洞）位于外环之外',
+  'Nested holes': '内环（洞）相互嵌套',
+  'Interior is disconnected': '内部不连通',
+  'Nested shells': '外环相互嵌套',
+  'Duplicate Rings': '环重复',
+  'Invalid Coordinate': '坐标无效',
+  'Ring is not closed': '环未闭合',
+};
+
+const GEOMETRY_ZH: Record<string, string> = {
+  Point: '点', Multipoint: '多点', Linestring: '线', Multilinestring: '多线', Geometrycollection: '几何集合',
+};
+
+// followed directly by the predicate: no space after a full-width bracket
+const feat = (p: ProblemOut) => `要素 ${p.featureIndex}${p.code ? `（${p.code}）` : ' '}`;
+const area = (a: number | null | undefined) => (a == null ? '' : `${Math.round(a * 100) / 100} m²`);
+
+/** One problem's message in Chinese; a message it cannot read keeps its English after the kind. */
+export function problemZh(p: ProblemOut): string {
+  const m = p.message;
+  let x: RegExpExecArray | null;
+  switch (p.problem) {
+    case 'empty_geometry':
+      return `${feat(p)}没有几何图形`;
+    case 'not_polygon':
+      if ((x = /is a (\w+), not a polygon$/.exec(m))) return `${feat(p)}是${GEOMETRY_ZH[x[1]] ?? x[1]}，不是多边形`;
+      break;
+    case 'invalid_geometry':
+      if ((x = /is not a valid polygon: (.*?)( \(repair refused\))?$/.exec(m))) {
+        return `${feat(p)}不是有效的多边形：${REASON_ZH[x[1]] ?? x[1]}${x[2] ? '（已拒绝修复）' : ''}`;
+      }
+      break;
+    case 'multipart':
+      if ((x = /is in (\d+) separate parts$/.exec(m))) return `网格 ${p.code} 由 ${x[1]} 个互不相连的部分组成`;
+      break;
+    case 'sliver':
+      if ((x = /is a sliver of (.*) m² \(below (.*) m²\)$/.exec(m))) return `${p.code ?? `要素 ${p.featureIndex}`} 是碎片，面积 ${x[1]} m²（小于 ${x[2]} m²）`;
+      break;
+    case 'duplicate_code':
+      if ((x = /is also the code of feature (\d+)$/.exec(m))) return `要素 ${p.featureIndex} 的编码 ${p.code} 与要素 ${x[1]} 的编码重复`;
+      break;
+    case 'missing_parent':
+      if ((x = /\(level (\d+)\) lies in no level-(\d+) node/.exec(m))) return `${p.code}（第 ${x[1]} 级）不在文件或现有辖区树中任何第 ${x[2]} 级节点之内`;
+      if ((x = /\(level (\d+)\) has no parent code$/.exec(m))) return `${p.code}（第 ${x[1]} 级）没有上级编码`;
+      break;
+    case 'bad_level_order':
+      if (/is a level-1 node \(the city\) but names a parent/.test(m)) return `${p.code} 是第 1 级节点（市），但填写了上级 ${p.otherCode}`;
+      if ((x = /is on level (\d+) but its parent .* is on level (\S+) \(must be (\d+)\)$/.exec(m))) {
+        return `${p.code} 为第 ${x[1]} 级，但其上级 ${p.otherCode} 为第 ${x[2]} 级（应为第 ${x[3]} 级）`;
+      }
+      break;
+    case 'unknown_parent':
+      return `${p.code} 的上级 ${p.otherCode} 既不在文件中，也不在保留的现有辖区树中`;
+    case 'overlap':
+      return `${p.code} 与 ${p.otherCode} 重叠 ${area(p.areaM2)}`;
+    case 'outside_parent':
+      return `${p.code} 有 ${area(p.areaM2)} 超出其上级 ${p.otherCode}`;
+    case 'gap':
+      return `${p.code} 有 ${area(p.areaM2)} 未被任何下级覆盖`;
+    // problems of the attribute mapping (geodata/src/import/mapping.ts)
+    case 'missing_code':
+      if ((x = /^feature (\d+): no code in "(.*)"$/.exec(m))) return `要素 ${x[1]}：属性“${x[2]}”中没有编码`;
+      break;
+    case 'missing_name':
+      if ((x = /^feature (\d+): no name in "(.*)"$/.exec(m))) return `要素 ${x[1]}：属性“${x[2]}”中没有名称`;
+      break;
+    case 'bad_level':
+      if ((x = /^feature (\d+): level (.*) is none of /.exec(m))) return `要素 ${x[1]}：层级 ${x[2]} 无效，须为 1–5 或 市、区/县、街道/乡镇、社区/村、网格`;
+      break;
+    case 'bad_parent_code':
+      if ((x = /^feature (\d+): the parent code (.*) is the node's own code$/.exec(m))) return `要素 ${x[1]}：上级编码 ${x[2]} 与自身编码相同`;
+      break;
+    case 'control_characters':
+      if ((x = /^feature (\d+): the (code|name|parent code) (.*) holds a control character$/.exec(m))) {
+        return `要素 ${x[1]}：${{ code: '编码', name: '名称', 'parent code': '上级编码' }[x[2]]} ${x[3]} 含有控制字符`;
+      }
+      break;
+  }
+  return `${PROBLEM_ZH[p.problem] ?? '问题'}（${m}）`;
+}
+
+const PROBLEM_ZH: Record<string, string> = {
+  invalid_geometry: '几何无效', empty_geometry: '几何为空', not_polygon: '不是多边形', multipart: '多部件', sliver: '碎片', overlap: '与同级重叠',
+  gap: '未覆盖上级', outside_parent: '超出上级', duplicate_code: '编码重复', missing_parent: '缺少上级', unknown_parent: '上级不存在',
+  bad_level_order: '层级不连续', missing_code: '缺少编码', missing_name: '缺少名称', bad_level: '层级无效', bad_parent_code: '上级编码无效',
+  control_characters: '含有控制字符',
+};
+
+/** A report with its problems' messages in the request's language (the stored report stays English). */
+export function reportIn<R extends Pick<Report, 'problems'>>(report: R, lang: Lang): R {
+  if (lang === 'en') return report;
+  return { ...report, problems: report.problems.map((p) => ({ ...p, message: problemZh(p) })) };
+}
