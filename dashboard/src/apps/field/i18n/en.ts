@@ -41,6 +41,7 @@ const en: typeof zh = {
     prev: 'Back', next: 'Next', choose: 'Choose', ok: 'OK', cancel: 'Cancel', confirm: 'Confirm', save: 'Save', addRow: 'Add a row', removeRow: 'Remove this row',
     useHere: 'Use my position (±{m} m)', pickOnMap: 'Pick on the map', noLocation: 'No position chosen yet', locationDefault: 'The report\'s position unless you choose one',
     householdNeedsLocation: 'Choose a position to list the nearest households', noHouseholds: 'No registered household nearby',
+    required: '{field} is required',
     defaulted: '{fields} left empty are copied from the report',
   },
   field: {

@@ -39,6 +39,7 @@ export default {
     prev: '上一步', next: '下一步', choose: '请选择', ok: '确定', cancel: '取消', confirm: '确认', save: '保存', addRow: '添加一行', removeRow: '删除此行',
     useHere: '使用当前位置（±{m} 米）', pickOnMap: '在地图上选', noLocation: '尚未选择位置', locationDefault: '未选择时使用上报位置',
     householdNeedsLocation: '选择位置后列出附近住户', noHouseholds: '附近没有登记住户',
+    required: '请填写{field}',
     defaulted: '留空的 {fields} 将沿用上报内容',
   },
   field: {
