@@ -48,8 +48,13 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
   const nameKey = `name:${req.username.toLowerCase()}|${address}`;
   const keys = [`ip:${address}`, nameKey];
   const blocked = await withoutCaller(app.db.pool, (tx) => tx.one<{ s: number }>(q.loginBlocked(keys)));
-  if (blocked!.s > 0) throw tooManyAttempts(blocked!.s);
   const candidates = await withoutCaller(app.db.pool, (tx) => tx.rows<Candidate>(q.loginCandidates(req.username, req.tenant ?? null)));
+  if (blocked!.s > 0) {
+    // Audited like a wrong password (a row per account of the typed name), at less cost: no
+    // password check, no counting, so a blocked client cannot make the refusal do more work.
+    await auditLogin(app, candidates, req.ip, 'denied', () => ({ reason: 'throttled' }));
+    throw tooManyAttempts(blocked!.s);
+  }
   // A name that exists in several tenants signs in only with the tenant's code: without it the
   // answer, and its time, are those of a wrong password, so nobody learns where a name exists.
   const ambiguous = req.tenant == null && new Set(candidates.map((c) => c.tenant_id)).size > 1;
@@ -63,10 +68,12 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
     const after = await withoutCaller(app.db.pool, (tx) =>
       tx.one<{ s: number }>(q.loginFailed(keys, [app.config.loginFailuresPerAddress, MAX_FAILED_LOGINS], LOCK_MINUTES)),
     );
-    for (const c of audited) {
-      await writeAudit(app.db.pool, { tenantId: c.tenant_id, userId: c.user_id, action: 'auth.login', ip: req.ip, result: 'denied', detail: { reason: reason(c) } });
+    await auditLogin(app, audited, req.ip, 'denied', (c) => ({ reason: reason(c) }));
+    if (after!.s > 0) {
+      // this failure blocked the name (or the address): recorded once, when it happens
+      await auditLogin(app, audited, req.ip, 'denied', () => ({ reason: 'locked', seconds: after!.s }), 'auth.lock');
+      throw tooManyAttempts(after!.s);
     }
-    if (after!.s > 0) throw tooManyAttempts(after!.s);
   };
   if (!user) {
     await failed(candidates, (c) => (ambiguous ? 'tenant_required' : c.active ? 'password' : 'disabled'));
@@ -94,6 +101,15 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
   const principal = await resolveSession(app, user.tenant_id, sessionId);
   if (!principal) throw new AppError(500, 'internal', 'session could not be opened');
   return { token, principal };
+}
+
+/** Audits a sign-in event once for each account of the typed name (none for an unknown name: no tenant). */
+async function auditLogin(
+  app: AppContext, accounts: Candidate[], ip: string | null, result: 'ok' | 'denied', detail: (c: Candidate) => Record<string, unknown>, action = 'auth.login',
+): Promise<void> {
+  for (const c of accounts) {
+    await writeAudit(app.db.pool, { tenantId: c.tenant_id, userId: c.user_id, action, ip, result, detail: detail(c) });
+  }
 }
 
 export const totpRequired = (status: 401 | 422) =>

@@ -59,6 +59,27 @@ describe('三员分立', () => {
     expect([r.status, r.body.error.code]).toEqual([409, 'duty_conflict']);
   });
 
+  it('audits each refusal as denied with the roles, outside the rolled-back change, and names roles in Chinese', async () => {
+    const denied = async (action: string) => (await t.app.db.ownerPool.query(
+      `select object_id, host(ip) as ip, detail from audit_log where tenant_id = $1 and action = $2 and result = 'denied' order by id`, [f.tenantId, action])).rows;
+    const before = (await denied('user.create')).length;
+    expect((await user({ roleIds: [roles.admin, roles.audit_admin] })).status).toBe(409);
+    const created = await denied('user.create');
+    expect(created.length).toBe(before + 1);
+    expect(created.at(-1)).toMatchObject({ ip: expect.stringMatching(/\d/), detail: { reason: 'duty_conflict', roles: ['admin', 'audit_admin'] } });
+    const ok = await user({ roleIds: [roles.audit_admin] });
+    expect((await admin.patch(`/api/users/${ok.body.user.id}`, { roleIds: [roles.audit_admin, roles.security_admin] })).status).toBe(409);
+    expect((await denied('user.update')).at(-1)).toMatchObject({ object_id: String(ok.body.user.id), detail: { reason: 'duty_conflict' } });
+    const dep = await admin.post('/api/departments', { name: '审计科' });
+    const both = await admin.post('/api/positions', { name: '兼任岗', departmentId: dep.body.id, roleIds: [roles.admin, roles.audit_admin] }, { 'accept-language': 'zh-CN' });
+    expect(both.status).toBe(409);
+    // the roles' names, not their codes
+    const names = ((await admin.get('/api/roles')).body as { code: string; name: string }[]).filter((r) => ['admin', 'audit_admin'].includes(r.code)).map((r) => r.name);
+    for (const n of names) expect(both.body.error.message).toContain(n);
+    expect(both.body.error.message).not.toMatch(/audit_admin/);
+    expect((await denied('position.create')).at(-1)).toMatchObject({ detail: { reason: 'duty_conflict', roles: ['admin', 'audit_admin'] } });
+  });
+
   it('the admin cannot make itself an auditor', async () => {
     const me = (await admin.get('/api/auth/me')).body;
     const r = await admin.patch(`/api/users/${me.userId}`, { roleIds: [roles.audit_admin] });

@@ -19,7 +19,7 @@ afterAll(() => t?.close());
 
 const roleId = async (code: string) => ((await admin.get('/api/roles')).body as { id: number; code: string }[]).find((r) => r.code === code)!.id;
 const auditOf = async (action: string, objectId: number) =>
-  (await t.app.db.ownerPool.query('select user_id, detail from audit_log where tenant_id = $1 and action = $2 and object_id = $3', [f.tenantId, action, String(objectId)])).rows;
+  (await t.app.db.ownerPool.query('select user_id, detail, host(ip) as ip from audit_log where tenant_id = $1 and action = $2 and object_id = $3', [f.tenantId, action, String(objectId)])).rows;
 
 async function newUser(extra: Record<string, unknown> = {}) {
   const username = `${f.prefix}u${Math.random().toString(36).slice(2, 8)}`;
@@ -62,6 +62,10 @@ describe('departments and positions', () => {
     const disabled = await admin.patch(`/api/departments/${sub.body.id}`, { active: false });
     expect(disabled.status).toBe(200);
     expect((await auditOf('department.disable', sub.body.id)).length).toBe(1);
+    // every change records the caller's address
+    for (const [action, id] of [['department.create', top.body.id], ['department.disable', sub.body.id]] as const) {
+      expect((await auditOf(action, id))[0].ip, action).toMatch(/\d/);
+    }
   });
 
   it('creates a position with roles; unknown roles and departments are named', async () => {
@@ -75,6 +79,9 @@ describe('departments and positions', () => {
     const listed = ((await admin.get('/api/positions')).body as any[]).find((p) => p.id === ok.body.id);
     expect(listed.roles.map((r: any) => r.code)).toEqual(['grid_worker']);
     expect((await auditOf('position.create', ok.body.id)).length).toBe(1);
+    expect((await auditOf('position.create', ok.body.id))[0].ip).toMatch(/\d/);
+    expect((await admin.patch(`/api/positions/${ok.body.id}`, { name: '兼职网格员' })).status).toBe(200);
+    expect((await auditOf('position.update', ok.body.id))[0].ip).toMatch(/\d/);
   });
 });
 
@@ -222,6 +229,14 @@ describe('roles and the permission matrix', () => {
     expect([audit.status, audit.body.error.field]).toEqual([409, 'permissions']);
     const code = await secadmin.post('/api/roles', { code: 'Bad Code', name: 'x' });
     expect([code.status, code.body.error.field]).toEqual([400, 'code']);
+    expect(code.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^body\.code: lower-case letters/) });
+    const codeZh = await secadmin.post('/api/roles', { code: 'Bad Code', name: 'x' }, { 'accept-language': 'zh-CN' });
+    expect([codeZh.status, codeZh.body.error.message]).toEqual([400, 'code：角色编码须为 2–40 个小写字母、数字或 _，以字母开头']);
+    const made = await secadmin.post('/api/roles', { code: 'ip_probe', name: '地址探针' });
+    expect(made.status).toBe(201);
+    expect((await auditOf('role.create', made.body.id))[0].ip).toMatch(/\d/);
+    expect((await secadmin.patch(`/api/roles/${made.body.id}`, { name: '地址探针二' })).status).toBe(200);
+    expect((await auditOf('role.update', made.body.id))[0].ip).toMatch(/\d/);
     const dup = await secadmin.post('/api/roles', { code: 'admin', name: 'x' });
     expect([dup.status, dup.body.error.field]).toEqual([409, 'code']);
     const fixed = await secadmin.patch(`/api/roles/${await roleId('audit_admin')}`, { permissions: ['audit:read', 'person:read'] });

@@ -2,6 +2,7 @@
 // The system administrator (user:manage) keeps departments, positions and users; the security
 // administrator (role:manage) keeps roles and their permissions (三员分立).
 import type { AppContext } from '../context.ts';
+import { langOf } from '../http/lang.ts';
 import { IdParams, type Access, type Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import { permissionMatrix } from './matrix.ts';
@@ -22,22 +23,22 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
   routes.add({ method: 'get', path: '/api/departments', summary: 'Departments of the tenant (flat, with parentId: the client nests them)', tags, access: users, handler: ({ scoped, user }) => listDepartments(app, scoped, user) });
   routes.add({
     method: 'post', path: '/api/departments', summary: 'Create a department under a parent (or at the top)', tags, access: users, body: DepartmentCreate, status: 201,
-    handler: ({ scoped, user, body }) => createDepartment(app, scoped, user, body),
+    handler: ({ scoped, user, body, ctx }) => createDepartment(app, scoped, user, body, ip(ctx)),
   });
   routes.add({
     method: 'patch', path: '/api/departments/:id', summary: 'Rename, move (never under itself) or disable/enable a department', tags, access: users, params: IdParams, body: DepartmentPatch,
-    handler: ({ scoped, user, params, body }) => updateDepartment(app, scoped, user, params.id, body),
+    handler: ({ scoped, user, params, body, ctx }) => updateDepartment(app, scoped, user, params.id, body, ip(ctx)),
   });
 
   routes.add({ method: 'get', path: '/api/positions', summary: 'Positions (岗位) with their department and roles', tags, access: users, handler: ({ scoped, user }) => listPositions(app, scoped, user) });
   routes.add({
     method: 'post', path: '/api/positions', summary: 'Create a position in a department with its roles', tags, access: users, body: PositionCreate, status: 201,
     stepUp: ({ body }) => body.roleIds !== undefined,
-    handler: ({ scoped, user, body }) => createPosition(app, scoped, user, body),
+    handler: ({ scoped, user, body, ctx }) => createPosition(app, scoped, user, body, ip(ctx)),
   });
   routes.add({
     method: 'patch', path: '/api/positions/:id', summary: 'Rename, move, change the roles of (its holders\' rights change at their next request) or disable a position', tags, access: users,
-    params: IdParams, body: PositionPatch, stepUp: ({ body }) => body.roleIds !== undefined, handler: ({ scoped, user, params, body }) => updatePosition(app, scoped, user, params.id, body),
+    params: IdParams, body: PositionPatch, stepUp: ({ body }) => body.roleIds !== undefined, handler: ({ scoped, user, params, body, ctx }) => updatePosition(app, scoped, user, params.id, body, ip(ctx)),
   });
 
   routes.add({ method: 'get', path: '/api/roles', summary: 'Roles with their permissions, duty (三员分立) and number of users', tags, access: rolesRead, handler: ({ scoped, user }) => listRoles(app, scoped, user) });
@@ -47,11 +48,11 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
   });
   routes.add({
     method: 'post', path: '/api/roles', summary: 'Create a custom role with permissions (the three duty permissions stay with their built-in roles)', tags, access: roles, body: RoleCreate, status: 201, stepUp: true,
-    handler: ({ scoped, user, body }) => createRole(app, scoped, user, body),
+    handler: ({ scoped, user, body, ctx }) => createRole(app, scoped, user, body, ip(ctx)),
   });
   routes.add({
     method: 'patch', path: '/api/roles/:id', summary: 'Rename a role, set its permissions (its users\' rights change at their next request) or disable it', tags, access: roles,
-    params: IdParams, body: RolePatch, stepUp: true, handler: ({ scoped, user, params, body }) => updateRole(app, scoped, user, params.id, body),
+    params: IdParams, body: RolePatch, stepUp: true, handler: ({ scoped, user, params, body, ctx }) => updateRole(app, scoped, user, params.id, body, ip(ctx)),
   });
 
   routes.add({ method: 'get', path: '/api/users', summary: 'Staff users with search (name, username or whole phone), filters and paging; phones masked', tags, access: users, query: UserListQuery, handler: ({ scoped, user, query }) => listUsers(app, scoped, user, query) });
@@ -66,7 +67,7 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
     method: 'post', path: '/api/users/imports',
     summary: 'Import users from the Excel template (multipart `file`, `mode` all_or_nothing | valid_rows): per-row, per-cell errors; the created users with their temporary passwords', tags, access: users,
     multipart: { file: 'file', maxBytes: maxImportBytes }, body: ImportFields, stepUp: true,
-    handler: ({ scoped, user, file, body, ctx }) => importUsers(app, scoped, user, file, body.mode, ip(ctx)),
+    handler: ({ scoped, user, file, body, ctx }) => importUsers(app, scoped, user, file, body.mode, ip(ctx), langOf(ctx.get('accept-language'))),
   });
   routes.add({ method: 'get', path: '/api/users/:id', summary: 'One user (phone masked)', tags, access: users, params: IdParams, handler: ({ scoped, user, params }) => getUser(app, scoped, user, params.id) });
   routes.add({

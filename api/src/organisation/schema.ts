@@ -15,10 +15,13 @@ export const PositionPatch = z
   .strictObject({ name: name(60).optional(), departmentId: id.optional(), roleIds: ids.optional(), active: z.boolean().optional() })
   .openapi('PositionPatch');
 
+export const ROLE_CODE = /^[a-z][a-z0-9_]{1,39}$/;
+export const ROLE_CODE_RULE = 'lower-case letters, digits and _, 2–40 characters, starting with a letter';
 const permissionCode = z.string().regex(/^[a-z_]+:[a-z_]+$/, 'a permission code such as person:read');
 export const RoleCreate = z
   .strictObject({
-    code: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'lower-case letters, digits and _, 2–40 characters, starting with a letter'),
+    // the format is checked by createRole, which answers it in the request's language
+    code: z.string().max(100).openapi({ pattern: ROLE_CODE.source, description: ROLE_CODE_RULE }),
     name: name(40),
     permissions: z.array(permissionCode).max(100).default([]),
   })

@@ -6,23 +6,26 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
 import { sql, type Sql } from '../db/sql.ts';
-import { badRequest, conflict, notFound } from '../http/errors.ts';
-import { assertNoDutyConflict, DUTY_ZH } from './duties.ts';
+import { AppError, badRequest, conflict, notFound } from '../http/errors.ts';
+import { assertNoDutyConflict, auditingDutyRefusal, DUTY_ZH, DutyConflictError } from './duties.ts';
 import * as q from './queries.ts';
 import type { z } from '../http/zod.ts';
-import type { DepartmentCreate, DepartmentPatch, PositionCreate, PositionPatch, RoleCreate, RolePatch } from './schema.ts';
+import { ROLE_CODE, ROLE_CODE_RULE, type DepartmentCreate, type DepartmentPatch, type PositionCreate, type PositionPatch, type RoleCreate, type RolePatch } from './schema.ts';
 
 type Input<T extends z.ZodType> = z.infer<T>;
 
+/** Runs a change and audits it in its transaction; a duty refusal is audited as denied on its own. */
 async function audited<T extends { id: number }>(
-  app: AppContext, scoped: Scoped, user: Principal, action: string, objectType: string, detail: Record<string, unknown>, fn: (tx: Tx) => Promise<T>,
+  app: AppContext, scoped: Scoped, user: Principal, action: string, objectType: string, detail: Record<string, unknown>, ip: string | null,
+  fn: (tx: Tx) => Promise<T>, objectId?: number,
 ): Promise<T> {
-  const result = await scoped(async (tx) => {
-    const r = await fn(tx);
-    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action, objectType, objectId: r.id, result: 'ok', detail });
-    return r;
-  });
-  return result;
+  return auditingDutyRefusal(app, user, action, objectType, objectId, ip, () =>
+    scoped(async (tx) => {
+      const r = await fn(tx);
+      await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action, objectType, objectId: r.id, ip, result: 'ok', detail });
+      return r;
+    }),
+  );
 }
 
 // ---- departments ----
@@ -37,16 +40,16 @@ async function requireDepartment(tx: Tx, tenantId: number, id: number, field: st
   return d;
 }
 
-export function createDepartment(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof DepartmentCreate>) {
-  return audited(app, scoped, user, 'department.create', 'department', input, async (tx) => {
+export function createDepartment(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof DepartmentCreate>, ip: string | null = null) {
+  return audited(app, scoped, user, 'department.create', 'department', input, ip, async (tx) => {
     if (input.parentId) await requireDepartment(tx, user.tenantId, input.parentId, 'parentId');
     const row = await tx.one<{ id: string }>(q.insertDepartment(user.tenantId, input.parentId ?? null, input.name));
     return { id: Number(row!.id) };
   });
 }
 
-export function updateDepartment(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof DepartmentPatch>) {
-  return audited(app, scoped, user, input.active === false ? 'department.disable' : 'department.update', 'department', input, async (tx) => {
+export function updateDepartment(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof DepartmentPatch>, ip: string | null = null) {
+  return audited(app, scoped, user, input.active === false ? 'department.disable' : 'department.update', 'department', input, ip, async (tx) => {
     if (!(await tx.one(q.departmentById(user.tenantId, id)))) throw notFound('department');
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
@@ -61,7 +64,7 @@ export function updateDepartment(app: AppContext, scoped: Scoped, user: Principa
     }
     if (sets.length) await tx.query(q.updateDepartment(user.tenantId, id, sets));
     return { id };
-  });
+  }, id);
 }
 
 // ---- positions ----
@@ -81,8 +84,8 @@ export async function requireRoles(tx: Tx, tenantId: number, ids: number[], fiel
   if (missing.length) throw badRequest(`${field}: no role with id ${missing.join(', ')}`, field).withZh(`角色不存在（编号 ${missing.join('、')}）`);
 }
 
-export function createPosition(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof PositionCreate>) {
-  return audited(app, scoped, user, 'position.create', 'position', input, async (tx) => {
+export function createPosition(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof PositionCreate>, ip: string | null = null) {
+  return audited(app, scoped, user, 'position.create', 'position', input, ip, async (tx) => {
     await requireDepartment(tx, user.tenantId, input.departmentId, 'departmentId');
     await requireRoles(tx, user.tenantId, input.roleIds, 'roleIds');
     if (new Set(input.roleIds).size > 1) {
@@ -97,18 +100,21 @@ export function createPosition(app: AppContext, scoped: Scoped, user: Principal,
 }
 
 async function assertRolesCompatible(tx: Tx, tenantId: number, roleIds: number[]): Promise<void> {
-  const roles = await tx.rows<{ code: string; duty: string | null }>(q.rolesByIds(tenantId, roleIds));
+  const roles = await tx.rows<{ code: string; name: string; duty: string | null }>(q.rolesByIds(tenantId, roleIds));
   const withDuty = roles.filter((r) => r.duty);
   if (new Set(withDuty.map((r) => r.duty)).size > 1) {
-    throw conflict(
-      `separation of duties (三员分立): roles ${withDuty.map((r) => `${r.code} (${r.duty} administrator)`).join(' and ')} cannot be combined`,
+    throw new DutyConflictError(
+      409,
+      'conflict',
+      `separation of duties (三员分立): roles ${withDuty.map((r) => `${r.name} (${r.duty} administrator)`).join(' and ')} cannot be combined`,
       'roleIds',
-    ).withZh(`三员分立：系统管理员、安全管理员、审计管理员角色不能合并（${withDuty.map((r) => r.code).join('、')}）`);
+      withDuty.map((r) => r.code).sort(),
+    ).withZh(`三员分立：系统管理员、安全管理员、审计管理员角色不能合并（${withDuty.map((r) => r.name).join('、')}）`);
   }
 }
 
-export function updatePosition(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof PositionPatch>) {
-  return audited(app, scoped, user, input.active === false ? 'position.disable' : 'position.update', 'position', input, async (tx) => {
+export function updatePosition(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof PositionPatch>, ip: string | null = null) {
+  return audited(app, scoped, user, input.active === false ? 'position.disable' : 'position.update', 'position', input, ip, async (tx) => {
     if (!(await tx.one(q.positionById(user.tenantId, id)))) throw notFound('position');
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
@@ -126,7 +132,7 @@ export function updatePosition(app: AppContext, scoped: Scoped, user: Principal,
       await assertNoDutyConflict(tx, user.tenantId, holders, 'roleIds');
     }
     return { id };
-  });
+  }, id);
 }
 
 // ---- roles ----
@@ -152,8 +158,16 @@ function checkPermissions(permissions: string[]): string[] {
   return [...new Set(permissions)];
 }
 
-export function createRole(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof RoleCreate>) {
-  return audited(app, scoped, user, 'role.create', 'role', input, async (tx) => {
+/** The role code's format, checked here so that the refusal has its Chinese (a schema message has none). */
+function checkRoleCode(code: string): void {
+  if (!ROLE_CODE.test(code)) {
+    throw new AppError(400, 'invalid_input', `body.code: ${ROLE_CODE_RULE}`, 'code').withZh('code：角色编码须为 2–40 个小写字母、数字或 _，以字母开头');
+  }
+}
+
+export function createRole(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof RoleCreate>, ip: string | null = null) {
+  checkRoleCode(input.code);
+  return audited(app, scoped, user, 'role.create', 'role', input, ip, async (tx) => {
     const permissions = checkPermissions(input.permissions);
     const row = await tx.one<{ id: string }>(q.insertRole(user.tenantId, input.code, input.name)).catch((err) => {
       if (err?.code === '23505') throw conflict(`code: a role with code ${input.code} already exists`, 'code').withZh(`角色编码 ${input.code} 已存在`);
@@ -165,8 +179,8 @@ export function createRole(app: AppContext, scoped: Scoped, user: Principal, inp
   });
 }
 
-export function updateRole(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof RolePatch>) {
-  return audited(app, scoped, user, input.active === false ? 'role.disable' : 'role.update', 'role', input, async (tx) => {
+export function updateRole(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof RolePatch>, ip: string | null = null) {
+  return audited(app, scoped, user, input.active === false ? 'role.disable' : 'role.update', 'role', input, ip, async (tx) => {
     const role = await tx.one<{ duty: string | null; builtin: boolean }>(q.roleById(user.tenantId, id));
     if (!role) throw notFound('role');
     if (role.duty && (input.permissions !== undefined || input.active !== undefined)) {
@@ -179,5 +193,5 @@ export function updateRole(app: AppContext, scoped: Scoped, user: Principal, id:
     if (sets.length) await tx.query(q.updateRole(user.tenantId, id, sets));
     if (input.permissions) await tx.query(q.setRolePermissions(user.tenantId, id, checkPermissions(input.permissions)));
     return { id };
-  });
+  }, id);
 }

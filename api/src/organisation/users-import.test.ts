@@ -92,6 +92,22 @@ describe('users import', () => {
     expect(await count()).toBe(0);
   });
 
+  it('answers every row error in Chinese for the Chinese console', async () => {
+    const r = await upload(await workbook([...messyRows(), [`${p()}bad name`, '坏名', '', '', '', '', gridA()]]), undefined, 'zh-CN');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.errors.map((e: any) => `${e.row}:${e.column}:${e.message}`)).toEqual([
+      '5:姓名:姓名必填',
+      '5:手机号:手机号须为 11 位大陆手机号码',
+      '6:部门:没有名为“不存在的部门”的启用部门',
+      '7:角色:三员分立：系统管理员、审计管理员角色不能兼任',
+      '8:管辖范围:您的辖区内没有辖区节点“火星”',
+      `9:用户名:用户名 ${p()}imp1 与第 2 行重复`,
+      `10:用户名:用户名 ${p()}admin 已存在`,
+      '12:用户名:用户名须为 3–64 个字母、数字或 _ . @ -',
+    ]);
+    expect(await count()).toBe(0);
+  });
+
   it('valid rows: imports the good rows with temporary passwords that must be changed', async () => {
     const r = await upload(await workbook(messyRows()), 'valid_rows');
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -111,7 +127,7 @@ describe('users import', () => {
     expect(login.body.mustChangePassword).toBe(true);
     expect((await c.get('/api/persons')).body.error.code).toBe('password_change_required');
     const audit = await t.app.db.ownerPool.query(`select detail from audit_log where tenant_id = $1 and action = 'user.import' order by id`, [f.tenantId]);
-    expect(audit.rows.map((a) => a.detail.imported)).toEqual([0, 3]);
+    expect(audit.rows.map((a) => a.detail.imported)).toEqual([0, 0, 3]);
   });
 
   it('refuses a file that is not a workbook or lacks required columns, naming the file', async () => {

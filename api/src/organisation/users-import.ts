@@ -8,7 +8,9 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
 import { badRequest } from '../http/errors.ts';
+import type { Lang } from '../http/lang.ts';
 import type { UploadedFile } from '../http/multipart.ts';
+import { DUTY_ZH } from './duties.ts';
 import * as q from './queries.ts';
 import { UserCreate, type UserCreateInput } from './schema.ts';
 import { buildUserTemplate, columnHeader, readUserSheet, SheetError, type UserColumnKey, type UserSheetRow } from './users-excel.ts';
@@ -75,26 +77,41 @@ export interface CellError {
   row: number;
   column: string;
   field: UserColumnKey;
+  /** In the request's language. */
   message: string;
 }
 
 const ZOD_FIELD: Record<string, UserColumnKey> = { username: 'username', displayName: 'displayName', phone: 'phone', scopeIds: 'scope' };
 
+/** Chinese of the schema's format messages (schema.ts), by column. */
+const FORMAT_ZH: Partial<Record<UserColumnKey, string>> = {
+  username: '用户名须为 3–64 个字母、数字或 _ . @ -',
+  displayName: '姓名最多 60 字',
+  phone: '手机号须为 11 位大陆手机号码',
+};
+
 /** Turns one sheet row into the create input, or the errors of its cells. */
-function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>): { input?: UserCreateInput; errors: CellError[] } {
+function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>, lang: Lang): { input?: UserCreateInput; errors: CellError[] } {
   const errors: CellError[] = [];
-  const err = (field: UserColumnKey, message: string) => errors.push({ row: r.row, column: columnHeader(field), field, message });
+  // every message in English and Chinese; the answer carries the request's language
+  const err = (field: UserColumnKey, en: string, zh: string) => errors.push({ row: r.row, column: columnHeader(field), field, message: lang === 'zh-CN' ? zh : en });
   let departmentId: number | null = null;
   if (r.department) {
     departmentId = l.departments.get(r.department) ?? null;
-    if (departmentId == null) err('department', `no active department named “${r.department}”`);
+    if (departmentId == null) err('department', `no active department named “${r.department}”`, `没有名为“${r.department}”的启用部门`);
   }
   const positionIds: number[] = [];
   const duties = new Set<string>();
   if (r.position) {
     const matches = l.positions.filter((p) => p.name === r.position && (departmentId == null || p.departmentId === departmentId));
-    if (!matches.length) err('position', `no active position named “${r.position}”${departmentId != null ? ` in department “${r.department}”` : ''}`);
-    else if (matches.length > 1) err('position', `several positions are named “${r.position}”: fill in the department (${matches.map((m) => m.departmentName).join(', ')})`);
+    if (!matches.length) {
+      err('position', `no active position named “${r.position}”${departmentId != null ? ` in department “${r.department}”` : ''}`,
+        `${departmentId != null ? `部门“${r.department}”中` : ''}没有名为“${r.position}”的启用岗位`);
+    }
+    else if (matches.length > 1) {
+      err('position', `several positions are named “${r.position}”: fill in the department (${matches.map((m) => m.departmentName).join(', ')})`,
+        `有多个岗位名为“${r.position}”，请同时填写部门（${matches.map((m) => m.departmentName).join('、')}）`);
+    }
     else {
       positionIds.push(matches[0].id);
       matches[0].duties.forEach((d) => duties.add(d));
@@ -103,15 +120,18 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>): { inp
   const roleIds: number[] = [];
   for (const name of (r.roles ?? '').split(/[、,，;；]/).map((s) => s.trim()).filter(Boolean)) {
     const role = l.roles.get(name);
-    if (!role) err('roles', `no active role named “${name}”`);
+    if (!role) err('roles', `no active role named “${name}”`, `没有名为“${name}”的启用角色`);
     else {
       roleIds.push(role.id);
       if (role.duty) duties.add(role.duty);
     }
   }
-  if (duties.size > 1) err('roles', `separation of duties (三员分立): the ${[...duties].join(', ')} administrator roles cannot be combined`);
+  if (duties.size > 1) {
+    err('roles', `separation of duties (三员分立): the ${[...duties].join(', ')} administrator roles cannot be combined`,
+      `三员分立：${[...duties].map((d) => DUTY_ZH[d] ?? d).join('、')}角色不能兼任`);
+  }
   const scopeId = r.scope ? l.scopes.get(r.scope) ?? l.scopes.get(/\(([^()]+)\)\s*$/.exec(r.scope)?.[1] ?? '') : undefined;
-  if (r.scope && scopeId == null) err('scope', `no jurisdiction node “${r.scope}” in your jurisdiction`);
+  if (r.scope && scopeId == null) err('scope', `no jurisdiction node “${r.scope}” in your jurisdiction`, `您的辖区内没有辖区节点“${r.scope}”`);
   const parsed = UserCreate.safeParse({
     username: r.username ?? '', displayName: r.displayName ?? '', phone: r.phone ?? null, departmentId, positionIds, roleIds,
     scopeIds: scopeId == null ? (r.scope ? [0] : []) : [scopeId],
@@ -119,17 +139,19 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>): { inp
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = ZOD_FIELD[String(issue.path[0])];
-      if (field && !(field === 'scope' && r.scope)) err(field, field === 'scope' || !r[field] ? `${columnHeader(field)} is required` : issue.message);
+      if (!field || (field === 'scope' && r.scope)) continue;
+      if (field === 'scope' || !r[field]) err(field, `${columnHeader(field)} is required`, `${columnHeader(field)}必填`);
+      else err(field, issue.message, FORMAT_ZH[field] ?? `${columnHeader(field)}格式不正确`);
     }
   }
   const key = (r.username ?? '').toLowerCase();
-  if (key && l.existing.has(key)) err('username', `username ${r.username} already exists`);
-  else if (key && seen.has(key)) err('username', `username ${r.username} is also in row ${seen.get(key)}`);
+  if (key && l.existing.has(key)) err('username', `username ${r.username} already exists`, `用户名 ${r.username} 已存在`);
+  else if (key && seen.has(key)) err('username', `username ${r.username} is also in row ${seen.get(key)}`, `用户名 ${r.username} 与第 ${seen.get(key)} 行重复`);
   if (key && !seen.has(key)) seen.set(key, r.row);
   return errors.length ? { errors } : { input: parsed.data!, errors };
 }
 
-export async function importUsers(app: AppContext, scoped: Scoped, user: Principal, file: UploadedFile, mode: 'all_or_nothing' | 'valid_rows', ip: string | null) {
+export async function importUsers(app: AppContext, scoped: Scoped, user: Principal, file: UploadedFile, mode: 'all_or_nothing' | 'valid_rows', ip: string | null, lang: Lang = 'en') {
   let rows: UserSheetRow[];
   try {
     rows = await readUserSheet(file.data, MAX_IMPORT_ROWS);
@@ -141,7 +163,7 @@ export async function importUsers(app: AppContext, scoped: Scoped, user: Princip
   const outcome = await scoped(async (tx) => {
     const l = await loadLookups(tx, user.tenantId, rows.map((r) => r.username ?? '').filter(Boolean));
     const seen = new Map<string, number>();
-    const checked = rows.map((r) => ({ row: r.row, ...checkRow(r, l, seen) }));
+    const checked = rows.map((r) => ({ row: r.row, ...checkRow(r, l, seen, lang) }));
     const errors = checked.flatMap((c) => c.errors);
     const valid = checked.filter((c) => c.input);
     const created: { row: number; id: number; username: string; temporaryPassword: string }[] = [];

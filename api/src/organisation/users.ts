@@ -11,7 +11,7 @@ import { maskPhone } from '../crypto/pii.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
-import { assertNoDutyConflict } from './duties.ts';
+import { assertNoDutyConflict, auditingDutyRefusal } from './duties.ts';
 import * as q from './queries.ts';
 import type { UserCreateInput, UserPatchInput } from './schema.ts';
 import type { z } from '../http/zod.ts';
@@ -116,16 +116,18 @@ const auditDetail = (input: Partial<UserCreateInput>) => ({ ...input, phone: inp
 export async function createUser(app: AppContext, scoped: Scoped, user: Principal, input: UserCreateInput, ip: string | null) {
   const password = temporaryPassword();
   const hash = await hashPassword(password);
-  const id = await scoped(async (tx) => {
-    const created = await insertUser(app, tx, user.tenantId, input, hash);
-    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.create', objectType: 'user', objectId: created, ip, result: 'ok', detail: auditDetail(input) });
-    return created;
-  });
+  const id = await auditingDutyRefusal(app, user, 'user.create', 'user', undefined, ip, () =>
+    scoped(async (tx) => {
+      const created = await insertUser(app, tx, user.tenantId, input, hash);
+      await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.create', objectType: 'user', objectId: created, ip, result: 'ok', detail: auditDetail(input) });
+      return created;
+    }),
+  );
   return { user: await getUser(app, scoped, user, id), temporaryPassword: password };
 }
 
 export async function updateUser(app: AppContext, scoped: Scoped, user: Principal, id: number, input: UserPatchInput, ip: string | null) {
-  await scoped(async (tx) => {
+  await auditingDutyRefusal(app, user, 'user.update', 'user', id, ip, () => scoped(async (tx) => {
     const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
     await checkReferences(tx, user.tenantId, input);
@@ -139,7 +141,7 @@ export async function updateUser(app: AppContext, scoped: Scoped, user: Principa
     await tx.query(q.updateUser(user.tenantId, id, sets));
     await assign(tx, user.tenantId, id, input);
     await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.update', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
-  });
+  }));
   return getUser(app, scoped, user, id);
 }
 

@@ -25,7 +25,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     query: PersonListQuery,
-    handler: ({ scoped, user, query }) => listPersons(app, scoped, user, query),
+    handler: ({ scoped, user, query, ctx }) => listPersons(app, scoped, user, query, ctx.ip || null),
   });
   routes.add({
     method: 'post',
@@ -35,7 +35,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:write' },
     body: PersonCreate,
     status: 201,
-    handler: ({ scoped, user, body }) => createPerson(app, scoped, user, body),
+    handler: ({ scoped, user, body, ctx }) => createPerson(app, scoped, user, body, ctx.ip || null),
   });
   routes.add({
     method: 'get',

@@ -86,10 +86,10 @@ function checkDates(start?: string | null, end?: string | null): void {
   if (start && end && end < start) throw badRequest('observationEnd must not be before observationStart', 'observationEnd').withZh('观察结束日期不能早于开始日期');
 }
 
-export async function createPerson(app: AppContext, scoped: Scoped, user: Principal, input: PersonCreate) {
+export async function createPerson(app: AppContext, scoped: Scoped, user: Principal, input: PersonCreate, ip: string | null = null) {
   return scoped(async (tx) => {
     const person = await createPersonTx(app, tx, user, input);
-    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'person.create', objectType: 'person', objectId: person.id, result: 'ok' });
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'person.create', objectType: 'person', objectId: person.id, ip, result: 'ok' });
     return person;
   });
 }
@@ -171,7 +171,7 @@ export async function personFilter(app: AppContext, tx: Tx, user: Principal, que
   return { status: query.status, source: query.source, jurisdictionPath, from: query.from, to: query.to, name: looksPersonal ? undefined : text, hash };
 }
 
-export async function listPersons(app: AppContext, scoped: Scoped, user: Principal, query: PersonListQuery) {
+export async function listPersons(app: AppContext, scoped: Scoped, user: Principal, query: PersonListQuery, ip: string | null = null) {
   const rows = await scoped(async (tx) => {
     const filter = await personFilter(app, tx, user, query);
     return tx.rows<PersonRow & { total: number }>(
@@ -179,7 +179,7 @@ export async function listPersons(app: AppContext, scoped: Scoped, user: Princip
     );
   });
   const exact = seesExactLocations(user);
-  await auditExactRead(app, user, 'person', exact ? rows.filter((r) => r.address != null).length : 0, { page: query.page });
+  await auditExactRead(app, user, 'person', exact ? rows.filter((r) => r.address != null).length : 0, { page: query.page }, ip);
   return { items: rows.map((r) => toPersonSummary(r, exact)), total: rows[0]?.total ?? 0, page: query.page, pageSize: query.pageSize };
 }
 
