@@ -333,6 +333,9 @@ describe('command center in chromium', () => {
     await signIn(page, stack.baseUrl, stack.username('gridworker'), DEMO_PASSWORD, '/command');
     await byTestId(page, 'forbidden').waitFor({ state: 'visible', timeout: 60_000 });
     expect(await byTestId(page, 'map').count()).toBe(0);
+    // the role by its name, not its code (the page is in English since the test before)
+    const said = await byTestId(page, 'forbidden').innerText();
+    expect(said).not.toContain('grid_worker');
     const res = await page.request.get(`${stack.baseUrl}/api/stats/summary`);
     expect(res.status()).toBe(403);
     await saveScreenshot(page, 'forbidden-gridworker.png');

@@ -526,6 +526,32 @@ describe('offline outbox', () => {
     expect(await notes(people[0])).toBe(1);
   });
 
+  it('shows a task answered offline as waiting to be sent, and offers no second answer', { timeout: LONG }, async () => {
+    const { page, errors, browser } = await phone();
+    onFailure('offline-verify', () => page, () => errors);
+    const { taskId } = await fileReport(places.gridA, '孙离线');
+    await signInField(page, stack, 'gridworker');
+    await waitFor(page, 'navigator.serviceWorker.controller !== null', 120_000);
+    await page.goto(`${stack.baseUrl}/field/tasks/${taskId}`);
+    await byTestId(page, 'task-verify').waitFor({ timeout: 30_000 });
+    await waitForKept(page, `task:${taskId}`);
+
+    await browser.context.setOffline(true);
+    await byTestId(page, 'task-verify').click();
+    await byTestId(page, 'outcome-mistaken').click();
+    await byTestId(page, 'verify-submit').click();
+    // back on the list: the task is still open on the server, its answer waits on the phone
+    await byTestId(page, `task-${taskId}`).locator('[data-testid="task-unsent"]').waitFor({ timeout: 30_000 });
+    await page.goto(`${stack.baseUrl}/field/tasks/${taskId}`);
+    await byTestId(page, 'task-unsent').waitFor({ timeout: 30_000 });
+    expect(await byTestId(page, 'task-verify').count()).toBe(0);
+    await saveScreenshot(page, 'field-task-unsent.png');
+
+    await browser.context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect.poll(async () => (await (await stack.login('gridworker')).get(`/api/tasks/${taskId}`)).body.state, { timeout: 60_000 }).toBe('done');
+  });
+
   it('shows an item the server refused with its message, and sends it again once corrected in its form', { timeout: LONG }, async () => {
     const { page, errors, browser } = await phone();
     onFailure('outbox-edit', () => page, () => errors);

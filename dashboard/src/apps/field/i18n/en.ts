@@ -13,14 +13,14 @@ const en: typeof zh = {
   tasks: {
     title: 'My tasks', list: 'List', map: 'Map', open: 'Open', done: 'Done', empty: 'No tasks', unnamed: 'Unnamed',
     byDistance: 'Nearest first (position ±{m} m)', noPosition: 'No position: newest first', locating: 'Locating…',
-    overdue: 'Overdue', due: 'Due {t}',
+    overdue: 'Overdue', due: 'Due {t}', unsent: 'Result not sent yet',
   },
   taskState: { open: 'Open', done: 'Done', cancelled: 'Cancelled' },
   taskHistory: { reported: 'Reported', created: 'Dispatched', assigned: 'Assigned', done: 'Done', cancelled: 'Cancelled' },
   task: {
     title: 'Task', notFound: 'Task not found', subject: 'Subject', address: 'Address', state: 'State', due: 'Due', person: 'Person',
     openPerson: 'Open person', reported: 'What was reported', reportKind: 'Source', reportPhone: 'Phone', symptoms: 'Signs', reportedTemperature: 'Reported temperature',
-    description: 'Description', reportedAt: 'Reported at', navigate: 'Navigate there', verify: 'Enter the verification result', recordCheck: 'Record a check', referralOutcome: 'Enter the referral outcome',
+    description: 'Description', reportedAt: 'Reported at', navigate: 'Navigate there', verify: 'Enter the verification result', unsent: 'This task\'s result is kept on the phone and is sent when there is a network; it cannot be entered twice.', openOutbox: 'Open the outbox', recordCheck: 'Record a check', referralOutcome: 'Enter the referral outcome',
     call: 'Call (showing the number is recorded)', callNumber: 'Call {phone}', callReason: 'Task {id}: contacting the subject', noPhone: 'No phone on record', history: 'History',
   },
   mapApp: { amap: 'Amap', baidu: 'Baidu Maps', tencent: 'Tencent Maps', geo: 'Phone\'s map app' },

@@ -11,14 +11,14 @@ export default {
   tasks: {
     title: '我的任务', list: '列表', map: '地图', open: '待办', done: '已完成', empty: '暂无任务', unnamed: '未具名',
     byDistance: '按距离排序（定位精度 {m} 米）', noPosition: '无法获取定位，按时间排序', locating: '正在定位…',
-    overdue: '已逾期', due: '截止 {t}',
+    overdue: '已逾期', due: '截止 {t}', unsent: '结果待发送',
   },
   taskState: { open: '待办', done: '已完成', cancelled: '已取消' },
   taskHistory: { reported: '上报', created: '派发', assigned: '指派', done: '完成', cancelled: '取消' },
   task: {
     title: '任务详情', notFound: '未找到该任务', subject: '对象', address: '地址', state: '状态', due: '截止时间', person: '人员',
     openPerson: '查看人员', reported: '上报内容', reportKind: '来源', reportPhone: '联系电话', symptoms: '体征', reportedTemperature: '上报体温',
-    description: '描述', reportedAt: '上报时间', navigate: '导航前往', verify: '填写核实结果', recordCheck: '录入检查', referralOutcome: '录入转诊结果',
+    description: '描述', reportedAt: '上报时间', navigate: '导航前往', verify: '填写核实结果', unsent: '此任务的处理结果已保存在手机上，联网后自动发送，不能重复填写。', openOutbox: '查看待发送', recordCheck: '录入检查', referralOutcome: '录入转诊结果',
     call: '拨打电话（查看号码将被记录）', callNumber: '拨打 {phone}', callReason: '任务 {id} 联系当事人', noPhone: '没有登记电话', history: '处理记录',
   },
   mapApp: { amap: '高德地图', baidu: '百度地图', tencent: '腾讯地图', geo: '手机默认地图' },

@@ -45,6 +45,8 @@ export const useOutbox = defineStore('outbox', () => {
 
   const pending = computed(() => items.value.filter((x) => x.state === 'pending' || x.state === 'sending'));
   const failed = computed(() => items.value.filter((x) => x.state === 'failed'));
+  /** A task's answer (verification, referral outcome) still on the phone: the task is not open for another. */
+  const unsentAnswerOf = (taskId: number) => pending.value.find((x) => x.path.startsWith(`/api/tasks/${taskId}/`));
 
   async function reload(): Promise<void> {
     if (userId.value == null) return;
@@ -103,6 +105,8 @@ export const useOutbox = defineStore('outbox', () => {
   }
 
   async function sendPending(): Promise<void> {
+    // A browser that knows it is offline is not tried (nor the attempt counted); 'online' sends.
+    if (navigator.onLine === false) return;
     for (;;) {
       const next = items.value.find((x) => x.state === 'pending');
       if (!next) return;
@@ -191,5 +195,5 @@ export const useOutbox = defineStore('outbox', () => {
 
   const byId = (id: number) => items.value.find((x) => x.id === id);
 
-  return { items, pending, failed, needsSignIn, start, submit, flush, retry, remove, prune, reload, byId };
+  return { items, pending, failed, unsentAnswerOf, needsSignIn, start, submit, flush, retry, remove, prune, reload, byId };
 });
