@@ -214,6 +214,10 @@ describe('the exact-location rule', () => {
     );
     expect(tileRows.rows[0].n).toBe(1);
     expect(await audit('helper')).toEqual(['task']);
+    // each with the address it came from, whatever the surface
+    const withoutIp = await t.app.db.ownerPool.query(
+      `select distinct object_type from audit_log where tenant_id = $1 and action = 'location.read' and ip is null`, [f.tenantId]);
+    expect(withoutIp.rows).toEqual([]);
   });
 });
 

@@ -59,7 +59,7 @@ const tileReads = new Map<string, { since: number; tiles: number }>();
  * recorded, with how many tiles of that layer the previous record covered, and further tiles of
  * the layer are counted into the next record, at most one every 10 minutes per user and layer.
  */
-export async function auditExactTile(app: AppContext, user: Principal, layer: string, tile: string, now = Date.now()): Promise<void> {
+export async function auditExactTile(app: AppContext, user: Principal, layer: string, tile: string, ip: string | null = null, now = Date.now()): Promise<void> {
   const key = `${user.tenantId}:${user.userId}:${layer}`;
   const open = tileReads.get(key);
   if (open && now - open.since < TILE_WINDOW_MS) {
@@ -68,5 +68,5 @@ export async function auditExactTile(app: AppContext, user: Principal, layer: st
   }
   if (tileReads.size > 50_000) tileReads.clear(); // a bound for an installation with very many users
   tileReads.set(key, { since: now, tiles: 1 });
-  await auditExactRead(app, user, `tile:${layer}`, 1, { tile, windowMinutes: TILE_WINDOW_MS / 60_000, previousWindowTiles: open?.tiles ?? 0 });
+  await auditExactRead(app, user, `tile:${layer}`, 1, { tile, windowMinutes: TILE_WINDOW_MS / 60_000, previousWindowTiles: open?.tiles ?? 0 }, ip);
 }

@@ -118,7 +118,7 @@ export function ogcRoutes(routes: Routes, app: AppContext): void {
     query: ItemsQuery,
     handler: async ({ scoped, user, params, query, ctx }) => {
       const s = sourceFor(user, params.collectionId);
-      const page = await itemsPage(app, scoped, user, s, { bbox: query.bbox, time: query.datetime }, query.limit, query.offset);
+      const page = await itemsPage(app, scoped, user, s, { bbox: query.bbox, time: query.datetime }, query.limit, query.offset, ctx.ip);
       const path = `${BASE}/collections/${s.id}/items`;
       const links = [link(ctx, `${path}?${itemsQueryString(ctx, query, query.offset)}`, 'self', GEOJSON)];
       if (query.offset + page.features.length < page.matched && page.features.length > 0) {
@@ -145,7 +145,7 @@ export function ogcRoutes(routes: Routes, app: AppContext): void {
     query: FormatQuery,
     handler: async ({ scoped, user, params, ctx }) => {
       const s = sourceFor(user, params.collectionId);
-      const f = await item(app, scoped, user, s, params.featureId);
+      const f = await item(app, scoped, user, s, params.featureId, ctx.ip);
       const path = `${BASE}/collections/${s.id}`;
       ctx.type = GEOJSON;
       ctx.body = { ...f, links: [link(ctx, `${path}/items/${f.id}`, 'self', GEOJSON), link(ctx, path, 'collection', JSON_TYPE)] };

@@ -160,15 +160,15 @@ export function extents(app: AppContext, scoped: Scoped, user: Principal, source
   });
 }
 
-export async function itemsPage(app: AppContext, scoped: Scoped, user: Principal, s: CollectionSource, filter: ItemsFilter, limit: number, offset: number): Promise<Page> {
+export async function itemsPage(app: AppContext, scoped: Scoped, user: Principal, s: CollectionSource, filter: ItemsFilter, limit: number, offset: number, ip: string | null = null): Promise<Page> {
   const page = await scoped((tx) => s.page(tx, user, filter, limit, offset));
-  if (s.personal) await auditExactRead(app, user, s.id, page.features.filter((f) => f.geometry).length, { bbox: filter.bbox ?? null, offset });
+  if (s.personal) await auditExactRead(app, user, s.id, page.features.filter((f) => f.geometry).length, { bbox: filter.bbox ?? null, offset }, ip);
   return page;
 }
 
-export async function item(app: AppContext, scoped: Scoped, user: Principal, s: CollectionSource, id: number): Promise<Feature> {
+export async function item(app: AppContext, scoped: Scoped, user: Principal, s: CollectionSource, id: number, ip: string | null = null): Promise<Feature> {
   const f = await scoped((tx) => s.one(tx, user, id));
   if (!f) throw notFound('feature');
-  if (s.personal) await auditExactRead(app, user, s.id, f.geometry ? 1 : 0, { id });
+  if (s.personal) await auditExactRead(app, user, s.id, f.geometry ? 1 : 0, { id }, ip);
   return f;
 }

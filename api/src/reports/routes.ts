@@ -89,7 +89,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'report:read' },
     query: ReportListQuery,
-    handler: ({ scoped, user, query }) => service.listReports(app, scoped, user, query),
+    handler: ({ scoped, user, query, ctx }) => service.listReports(app, scoped, user, query, ctx.ip),
   });
   routes.add({
     method: 'get',
@@ -98,7 +98,7 @@ export function reportRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'report:read' },
     params: IdParams,
-    handler: ({ scoped, user, params }) => service.getReport(app, scoped, user, params.id),
+    handler: ({ scoped, user, params, ctx }) => service.getReport(app, scoped, user, params.id, ctx.ip),
   });
   routes.add({
     method: 'post',

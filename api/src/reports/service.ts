@@ -169,17 +169,17 @@ export async function listCitizenReports(app: AppContext, scoped: Scoped, c: Cit
   return { items: rows.map((r) => view(r)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
 }
 
-export async function listReports(app: AppContext, scoped: Scoped, user: Principal, f: ReportListQuery) {
+export async function listReports(app: AppContext, scoped: Scoped, user: Principal, f: ReportListQuery, ip: string | null = null) {
   const rows = await scoped((tx) =>
     tx.rows(q.listReports(user.tenantId, { ...f, limit: f.pageSize, offset: (f.page - 1) * f.pageSize })));
-  await auditExactRead(app, user, 'report', seesExactLocations(user) ? rows.length : 0, { page: f.page });
+  await auditExactRead(app, user, 'report', seesExactLocations(user) ? rows.length : 0, { page: f.page }, ip);
   return { items: rows.map((r) => view(r, user)), total: rows[0]?.total ?? 0, page: f.page, pageSize: f.pageSize };
 }
 
-export async function getReport(app: AppContext, scoped: Scoped, user: Principal, id: number) {
+export async function getReport(app: AppContext, scoped: Scoped, user: Principal, id: number, ip: string | null = null) {
   const row = await scoped((tx) => tx.one(q.reportById(user.tenantId, id)));
   if (!row) throw notFound('report');
-  await auditExactRead(app, user, 'report', seesExactLocations(user) ? 1 : 0, { id });
+  await auditExactRead(app, user, 'report', seesExactLocations(user) ? 1 : 0, { id }, ip);
   return view(row, user);
 }
 

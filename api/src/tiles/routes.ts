@@ -45,7 +45,7 @@ export function tileRoutes(routes: Routes, app: AppContext): void {
     params: TileParams,
     async handler({ scoped, user, params, ctx }) {
       const gzip = ctx.acceptsEncodings('gzip', 'identity') === 'gzip';
-      const tile = await service.getTile(app, scoped, user, params.layer, params.z, params.x, params.y, ctx.get('if-none-match') || undefined, gzip);
+      const tile = await service.getTile(app, scoped, user, params.layer, params.z, params.x, params.y, ctx.get('if-none-match') || undefined, gzip, ctx.ip);
       ctx.set('ETag', tile.etag);
       // Revalidate every time: the ETag follows the data version, so a change shows at once.
       ctx.set('Cache-Control', 'private, no-cache');

@@ -116,7 +116,7 @@ export interface TileResult {
  * whichever the client kept.
  */
 export async function getTile(
-  app: AppContext, scoped: Scoped, user: Principal, layer: Layer, z: number, x: number, y: number, ifNoneMatch?: string, acceptsGzip = false,
+  app: AppContext, scoped: Scoped, user: Principal, layer: Layer, z: number, x: number, y: number, ifNoneMatch?: string, acceptsGzip = false, ip: string | null = null,
 ): Promise<TileResult> {
   assertLayerAccess(user, layer);
   if (z < LAYER_MIN_ZOOM[layer]) return { etag: `W/"below-minzoom-${layer}"`, body: Buffer.alloc(0), cached: true };
@@ -132,7 +132,7 @@ export async function getTile(
   const body = hit ?? (await scoped((tx) => renderTile(tx, engine, layer, z, x, y, params)));
   if (!hit) cache.set(key, body);
   // A tile of exact points read (a 304 above shows nothing new): who, which layer, where.
-  if (params.exact && body.length > 0) await auditExactTile(app, user, layer, `${z}/${x}/${y}`);
+  if (params.exact && body.length > 0) await auditExactTile(app, user, layer, `${z}/${x}/${y}`, ip);
   if (!acceptsGzip || body.length === 0) return { etag, body, cached: Boolean(hit) };
   const gzKey = `${key}|gzip`;
   const gzHit = cache.get(gzKey);
