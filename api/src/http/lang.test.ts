@@ -42,6 +42,11 @@ describe('the language of error messages', () => {
     const r = await worker.post('/api/persons', { ...personBody(f.points.gridA), name: 42 }, ZH);
     expect([r.status, r.body.error.code, r.body.error.field]).toEqual([400, 'invalid_input', 'name']);
     expect(r.body.error.message).toMatch(/^name：.*[\u4e00-\u9fff]/);
+    // the commonest form mistakes in plain words rather than zod's own
+    const empty = await worker.post('/api/persons', { ...personBody(f.points.gridA), name: '' }, ZH);
+    expect(empty.body.error.message).toBe('name：不能为空');
+    const missing = await worker.post('/api/persons', { ...personBody(f.points.gridA), name: undefined }, ZH);
+    expect(missing.body.error.message).toBe('name：必填');
   });
 
   it('says what is not found, a refused status change and a duplicate in Chinese', async () => {
