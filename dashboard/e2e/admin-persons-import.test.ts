@@ -73,6 +73,9 @@ describe('person data in the admin console', () => {
     expect(await byTestId(page, 'count-written').textContent()).toBe('2');
     expect(await byTestId(page, 'count-invalid').textContent()).toBe('1');
     await expect.poll(() => byTestId(page, 'import-history').textContent()).toContain('人员.xlsx');
+    // the list of imports keeps each one's error report, and its times in the app's language
+    await byTestId(page, 'import-history').locator('[data-testid^="history-errors-"]').first().waitFor();
+    expect(await byTestId(page, 'import-history').textContent()).toMatch(/\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2}/);
     await saveScreenshot(page, 'admin-persons-result.png');
 
     const report = await downloaded('import-errors');
