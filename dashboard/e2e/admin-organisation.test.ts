@@ -161,5 +161,28 @@ describe('organisation in the admin console', () => {
     expect(await byTestId(page, 'menu-import').count()).toBe(0);
     expect(await page.locator('[data-testid="audit-table"]').textContent()).toContain('user.create');
     await saveScreenshot(page, 'admin-org-audit.png');
+
+    // The action filter matches the start of the code: `user` finds the accounts created above
+    // (shown in words, their code beside), and no sign-ins.
+    const table = page.locator('[data-testid="audit-table"]');
+    await expect.poll(() => table.textContent()).toContain('auth.login');
+    await byTestId(page, 'audit-action').fill('user');
+    await byTestId(page, 'audit-action').press('Enter');
+    await expect.poll(() => table.textContent()).not.toContain('auth.login');
+    const rows = table.locator('.el-table__row');
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const code of await table.locator('[data-testid^="audit-action-"] + .code').allTextContents()) expect(code.trim()).toMatch(/^user\./);
+    expect(await table.textContent()).toContain('新建用户');
+    // by the acting user and by result too
+    await byTestId(page, 'audit-user').fill(stack.username('admin').toUpperCase());
+    await byTestId(page, 'audit-user').press('Enter');
+    await byTestId(page, 'audit-result').click();
+    await page.locator('[data-testid="audit-result-ok"]').click();
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    expect(await table.textContent()).toContain('成功');
+    // the raw record is kept in the expanded row
+    await rows.first().locator('.el-table__expand-icon').click();
+    await expect.poll(() => byTestId(page, 'audit-raw').first().textContent()).toContain('"action": "user.');
+    await saveScreenshot(page, 'admin-org-audit-filtered.png');
   });
 });

@@ -11,7 +11,11 @@ export const appendStatement = (e: AuditEntry) => {
 };
 
 export interface AuditFilter {
+  /** A prefix of the action code (`person` matches `person.create`); an exact code matches itself. */
   action?: string;
+  /** Part of the acting user's username or display name, case-insensitive. */
+  user?: string;
+  result?: 'ok' | 'denied' | 'error';
   objectType?: string;
   objectId?: string;
   userId?: number;
@@ -21,15 +25,23 @@ export interface AuditFilter {
   offset: number;
 }
 
+/** The text with LIKE's wildcards (and its escape character) taken literally. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export function list(tenantId: number, f: AuditFilter): Sql {
   const conds: Sql[] = [sql`a.tenant_id = ${tenantId}`];
-  if (f.action) conds.push(sql`a.action = ${f.action}`);
+  if (f.action) conds.push(sql`a.action like ${`${likeLiteral(f.action)}%`}`);
+  if (f.result) conds.push(sql`a.result = ${f.result}`);
+  if (f.user) {
+    const like = `%${likeLiteral(f.user)}%`;
+    conds.push(sql`(u.username ilike ${like} or u.display_name ilike ${like})`);
+  }
   if (f.objectType) conds.push(sql`a.object_type = ${f.objectType}`);
   if (f.objectId) conds.push(sql`a.object_id = ${f.objectId}`);
   if (f.userId) conds.push(sql`a.user_id = ${f.userId}`);
   if (f.from) conds.push(sql`a.at >= ${f.from}::date`);
   if (f.to) conds.push(sql`a.at < ${f.to}::date + 1`);
-  return sql`select a.id, a.at, a.user_id, u.username, a.action, a.object_type, a.object_id, host(a.ip) as ip, a.result, a.detail,
+  return sql`select a.id, a.at, a.user_id, u.username, u.display_name, a.action, a.object_type, a.object_id, host(a.ip) as ip, a.result, a.detail,
                     count(*) over () as total
                from audit_log a left join users u on u.tenant_id = a.tenant_id and u.id = a.user_id
               where ${and(conds)}
