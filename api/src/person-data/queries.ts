@@ -68,6 +68,7 @@ export const personsForExport = (conds: Sql[], afterId: number, limit: number, r
                order by e.at desc, e.id desc limit 1) as last_note
         from persons p
         left join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
+        left join jurisdictions gc on gc.tenant_id = g.tenant_id and gc.id = g.parent_id
        where ${and([...conds, sql`p.id > ${afterId}`])}
        order by p.id limit ${limit}`;
 

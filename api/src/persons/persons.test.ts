@@ -30,10 +30,13 @@ describe('registering a person', () => {
       phone: body.phone.slice(0, 3) + '****' + body.phone.slice(-4),
       sex: 'male',
       birthDate: '1990-03-07',
-      grid: { id: f.nodes.gridA, name: '第一网格' },
+      // a grid worker does not read the community above their grid
+      grid: { id: f.nodes.gridA, name: '第一网格', communityName: null },
       status: 'watching',
       observationDays: 14,
     });
+    // grids are named 第1网格 in every community: those who see further read the community too
+    expect((await commander.get(`/api/persons/${r.body.id}`)).body.grid).toMatchObject({ name: '第一网格', communityName: '东一社区' });
     expect(r.body.events).toHaveLength(1);
     expect(r.body.events[0]).toMatchObject({ kind: 'created', toStatus: 'watching' });
     const raw = await t.app.db.ownerPool.query('select * from persons where tenant_id = $1 and id = $2', [f.tenantId, r.body.id]);

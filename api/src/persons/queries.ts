@@ -13,7 +13,7 @@ export const PERSON_COLUMNS = raw(`p.id, p.name, p.id_type, p.id_number_masked, 
   p.isolation_start_evidence, p.observation_mode, p.observation_place, p.centralized_room_no, p.housing_type,
   p.co_resident_count, p.co_residents, p.inspector_attendance, p.visit_contact, p.release_notice_issued,
   p.comparison_model, p.periodic_reporting, p.status, p.severity, p.status_changed_at, p.grid_id,
-  g.name as grid_name, p.version, p.created_at, p.updated_at`);
+  g.name as grid_name, gc.name as community_name, p.version, p.created_at, p.updated_at`);
 
 /** A value is a parameter unless it is already SQL (a geometry expression). */
 const asValue = (v: unknown): Sql => (v instanceof Sql ? v : sql`${v}`);
@@ -43,6 +43,7 @@ export function insertPerson(tenantId: number, userId: number | null, values: Re
 export const personById = (tenantId: number, id: number, forUpdate = false) =>
   sql`select ${PERSON_COLUMNS} from persons p
         left join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
+        left join jurisdictions gc on gc.tenant_id = g.tenant_id and gc.id = g.parent_id
        where p.tenant_id = ${tenantId} and p.id = ${id} ${forUpdate ? raw('for update of p') : raw('')}`;
 
 export const personSecrets = (tenantId: number, id: number) =>
@@ -128,6 +129,7 @@ export function listPersons(tenantId: number, f: ListFilter): Sql {
   return sql`select ${PERSON_COLUMNS}, count(*) over () as total
                from persons p
                left join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
+        left join jurisdictions gc on gc.tenant_id = g.tenant_id and gc.id = g.parent_id
               where ${and(conds)}
               order by p.created_at desc, p.id desc
               limit ${f.limit} offset ${f.offset}`;

@@ -25,6 +25,8 @@ export interface PersonRow {
   status_changed_at: Date;
   grid_id: number | null;
   grid_name: string | null;
+  /** The grid's parent (its community), when the caller may see it: grid names repeat across communities. */
+  community_name: string | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -64,7 +66,7 @@ export function toPersonSummary(row: PersonRow, reveal: boolean) {
     observationMode: (row.observation_mode as string | null) ?? null,
     observationStart: row.observation_start,
     observationEnd: row.observation_end,
-    grid: row.grid_id == null ? null : { id: row.grid_id, name: row.grid_name },
+    grid: row.grid_id == null ? null : { id: row.grid_id, name: row.grid_name, communityName: row.community_name },
     statusChangedAt: row.status_changed_at,
     createdAt: row.created_at,
   };
@@ -87,7 +89,7 @@ export function toPersonDetail(row: PersonRow, events: EventRow[], reveal: boole
     status: row.status,
     severity: row.severity,
     statusChangedAt: row.status_changed_at,
-    grid: row.grid_id == null ? null : { id: row.grid_id, name: row.grid_name },
+    grid: row.grid_id == null ? null : { id: row.grid_id, name: row.grid_name, communityName: row.community_name },
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatTime, isoDay } from './format';
+import { formatDate, formatTime, gridLabel, isoDay } from './format';
 
 describe('field dates', () => {
   const now = new Date(2026, 11, 1, 9, 0);
@@ -16,5 +16,13 @@ describe('field dates', () => {
   it('writes days as YYYY-MM-DD', () => {
     expect(formatDate(new Date(2026, 1, 3, 12))).toBe('2026-02-03');
     expect(isoDay(new Date(2020, 8, 9))).toBe('2020-09-09');
+  });
+});
+
+describe('grid labels', () => {
+  it('names the community beside the grid when the caller may see it', () => {
+    expect(gridLabel({ name: '第1网格', communityName: '蛇山二社区' })).toBe('蛇山二社区 第1网格');
+    expect(gridLabel({ name: '第1网格', communityName: null })).toBe('第1网格');
+    expect(gridLabel(null)).toBe('—');
   });
 });

@@ -27,3 +27,9 @@ export function formatDate(value: string | number | Date | null | undefined): st
   const d = toDate(value);
   return d ? isoDay(d) : '';
 }
+
+/** A grid as lists show it: with its community, since grids are named 第1网格 in every community. */
+export function gridLabel(grid: { name: string; communityName?: string | null } | null | undefined): string {
+  if (!grid) return '—';
+  return grid.communityName ? `${grid.communityName} ${grid.name}` : grid.name;
+}

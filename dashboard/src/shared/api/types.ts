@@ -107,7 +107,8 @@ export interface PersonSummary {
   observationMode: string | null;
   observationStart: string | null;
   observationEnd: string | null;
-  grid: { id: number; name: string } | null;
+  /** communityName: the grid's community, when the caller may see it (grid names repeat across communities). */
+  grid: { id: number; name: string; communityName?: string | null } | null;
   statusChangedAt: string;
   createdAt: string;
 }
