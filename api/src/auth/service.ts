@@ -48,13 +48,11 @@ export async function login(app: AppContext, req: LoginRequest): Promise<{ token
   const nameKey = `name:${req.username.toLowerCase()}|${address}`;
   const keys = [`ip:${address}`, nameKey];
   const blocked = await withoutCaller(app.db.pool, (tx) => tx.one<{ s: number }>(q.loginBlocked(keys)));
+  // A refused (429) attempt writes nothing: the block was audited once as it began (auth.lock), and a
+  // row per attempt would let a blocked client queue writes on the tenant's audit chain, and time
+  // known names (audited) apart from unknown ones.
+  if (blocked!.s > 0) throw tooManyAttempts(blocked!.s);
   const candidates = await withoutCaller(app.db.pool, (tx) => tx.rows<Candidate>(q.loginCandidates(req.username, req.tenant ?? null)));
-  if (blocked!.s > 0) {
-    // Audited like a wrong password (a row per account of the typed name), at less cost: no
-    // password check, no counting, so a blocked client cannot make the refusal do more work.
-    await auditLogin(app, candidates, req.ip, 'denied', () => ({ reason: 'throttled' }));
-    throw tooManyAttempts(blocked!.s);
-  }
   // A name that exists in several tenants signs in only with the tenant's code: without it the
   // answer, and its time, are those of a wrong password, so nobody learns where a name exists.
   const ambiguous = req.tenant == null && new Set(candidates.map((c) => c.tenant_id)).size > 1;
