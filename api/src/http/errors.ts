@@ -4,6 +4,7 @@ import type Koa from 'koa';
 import { ZodError } from 'zod';
 import type pino from 'pino';
 import { CODE_ZH, langOf, NOUN_ZH, STATUS_ZH, type Lang } from './lang.ts';
+import { zhOf } from './zod.ts';
 
 export class AppError extends Error {
   constructor(
@@ -51,11 +52,12 @@ export function fromZod(err: ZodError, where: 'body' | 'query' | 'params', lang:
   const error = new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: ${message}`, field || undefined);
   // the issue's message is already in the request's language (route.ts parses with zod's Chinese),
   // in zod's generic words: the commonest cases of a form get plainer ones
-  if (lang === 'zh-CN') error.withZh(issue.code === 'unrecognized_keys' ? `${field}：不认识的字段` : `${field || where}：${plainZh(issue) ?? message}`);
+  if (lang === 'zh-CN') error.withZh(issue.code === 'unrecognized_keys' ? `${field}：不认识的字段` : `${field || where}：${zhOf(message) ?? plainZh(issue) ?? message}`);
   return error;
 }
 
-function plainZh(issue: ZodError['issues'][number]): string | undefined {
+/** Plain Chinese for zod's commonest issues (empty, too short or long, missing), else undefined. */
+export function plainZh(issue: ZodError['issues'][number]): string | undefined {
   if (issue.code === 'too_small' && issue.origin === 'string') return Number(issue.minimum) <= 1 ? '不能为空' : `至少 ${issue.minimum} 个字符`;
   if (issue.code === 'too_big' && issue.origin === 'string') return `最多 ${issue.maximum} 个字符`;
   if (issue.code === 'invalid_type' && /undefined/.test(issue.message)) return '必填';

@@ -1,5 +1,5 @@
 // Inputs of the organisation API: every field checked here, errors name the field.
-import { z } from '../http/zod.ts';
+import { said, z } from '../http/zod.ts';
 
 const name = (max: number) => z.string().trim().min(1).max(max);
 const id = z.number().int().positive();
@@ -15,13 +15,10 @@ export const PositionPatch = z
   .strictObject({ name: name(60).optional(), departmentId: id.optional(), roleIds: ids.optional(), active: z.boolean().optional() })
   .openapi('PositionPatch');
 
-export const ROLE_CODE = /^[a-z][a-z0-9_]{1,39}$/;
-export const ROLE_CODE_RULE = 'lower-case letters, digits and _, 2–40 characters, starting with a letter';
 const permissionCode = z.string().regex(/^[a-z_]+:[a-z_]+$/, 'a permission code such as person:read');
 export const RoleCreate = z
   .strictObject({
-    // the format is checked by createRole, which answers it in the request's language
-    code: z.string().max(100).openapi({ pattern: ROLE_CODE.source, description: ROLE_CODE_RULE }),
+    code: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, said('lower-case letters, digits and _, 2–40 characters, starting with a letter', '角色编码须为 2–40 个小写字母、数字或 _，以字母开头')),
     name: name(40),
     permissions: z.array(permissionCode).max(100).default([]),
   })
@@ -30,8 +27,8 @@ export const RolePatch = z
   .strictObject({ name: name(40).optional(), permissions: z.array(permissionCode).max(100).optional(), active: z.boolean().optional() })
   .openapi('RolePatch');
 
-const username = z.string().trim().regex(/^[A-Za-z0-9_.@-]{3,64}$/, '3–64 letters, digits or _ . @ -');
-const phone = z.string().trim().regex(/^1[3-9]\d{9}$/, 'an 11-digit mainland mobile number');
+const username = z.string().trim().regex(/^[A-Za-z0-9_.@-]{3,64}$/, said('3–64 letters, digits or _ . @ -', '用户名须为 3–64 个字母、数字或 _ . @ -'));
+const phone = z.string().trim().regex(/^1[3-9]\d{9}$/, said('an 11-digit mainland mobile number', '手机号须为 11 位大陆手机号码'));
 
 export const UserCreate = z
   .strictObject({

@@ -7,8 +7,9 @@ import { hashPassword } from '../auth/password.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
-import { badRequest } from '../http/errors.ts';
+import { badRequest, plainZh } from '../http/errors.ts';
 import type { Lang } from '../http/lang.ts';
+import { zhOf } from '../http/zod.ts';
 import type { UploadedFile } from '../http/multipart.ts';
 import { DUTY_ZH } from './duties.ts';
 import * as q from './queries.ts';
@@ -83,13 +84,6 @@ export interface CellError {
 
 const ZOD_FIELD: Record<string, UserColumnKey> = { username: 'username', displayName: 'displayName', phone: 'phone', scopeIds: 'scope' };
 
-/** Chinese of the schema's format messages (schema.ts), by column. */
-const FORMAT_ZH: Partial<Record<UserColumnKey, string>> = {
-  username: '用户名须为 3–64 个字母、数字或 _ . @ -',
-  displayName: '姓名最多 60 字',
-  phone: '手机号须为 11 位大陆手机号码',
-};
-
 /** Turns one sheet row into the create input, or the errors of its cells. */
 function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>, lang: Lang): { input?: UserCreateInput; errors: CellError[] } {
   const errors: CellError[] = [];
@@ -141,7 +135,7 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>, lang: 
       const field = ZOD_FIELD[String(issue.path[0])];
       if (!field || (field === 'scope' && r.scope)) continue;
       if (field === 'scope' || !r[field]) err(field, `${columnHeader(field)} is required`, `${columnHeader(field)}必填`);
-      else err(field, issue.message, FORMAT_ZH[field] ?? `${columnHeader(field)}格式不正确`);
+      else err(field, issue.message, zhOf(issue.message) ?? `${columnHeader(field)}${plainZh(issue) ?? '格式不正确'}`);
     }
   }
   const key = (r.username ?? '').toLowerCase();
