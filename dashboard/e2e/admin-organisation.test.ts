@@ -116,6 +116,29 @@ describe('organisation in the admin console', () => {
     expect(list.find((d) => d.id === deps.parent.id)!.parentId).toBe(Number(target!.replace('department-option-', '')));
   });
 
+  it('creates a position in a sub-department, and disables it only after saying who loses rights', { timeout: LONG }, async () => {
+    onFailure('positions');
+    await byTestId(page, 'menu-org-positions').click();
+    await byTestId(page, 'position-add').click();
+    await byTestId(page, 'position-name').fill('流调员');
+    await byTestId(page, 'position-department').click();
+    await byTestId(page, `department-option-${deps.child.id}`).click();
+    await saveScreenshot(page, 'admin-org-position-dialog.png');
+    await byTestId(page, 'position-save').click();
+    await page.locator('.el-message--success').first().waitFor();
+    const admin = await stack.login('admin');
+    const made = (await admin.get('/api/positions')).body.find((p: { name: string }) => p.name === '流调员');
+    expect(made).toMatchObject({ departmentId: deps.child.id, active: true });
+
+    await byTestId(page, `position-toggle-${made.id}`).click();
+    const box = page.locator('.el-message-box');
+    await box.waitFor();
+    expect(await box.innerText()).toContain('流调员');
+    await saveScreenshot(page, 'admin-org-position-disable.png');
+    await box.locator('.el-button--primary').click();
+    await expect.poll(async () => (await admin.get('/api/positions')).body.find((p: { id: number }) => p.id === made.id).active).toBe(false);
+  });
+
   it('shows the roles with the permission matrix and what each permission opens', { timeout: LONG }, async () => {
     onFailure('roles');
     await byTestId(page, 'menu-org-roles').click();
