@@ -532,6 +532,9 @@ describe('offline outbox', () => {
     const { taskId } = await fileReport(places.gridA, '孙离线');
     await signInField(page, stack, 'gridworker');
     await waitFor(page, 'navigator.serviceWorker.controller !== null', 120_000);
+    // the list with the task, kept on the phone (offline, the list shows what was last read)
+    await byTestId(page, `task-${taskId}`).waitFor({ timeout: 30_000 });
+    await waitForKept(page, 'tasks:all:open');
     await page.goto(`${stack.baseUrl}/field/tasks/${taskId}`);
     await byTestId(page, 'task-verify').waitFor({ timeout: 30_000 });
     await waitForKept(page, `task:${taskId}`);
