@@ -90,7 +90,8 @@ describe('settings in the admin console', () => {
     expect((await admin.get('/api/check-rules')).body.checkTimes).toEqual(['09:00', '12:00', '15:00']);
 
     await byTestId(page, 'menu-settings-jobs').click();
-    await byTestId(page, 'jobs').waitFor();
+    // The table is drawn before its rows arrive; the row's own button says they have.
+    await byTestId(page, 'job-run-check-tasks').waitFor();
     expect(await byTestId(page, 'jobs').innerText()).toContain('40 3 * * * · Asia/Shanghai');
     await byTestId(page, 'job-run-check-tasks').click();
     await waitFor(page, `document.querySelector('[data-testid="job-status-check-tasks"]')?.textContent.trim() === '成功'`);
