@@ -2,7 +2,7 @@
 // a generated demo city: a file with an overlap is refused with the problem in the table and on the
 // map; the city's own export with one grid renamed is validated clean, applied as version 2, and
 // rolled back. Screenshots go to test-artifacts/admin-*.png.
-import { buffer } from '@turf/turf';
+import { bbox, buffer } from '@turf/turf';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/auth/seed.ts';
@@ -90,6 +90,31 @@ describe('boundary import in the admin console', () => {
     expect(problems).toBeGreaterThan(0);
     expect(await byTestId(page, 'apply').isDisabled()).toBe(true);
     await saveScreenshot(page, 'admin-import-problems.png');
+  });
+
+  it('draws an invalid (self-intersecting) grid as its outline, with the crossing marked, and offers its repair', { timeout: LONG }, async () => {
+    onFailure('invalid');
+    // The second grid becomes a bow-tie over its own bounding box: the corners joined crosswise.
+    const b = grids()[1];
+    const [w, s, e, n] = bbox(b);
+    const bowTie: GeoJSON.Polygon = { type: 'Polygon', coordinates: [[[w, s], [e, n], [e, s], [w, n], [w, s]]] };
+    await page.goto(`${stack.baseUrl}/admin/boundaries/import`);
+    await upload('bowtie.geojson', {
+      type: 'FeatureCollection',
+      features: exported.features.map((f) => (f === b ? { ...f, geometry: bowTie } : f)),
+    });
+    const table = byTestId(page, 'problems');
+    await table.waitFor();
+    const row = table.locator('tbody tr', { hasText: '自相交' }).first();
+    await row.click();
+    await drawn();
+    // focused on the crossing and on the whole outline around it
+    const index = exported.features.indexOf(b);
+    await waitFor(page, `/\\/${index}$/.test(document.querySelector('[data-testid="boundary-map"]')?.dataset.focus ?? '')`);
+    await page.waitForTimeout(600);
+    await saveScreenshot(page, 'admin-import-invalid.png');
+    await row.getByText('接受修复').click();
+    await waitFor(page, `!document.querySelector('[data-testid="problems"]')?.textContent.includes('自相交')`);
   });
 
   it('validates the city\'s own export with one grid renamed, applies it as version 2 and rolls back', { timeout: LONG }, async () => {

@@ -200,15 +200,19 @@ export const features = (t: number, i: number) =>
              (select json_agg(f order by f.k, f.n) from (
                 select 0 as k, s.feature_index as n, json_build_object(
                          'type', 'Feature',
-                         'geometry', st_asgeojson(s.geom, 7)::json,
+                         -- An invalid polygon goes as its rings: a map cannot fill a self-crossing ring
+                         -- (a bow-tie's signed area is zero, and tiling drops it), but it can draw it.
+                         'geometry', st_asgeojson(case when v.valid then s.geom else st_boundary(s.geom) end, 7)::json,
                          'properties', json_build_object(
-                           'kind', 'node', 'index', s.feature_index, 'code', s.code, 'name', s.name, 'level', s.level,
+                           'kind', 'node', 'index', s.feature_index, 'invalid', not v.valid, 'code', s.code, 'name', s.name, 'level', s.level,
                            'parentCode', s.parent_code,
                            'severity', (select min(p.severity) from boundary_import_problems p
                                          where p.tenant_id = ${t} and p.import_id = ${i} and p.feature_index = s.feature_index),
                            'problems', coalesce((select json_agg(p.id::text order by p.id) from boundary_import_problems p
                                                   where p.tenant_id = ${t} and p.import_id = ${i} and p.feature_index = s.feature_index), '[]'::json))) as f
-                  from boundary_import_nodes s where s.tenant_id = ${t} and s.import_id = ${i} and s.origin = 'file'
+                  from boundary_import_nodes s
+                 cross join lateral (select s.geom is null or st_isvalid(s.geom) as valid) v
+                 where s.tenant_id = ${t} and s.import_id = ${i} and s.origin = 'file'
                 union all
                 select 1, p.id, json_build_object(
                          'type', 'Feature',

@@ -105,6 +105,11 @@ describe('validating an upload', () => {
     expect(p.location[0]).toBeCloseTo(ox + 0.05, 6);
     expect(p.location[1]).toBeCloseTo(oy + 0.2, 6);
     expect(report.repairs).toEqual([{ featureIndex: 7, code: c('ga'), accepted: null }]);
+    // The map gets the bow-tie as its rings (drawable), the valid ones as polygons.
+    const drawn = (await admin.client.get(`/api/boundaries/imports/${id}/features`)).body as GeoJSON.FeatureCollection;
+    const nodeOf = (i: number) => drawn.features.find((f) => f.properties!.kind === 'node' && f.properties!.index === i)!;
+    expect(nodeOf(7)).toMatchObject({ geometry: { type: expect.stringMatching(/LineString$/) }, properties: { invalid: true } });
+    expect(nodeOf(6)).toMatchObject({ geometry: { type: expect.stringMatching(/Polygon$/) }, properties: { invalid: false } });
 
     const refused = await admin.client.post(`/api/boundaries/imports/${id}/repairs`, { featureIndex: 7, accept: false });
     expect(refused.status, JSON.stringify(refused.body)).toBe(200);
