@@ -117,6 +117,22 @@ describe('boundary import in the admin console', () => {
     await waitFor(page, `!document.querySelector('[data-testid="problems"]')?.textContent.includes('自相交')`);
   });
 
+  it('names the accounts on a grid the file removes by person and by node, for reassignment', { timeout: LONG }, async () => {
+    onFailure('pinned');
+    const { rows: [worker] } = await stack.t.app.db.ownerPool.query(
+      `select u.display_name, j.code, j.name from users u join user_scopes s on s.tenant_id = u.tenant_id and s.user_id = u.id
+         join jurisdictions j on j.tenant_id = s.tenant_id and j.id = s.jurisdiction_id where u.username = $1`, [stack.username('gridworker2')]);
+    await page.goto(`${stack.baseUrl}/admin/boundaries/import`);
+    await upload('removed.geojson', { type: 'FeatureCollection', features: exported.features.filter((f) => (f.properties as Props).code !== worker.code) });
+    const row = byTestId(page, `pinned-${stack.username('gridworker2')}`);
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(text).toContain(worker.display_name);
+    expect(text).toContain(worker.name);
+    await row.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'admin-import-pinned.png');
+  });
+
   it('validates the city\'s own export with one grid renamed, applies it as version 2 and rolls back', { timeout: LONG }, async () => {
     onFailure('apply');
     const renamed = grids()[0];

@@ -154,16 +154,20 @@ describe('applying an import', () => {
       [x.f.tenantId, x.f.nodes.gridB, x.ox + 0.15, x.oy + 0.2]);
     const { id, report } = await validated(x, fc);
     expect(report.diff.removed).toEqual([{ code: x.c('gb'), name: '第二网格', level: 5 }]);
-    const worker2 = (await owner().query('select id from users where tenant_id = $1 and username = $2', [x.f.tenantId, `${x.f.prefix}gridworker2`])).rows[0].id;
-    expect(report.pinned).toEqual({ users: [{ id: worker2, username: `${x.f.prefix}gridworker2`, code: x.c('gb') }], openTasks: 1, rules: 0 });
+    const worker2 = (await owner().query('select id, display_name from users where tenant_id = $1 and username = $2', [x.f.tenantId, `${x.f.prefix}gridworker2`])).rows[0];
+    // named by person and by node, as the console shows them
+    expect(report.pinned).toEqual({
+      users: [{ id: worker2.id, username: `${x.f.prefix}gridworker2`, displayName: worker2.display_name, code: x.c('gb'), nodeName: '第二网格' }],
+      openTasks: 1, rules: 0,
+    });
 
     const refused = await x.admin.client.post(`/api/boundaries/imports/${id}/apply`, {});
     expect([refused.status, refused.body.error.code, refused.body.error.field]).toEqual([409, 'accounts_pinned', 'reassign']);
-    const badCode = await x.admin.client.post(`/api/boundaries/imports/${id}/apply`, { reassign: [{ userId: worker2, code: x.c('gb') }] });
+    const badCode = await x.admin.client.post(`/api/boundaries/imports/${id}/apply`, { reassign: [{ userId: worker2.id, code: x.c('gb') }] });
     expect([badCode.status, badCode.body.error.field]).toEqual([400, 'reassign.0.code']);
-    const ok = await x.admin.client.post(`/api/boundaries/imports/${id}/apply`, { reassign: [{ userId: worker2, code: x.c('ga') }] });
+    const ok = await x.admin.client.post(`/api/boundaries/imports/${id}/apply`, { reassign: [{ userId: worker2.id, code: x.c('ga') }] });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    const scope = await owner().query('select j.code from user_scopes s join jurisdictions j on j.tenant_id = s.tenant_id and j.id = s.jurisdiction_id where s.tenant_id = $1 and s.user_id = $2', [x.f.tenantId, worker2]);
+    const scope = await owner().query('select j.code from user_scopes s join jurisdictions j on j.tenant_id = s.tenant_id and j.id = s.jurisdiction_id where s.tenant_id = $1 and s.user_id = $2', [x.f.tenantId, worker2.id]);
     expect(scope.rows).toEqual([{ code: x.c('ga') }]);
     const moved = await owner().query('select assignee_jurisdiction_id, grid_id from tasks where tenant_id = $1 and id = $2', [x.f.tenantId, task.rows[0].id]);
     expect(moved.rows[0]).toEqual({ assignee_jurisdiction_id: x.f.nodes.m1, grid_id: x.f.nodes.gridA });

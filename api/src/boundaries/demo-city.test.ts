@@ -59,4 +59,15 @@ describe('the demo city uploaded again', () => {
     expect(applied.body.counts.nodes).toBe(nodes);
     expect(applied.body.moved).toEqual({ households: 0, persons: 0 });
   }, 300_000);
+
+  it('reports the hole a removed grid leaves in its community as a gap', async () => {
+    const current = (await admin.client.get('/api/boundaries/versions')).body.items.find((v: { current: boolean }) => v.current);
+    const fc = (await admin.client.get(`/api/boundaries/versions/${current.id}/export`)).body as GeoJSON.FeatureCollection;
+    const grid = fc.features.find((f) => f.properties!.level === 5)!;
+    const up = await admin.upload({ ...fc, features: fc.features.filter((f) => f !== grid) }, { crs: 'wgs84' }, 'removed.geojson');
+    expect(up.status).toBe(201);
+    expect(up.body.report.diff.removed).toEqual([expect.objectContaining({ code: grid.properties!.code })]);
+    expect(up.body.report.problems).toEqual([expect.objectContaining({ problem: 'gap', code: grid.properties!.parent_code, severity: 'error' })]);
+    expect(up.body.report.canApply).toBe(false);
+  }, 300_000);
 });

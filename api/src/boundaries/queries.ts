@@ -172,7 +172,7 @@ export function impact(t: number, i: number, table: 'households' | 'persons') {
 }
 
 export const pinnedUsers = (t: number, i: number) =>
-  sql`select distinct u.id, u.username, r.code
+  sql`select distinct u.id, u.username, u.display_name as "displayName", r.code, j.name as "nodeName"
         from boundary_import_nodes r
         join jurisdictions j on j.tenant_id = ${t} and j.code = r.code
         join user_scopes us on us.tenant_id = ${t} and us.jurisdiction_id = j.id

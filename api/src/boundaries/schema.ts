@@ -71,7 +71,7 @@ export const Report = z
       reshaped: z.number(),
     }),
     impact: z.object({ households: Impact, persons: Impact }),
-    pinned: z.object({ users: z.array(z.object({ id: z.number(), username: z.string(), code: z.string() })), openTasks: z.number(), rules: z.number() }),
+    pinned: z.object({ users: z.array(z.object({ id: z.number(), username: z.string(), displayName: z.string(), code: z.string(), nodeName: z.string() })), openTasks: z.number(), rules: z.number() }),
     canApply: z.boolean(),
     needsWarningsAccepted: z.boolean(),
   })

@@ -89,7 +89,7 @@ export async function buildReport(tx: Tx, c: ImportContext, file: FileFacts, map
     persons: (await tx.one<{ changeGrid: number; loseGrid: number }>(q.impact(t, i, 'persons')))!,
   };
   const pinned = {
-    users: await tx.rows<{ id: number; username: string; code: string }>(q.pinnedUsers(t, i)),
+    users: await tx.rows<{ id: number; username: string; displayName: string; code: string; nodeName: string }>(q.pinnedUsers(t, i)),
     openTasks: (await tx.one<{ n: number }>(q.pinnedOpenTasks(t, i)))!.n,
     // Check rules are tenant-wide in this schema (check_rules has no jurisdiction): none is pinned to a node.
     rules: 0,

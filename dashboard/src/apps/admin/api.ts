@@ -38,7 +38,7 @@ export interface ImportReport {
     reshaped: number;
   };
   impact: { households: { changeGrid: number; loseGrid: number }; persons: { changeGrid: number; loseGrid: number } };
-  pinned: { users: { id: number; username: string; code: string }[]; openTasks: number; rules: number };
+  pinned: { users: { id: number; username: string; displayName: string; code: string; nodeName: string }[]; openTasks: number; rules: number };
   canApply: boolean;
   needsWarningsAccepted: boolean;
 }

@@ -19,7 +19,7 @@ const en: typeof zh = {
     accept: 'Accept repair', refuse: 'Refuse', accepted: 'Repair accepted', refused: 'Repair refused',
     diff: 'Against the current version', added: 'Added', removed: 'Removed', renamed: 'Renamed', moved: 'Moved', reshaped: 'Reshaped',
     impact: 'Impact', householdsChange: 'Households changing grid {n}', householdsLose: 'Households losing their grid {n}', personsChange: 'Persons changing grid {n}', personsLose: 'Persons losing their grid {n}',
-    pinned: 'Accounts on nodes the import removes', reassignTo: 'Reassign to', openTasks: '{n} open tasks on removed nodes go to their nearest surviving ancestor',
+    pinned: 'Accounts on nodes the import removes', reassignTo: 'Reassign to', pinnedOn: 'on {node} ({code}), removed', openTasks: '{n} open tasks on removed nodes go to their nearest surviving ancestor',
     acceptWarnings: 'I have checked the warnings: accept them and apply', apply: 'Apply as a new version', applying: 'Applying…', blocked: 'Errors remain: fix the file and upload it again',
     applied: 'Applied as version {n}: {nodes} nodes; {households} households and {persons} persons re-assigned to grids', another: 'Import another file', toVersions: 'See the versions',
     severityName: { error: 'Error', warning: 'Warning' },

@@ -17,7 +17,7 @@ export default {
     accept: '接受修复', refuse: '不修复', accepted: '已接受修复', refused: '已拒绝修复',
     diff: '与当前版本相比', added: '新增', removed: '删除', renamed: '改名', moved: '调整上级', reshaped: '形状变化',
     impact: '影响', householdsChange: '住户改变网格 {n}', householdsLose: '住户失去网格 {n}', personsChange: '人员改变网格 {n}', personsLose: '人员失去网格 {n}',
-    pinned: '挂在将被删除节点上的账号', reassignTo: '改派到', openTasks: '被删除节点上的未完成任务 {n} 个，将转给其最近的上级',
+    pinned: '挂在将被删除节点上的账号', reassignTo: '改派到', pinnedOn: '现属 {node}（{code}），将被删除', openTasks: '被删除节点上的未完成任务 {n} 个，将转给其最近的上级',
     acceptWarnings: '我已检查警告，接受并应用', apply: '应用为新版本', applying: '正在应用…', blocked: '存在错误，修正文件后重新上传',
     applied: '已应用为第 {n} 版：{nodes} 个节点，{households} 户、{persons} 人重新归属网格', another: '再导入一个文件', toVersions: '查看版本',
     severityName: { error: '错误', warning: '警告' },
