@@ -267,6 +267,44 @@ describe('command center in chromium', () => {
     await saveScreenshot(page, 'command-live-import.png');
   });
 
+  it('lists an abnormal reading\'s alert from the overview and the feed, and acknowledges it: the count goes down', { timeout: LONG }, async () => {
+    onFailure('alerts');
+    await reopen();
+    await byTestId(page, 'live-feed').waitFor({ state: 'visible', timeout: 30_000 });
+    const alertCount = async () => Number(await byTestId(page, 'overview-openAlerts').getAttribute('data-value'));
+    await expect.poll(alertCount, { timeout: 30_000 }).toBeGreaterThanOrEqual(0);
+    const before = await alertCount();
+    // The doctor of the first community records a fever for a watched person there.
+    const doctor = await stack.login('doctor');
+    const { rows: [watched] } = await stack.t.app.db.ownerPool.query(
+      `select p.id from persons p where p.tenant_id = $1 and p.status = 'watching'
+          and p.grid_path <@ (select j.path from users u join user_scopes s on s.tenant_id = u.tenant_id and s.user_id = u.id
+                               join jurisdictions j on j.tenant_id = s.tenant_id and j.id = s.jurisdiction_id where u.username = $2)
+        order by p.id limit 1`, [stack.city.tenantId, stack.username('doctor')]);
+    const check = await doctor.post(`/api/persons/${watched.id}/checks`, { temperature: 38.9 });
+    expect(check.status, JSON.stringify(check.body)).toBe(201);
+    const alertId = check.body.escalation.alertId as number;
+    await expect.poll(alertCount, { timeout: 20_000, interval: 250 }).toBe(before + 1);
+
+    // From the feed's alert line
+    await page.locator('[data-testid="feed-item"][data-type="alert"]').first().click();
+    const row = page.locator(`[data-testid="alert-row"][data-id="${alertId}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.innerText()).toContain('38.9 ℃');
+    expect(await row.innerText()).toContain('体征异常');
+    await saveScreenshot(page, 'command-alerts.png');
+    await byTestId(page, `alert-ack-${alertId}`).click();
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(alertCount, { timeout: 20_000, interval: 250 }).toBe(before);
+    const open = await page.request.get(`${stack.baseUrl}/api/alerts?pageSize=200`);
+    expect(((await open.json()) as { items: { id: number }[] }).items.some((a) => a.id === alertId)).toBe(false);
+    await byTestId(page, 'close-alerts').click();
+    // and from the overview's count
+    await byTestId(page, 'overview-openAlerts').click();
+    await byTestId(page, 'alert-list').waitFor();
+    await byTestId(page, 'close-alerts').click();
+  });
+
   it('lists persons in the drawer and narrows them by the name search, as the API does', { timeout: LONG }, async () => {
     onFailure('persons');
     await reopen();

@@ -140,6 +140,15 @@ describe('doctor checks', () => {
     const ack = await s.doctor.post(`/api/alerts/${alert.id}/acknowledge`);
     expect(ack.status).toBe(200);
     expect((await s.doctor.get('/api/alerts')).body.items.find((a: any) => a.id === alert.id)).toBeUndefined();
+
+    // The commander sees the second alert with its grid on the wall, and acknowledges it there.
+    const commander = await s.t.login(`${s.f.prefix}commander`);
+    const open = (await commander.get('/api/alerts')).body.items.find((a: any) => a.id === second.body.escalation.alertId);
+    expect(open).toMatchObject({ personId: p.id, grid: { name: expect.any(String), communityName: expect.any(String) } });
+    expect((await commander.post(`/api/alerts/${open.id}/acknowledge`)).status).toBe(200);
+    expect((await commander.get('/api/alerts')).body.items.find((a: any) => a.id === open.id)).toBeUndefined();
+    const audit = await ownerRows(s, `select result from audit_log where tenant_id = $1 and action = 'alert.acknowledge' and object_id = $2`, [s.f.tenantId, String(open.id)]);
+    expect(audit).toEqual([{ result: 'ok' }]);
   });
 
   it('replays a retried submission with the same Idempotency-Key instead of recording it twice', async () => {

@@ -196,8 +196,10 @@ export const notifyReleased = (tenantId: number, personId: number) =>
 
 export const listAlerts = (tenantId: number, openOnly: boolean, limit: number, offset: number) =>
   sql`select a.id, a.person_id, p.name as person_name, p.status as person_status, a.kind, a.detail, a.created_at,
-             a.acknowledged_at, a.acknowledged_by, count(*) over () as total
+             a.acknowledged_at, a.acknowledged_by, g.name as grid_name, gc.name as community_name, count(*) over () as total
         from alerts a join persons p on p.tenant_id = a.tenant_id and p.id = a.person_id
+        left join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
+        left join jurisdictions gc on gc.tenant_id = g.tenant_id and gc.id = g.parent_id
        where a.tenant_id = ${tenantId} ${openOnly ? raw('and a.acknowledged_at is null') : raw('')}
        order by a.created_at desc, a.id desc limit ${limit} offset ${offset}`;
 

@@ -66,6 +66,7 @@ export async function releasePerson(app: AppContext, scoped: Scoped, user: Princ
 
 const alertView = (r: Row) => ({
   id: r.id, personId: r.person_id, personName: r.person_name, personStatus: r.person_status, kind: r.kind, detail: r.detail,
+  grid: r.grid_name == null ? null : { name: r.grid_name, communityName: r.community_name },
   createdAt: r.created_at, acknowledgedAt: r.acknowledged_at, acknowledgedBy: r.acknowledged_by,
 });
 

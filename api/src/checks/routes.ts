@@ -125,8 +125,9 @@ export function checkRoutes(routes: Routes, app: AppContext): void {
     handler: ({ scoped, user, query }) => listAlerts(app, scoped, user, query),
   });
   routes.add({
-    method: 'post', path: '/api/alerts/:id/acknowledge', tags, access: { permission: 'task:work' },
-    summary: 'Acknowledge an alert',
+    // Those who work the tasks and those who watch the command center: an alert is acknowledged where it is seen.
+    method: 'post', path: '/api/alerts/:id/acknowledge', tags, access: { anyPermission: ['task:work', 'dashboard:view'] },
+    summary: 'Acknowledge an alert (seen and being handled)',
     params: IdParams,
     handler: ({ scoped, user, params }) => acknowledgeAlert(app, scoped, user, params.id),
   });

@@ -118,6 +118,24 @@ export interface PersonPage {
   page: number;
   pageSize: number;
 }
+/** An alert as GET /api/alerts lists it (open ones, newest first). */
+export interface Alert {
+  id: number;
+  personId: number;
+  personName: string;
+  personStatus: Status;
+  kind: string;
+  detail: { temperature?: number; attempts?: number; reasons?: string[] } & Record<string, unknown>;
+  grid: { name: string; communityName: string | null } | null;
+  createdAt: string;
+  acknowledgedAt: string | null;
+}
+export interface AlertPage {
+  items: Alert[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
 export interface PersonEvent {
   id: number;
   kind: string;

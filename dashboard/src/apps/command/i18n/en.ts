@@ -19,7 +19,7 @@ const en: typeof zh = {
   live: {
     connected: 'Connected', connecting: 'Connecting…', offline: 'Disconnected, reconnecting', empty: 'Waiting for live events…',
     report: 'New report ({kind})', status: 'Status: {from} → {to}', statusNew: 'Registered: {to}', task_created: 'New task: {kind}', task_done: 'Task done: {kind}', alert: 'Alert: {kind}', import: 'Imported {n} persons ({statuses})', listSep: ', ',
-    grid: 'Grid {id}',
+    grid: 'Grid {id}', times: '×{n}', severalGrids: 'several grids',
   },
   person: {
     name: 'Name', sex: 'Sex', age: 'Age', idNumber: 'ID number', phone: 'Phone', address: 'Address', status: 'Status', grid: 'Grid',
@@ -28,6 +28,10 @@ const en: typeof zh = {
     male: 'Male', female: 'Female', emergencyPhone: 'Emergency phone', nativePlace: 'Native place', infectionRoute: 'Route of infection', observationPlace: 'Observation place',
     conditions: 'Conditions', mode: 'Mode', home: 'Home', centralized: 'Centralized',
     event: { created: 'Registered', edit: 'Edited', status: 'Status change', reveal: 'Revealed' }, by: 'By', reason: 'Reason', changes: 'Changes',
+  },
+  alerts: {
+    title: 'Open alerts', acknowledge: 'Acknowledge', none: 'No open alerts', more: '{n} more not shown', attempts: '{n} times within an hour',
+    source: { doctor: "Doctor's check", self_report: 'Self-report', checkpoint: 'Checkpoint reading', verification: 'Home verification' },
   },
   breadcrumb: { root: 'All jurisdictions' },
   clock: { updated: 'Updated {t}' },

@@ -17,7 +17,7 @@ export default {
   live: {
     connected: '已连接', connecting: '连接中…', offline: '连接中断，正在重连', empty: '等待实时事件…',
     report: '新上报（{kind}）', status: '状态变更：{from} → {to}', statusNew: '新登记：{to}', task_created: '新任务：{kind}', task_done: '任务完成：{kind}', alert: '预警：{kind}', import: '批量导入 {n} 人（{statuses}）', listSep: '、',
-    grid: '网格 {id}',
+    grid: '网格 {id}', times: '×{n}', severalGrids: '多个网格',
   },
   person: {
     name: '姓名', sex: '性别', age: '年龄', idNumber: '证件号', phone: '电话', address: '住址', status: '状态', grid: '网格',
@@ -26,6 +26,10 @@ export default {
     male: '男', female: '女', emergencyPhone: '紧急联系人电话', nativePlace: '籍贯', infectionRoute: '感染途径', observationPlace: '观察地点',
     conditions: '症状', mode: '观察方式', home: '居家', centralized: '集中',
     event: { created: '登记', edit: '修改', status: '状态变更', reveal: '查看明文' }, by: '操作人', reason: '原因', changes: '改动',
+  },
+  alerts: {
+    title: '未处理预警', acknowledge: '确认', none: '没有未处理的预警', more: '另有 {n} 条未显示', attempts: '一小时内 {n} 次',
+    source: { doctor: '医生检查', self_report: '居民自报', checkpoint: '卡口测温', verification: '入户核实' },
   },
   breadcrumb: { root: '全部辖区' },
   clock: { updated: '更新于 {t}' },

@@ -47,6 +47,8 @@ export const useCommand = defineStore('command', () => {
   const attribution = ref('');
   /** Bumped (debounced) by live events: everything that shows counts reloads. */
   const tick = ref(0);
+  /** The open alerts' list is shown (from the overview's count or an alert in the feed). */
+  const showAlerts = ref(false);
 
   /** Level of the nodes drawn and listed: the children of the current node (grids stay grids). */
   const viewLevel = computed(() => {
@@ -158,7 +160,7 @@ export const useCommand = defineStore('command', () => {
   }
 
   return {
-    roots, path, current, bounds, focus, pointLayersShifted, attribution, from, to, metric, layers, tick, viewLevel, parentFilter,
+    roots, path, current, bounds, focus, pointLayersShifted, attribution, from, to, metric, layers, tick, showAlerts, viewLevel, parentFilter,
     summary, summaryError, summaryLoading, rememberGeometries, init, whenScoped,
     initializing, drill, goRoot, refreshSummary, liveChanged, setRange,
   };

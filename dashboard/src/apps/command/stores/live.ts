@@ -5,6 +5,7 @@ import { reactive, ref, shallowRef } from 'vue';
 import { api } from '@shared/api/client';
 import type { LiveEvent } from '@shared/api/types';
 import { useCommand } from './command';
+import { addToFeed, type FeedLine } from './feed';
 import { useSession } from '@shared/stores/session';
 
 const TYPES: LiveEvent['type'][] = ['report', 'status', 'task_created', 'task_done', 'alert', 'import'];
@@ -13,7 +14,9 @@ const MAX_ITEMS = 60;
 const RECENT = 20;
 
 export const useLive = defineStore('live', () => {
-  const items = shallowRef<LiveEvent[]>([]);
+  const items = shallowRef<FeedLine[]>([]);
+  /** Ids already in the feed (folded lines keep only their newest). */
+  const seen = new Set<number>();
   const state = ref<'connecting' | 'connected' | 'offline'>('connecting');
   let source: EventSource | null = null;
   /** Grid names of the feed, looked up once per grid. */
@@ -40,8 +43,9 @@ export const useLive = defineStore('live', () => {
       } catch {
         return;
       }
-      if (items.value.some((x) => x.id === ev.id)) return;
-      items.value = [ev, ...items.value].sort((x, y) => y.id - x.id).slice(0, MAX_ITEMS);
+      if (seen.has(ev.id)) return;
+      seen.add(ev.id);
+      items.value = addToFeed(items.value, ev, MAX_ITEMS);
       lookUpGrid(ev.gridId);
       // History is already in the counts and the map: only news asks for a refresh.
       if (!ev.replayed) command.liveChanged();
