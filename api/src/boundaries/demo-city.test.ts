@@ -40,6 +40,8 @@ describe('the demo city uploaded again', () => {
     const exported = await admin.client.get(`/api/boundaries/versions/${current.id}/export`);
     expect(exported.status).toBe(200);
     const nodes = exported.body.features.length;
+    // one city, one name: the top node is called as the tenant is
+    expect(exported.body.features.filter((f: GeoJSON.Feature) => f.properties!.level === 1).map((f: GeoJSON.Feature) => f.properties!.name)).toEqual(['示范市']);
     expect(nodes).toBeGreaterThan(50);
 
     const up = await admin.upload(exported.body, { crs: 'wgs84' }, 'demo.geojson');

@@ -75,7 +75,7 @@ export async function generateCity(db: Database, opts: GenerateOptions): Promise
     checks: (bulk, persons) => healthChecksIn(bulk, tenantId, SIZES[opts.size].checksPerPerson, now, persons),
   });
   try {
-    const plan = await timed('plan', () => planCity(opts.size, seed, now));
+    const plan = await timed('plan', () => planCity(opts.size, seed, now, opts.tenantName));
     const ids = await timed('jurisdictions', () => insertJurisdictions(pool, tenantId, plan.city));
     counts.jurisdictions = ids.reduce((n, level) => n + level.length, 0);
     log(`jurisdictions: ${ids.map((l) => l.length).join(' / ')}`);

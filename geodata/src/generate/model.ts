@@ -30,9 +30,22 @@ export function allocate(total: number, n: number, rng: Rng, min = 0): number[] 
   return out;
 }
 
-export function planCity(size: SizeName | SizeSpec, seed = DEFAULT_SEED, now = new Date()): CityPlan {
+/**
+ * The city's top node takes the tenant's name (the citizens' app shows the tenant's, the wall the
+ * node's: one city, one name); the nodes below keep theirs, with the new name in their full names.
+ */
+function named(city: CityLayout, cityName: string | undefined): CityLayout {
+  const root = city.levels[0][0];
+  if (!cityName || cityName === root.name) return city;
+  const old = root.name;
+  for (const level of city.levels) for (const node of level) node.fullName = cityName + node.fullName.slice(old.length);
+  root.name = cityName;
+  return city;
+}
+
+export function planCity(size: SizeName | SizeSpec, seed = DEFAULT_SEED, now = new Date(), cityName?: string): CityPlan {
   const spec = typeof size === 'string' ? SIZES[size] : size;
-  const city = layoutCity(spec, seed);
+  const city = named(layoutCity(spec, seed), cityName);
   const grids = gridsOf(city).length;
   const householdsPerGrid = allocate(spec.households, grids, rngFor(seed, 'allocate-households'), 1);
   const personsPerGrid = allocate(spec.persons, grids, rngFor(seed, 'allocate-persons'));
