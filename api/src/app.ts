@@ -27,6 +27,8 @@ import { Routes } from './http/route.ts';
 import { staticFiles } from './http/static.ts';
 import { jurisdictionRoutes } from './jurisdictions/routes.ts';
 import { personRoutes } from './persons/routes.ts';
+import { COLUMNS } from './person-data/columns.ts';
+import { addFieldLabels } from './http/field-labels.ts';
 import { passRoutes } from './passes/routes.ts';
 import { statsRoutes } from './stats/routes.ts';
 
@@ -71,6 +73,9 @@ function jsonOnly(routes: Routes): Koa.Middleware {
 }
 
 /** Declares every route of the API on `routes` (the table the permission matrix and its tests read). */
+// Refusals name person fields as the workbook and the forms do.
+addFieldLabels(COLUMNS.map((c) => [c.key, c.header]));
+
 export function declareRoutes(routes: Routes, app: AppContext): void {
   healthRoutes(routes, app);
   authRoutes(routes, app);

@@ -4,6 +4,7 @@ import type Koa from 'koa';
 import { ZodError } from 'zod';
 import type pino from 'pino';
 import { CODE_ZH, langOf, NOUN_ZH, STATUS_ZH, type Lang } from './lang.ts';
+import { fieldLabel } from './field-labels.ts';
 import { zhOf } from './zod.ts';
 
 export class AppError extends Error {
@@ -49,10 +50,13 @@ export function fromZod(err: ZodError, where: 'body' | 'query' | 'params', lang:
     field = [...path, issue.keys[0]].join('.');
     message = `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
   }
-  const error = new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: ${message}`, field || undefined);
+  // Named as the screens name the field; the path itself is the error's `field`.
+  const error = new AppError(400, 'invalid_input', `${field ? fieldLabel(field, 'en') : where}: ${message}`, field || undefined);
   // the issue's message is already in the request's language (route.ts parses with zod's Chinese),
   // in zod's generic words: the commonest cases of a form get plainer ones
-  if (lang === 'zh-CN') error.withZh(issue.code === 'unrecognized_keys' ? `${field}：不认识的字段` : `${field || where}：${zhOf(message) ?? plainZh(issue) ?? message}`);
+  if (lang === 'zh-CN') {
+    error.withZh(issue.code === 'unrecognized_keys' ? `${field}：不认识的字段` : `${field ? fieldLabel(field, 'zh-CN') : where}：${zhOf(message) ?? plainZh(issue) ?? message}`);
+  }
   return error;
 }
 

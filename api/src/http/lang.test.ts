@@ -41,12 +41,16 @@ describe('the language of error messages', () => {
   it('puts zod\'s own checks in Chinese, naming the field', async () => {
     const r = await worker.post('/api/persons', { ...personBody(f.points.gridA), name: 42 }, ZH);
     expect([r.status, r.body.error.code, r.body.error.field]).toEqual([400, 'invalid_input', 'name']);
-    expect(r.body.error.message).toMatch(/^name：.*[\u4e00-\u9fff]/);
+    expect(r.body.error.message).toMatch(/^姓名：.*[\u4e00-\u9fff]/);
     // the commonest form mistakes in plain words rather than zod's own
     const empty = await worker.post('/api/persons', { ...personBody(f.points.gridA), name: '' }, ZH);
-    expect(empty.body.error.message).toBe('name：不能为空');
+    expect(empty.body.error.message).toBe('姓名：不能为空');
+    expect((await worker.post('/api/persons', { ...personBody(f.points.gridA), name: '' }, EN)).body.error.message).toMatch(/^Name: /);
     const missing = await worker.post('/api/persons', { ...personBody(f.points.gridA), name: undefined }, ZH);
-    expect(missing.body.error.message).toBe('name：必填');
+    expect(missing.body.error.message).toBe('姓名：必填');
+    // a field of another form, by its label too; the path stays in `field`
+    const refer = await worker.post('/api/persons', { ...personBody(f.points.gridA), emergencyPhone: 'x'.repeat(300) }, ZH);
+    expect([refer.body.error.field, refer.body.error.message.split('：')[0]]).toEqual(['emergencyPhone', '紧急联系人电话']);
   });
 
   it('says what is not found, a refused status change and a duplicate in Chinese', async () => {

@@ -229,9 +229,9 @@ describe('roles and the permission matrix', () => {
     expect([audit.status, audit.body.error.field]).toEqual([409, 'permissions']);
     const code = await secadmin.post('/api/roles', { code: 'Bad Code', name: 'x' });
     expect([code.status, code.body.error.field]).toEqual([400, 'code']);
-    expect(code.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^body\.code: lower-case letters/) });
+    expect(code.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^Code: lower-case letters/) });
     const codeZh = await secadmin.post('/api/roles', { code: 'Bad Code', name: 'x' }, { 'accept-language': 'zh-CN' });
-    expect([codeZh.status, codeZh.body.error.message]).toEqual([400, 'code：角色编码须为 2–40 个小写字母、数字或 _，以字母开头']);
+    expect([codeZh.status, codeZh.body.error.message]).toEqual([400, '编码：角色编码须为 2–40 个小写字母、数字或 _，以字母开头']);
     const made = await secadmin.post('/api/roles', { code: 'ip_probe', name: '地址探针' });
     expect(made.status).toBe(201);
     expect((await auditOf('role.create', made.body.id))[0].ip).toMatch(/\d/);
