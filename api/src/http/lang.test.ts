@@ -53,6 +53,17 @@ describe('the language of error messages', () => {
     expect([refer.body.error.field, refer.body.error.message.split('：')[0]]).toEqual(['emergencyPhone', '紧急联系人电话']);
   });
 
+  it('gives the reasons the server wrote on a person\'s events in English to an English request', async () => {
+    const doctor = await t.login(`${f.prefix}doctor`);
+    const p = await worker.post('/api/persons', personBody(f.points.gridA), ZH);
+    expect(p.status).toBe(201);
+    expect((await doctor.post(`/api/persons/${p.body.id}/checks`, { temperature: 38.2, cough: true })).status).toBe(201);
+    const reasons = async (h: Record<string, string>) => ((await worker.request('GET', `/api/persons/${p.body.id}`, undefined, h)).body.events as { reason: string | null }[]).map((e) => e.reason).filter(Boolean);
+    expect(await reasons(EN)).toContain('Abnormal check: temperature 38.2 ℃, cough');
+    expect(await reasons(ZH)).toContain('检查异常：体温38.2℃，咳嗽');
+    expect(await reasons({})).toContain('检查异常：体温38.2℃，咳嗽');
+  });
+
   it('says what is not found, a refused status change and a duplicate in Chinese', async () => {
     expect((await worker.request('GET', '/api/persons/999999999', undefined, ZH)).body.error.message).toBe('未找到该人员');
     const idNumber = makeResidentId('420106', '1981-01-02', 31, 'male');

@@ -1,7 +1,9 @@
 // /api/persons: the person register.
 import type Koa from 'koa';
 import type { AppContext } from '../context.ts';
+import { langOf } from '../http/lang.ts';
 import { etagOf, expectedVersion } from '../http/precondition.ts';
+import { eventsIn } from './reason-words.ts';
 import { IdParams, type Routes } from '../http/route.ts';
 import { NoteCreate, PersonCreate, PersonDraft, PersonListQuery, PersonPatch, RevealRequest, StatusChange, TemperatureListQuery } from './schema.ts';
 import { personForm } from './form.ts';
@@ -61,7 +63,12 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     params: IdParams,
-    handler: async ({ scoped, user, params, ctx }) => tagged(ctx, await getPerson(app, scoped, user, params.id, ctx.ip)),
+    handler: async ({ scoped, user, params, ctx }) => {
+      const person = await getPerson(app, scoped, user, params.id, ctx.ip);
+      // Records are read as written unless English is asked for (the apps send the user's choice).
+      const asked = ctx.get('accept-language');
+      return tagged(ctx, asked && asked.trim() !== '*' ? { ...person, events: eventsIn(person.events, langOf(asked)) } : person);
+    },
   });
   routes.add({
     method: 'patch',
