@@ -3,6 +3,15 @@ import { makeResidentId } from '../persons/idnumber.ts';
 
 let seq = 0;
 
+/** A day in Shanghai counted from today. */
+function shanghaiDay(offsetDays: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + offsetDays * 86_400_000));
+}
+// The default observation window holds both the fixed days some job tests run on (20 November to
+// 4 December 2026) and the days around today: with fixed dates alone it closed under the tests.
+const minDay = (a: string, b: string) => (a < b ? a : b);
+const maxDay = (a: string, b: string) => (a > b ? a : b);
+
 export function personBody(location: { lon: number; lat: number }, extra: Record<string, unknown> = {}) {
   seq++;
   const sex = seq % 2 ? 'male' : 'female';
@@ -14,8 +23,8 @@ export function personBody(location: { lon: number; lat: number }, extra: Record
     address: `测试市东区东一街道${seq}号楼${seq % 6}单元${100 + seq}`,
     location,
     observationMode: 'home',
-    observationStart: '2026-11-20',
-    observationEnd: '2026-12-04',
+    observationStart: minDay('2026-11-20', shanghaiDay(-10)),
+    observationEnd: maxDay('2026-12-04', shanghaiDay(4)),
     ...extra,
   };
 }
