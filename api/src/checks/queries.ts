@@ -64,10 +64,14 @@ export const completeTask = (tenantId: number, taskId: number, userId: number, c
 export const openReferral = (tenantId: number, personId: number) =>
   sql`select id from tasks where tenant_id = ${tenantId} and person_id = ${personId} and kind = 'referral' and state = 'open' limit 1`;
 
-/** A referral task at the person's point, for their community (the parent of their grid), due in the tenant's referral hours. */
-export const insertReferral = (tenantId: number, personId: number, checkId: number) =>
+/**
+ * A referral task at the person's point, for their community (the parent of their grid), due in the
+ * tenant's referral hours. `cause` names what referred them (a check's id, or `verification:<task id>`):
+ * the dedupe key makes one task per cause.
+ */
+export const insertReferral = (tenantId: number, personId: number, cause: string) =>
   sql`insert into tasks (tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at)
-      select p.tenant_id, 'referral', p.id, g.parent_id, p.geom, 'referral:' || p.id || ':' || ${checkId}::bigint,
+      select p.tenant_id, 'referral', p.id, g.parent_id, p.geom, 'referral:' || p.id || ':' || ${cause}::text,
              now() + make_interval(hours => coalesce(r.referral_due_hours, 2))
         from persons p join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
         left join check_rules r on r.tenant_id = p.tenant_id

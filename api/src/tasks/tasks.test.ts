@@ -132,6 +132,47 @@ describe('verification results', () => {
     expect((await workerA.get(`/api/persons/${ref.body.personId}`)).body.status).toBe('suspected');
   });
 
+  it('refers to a hospital with a referral task for the community doctor and an alert, once, that the doctor can close', async () => {
+    const doctor = await t.login(`${f.prefix}doctor`);
+    // The tenant's referral settings give the due time (the default is 2 hours).
+    await t.app.db.ownerPool.query(
+      `insert into check_rules (tenant_id, referral_due_hours) values ($1, 5) on conflict (tenant_id) do update set referral_due_hours = 5`, [f.tenantId]);
+    const r = await fileReport(f.points.gridA);
+    const body = { outcome: 'refer', reason: '有症状', hospital: '金银潭医院' };
+    const headers = { 'idempotency-key': `refer-${process.pid}-${r.task.id}` };
+    const ref = await workerA.post(`/api/tasks/${r.task.id}/verification`, body, headers);
+    expect(ref.status, JSON.stringify(ref.body)).toBe(200);
+    const personId = ref.body.personId as number;
+    // A retried verify, replayed or refused, makes no second task or alert.
+    expect((await workerA.post(`/api/tasks/${r.task.id}/verification`, body, headers)).body).toEqual(ref.body);
+    expect((await workerA.post(`/api/tasks/${r.task.id}/verification`, body)).status).toBe(409);
+    const rows = await t.app.db.ownerPool.query(
+      `select t.id, t.assignee_jurisdiction_id, t.assignee_user_id, t.grid_id, t.state, st_equals(t.geom, p.geom) as at_person,
+              round(extract(epoch from t.due_at - t.created_at) / 3600)::int as due_hours
+         from tasks t join persons p on p.tenant_id = t.tenant_id and p.id = t.person_id
+        where t.tenant_id = $1 and t.person_id = $2 and t.kind = 'referral'`, [f.tenantId, personId]);
+    expect(rows.rows).toEqual([{ id: ref.body.referralTaskId, assignee_jurisdiction_id: f.nodes.m1, assignee_user_id: null, grid_id: f.nodes.gridA, state: 'open', at_person: true, due_hours: 5 }]);
+    const referralId = rows.rows[0].id as number;
+
+    const tasks = await doctor.get('/api/tasks?mine=true&kind=referral&pageSize=200');
+    expect(tasks.body.items.find((x: any) => x.id === referralId)).toMatchObject({ kind: 'referral', state: 'open', personId });
+    const alerts = (await doctor.get('/api/alerts')).body.items.filter((a: any) => a.personId === personId);
+    expect(alerts).toEqual([expect.objectContaining({
+      id: ref.body.alertId, kind: 'abnormal_reading', personStatus: 'suspected',
+      detail: expect.objectContaining({ source: 'verification', taskId: r.task.id, hospital: '金银潭医院', referralTaskId: referralId }),
+    })]);
+    const live = await t.app.db.ownerPool.query(
+      `select type from live_events where tenant_id = $1 and (payload->>'personId')::bigint = $2 order by id`, [f.tenantId, personId]);
+    expect(live.rows.map((x) => x.type)).toEqual(expect.arrayContaining(['status', 'task_created', 'alert', 'task_done']));
+    const audit = await t.app.db.ownerPool.query(
+      `select detail from audit_log where tenant_id = $1 and action = 'task.verify' and object_id = $2`, [f.tenantId, String(r.task.id)]);
+    expect(audit.rows).toEqual([{ detail: { outcome: 'refer', personId, referralTaskId: referralId, alertId: ref.body.alertId } }]);
+
+    const closed = await doctor.post(`/api/tasks/${referralId}/referral`, { outcome: 'admitted', hospital: '金银潭医院', reason: '发热门诊收治' });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect((await doctor.get(`/api/tasks/${referralId}`)).body.state).toBe('done');
+  });
+
   it('writes nothing when the person form is bad', async () => {
     const g = { body: await fileReport(f.points.gridA) };
     const bad = await workerA.post(`/api/tasks/${g.body.task.id}/verification`, { outcome: 'register', reason: 'x', person: { name: '赵六', idNumber: '420106199001011230' } });
