@@ -27,7 +27,7 @@ export interface TaskFilter {
   offset: number;
 }
 
-/** Tasks in scope; with `near`, nearest first by KNN on the GiST index, with distance in metres. */
+/** Tasks in scope; with `near`, nearest first by the geodesic metres shown (candidates by KNN on the GiST index). */
 export function listTasks(tenantId: number, f: TaskFilter): Sql {
   const conds: Sql[] = [sql`t.tenant_id = ${tenantId}`];
   if (f.kind) conds.push(sql`t.kind = any(${f.kind})`);
@@ -38,10 +38,20 @@ export function listTasks(tenantId: number, f: TaskFilter): Sql {
   if (f.assignedTo) conds.push(sql`t.assignee_user_id = ${f.assignedTo}`);
   if (f.near) {
     const point = sql`st_setsrid(st_makepoint(${f.near.lon}, ${f.near.lat}), 4326)`;
-    return sql`select ${TASK_COLUMNS}, st_distance(t.geom::geography, ${point}::geography) as distance_m
+    const where = and(conds);
+    // The list shows geodesic metres, so it is ordered by them: KNN (<->, the GiST index) orders by
+    // degrees, and a degree of longitude is shorter than one of latitude (at 30° N a task 483 m north
+    // came before one 481 m east). KNN still bounds the work: its page end (offset + limit nearest
+    // in degrees, the farthest d° away) is at most d° × 111.7 km away, and anything that near lies
+    // within d° / cos(latitude) — a disk the index finds — whose tasks are then sorted by metres.
+    return sql`with knn as (select t.geom <-> ${point} as d from tasks t where ${where}
+                             order by t.geom <-> ${point} limit ${f.offset + f.limit}),
+                    reach as (select coalesce(max(d), 0) as d from knn)
+               select ${TASK_COLUMNS}, st_distance(t.geom::geography, ${point}::geography) as distance_m
                  ${TASK_FROM}
-                where ${and(conds)}
-                order by t.geom <-> ${point}
+                where ${where}
+                  and st_dwithin(t.geom, ${point}, (select 1.01 * d / cos(radians(least(abs(${f.near.lat}::float8) + 3 * d, 89))) from reach))
+                order by distance_m, t.id
                 limit ${f.limit} offset ${f.offset}`;
   }
   return sql`select ${TASK_COLUMNS}, null::float8 as distance_m ${TASK_FROM}

@@ -92,6 +92,28 @@ describe('task lists', () => {
   });
 });
 
+describe('nearest first by the metres shown', () => {
+  it('orders by geodesic metres, not by degrees: at 30° N a task 481 m east comes before one 483 m north', async () => {
+    // At this latitude a degree of longitude is ~96 km and one of latitude ~111 km: the northern task
+    // is nearer in degrees (0.00436° against 0.00499°) but farther on the ground.
+    const me = { lon: f.points.gridA.lon - 0.02, lat: f.points.gridA.lat - 0.1 };
+    const east = await fileReport({ lon: me.lon + 0.00499, lat: me.lat });
+    const north = await fileReport({ lon: me.lon, lat: me.lat + 0.00436 });
+    const list = await workerA.get(`/api/tasks?mine=true&near=${me.lon},${me.lat}&kind=verification`);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    const mine = list.body.items.filter((x: any) => [east.task.id, north.task.id].includes(x.id));
+    expect(mine.map((x: any) => x.id)).toEqual([east.task.id, north.task.id]);
+    expect(mine[0].distanceM).toBeGreaterThan(470);
+    expect(mine[0].distanceM).toBeLessThan(mine[1].distanceM);
+    expect(mine[1].distanceM).toBeLessThan(495);
+    const d = list.body.items.map((x: any) => x.distanceM);
+    expect(d).toEqual([...d].sort((x: number, y: number) => x - y));
+    // Paging keeps the order: the second task is the first of page 2 when a page holds one.
+    const page2 = await workerA.get(`/api/tasks?mine=true&near=${me.lon},${me.lat}&kind=verification&pageSize=1&page=2`);
+    expect(page2.body.items.map((x: any) => x.id)).toEqual([north.task.id]);
+  });
+});
+
 describe('reassignment', () => {
   it('moves tasks singly and in bulk, only to someone who works there', async () => {
     const r1 = { body: await fileReport(f.points.gridA) };
