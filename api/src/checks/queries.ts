@@ -10,6 +10,16 @@ const OBS_START = raw(`coalesce(p.observation_start, (p.created_at at time zone 
 const OBS_END = raw(`coalesce(p.observation_end, coalesce(p.observation_start, (p.created_at at time zone r.timezone)::date) + r.observation_days)`);
 const localDay = (now: Date | string) => sql`(${now}::timestamptz at time zone r.timezone)::date`;
 
+/**
+ * A person's observation window as the jobs count it (OBS_START, OBS_END: end exclusive), and which
+ * of its dates are the person's own rather than counted from registration and the tenant's days.
+ */
+export const observationWindowOf = (tenantId: number, personId: number) =>
+  sql`select ${OBS_START} as start, ${OBS_END} as "end", p.observation_start is null as start_default,
+             p.observation_end is null as end_default, r.observation_days as default_days
+        from persons p join check_rules r on r.tenant_id = p.tenant_id
+       where p.tenant_id = ${tenantId} and p.id = ${personId}`;
+
 // ---- rules
 
 export const ensureRules = (tenantId: number) =>
