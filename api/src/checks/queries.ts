@@ -232,18 +232,25 @@ export const fileById = (tenantId: number, id: number) =>
 
 // ---- nearby tasks
 
-/** Open tasks of a kind nearest first; the KNN order stands alone inside (see stats/queries.ts nearbyTasks). */
+/**
+ * Open tasks of a kind nearest first by the geodesic metres shown: KNN (its order alone in the
+ * inner query, see stats/queries.ts nearbyTasks) finds the limit-th nearest in degrees, and
+ * app.knn_reach the disk that holds every task nearer in metres.
+ */
 export const nearbyTasks = (tenantId: number, kind: string, lon: number, lat: number, limit: number) =>
-  sql`select t.id, t.kind, t.person_id, p.name as person_name, t.grid_id, g.name as grid_name, t.due_at,
+  sql`with knn as (select k.geom <-> ${point(lon, lat)} as d from tasks k
+                    where k.tenant_id = ${tenantId} and k.kind = ${kind} and k.state = 'open'
+                    order by k.geom <-> ${point(lon, lat)}
+                    limit ${limit})
+      select t.id, t.kind, t.person_id, p.name as person_name, t.grid_id, g.name as grid_name, t.due_at,
              st_x(t.geom) as lon, st_y(t.geom) as lat, st_distance(t.geom::geography, ${point(lon, lat)}::geography) as distance_m
-        from (select k.id, k.tenant_id, k.kind, k.person_id, k.grid_id, k.due_at, k.geom, k.geom <-> ${point(lon, lat)} as d
-                from tasks k
-               where k.tenant_id = ${tenantId} and k.kind = ${kind} and k.state = 'open'
-               order by k.geom <-> ${point(lon, lat)}
-               limit ${limit}) t
+        from tasks t
         left join persons p on p.tenant_id = t.tenant_id and p.id = t.person_id
         left join jurisdictions g on g.tenant_id = t.tenant_id and g.id = t.grid_id
-       order by t.d, t.due_at, t.id`;
+       where t.tenant_id = ${tenantId} and t.kind = ${kind} and t.state = 'open'
+         and st_dwithin(t.geom, ${point(lon, lat)}, (select app.knn_reach(max(d), ${lat}::float8) from knn))
+       order by distance_m, t.due_at, t.id
+       limit ${limit}`;
 
 // ---- release
 

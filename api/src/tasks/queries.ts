@@ -39,18 +39,14 @@ export function listTasks(tenantId: number, f: TaskFilter): Sql {
   if (f.near) {
     const point = sql`st_setsrid(st_makepoint(${f.near.lon}, ${f.near.lat}), 4326)`;
     const where = and(conds);
-    // The list shows geodesic metres, so it is ordered by them: KNN (<->, the GiST index) orders by
-    // degrees, and a degree of longitude is shorter than one of latitude (at 30° N a task 483 m north
-    // came before one 481 m east). KNN still bounds the work: its page end (offset + limit nearest
-    // in degrees, the farthest d° away) is at most d° × 111.7 km away, and anything that near lies
-    // within d° / cos(latitude) — a disk the index finds — whose tasks are then sorted by metres.
+    // Ordered by the geodesic metres shown, not by degrees: KNN finds the page end (offset + limit
+    // nearest in degrees) and app.knn_reach the disk that holds every task nearer in metres.
     return sql`with knn as (select t.geom <-> ${point} as d from tasks t where ${where}
-                             order by t.geom <-> ${point} limit ${f.offset + f.limit}),
-                    reach as (select coalesce(max(d), 0) as d from knn)
+                             order by t.geom <-> ${point} limit ${f.offset + f.limit})
                select ${TASK_COLUMNS}, st_distance(t.geom::geography, ${point}::geography) as distance_m
                  ${TASK_FROM}
                 where ${where}
-                  and st_dwithin(t.geom, ${point}, (select 1.01 * d / cos(radians(least(abs(${f.near.lat}::float8) + 3 * d, 89))) from reach))
+                  and st_dwithin(t.geom, ${point}, (select app.knn_reach(max(d), ${f.near.lat}::float8) from knn))
                 order by distance_m, t.id
                 limit ${f.limit} offset ${f.offset}`;
   }
