@@ -175,6 +175,11 @@ describe('grid worker', () => {
     expect(await byTestId(page, 'person-name').innerText()).toBe('王建国');
     expect(await page.locator('[data-testid="person-detail"] [data-testid="status-tag"]').first().getAttribute('data-status')).toBe('watching');
     expect(await byTestId(page, 'person-conditions').innerText()).toContain('发热');
+    // Registered without dates of observation: the period the jobs count, from today by default (it read "—").
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const observation = await byTestId(page, 'person-observation').innerText();
+    expect(observation).toContain(`${today} – `);
+    expect(observation).toMatch(/默认：自登记之日起 \d+ 天/);
     await saveScreenshot(page, 'field-worker-person.png');
 
     // The server agrees: the task is done and the person is registered (once), with the report's phone.

@@ -194,6 +194,22 @@ describe('doctor checks', () => {
   });
 });
 
+describe('nearby check tasks by the metres shown', () => {
+  it('orders by geodesic metres, not degrees: the person 481 m east before the one 483 m north at 30° N', async () => {
+    const me = { lon: s.f.points.gridA.lon - 0.02, lat: s.f.points.gridA.lat - 0.1 };
+    const east = await registerPerson(s, { lon: me.lon + 0.00499, lat: me.lat });
+    const north = await registerPerson(s, { lon: me.lon, lat: me.lat + 0.00436 });
+    await generateCheckTasks(s.t.app, s.f.tenantId, NOV22);
+    const r = await s.doctor.get(`/api/checks/tasks/nearby?near=${me.lon},${me.lat}&limit=4`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.map((t: any) => t.personId)).toEqual([east.id, east.id, north.id, north.id]);
+    const [e, , n] = r.body.map((t: any) => t.distanceM);
+    expect(e).toBeGreaterThan(470);
+    expect(e).toBeLessThan(n);
+    expect(n).toBeLessThan(495);
+  });
+});
+
 describe('alerts and files input', () => {
   it('names the field of bad parameters', async () => {
     expect((await s.doctor.get('/api/alerts?open=maybe')).body.error.field).toBe('open');

@@ -10,6 +10,16 @@ const OBS_START = raw(`coalesce(p.observation_start, (p.created_at at time zone 
 const OBS_END = raw(`coalesce(p.observation_end, coalesce(p.observation_start, (p.created_at at time zone r.timezone)::date) + r.observation_days)`);
 const localDay = (now: Date | string) => sql`(${now}::timestamptz at time zone r.timezone)::date`;
 
+/**
+ * A person's observation window as the jobs count it (OBS_START, OBS_END: end exclusive), and which
+ * of its dates are the person's own rather than counted from registration and the tenant's days.
+ */
+export const observationWindowOf = (tenantId: number, personId: number) =>
+  sql`select ${OBS_START} as start, ${OBS_END} as "end", p.observation_start is null as start_default,
+             p.observation_end is null as end_default, r.observation_days as default_days
+        from persons p join check_rules r on r.tenant_id = p.tenant_id
+       where p.tenant_id = ${tenantId} and p.id = ${personId}`;
+
 // ---- rules
 
 export const ensureRules = (tenantId: number) =>
@@ -64,10 +74,14 @@ export const completeTask = (tenantId: number, taskId: number, userId: number, c
 export const openReferral = (tenantId: number, personId: number) =>
   sql`select id from tasks where tenant_id = ${tenantId} and person_id = ${personId} and kind = 'referral' and state = 'open' limit 1`;
 
-/** A referral task at the person's point, for their community (the parent of their grid), due in the tenant's referral hours. */
-export const insertReferral = (tenantId: number, personId: number, checkId: number) =>
+/**
+ * A referral task at the person's point, for their community (the parent of their grid), due in the
+ * tenant's referral hours. `cause` names what referred them (a check's id, or `verification:<task id>`):
+ * the dedupe key makes one task per cause.
+ */
+export const insertReferral = (tenantId: number, personId: number, cause: string) =>
   sql`insert into tasks (tenant_id, kind, person_id, assignee_jurisdiction_id, geom, dedupe_key, due_at)
-      select p.tenant_id, 'referral', p.id, g.parent_id, p.geom, 'referral:' || p.id || ':' || ${checkId}::bigint,
+      select p.tenant_id, 'referral', p.id, g.parent_id, p.geom, 'referral:' || p.id || ':' || ${cause}::text,
              now() + make_interval(hours => coalesce(r.referral_due_hours, 2))
         from persons p join jurisdictions g on g.tenant_id = p.tenant_id and g.id = p.grid_id
         left join check_rules r on r.tenant_id = p.tenant_id
@@ -220,18 +234,25 @@ export const fileById = (tenantId: number, id: number) =>
 
 // ---- nearby tasks
 
-/** Open tasks of a kind nearest first; the KNN order stands alone inside (see stats/queries.ts nearbyTasks). */
+/**
+ * Open tasks of a kind nearest first by the geodesic metres shown: KNN (its order alone in the
+ * inner query, see stats/queries.ts nearbyTasks) finds the limit-th nearest in degrees, and
+ * app.knn_reach the disk that holds every task nearer in metres.
+ */
 export const nearbyTasks = (tenantId: number, kind: string, lon: number, lat: number, limit: number) =>
-  sql`select t.id, t.kind, t.person_id, p.name as person_name, t.grid_id, g.name as grid_name, t.due_at,
+  sql`with knn as (select k.geom <-> ${point(lon, lat)} as d from tasks k
+                    where k.tenant_id = ${tenantId} and k.kind = ${kind} and k.state = 'open'
+                    order by k.geom <-> ${point(lon, lat)}
+                    limit ${limit})
+      select t.id, t.kind, t.person_id, p.name as person_name, t.grid_id, g.name as grid_name, t.due_at,
              st_x(t.geom) as lon, st_y(t.geom) as lat, st_distance(t.geom::geography, ${point(lon, lat)}::geography) as distance_m
-        from (select k.id, k.tenant_id, k.kind, k.person_id, k.grid_id, k.due_at, k.geom, k.geom <-> ${point(lon, lat)} as d
-                from tasks k
-               where k.tenant_id = ${tenantId} and k.kind = ${kind} and k.state = 'open'
-               order by k.geom <-> ${point(lon, lat)}
-               limit ${limit}) t
+        from tasks t
         left join persons p on p.tenant_id = t.tenant_id and p.id = t.person_id
         left join jurisdictions g on g.tenant_id = t.tenant_id and g.id = t.grid_id
-       order by t.d, t.due_at, t.id`;
+       where t.tenant_id = ${tenantId} and t.kind = ${kind} and t.state = 'open'
+         and st_dwithin(t.geom, ${point(lon, lat)}, (select app.knn_reach(max(d), ${lat}::float8) from knn))
+       order by distance_m, t.due_at, t.id
+       limit ${limit}`;
 
 // ---- release
 

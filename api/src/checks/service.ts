@@ -75,13 +75,24 @@ async function escalate(tx: Tx, a: AbnormalReading): Promise<Escalation> {
     });
     statusChange = { from: 'watching', to: 'suspected' };
   }
-  let referral = await tx.one<{ id: number }>(q.openReferral(a.tenantId, a.personId));
-  referral ??= await tx.one<{ id: number }>(q.insertReferral(a.tenantId, a.personId, a.checkId));
-  const alert = (await tx.one<{ id: number }>(q.insertAlert(a.tenantId, a.personId, {
-    checkId: a.checkId, source: a.source, reasons: a.reasons, temperature: a.reading.temperature, threshold: a.threshold,
-    statusChange, referralTaskId: referral?.id ?? null,
-  })))!;
-  return { statusChange, referralTaskId: referral?.id ?? null, alertId: alert.id };
+  const referred = await referWithAlert(tx, a.tenantId, a.personId, String(a.checkId), {
+    checkId: a.checkId, source: a.source, reasons: a.reasons, temperature: a.reading.temperature, threshold: a.threshold, statusChange,
+  });
+  return { statusChange, ...referred };
+}
+
+/**
+ * Sends a suspected person to the designated hospital: their open referral task, or a new one for
+ * their community's doctor (one per `cause`), and an alert naming it; the live events follow from
+ * the rows' triggers. Every path that refers a person (an abnormal reading, a home visit's
+ * verification) goes through here, in its own transaction.
+ */
+export async function referWithAlert(tx: Tx, tenantId: number, personId: number, cause: string, detail: Record<string, unknown>) {
+  let referral = await tx.one<{ id: number }>(q.openReferral(tenantId, personId));
+  referral ??= await tx.one<{ id: number }>(q.insertReferral(tenantId, personId, cause));
+  const referralTaskId = referral?.id ?? null;
+  const alert = (await tx.one<{ id: number }>(q.insertAlert(tenantId, personId, { ...detail, referralTaskId })))!;
+  return { referralTaskId, alertId: alert.id };
 }
 
 const vitalsOf = (i: Reading) => ({ fever: i.fever, cough: i.cough, fatigue: i.fatigue, shortBreath: i.shortBreath, temperature: i.temperature });

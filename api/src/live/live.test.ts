@@ -158,6 +158,22 @@ describe('live events', () => {
     }
   });
 
+  it('names the grid of an alert (gridId), as the wall\'s feed names every line', async () => {
+    const cmd = await tokenOf(t, `${f.prefix}commander`);
+    const sc = await listen(t, cmd);
+    try {
+      const pb = await createPerson(t, `${f.prefix}gridworker2`, f.points.gridB);
+      const doctor = await t.login(`${f.prefix}doctor`);
+      const check = await doctor.post(`/api/persons/${pb}/checks`, { temperature: 38.6 });
+      expect(check.status, JSON.stringify(check.body)).toBe(201);
+      await expect.poll(() => sc.events.some((e) => e.event === 'alert' && e.data.personId === pb), { timeout: 10_000 }).toBe(true);
+      const alert = sc.events.find((e) => e.event === 'alert' && e.data.personId === pb)!;
+      expect(alert.data).toMatchObject({ type: 'alert', alertId: check.body.escalation.alertId, kind: 'abnormal_reading', gridId: f.nodes.gridB });
+    } finally {
+      await sc.close();
+    }
+  });
+
   it('replays what was missed after Last-Event-ID, within scope', async () => {
     const a = await tokenOf(t, `${f.prefix}gridworker`);
     const first = await listen(t, a);

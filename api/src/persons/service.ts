@@ -8,12 +8,14 @@ import type { Tx, Scoped } from '../db/scope.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../http/errors.ts';
 import { checkVersion } from '../http/precondition.ts';
 import { auditExactRead, seesExactLocations } from '../auth/exact-location.ts';
+import * as checks from '../checks/queries.ts';
+import { loadRules } from '../checks/rules.ts';
 import { closeReferralsOf } from '../tasks/queries.ts';
 import { ageOn, isMobilePhone, parseResidentId } from './idnumber.ts';
 import * as q from './queries.ts';
 import { JSON_COLUMNS, PLAIN_FIELDS, type PersonCreate, type PersonDraft, type PersonListQuery, type PersonPatch, type PlainField, type StatusChange } from './schema.ts';
 import { checkTransition, ENDS_REFERRAL, type Severity, type Status } from './status.ts';
-import { toEvent, toPersonDetail, toPersonSummary, toTemperature, type EventRow, type PersonRow, type TemperatureRow } from './view.ts';
+import { toEvent, toPersonDetail, toPersonSummary, toTemperature, type EventRow, type ObservationWindowRow, type PersonRow, type TemperatureRow } from './view.ts';
 
 type Values = Record<string, unknown>;
 
@@ -140,7 +142,10 @@ async function loadDetail(tx: Tx, user: Pick<Principal, 'tenantId' | 'permission
   const row = await tx.one<PersonRow>(q.personById(user.tenantId, id));
   if (!row) throw notFound('person');
   const events = await tx.rows<EventRow>(q.eventsOf(user.tenantId, id));
-  return toPersonDetail(row, events, seesExactLocations(user));
+  // The period the check and release jobs apply, also when the register holds no dates of its own.
+  await loadRules(tx, user.tenantId);
+  const period = await tx.one<ObservationWindowRow>(checks.observationWindowOf(user.tenantId, id));
+  return toPersonDetail(row, events, seesExactLocations(user), period);
 }
 
 export async function getPerson(app: AppContext, scoped: Scoped, user: Principal, id: number, ip?: string | null) {

@@ -72,7 +72,24 @@ export function toPersonSummary(row: PersonRow, reveal: boolean) {
   };
 }
 
-export function toPersonDetail(row: PersonRow, events: EventRow[], reveal: boolean) {
+/** The observation window the jobs apply (checks/queries.ts observationWindowOf). */
+export interface ObservationWindowRow {
+  start: string;
+  end: string;
+  start_default: boolean;
+  end_default: boolean;
+  default_days: number;
+}
+
+/**
+ * The effective observation period: the person's own dates, or those the check and release jobs
+ * count — from the day of registration, for the tenant's observation days. `end` is exclusive, as
+ * the jobs take it; `startDefault`/`endDefault` say which dates were counted rather than recorded.
+ */
+export const toObservationPeriod = (w: ObservationWindowRow | null) =>
+  w && { start: w.start, end: w.end, startDefault: w.start_default, endDefault: w.end_default, defaultDays: w.default_days };
+
+export function toPersonDetail(row: PersonRow, events: EventRow[], reveal: boolean, period: ObservationWindowRow | null = null) {
   const plain: Record<string, unknown> = {};
   for (const [field, def] of Object.entries(PLAIN_FIELDS)) plain[field] = row[def.column] ?? null;
   return {
@@ -86,6 +103,7 @@ export function toPersonDetail(row: PersonRow, events: EventRow[], reveal: boole
     householdId: row.household_id,
     location: pointFor(reveal, row),
     observationDays: row.observation_days,
+    observationPeriod: toObservationPeriod(period),
     status: row.status,
     severity: row.severity,
     statusChangedAt: row.status_changed_at,

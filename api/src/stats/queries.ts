@@ -173,34 +173,38 @@ export const cacheKeyParts = (tenantId: number) =>
 const pointOf = (lon: number, lat: number) => sql`st_setsrid(st_makepoint(${lon}, ${lat}), 4326)`;
 
 /**
- * Tasks in scope nearest first (KNN on the GiST index), with geodesic distance in metres. The KNN
- * order stands alone in the inner query: a tie-breaker beside `<->` (`order by geom <-> p, id`)
- * made the planner give up the index-ordered scan (1.3 s instead of 40 ms on city-L); ties are
- * broken by id after the limit.
+ * Tasks in scope nearest first by the geodesic metres shown. KNN on the GiST index finds the
+ * limit-th nearest in degrees, and app.knn_reach (sql/functions/nearest.sql) the disk that holds
+ * every task nearer in metres; the disk is sorted by metres. The KNN order stands alone in its
+ * query: a tie-breaker beside `<->` (`order by geom <-> p, id`) made the planner give up the
+ * index-ordered scan (1.3 s instead of 40 ms on city-L).
  */
 export function nearbyTasks(tenantId: number, lon: number, lat: number, state: string | undefined, limit: number): Sql {
   const conds: Sql[] = [sql`t.tenant_id = ${tenantId}`];
   if (state) conds.push(sql`t.state = ${state}`);
   const point = pointOf(lon, lat);
-  return sql`select n.id, n.kind, n.state, n.grid_id, n.due_at, n.created_at, n.lon, n.lat,
-                    st_distance(n.geom::geography, ${point}::geography) as distance_m
-               from (select t.id, t.kind, t.state, t.grid_id, t.due_at, t.created_at, st_x(t.geom) as lon, st_y(t.geom) as lat,
-                            t.geom, t.geom <-> ${point} as d
-                       from tasks t where ${and(conds)}
-                      order by t.geom <-> ${point}
-                      limit ${limit}) n
-              order by n.d, n.id`;
+  return sql`with knn as (select t.geom <-> ${point} as d from tasks t where ${and(conds)}
+                           order by t.geom <-> ${point} limit ${limit})
+             select t.id, t.kind, t.state, t.grid_id, t.due_at, t.created_at, st_x(t.geom) as lon, st_y(t.geom) as lat,
+                    st_distance(t.geom::geography, ${point}::geography) as distance_m
+               from tasks t
+              where ${and(conds)} and st_dwithin(t.geom, ${point}, (select app.knn_reach(max(d), ${lat}::float8) from knn))
+              order by distance_m, t.id
+              limit ${limit}`;
 }
 
-/** Households in scope nearest first (KNN, see nearbyTasks), with geodesic distance in metres. */
+/** Households in scope nearest first by metres (KNN bounds the candidates, see nearbyTasks). */
 export function nearbyHouseholds(tenantId: number, lon: number, lat: number, limit: number): Sql {
   const point = pointOf(lon, lat);
-  return sql`select n.id, n.address, n.grid_id, n.lon, n.lat,
-                    (select count(*)::int from persons p where p.tenant_id = ${tenantId} and p.household_id = n.id) as persons,
-                    st_distance(n.geom::geography, ${point}::geography) as distance_m
-               from (select h.id, h.address, h.grid_id, st_x(h.geom) as lon, st_y(h.geom) as lat, h.geom, h.geom <-> ${point} as d
-                       from households h where h.tenant_id = ${tenantId}
-                      order by h.geom <-> ${point}
-                      limit ${limit}) n
-              order by n.d, n.id`;
+  return sql`with knn as (select h.geom <-> ${point} as d from households h where h.tenant_id = ${tenantId}
+                           order by h.geom <-> ${point} limit ${limit}),
+                  n as (select h.id, h.address, h.grid_id, st_x(h.geom) as lon, st_y(h.geom) as lat,
+                               st_distance(h.geom::geography, ${point}::geography) as distance_m
+                          from households h
+                         where h.tenant_id = ${tenantId} and st_dwithin(h.geom, ${point}, (select app.knn_reach(max(d), ${lat}::float8) from knn))
+                         order by distance_m, h.id
+                         limit ${limit})
+             select n.id, n.address, n.grid_id, n.lon, n.lat, n.distance_m,
+                    (select count(*)::int from persons p where p.tenant_id = ${tenantId} and p.household_id = n.id) as persons
+               from n order by n.distance_m, n.id`;
 }

@@ -215,6 +215,35 @@ describe('nearby', () => {
   });
 });
 
+describe('nearby by the metres shown', () => {
+  it('orders tasks and households by geodesic metres, not degrees: 481 m east before 483 m north at 30° N', async () => {
+    // A degree of longitude is ~96 km here, one of latitude ~111 km: north is nearer in degrees only.
+    const me = { lon: f.points.gridA.lon - 0.02, lat: f.points.gridA.lat - 0.1 };
+    const east = `SRID=4326;POINT(${me.lon + 0.00499} ${me.lat})`;
+    const north = `SRID=4326;POINT(${me.lon} ${me.lat + 0.00436})`;
+    const own = t.app.db.ownerPool;
+    const ids: Record<string, number[]> = { tasks: [], households: [] };
+    try {
+      for (const g of [east, north]) {
+        ids.tasks.push((await own.query(`insert into tasks (tenant_id, kind, assignee_jurisdiction_id, geom) values ($1, 'check', $2, $3) returning id`, [f.tenantId, f.nodes.m1, g])).rows[0].id);
+        ids.households.push((await own.query(`insert into households (tenant_id, geom, address) values ($1, $2, '东一社区测距楼') returning id`, [f.tenantId, g])).rows[0].id);
+      }
+      for (const layer of ['tasks', 'households']) {
+        const r = await workerA.get(`/api/nearby/${layer}?near=${me.lon},${me.lat}&limit=2`);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        expect(r.body.items.map((x: any) => x.id), layer).toEqual(ids[layer]);
+        const [e, n] = r.body.items.map((x: any) => x.distanceM);
+        expect(e).toBeGreaterThan(470);
+        expect(e).toBeLessThan(n);
+        expect(n).toBeLessThan(495);
+      }
+    } finally {
+      await own.query('delete from tasks where tenant_id = $1 and id = any($2)', [f.tenantId, ids.tasks]);
+      await own.query('delete from households where tenant_id = $1 and id = any($2)', [f.tenantId, ids.households]);
+    }
+  });
+});
+
 describe('bad input', () => {
   it('answers 400 naming the field', async () => {
     const cases: [string, string][] = [

@@ -27,7 +27,7 @@ export interface TaskFilter {
   offset: number;
 }
 
-/** Tasks in scope; with `near`, nearest first by KNN on the GiST index, with distance in metres. */
+/** Tasks in scope; with `near`, nearest first by the geodesic metres shown (candidates by KNN on the GiST index). */
 export function listTasks(tenantId: number, f: TaskFilter): Sql {
   const conds: Sql[] = [sql`t.tenant_id = ${tenantId}`];
   if (f.kind) conds.push(sql`t.kind = any(${f.kind})`);
@@ -38,10 +38,16 @@ export function listTasks(tenantId: number, f: TaskFilter): Sql {
   if (f.assignedTo) conds.push(sql`t.assignee_user_id = ${f.assignedTo}`);
   if (f.near) {
     const point = sql`st_setsrid(st_makepoint(${f.near.lon}, ${f.near.lat}), 4326)`;
-    return sql`select ${TASK_COLUMNS}, st_distance(t.geom::geography, ${point}::geography) as distance_m
+    const where = and(conds);
+    // Ordered by the geodesic metres shown, not by degrees: KNN finds the page end (offset + limit
+    // nearest in degrees) and app.knn_reach the disk that holds every task nearer in metres.
+    return sql`with knn as (select t.geom <-> ${point} as d from tasks t where ${where}
+                             order by t.geom <-> ${point} limit ${f.offset + f.limit})
+               select ${TASK_COLUMNS}, st_distance(t.geom::geography, ${point}::geography) as distance_m
                  ${TASK_FROM}
-                where ${and(conds)}
-                order by t.geom <-> ${point}
+                where ${where}
+                  and st_dwithin(t.geom, ${point}, (select app.knn_reach(max(d), ${f.near.lat}::float8) from knn))
+                order by distance_m, t.id
                 limit ${f.limit} offset ${f.offset}`;
   }
   return sql`select ${TASK_COLUMNS}, null::float8 as distance_m ${TASK_FROM}

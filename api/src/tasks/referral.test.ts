@@ -108,7 +108,8 @@ describe('POST /api/tasks/:id/referral', () => {
   });
 
   it('refuses a task that is not a referral, and tasks outside scope', async () => {
-    const p = await registerPerson(s, s.f.points.gridA);
+    // Under observation today (personBody's fixed dates ended on 2026-12-04), so today's check tasks are made.
+    const p = await registerPerson(s, s.f.points.gridA, { observationStart: shanghaiDay(-2), observationEnd: shanghaiDay(12) });
     await generateCheckTasks(s.t.app, s.f.tenantId, new Date(`${shanghaiDay(0)}T01:00:00Z`));
     const [check] = await ownerRows(s, `select id from tasks where tenant_id = $1 and person_id = $2 and kind = 'check' limit 1`, [s.f.tenantId, p.id]);
     const r = await answer(check.id, { outcome: 'excluded', reason: 'x' });

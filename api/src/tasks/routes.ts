@@ -49,7 +49,7 @@ export function taskRoutes(routes: Routes, app: AppContext): void {
   routes.add({
     method: 'post',
     path: '/api/tasks/:id/verification',
-    summary: 'Result of a home visit: mistaken (closed), register (watch list) or refer (hospital)',
+    summary: 'Result of a home visit: mistaken (closed), register (watch list) or refer (hospital: suspected, with a referral task for the community doctor and an alert, as an abnormal check makes; referralTaskId and alertId answered)',
     tags,
     access: { permission: 'task:work' },
     idempotent: true,

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
 import { AppError, conflict, notFound, unprocessable } from '../http/errors.ts';
+import { referWithAlert } from '../checks/service.ts';
 import { createPersonTx } from '../persons/service.ts';
 import * as reports from '../reports/queries.ts';
 import { SOURCE_OF_KIND } from '../reports/schema.ts';
@@ -80,6 +81,7 @@ export async function verify(app: AppContext, scoped: Scoped, user: Principal, i
   const result = await scoped(async (tx) => {
     const { report } = await openVerification(tx, user, id);
     let personId: number | null = null;
+    let referred: { referralTaskId: number | null; alertId: number } | null = null;
     if (input.outcome !== 'mistaken') {
       const source = SOURCE_OF_KIND[report.kind as keyof typeof SOURCE_OF_KIND];
       const person = await createPersonTx(app, tx, user, {
@@ -89,12 +91,19 @@ export async function verify(app: AppContext, scoped: Scoped, user: Principal, i
       } as never);
       personId = person.id;
     }
+    if (input.outcome === 'refer') {
+      // As an abnormal check does: the community doctor's referral task and an alert. The task is
+      // locked and must be open, so a retried verify refers no one twice.
+      referred = await referWithAlert(tx, user.tenantId, personId!, `verification:${id}`, {
+        source: 'verification', taskId: id, reportId: report.id, reason: input.reason, hospital: input.hospital ?? null,
+      });
+    }
     const state = { mistaken: 'closed', register: 'registered', refer: 'referred' }[input.outcome];
     await tx.query(reports.setReportState(user.tenantId, report.id, state, personId));
     await tx.query(q.complete(user.tenantId, id, user.userId, { outcome: input.outcome, reason: input.reason, hospital: input.hospital ?? null, deviceTime: input.deviceTime ?? null }, personId));
     await tx.query(reports.notify({ tenantId: user.tenantId, type: 'task_done', taskId: id, outcome: input.outcome, personId }));
-    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'task.verify', objectType: 'task', objectId: id, result: 'ok', detail: { outcome: input.outcome, personId } });
-    return { taskId: id, outcome: input.outcome, reportState: state, personId };
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'task.verify', objectType: 'task', objectId: id, result: 'ok', detail: { outcome: input.outcome, personId, ...referred } });
+    return { taskId: id, outcome: input.outcome, reportState: state, personId, ...referred };
   });
   return result;
 }

@@ -92,6 +92,28 @@ describe('task lists', () => {
   });
 });
 
+describe('nearest first by the metres shown', () => {
+  it('orders by geodesic metres, not by degrees: at 30° N a task 481 m east comes before one 483 m north', async () => {
+    // At this latitude a degree of longitude is ~96 km and one of latitude ~111 km: the northern task
+    // is nearer in degrees (0.00436° against 0.00499°) but farther on the ground.
+    const me = { lon: f.points.gridA.lon - 0.02, lat: f.points.gridA.lat - 0.1 };
+    const east = await fileReport({ lon: me.lon + 0.00499, lat: me.lat });
+    const north = await fileReport({ lon: me.lon, lat: me.lat + 0.00436 });
+    const list = await workerA.get(`/api/tasks?mine=true&near=${me.lon},${me.lat}&kind=verification`);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    const mine = list.body.items.filter((x: any) => [east.task.id, north.task.id].includes(x.id));
+    expect(mine.map((x: any) => x.id)).toEqual([east.task.id, north.task.id]);
+    expect(mine[0].distanceM).toBeGreaterThan(470);
+    expect(mine[0].distanceM).toBeLessThan(mine[1].distanceM);
+    expect(mine[1].distanceM).toBeLessThan(495);
+    const d = list.body.items.map((x: any) => x.distanceM);
+    expect(d).toEqual([...d].sort((x: number, y: number) => x - y));
+    // Paging keeps the order: the second task is the first of page 2 when a page holds one.
+    const page2 = await workerA.get(`/api/tasks?mine=true&near=${me.lon},${me.lat}&kind=verification&pageSize=1&page=2`);
+    expect(page2.body.items.map((x: any) => x.id)).toEqual([north.task.id]);
+  });
+});
+
 describe('reassignment', () => {
   it('moves tasks singly and in bulk, only to someone who works there', async () => {
     const r1 = { body: await fileReport(f.points.gridA) };
@@ -130,6 +152,47 @@ describe('verification results', () => {
     const ref = await workerA.post(`/api/tasks/${s.body.task.id}/verification`, { outcome: 'refer', reason: '高热', hospital: '金银潭医院', person: { name: '王五' } });
     expect(ref.status, JSON.stringify(ref.body)).toBe(200);
     expect((await workerA.get(`/api/persons/${ref.body.personId}`)).body.status).toBe('suspected');
+  });
+
+  it('refers to a hospital with a referral task for the community doctor and an alert, once, that the doctor can close', async () => {
+    const doctor = await t.login(`${f.prefix}doctor`);
+    // The tenant's referral settings give the due time (the default is 2 hours).
+    await t.app.db.ownerPool.query(
+      `insert into check_rules (tenant_id, referral_due_hours) values ($1, 5) on conflict (tenant_id) do update set referral_due_hours = 5`, [f.tenantId]);
+    const r = await fileReport(f.points.gridA);
+    const body = { outcome: 'refer', reason: '有症状', hospital: '金银潭医院' };
+    const headers = { 'idempotency-key': `refer-${process.pid}-${r.task.id}` };
+    const ref = await workerA.post(`/api/tasks/${r.task.id}/verification`, body, headers);
+    expect(ref.status, JSON.stringify(ref.body)).toBe(200);
+    const personId = ref.body.personId as number;
+    // A retried verify, replayed or refused, makes no second task or alert.
+    expect((await workerA.post(`/api/tasks/${r.task.id}/verification`, body, headers)).body).toEqual(ref.body);
+    expect((await workerA.post(`/api/tasks/${r.task.id}/verification`, body)).status).toBe(409);
+    const rows = await t.app.db.ownerPool.query(
+      `select t.id, t.assignee_jurisdiction_id, t.assignee_user_id, t.grid_id, t.state, st_equals(t.geom, p.geom) as at_person,
+              round(extract(epoch from t.due_at - t.created_at) / 3600)::int as due_hours
+         from tasks t join persons p on p.tenant_id = t.tenant_id and p.id = t.person_id
+        where t.tenant_id = $1 and t.person_id = $2 and t.kind = 'referral'`, [f.tenantId, personId]);
+    expect(rows.rows).toEqual([{ id: ref.body.referralTaskId, assignee_jurisdiction_id: f.nodes.m1, assignee_user_id: null, grid_id: f.nodes.gridA, state: 'open', at_person: true, due_hours: 5 }]);
+    const referralId = rows.rows[0].id as number;
+
+    const tasks = await doctor.get('/api/tasks?mine=true&kind=referral&pageSize=200');
+    expect(tasks.body.items.find((x: any) => x.id === referralId)).toMatchObject({ kind: 'referral', state: 'open', personId });
+    const alerts = (await doctor.get('/api/alerts')).body.items.filter((a: any) => a.personId === personId);
+    expect(alerts).toEqual([expect.objectContaining({
+      id: ref.body.alertId, kind: 'abnormal_reading', personStatus: 'suspected',
+      detail: expect.objectContaining({ source: 'verification', taskId: r.task.id, hospital: '金银潭医院', referralTaskId: referralId }),
+    })]);
+    const live = await t.app.db.ownerPool.query(
+      `select type from live_events where tenant_id = $1 and (payload->>'personId')::bigint = $2 order by id`, [f.tenantId, personId]);
+    expect(live.rows.map((x) => x.type)).toEqual(expect.arrayContaining(['status', 'task_created', 'alert', 'task_done']));
+    const audit = await t.app.db.ownerPool.query(
+      `select detail from audit_log where tenant_id = $1 and action = 'task.verify' and object_id = $2`, [f.tenantId, String(r.task.id)]);
+    expect(audit.rows).toEqual([{ detail: { outcome: 'refer', personId, referralTaskId: referralId, alertId: ref.body.alertId } }]);
+
+    const closed = await doctor.post(`/api/tasks/${referralId}/referral`, { outcome: 'admitted', hospital: '金银潭医院', reason: '发热门诊收治' });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect((await doctor.get(`/api/tasks/${referralId}`)).body.state).toBe('done');
   });
 
   it('writes nothing when the person form is bad', async () => {

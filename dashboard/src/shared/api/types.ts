@@ -148,8 +148,20 @@ export interface PersonEvent {
   changes: Record<string, unknown>;
   reason: string | null;
 }
+/**
+ * The observation period the check and release jobs apply: the person's own dates, or counted from
+ * the registration day for the tenant's days (startDefault/endDefault). `end` is exclusive.
+ */
+export interface ObservationPeriod {
+  start: string;
+  end: string;
+  startDefault: boolean;
+  endDefault: boolean;
+  defaultDays: number;
+}
 export interface PersonDetail extends PersonSummary {
   masked: boolean;
+  observationPeriod?: ObservationPeriod | null;
   emergencyPhone: string | null;
   nativePlace: string | null;
   infectionRoute: string | null;

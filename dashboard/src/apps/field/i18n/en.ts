@@ -73,6 +73,7 @@ const en: typeof zh = {
   },
   person: {
     title: 'Person', notFound: 'Person not found', sexAge: 'Sex / age', age: '{n} y', grid: 'Grid', observation: 'Observation',
+    observationDefault: 'Default: {n} days from registration', observationEndDefault: 'End counted with the default {n} days',
     call: 'Call (showing the number is recorded)', callReason: 'Field contact with the person', recordCheck: 'Record a check', changeStatus: 'Change status', addNote: 'Add a follow-up note',
     notePlaceholder: 'What happened since: outings, visits to a doctor, contacts…', to: 'New status', severity: 'Severity', severityChange: 'Change severity', reason: 'Reason', statusChanged: 'Status changed',
     stale: 'Someone changed this person after you opened them (now "{status}"); check and confirm again.',

@@ -71,6 +71,7 @@ export default {
   },
   person: {
     title: '人员详情', notFound: '未找到该人员', sexAge: '性别 / 年龄', age: '{n} 岁', grid: '网格', observation: '观察期',
+    observationDefault: '默认：自登记之日起 {n} 天', observationEndDefault: '结束日按默认观察期 {n} 天计算',
     call: '拨打电话（查看号码将被记录）', callReason: '外勤联系当事人', recordCheck: '录入检查', changeStatus: '变更状态', addNote: '添加随访记录',
     notePlaceholder: '后续行为动态：外出、就医、联系情况…', to: '变更为', severity: '病情', severityChange: '调整病情', reason: '原因', statusChanged: '状态已变更',
     stale: '此人信息在您查看后已被他人更改（现为「{status}」），请核对后重新确认。',
