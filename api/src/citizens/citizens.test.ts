@@ -93,6 +93,27 @@ describe('SMS sign-in', () => {
     expect(sixth.body.error.message).toMatch(/last hour/);
   });
 
+  it('takes a phone typed with spaces, hyphens or +86 as the same 11 digits', async () => {
+    const phone = newPhone();
+    const spaced = `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`;
+    const c = t.client();
+    const sent = await c.post('/api/citizen/sms-code', { tenant: f.code, phone: spaced });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    // The code went to the 11 digits, and signing in with them typed another way opens that account.
+    const code = lastCode(phone);
+    expect(code).toMatch(/^\d{6}$/);
+    const hyphened = `+86 ${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`;
+    const r = await c.post('/api/citizen/login', { tenant: f.code, phone: hyphened, code });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect((await c.get('/api/citizen/me')).body.phone).toBe(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
+    expect((await t.client().post('/api/citizen/sms-code', { tenant: f.code, phone: `0086${newPhone()}` })).status).toBe(202);
+    // Anything else is still refused with the clear message.
+    for (const bad of ['138 0013 800', '138_0013_8003', '+1 138 0013 8003', '86 138 0013 8003', '2380 013 8003']) {
+      const r = await t.client().post('/api/citizen/sms-code', { tenant: f.code, phone: bad });
+      expect([r.status, r.body.error?.field, r.body.error?.message], bad).toEqual([400, 'phone', 'phone must be an 11-digit mainland mobile number']);
+    }
+  });
+
   it('names the field of bad input', async () => {
     const c = t.client();
     expect((await c.post('/api/citizen/sms-code', { tenant: f.code, phone: '123' })).body.error.field).toBe('phone');
