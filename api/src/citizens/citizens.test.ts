@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
+import { makeResidentId } from '../persons/idnumber.ts';
 import { personBody } from '../test/people.ts';
 import type { LogSmsProvider } from './sms.ts';
 
@@ -137,5 +138,26 @@ describe('identity binding', () => {
     // Someone else's phone cannot bind the same person.
     const other = await signedIn();
     expect((await other.post('/api/citizen/bind', { name: body.name, idNumber: body.idNumber })).status).toBe(422);
+  });
+
+  it('says an ID number with a wrong check digit is invalid, before and whatever the register holds', async () => {
+    const worker = await t.login(`${f.prefix}gridworker`);
+    const body = personBody(f.points.gridA);
+    expect((await worker.post('/api/persons', body)).status).toBe(201);
+    const c = await signedIn(body.phone);
+    const wrongDigit = (id: string) => id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+    // The watched person's own number mistyped, and a stranger's: the same answer, naming the field.
+    const stranger = makeResidentId('110101', '1990-01-01', 123, 'male');
+    for (const idNumber of [wrongDigit(body.idNumber), wrongDigit(stranger)]) {
+      const r = await c.post('/api/citizen/bind', { name: body.name, idNumber }, { 'accept-language': 'zh-CN' });
+      expect([r.status, r.body.error.code, r.body.error.field, r.body.error.message]).toEqual([400, 'bad_request', 'idNumber', '身份证号的校验位不正确（GB 11643）']);
+    }
+    const short = await c.post('/api/citizen/bind', { name: body.name, idNumber: body.idNumber.slice(0, 15) });
+    expect([short.status, short.body.error.field]).toEqual([400, 'idNumber']);
+    expect(short.body.error.message).toMatch(/18 characters/);
+    // A valid number that is not on the watch list still says so.
+    const unknown = await c.post('/api/citizen/bind', { name: body.name, idNumber: stranger });
+    expect([unknown.status, unknown.body.error.field]).toEqual([422, 'idNumber']);
+    expect((await c.post('/api/citizen/bind', { name: body.name, idNumber: body.idNumber })).status).toBe(200);
   });
 });
