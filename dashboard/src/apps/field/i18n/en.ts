@@ -27,7 +27,7 @@ const en: typeof zh = {
   symptom: { fever: 'Fever', cough: 'Cough', fatigue: 'Fatigue', shortBreath: 'Short of breath', none: 'None' },
   verify: {
     title: 'Home verification', outcome: 'Result', mistaken: 'Mistaken: close the case', register: 'True: register onto the watch list', refer: 'Symptoms: refer to a designated hospital',
-    reason: 'Note', hospital: 'Designated hospital', personForm: 'The person', submit: 'Submit the result',
+    reason: 'Note', hospital: 'Designated hospital', needHospital: 'Enter the designated hospital the person is referred to', personForm: 'The person', submit: 'Submit the result',
     defaultReason: { mistaken: 'Verified at home: mistaken', register: 'Verified at home: true', refer: 'Clear symptoms: referred to a designated hospital' },
     done: { mistaken: 'Case closed', register: 'Registered onto the watch list', refer: 'Registered and referred' },
   },

@@ -25,7 +25,7 @@ export default {
   symptom: { fever: '发热', cough: '咳嗽', fatigue: '乏力', shortBreath: '气促', none: '无' },
   verify: {
     title: '入户核实', outcome: '核实结果', mistaken: '情况有误，结案', register: '情况属实，登记纳入隔离观察', refer: '有症状，转送定点医院',
-    reason: '核实说明', hospital: '定点医院', personForm: '人员信息', submit: '提交核实结果',
+    reason: '核实说明', hospital: '定点医院', needHospital: '请填写转送的定点医院', personForm: '人员信息', submit: '提交核实结果',
     defaultReason: { mistaken: '经入户核实，情况有误', register: '经入户核实，情况属实', refer: '有明显症状，转送定点医院' },
     done: { mistaken: '已结案', register: '已登记纳入观察', refer: '已登记并转诊' },
   },
