@@ -37,7 +37,7 @@ const en: typeof zh = {
   },
   register: { title: { patrol: 'Patrol registration', doctor_survey: 'Survey registration' }, submit: 'Register onto the watch list', done: 'Registered onto the watch list', pinHint: 'Drag the red pin or tap the map to place the home' },
   form: {
-    step: { identity: 'Identity', health: 'Health', trajectory: 'Travel', management: 'Management', residence: 'Residence' },
+    step: { identity: 'Identity', health: 'Health', trajectory: 'Travel', management: 'Manage', residence: 'Home' },
     prev: 'Back', next: 'Next', choose: 'Choose', ok: 'OK', cancel: 'Cancel', confirm: 'Confirm', save: 'Save', addRow: 'Add a row', removeRow: 'Remove this row',
     useHere: 'Use my position (±{m} m)', pickOnMap: 'Pick on the map', noLocation: 'No position chosen yet', locationDefault: 'The report\'s position unless you choose one',
     householdNeedsLocation: 'Choose a position to list the nearest households', noHouseholds: 'No registered household nearby',
