@@ -100,7 +100,16 @@ const en: typeof zh = {
     },
     checkedOffline: 'Checked offline (signature and expiry)', unknownHolder: 'Unknown holder', record: 'Record and let pass', recordRefusal: 'Record and turn back', next: 'Scan the next',
     feverRegistered: 'Fever: registered onto the watch list; take the person to the observation point', feverReported: 'Fever: reported; the grid worker will follow up',
-    noCamera: 'This browser cannot use the camera: take a photo or type the code', cameraRefused: 'The camera could not be opened ({msg}): take a photo or type the code', photoInstead: 'Take a photo of the code',
+    noCamera: 'This browser cannot use the camera: take a photo or type the code',
+    camera: {
+      notFound: 'No camera found on this phone: take a photo of the code or type it below',
+      notAllowed: 'Camera permission was refused: allow the camera for this site in the browser\'s settings (the lock or ⋮ menu beside the address), then reload; meanwhile take a photo or type the code',
+      inUse: 'The camera is in use by another app: close it and reload, or take a photo or type the code',
+      constraints: 'This phone\'s camera cannot be used for scanning: take a photo or type the code',
+      insecure: 'The browser blocks the camera on this page (it needs a secure https address): take a photo or type the code',
+      other: 'The camera could not be opened: take a photo or type the code',
+    },
+    photoInstead: 'Take a photo of the code',
     noCodeInPhoto: 'No QR code found in the photo', typeCode: 'or paste the pass code', check: 'Check',
   },
   checkpoint: {
