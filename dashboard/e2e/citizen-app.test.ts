@@ -312,6 +312,7 @@ describe('resident', () => {
     await byTestId(p.page, 'declare-name').locator('input').fill('周返校');
     await byTestId(p.page, 'declare-id').locator('input').fill(makeResidentId('420106', '2008-09-01', (process.pid * 11) % 1000, 'male'));
     await byTestId(p.page, 'declare-native').locator('input').fill('湖北省武汉市');
+    await byTestId(p.page, 'declare-sex-male').click();
     await byTestId(p.page, 'declare-school').locator('input').fill('示范市第一中学');
     await byTestId(p.page, 'declare-grade').selectOption('高一');
     await byTestId(p.page, 'declare-class').selectOption('3班');

@@ -1,7 +1,7 @@
 // The manual registration form of a checkpoint (出入口摸排): people without a pass at an entrance.
 import { Location } from '../geo/point.ts';
 import { z } from '../http/zod.ts';
-import { PLAIN_FIELDS } from '../persons/schema.ts';
+import { MobilePhoneInput, PLAIN_FIELDS } from '../persons/schema.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -10,7 +10,7 @@ export const CheckpointRegistration = z
     name: PLAIN_FIELDS.name.schema,
     idType: PLAIN_FIELDS.idType.schema.default('resident_id'),
     idNumber: z.string().trim().min(5).max(30),
-    phone: z.string().trim().openapi({ description: '11-digit mainland mobile number' }),
+    phone: MobilePhoneInput.openapi({ description: '11-digit mainland mobile number (spaces, hyphens and +86 are removed)' }),
     temperature: z.number().min(30).max(45).openapi({ description: '°C measured at the entrance, one decimal kept', example: 36.6 }),
     cameFrom: text(100).openapi({ description: 'Where the person came from (来自何处)', example: '湖北省武汉市' }),
     place: text(100).openapi({ description: 'The entrance', example: '东一社区北门' }),

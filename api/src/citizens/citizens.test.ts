@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
+import { makeResidentId } from '../persons/idnumber.ts';
 import { personBody } from '../test/people.ts';
 import type { LogSmsProvider } from './sms.ts';
 
@@ -93,6 +94,27 @@ describe('SMS sign-in', () => {
     expect(sixth.body.error.message).toMatch(/last hour/);
   });
 
+  it('takes a phone typed with spaces, hyphens or +86 as the same 11 digits', async () => {
+    const phone = newPhone();
+    const spaced = `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`;
+    const c = t.client();
+    const sent = await c.post('/api/citizen/sms-code', { tenant: f.code, phone: spaced });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    // The code went to the 11 digits, and signing in with them typed another way opens that account.
+    const code = lastCode(phone);
+    expect(code).toMatch(/^\d{6}$/);
+    const hyphened = `+86 ${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`;
+    const r = await c.post('/api/citizen/login', { tenant: f.code, phone: hyphened, code });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect((await c.get('/api/citizen/me')).body.phone).toBe(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
+    expect((await t.client().post('/api/citizen/sms-code', { tenant: f.code, phone: `0086${newPhone()}` })).status).toBe(202);
+    // Anything else is still refused with the clear message.
+    for (const bad of ['138 0013 800', '138_0013_8003', '+1 138 0013 8003', '86 138 0013 8003', '2380 013 8003']) {
+      const r = await t.client().post('/api/citizen/sms-code', { tenant: f.code, phone: bad });
+      expect([r.status, r.body.error?.field, r.body.error?.message], bad).toEqual([400, 'phone', 'phone must be an 11-digit mainland mobile number']);
+    }
+  });
+
   it('names the field of bad input', async () => {
     const c = t.client();
     expect((await c.post('/api/citizen/sms-code', { tenant: f.code, phone: '123' })).body.error.field).toBe('phone');
@@ -116,5 +138,26 @@ describe('identity binding', () => {
     // Someone else's phone cannot bind the same person.
     const other = await signedIn();
     expect((await other.post('/api/citizen/bind', { name: body.name, idNumber: body.idNumber })).status).toBe(422);
+  });
+
+  it('says an ID number with a wrong check digit is invalid, before and whatever the register holds', async () => {
+    const worker = await t.login(`${f.prefix}gridworker`);
+    const body = personBody(f.points.gridA);
+    expect((await worker.post('/api/persons', body)).status).toBe(201);
+    const c = await signedIn(body.phone);
+    const wrongDigit = (id: string) => id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+    // The watched person's own number mistyped, and a stranger's: the same answer, naming the field.
+    const stranger = makeResidentId('110101', '1990-01-01', 123, 'male');
+    for (const idNumber of [wrongDigit(body.idNumber), wrongDigit(stranger)]) {
+      const r = await c.post('/api/citizen/bind', { name: body.name, idNumber }, { 'accept-language': 'zh-CN' });
+      expect([r.status, r.body.error.code, r.body.error.field, r.body.error.message]).toEqual([400, 'bad_request', 'idNumber', '身份证号的校验位不正确（GB 11643）']);
+    }
+    const short = await c.post('/api/citizen/bind', { name: body.name, idNumber: body.idNumber.slice(0, 15) });
+    expect([short.status, short.body.error.field]).toEqual([400, 'idNumber']);
+    expect(short.body.error.message).toMatch(/18 characters/);
+    // A valid number that is not on the watch list still says so.
+    const unknown = await c.post('/api/citizen/bind', { name: body.name, idNumber: stranger });
+    expect([unknown.status, unknown.body.error.field]).toEqual([422, 'idNumber']);
+    expect((await c.post('/api/citizen/bind', { name: body.name, idNumber: body.idNumber })).status).toBe(200);
   });
 });

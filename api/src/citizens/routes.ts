@@ -3,12 +3,13 @@ import { CITIZEN_COOKIE } from '../auth/routes.ts';
 import type { AppContext } from '../context.ts';
 import type { Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
+import { MobilePhoneInput } from '../persons/schema.ts';
 import type { CitizenPrincipal } from '../auth/principal.ts';
 import { bindIdentity, requestCode, signIn, signOut } from './service.ts';
 import { requireHttps } from '../http/client-ip.ts';
 
 const tenant = z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'tenant code').openapi({ example: 'demo' });
-const phone = z.string().trim().openapi({ example: '13800138000' });
+const phone = MobilePhoneInput.openapi({ example: '13800138000' });
 
 const CitizenMe = z
   .object({ citizenId: z.number(), tenant: z.string(), cityName: z.string(), phone: z.string(), personId: z.number().nullable() })

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import { maskPhone } from '../crypto/pii.ts';
 import { oneShot, withScope, withTenantScope, withoutCaller, type Scoped } from '../db/scope.ts';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../http/errors.ts';
-import { isMobilePhone } from '../persons/idnumber.ts';
+import { isMobilePhone, parseResidentId } from '../persons/idnumber.ts';
 import * as q from './queries.ts';
 
 export const SMS = {
@@ -109,6 +109,10 @@ export async function signOut(app: AppContext, scoped: Scoped, c: CitizenPrincip
  */
 export async function bindIdentity(app: AppContext, scoped: Scoped, c: CitizenPrincipal, name: string, idNumber: string, ip: string | null): Promise<{ personId: number }> {
   if (c.personId) throw conflict('this account is already bound to a person', 'idNumber').withZh('此账号已绑定人员');
+  // A typing mistake is told as such, before any lookup: format, birth date and check digit are
+  // public arithmetic (GB 11643), so saying which is wrong discloses nothing about the register.
+  const id = parseResidentId(idNumber);
+  if (!id.ok) throw badRequest(`idNumber ${id.reason}`, 'idNumber').withZh(`身份证号${id.reasonZh}`);
   const phone = await scoped(async (tx) => {
     const row = await tx.one<{ phone_enc: Buffer }>(q.citizenPhone(c.tenantId, c.citizenId));
     return app.cipher.decrypt(row!.phone_enc);

@@ -1,5 +1,6 @@
 // Inputs of the organisation API: every field checked here, errors name the field.
 import { said, z } from '../http/zod.ts';
+import { MobilePhoneInput } from '../persons/schema.ts';
 
 const name = (max: number) => z.string().trim().min(1).max(max);
 const id = z.number().int().positive();
@@ -28,7 +29,7 @@ export const RolePatch = z
   .openapi('RolePatch');
 
 const username = z.string().trim().regex(/^[A-Za-z0-9_.@-]{3,64}$/, said('3–64 letters, digits or _ . @ -', '用户名须为 3–64 个字母、数字或 _ . @ -'));
-const phone = z.string().trim().regex(/^1[3-9]\d{9}$/, said('an 11-digit mainland mobile number', '手机号须为 11 位大陆手机号码'));
+const phone = MobilePhoneInput.pipe(z.string().regex(/^1[3-9]\d{9}$/, said('an 11-digit mainland mobile number', '手机号须为 11 位大陆手机号码')));
 
 export const UserCreate = z
   .strictObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, idCheckDigit, isMobilePhone, makeResidentId, parseResidentId } from './idnumber.ts';
+import { ageOn, idCheckDigit, isMobilePhone, makeResidentId, normalizeMobilePhone, parseResidentId } from './idnumber.ts';
 
 describe('resident ID (GB 11643)', () => {
   it('computes the published check digit', () => {
@@ -39,5 +39,14 @@ describe('resident ID (GB 11643)', () => {
     expect(isMobilePhone('13812345678')).toBe(true);
     expect(isMobilePhone('12812345678')).toBe(false);
     expect(isMobilePhone('1381234567')).toBe(false);
+  });
+
+  it('normalises a mobile number typed with spaces, hyphens or +86/0086, and leaves anything else as typed', () => {
+    for (const typed of ['138 0013 8003', '138-0013-8003', ' +86 138 0013 8003 ', '+86-138-0013-8003', '008613800138003']) {
+      expect(normalizeMobilePhone(typed), typed).toBe('13800138003');
+    }
+    for (const typed of ['138 0013 800', '8613800138003', '+1 138 0013 8003', '138.0013.8003', '027-8888 6666']) {
+      expect(normalizeMobilePhone(typed), typed).toBe(typed.trim());
+    }
   });
 });

@@ -61,3 +61,15 @@ export function makeResidentId(region: string, birthDate: string, sequence: numb
 export function isMobilePhone(input: string): boolean {
   return /^1[3-9]\d{9}$/.test(input);
 }
+
+/**
+ * A mainland mobile number as people type it ("138 0013 8003", "138-0013-8003", "+86 138…",
+ * "0086138…") in its 11 digits, so it is stored and hashed one way. Anything that is not a mobile
+ * number once spaces, hyphens and the country code are gone is returned as typed (trimmed): the
+ * caller refuses it with its own message.
+ */
+export function normalizeMobilePhone(input: string): string {
+  const typed = input.trim();
+  const digits = typed.replace(/[\s-]/g, '').replace(/^(\+|00)86/, '');
+  return isMobilePhone(digits) ? digits : typed;
+}

@@ -2,6 +2,7 @@
 // patch schemas and the column mapping, so a field is declared once.
 import { z } from '../http/zod.ts';
 import { Location } from '../geo/point.ts';
+import { normalizeMobilePhone } from './idnumber.ts';
 import { SEVERITIES, STATUSES } from './status.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -71,9 +72,12 @@ type PlainShape = { [K in PlainField]: (typeof PLAIN_FIELDS)[K]['schema'] };
 const plainShape = Object.fromEntries(Object.entries(PLAIN_FIELDS).map(([k, v]) => [k, v.schema])) as PlainShape;
 
 
+/** A mobile number in the body of any route: spaces, hyphens and +86/0086 removed before the service checks it. */
+export const MobilePhoneInput = z.string().transform(normalizeMobilePhone);
+
 const personal = {
   idNumber: z.string().trim().min(5).max(30),
-  phone: z.string().trim(),
+  phone: MobilePhoneInput,
   emergencyPhone: z.string().trim().regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'must be a mobile number or a landline like 027-88886666'),
   address: text(200),
 };

@@ -1,7 +1,7 @@
 // Report forms (§4.1.4 citizen report, §4.1.5 enterprise/school declaration) and staff registrations.
 import { z } from '../http/zod.ts';
 import { Location } from '../geo/point.ts';
-import { PersonCreate } from '../persons/schema.ts';
+import { MobilePhoneInput, PersonCreate } from '../persons/schema.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const deviceTime = z.iso.datetime({ offset: true }).optional().openapi({ description: 'Clock of the phone when the form was filled' });
@@ -10,7 +10,7 @@ export const CitizenReport = z
   .strictObject({
     kind: z.enum(['citizen', 'close_contact']).default('citizen'),
     subjectName: text(50),
-    subjectPhone: z.string().trim().optional(),
+    subjectPhone: MobilePhoneInput.optional(),
     fever: z.boolean().default(false),
     cough: z.boolean().default(false),
     fatigue: z.boolean().default(false),

@@ -66,6 +66,15 @@ describe('dispatch of citizen reports', () => {
     expect(bad.body.error.field).toBe('temperature');
   });
 
+  it('takes the subject\'s phone typed with spaces or hyphens, and still refuses what is not a mobile number', async () => {
+    const r = { body: await fileReport(f.points.gridA, { subjectPhone: '+86 139-0000 2222' }) };
+    expect(r.body.subjectPhone).toBe('139****2222');
+    const shown = await workerA.post(`/api/reports/${r.body.id}/reveal`, { fields: ['subjectPhone'], reason: '核实前电话联系' });
+    expect(shown.body.subjectPhone).toBe('13900002222');
+    const bad = await citizen.post('/api/citizen/reports', report(f.points.gridA, { subjectPhone: '139 0000 222' }));
+    expect([bad.status, bad.body.error.field, bad.body.error.message]).toEqual([400, 'subjectPhone', 'subjectPhone must be an 11-digit mainland mobile number']);
+  });
+
   it('shows a citizen only their own reports', async () => {
     const other = await citizenClient(t, f.code);
     const mine = await other.post('/api/citizen/reports', report(f.points.gridB));
@@ -325,6 +334,21 @@ describe('registrations and declarations', () => {
     expect(r.body).toMatchObject({ status: 'watching', source: 'checkpoint' });
     const reports = await workerA.get('/api/reports?kind=checkpoint');
     expect(reports.body.items[0]).toMatchObject({ state: 'registered', personId: r.body.id });
+  });
+
+  it('registers a person whose phone was typed with spaces or hyphens, found by the 11 digits', async () => {
+    const { source, ...person } = personBody(f.points.gridA);
+    void source;
+    const typed = `${person.phone.slice(0, 3)}-${person.phone.slice(3, 7)} ${person.phone.slice(7)}`;
+    const r = await workerA.post('/api/registrations', { kind: 'patrol', person: { ...person, phone: typed } });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const found = await workerA.get(`/api/persons?q=${person.phone}`);
+    expect(found.body.items.map((x: any) => x.id)).toEqual([r.body.id]);
+    // The form's check as the worker types says the same.
+    expect((await workerA.post('/api/persons/validate', { phone: '138 0013 8003' })).status).toBe(200);
+    const bad = await workerA.post('/api/registrations', { kind: 'patrol', person: { ...person, phone: '138-0013-800' } });
+    expect([bad.status, bad.body.error.field]).toEqual([400, 'phone']);
+    expect(bad.body.error.message).toMatch(/11-digit mainland mobile number/);
   });
 
   it('takes the enterprise declaration form and dispatches it', async () => {

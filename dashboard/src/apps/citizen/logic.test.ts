@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptFor, clock, formField, initialTenant, newIdempotencyKey, parseTemperature, passRefreshDelayMs, secondsUntil, symptomsOf } from './logic';
+import { attemptFor, clock, formField, initialTenant, isMobilePhone, newIdempotencyKey, normalizeMobilePhone, parseTemperature, passRefreshDelayMs, secondsUntil, symptomsOf } from './logic';
 
 describe('citizen app rules', () => {
   it('takes the tenant from the link, else the last one used, and only valid codes', () => {
@@ -9,6 +9,13 @@ describe('citizen app rules', () => {
     expect(initialTenant(['demo', 'x'], 'other')).toBe('other');
     expect(initialTenant(undefined, 'x')).toBe('');
     expect(initialTenant(undefined, null)).toBe('');
+  });
+
+  it('takes a phone typed with spaces, hyphens or +86 as its 11 digits, and nothing else', () => {
+    for (const typed of ['138 0013 8003', '138-0013-8003', '+86 138 0013 8003', '008613800138003']) {
+      expect([isMobilePhone(typed), normalizeMobilePhone(typed)], typed).toEqual([true, '13800138003']);
+    }
+    for (const typed of ['138 0013 800', '8613800138003', '138.0013.8003']) expect(isMobilePhone(typed), typed).toBe(false);
   });
 
   it('makes a new idempotency key each time', () => {

@@ -3,8 +3,17 @@
 /** Tenant codes as the API takes them (api/src/citizens/routes.ts). */
 export const isTenantCode = (s: string) => /^[a-z][a-z0-9_-]{1,39}$/.test(s);
 
+/**
+ * A mobile number typed with spaces, hyphens or +86/0086 as its 11 digits (as the API normalises
+ * it, api/src/persons/idnumber.ts); anything else as typed, trimmed.
+ */
+export function normalizeMobilePhone(s: string): string {
+  const digits = s.trim().replace(/[\s-]/g, '').replace(/^(\+|00)86/, '');
+  return /^1[3-9]\d{9}$/.test(digits) ? digits : s.trim();
+}
+
 /** Mainland mobile numbers, as the API checks them: the form says so before a round trip. */
-export const isMobilePhone = (s: string) => /^1[3-9]\d{9}$/.test(s);
+export const isMobilePhone = (s: string) => /^1[3-9]\d{9}$/.test(normalizeMobilePhone(s));
 
 /** The city to sign in to: the link's ?tenant= first (a QR poster of the city), then the last one used. */
 export function initialTenant(fromQuery: unknown, saved: string | null): string {

@@ -37,9 +37,16 @@ const en: typeof zh = {
     needName: 'Enter your name', needId: 'Enter your ID number',
   },
   declare: {
-    title: 'Company / school declaration', intro: 'Declare a returning student or employee; the grid of their home verifies it', name: 'Name', sex: 'Sex', male: 'Male', female: 'Female', idNumber: 'ID number',
+    title: 'Company / school', intro: 'Declare a returning student or employee; the grid of their home verifies it', name: 'Name', sex: 'Sex', male: 'Male', female: 'Female', idNumber: 'ID number',
     hubeiHistory: 'Has been in Hubei', hubeiHistoryRecent: 'In Hubei after 17 January', nativePlace: 'Native place', schoolName: 'School / company', grade: 'Grade', className: 'Class',
     plannedReturnDate: 'Planned return', returnTransport: 'Travelling by', address: 'Home address', submit: 'Send declaration', choose: 'Choose',
+    needSex: 'Choose the sex', classNumber: 'Class {n}',
+    // The default grades (api/src/reports/schema.ts DEFAULT_ENTERPRISE_OPTIONS); the value sent stays Chinese.
+    grades: {
+      一年级: 'Primary 1', 二年级: 'Primary 2', 三年级: 'Primary 3', 四年级: 'Primary 4', 五年级: 'Primary 5', 六年级: 'Primary 6',
+      初一: 'Junior high 1', 初二: 'Junior high 2', 初三: 'Junior high 3', 高一: 'Senior high 1', 高二: 'Senior high 2', 高三: 'Senior high 3',
+      大一: 'University year 1', 大二: 'University year 2', 大三: 'University year 3', 大四: 'University year 4', 研究生: 'Postgraduate', 教职工: 'Staff',
+    },
     transport: { plane: 'Plane', train: 'Train', coach: 'Coach', car: 'Car', ship: 'Ship', other: 'Other' },
   },
   symptom: { fever: 'Fever', cough: 'Cough', fatigue: 'Fatigue', shortBreath: 'Short of breath', none: 'No symptoms' },

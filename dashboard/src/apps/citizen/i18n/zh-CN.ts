@@ -38,6 +38,9 @@ export default {
     title: '企业/学校申报', intro: '单位为返校返岗人员申报；提交后由所在网格核实', name: '姓名', sex: '性别', male: '男', female: '女', idNumber: '身份证号',
     hubeiHistory: '有湖北旅居史', hubeiHistoryRecent: '1月17日后有湖北旅居史', nativePlace: '籍贯', schoolName: '学校/单位', grade: '年级', className: '班级',
     plannedReturnDate: '返回日期', returnTransport: '返回方式', address: '现住址', submit: '提交申报', choose: '请选择',
+    needSex: '请选择性别', classNumber: '{n}班',
+    // Chinese shows the grades as the tenant lists them; en.ts names the default ones.
+    grades: {} as Record<string, string>,
     transport: { plane: '飞机', train: '火车', coach: '客车', car: '自驾', ship: '轮船', other: '其他' },
   },
   symptom: { fever: '发热', cough: '咳嗽', fatigue: '乏力', shortBreath: '气促', none: '无症状' },

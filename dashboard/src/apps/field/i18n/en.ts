@@ -27,7 +27,7 @@ const en: typeof zh = {
   symptom: { fever: 'Fever', cough: 'Cough', fatigue: 'Fatigue', shortBreath: 'Short of breath', none: 'None' },
   verify: {
     title: 'Home verification', outcome: 'Result', mistaken: 'Mistaken: close the case', register: 'True: register onto the watch list', refer: 'Symptoms: refer to a designated hospital',
-    reason: 'Note', hospital: 'Designated hospital', personForm: 'The person', submit: 'Submit the result',
+    reason: 'Note', hospital: 'Designated hospital', needHospital: 'Enter the designated hospital the person is referred to', personForm: 'The person', submit: 'Submit the result',
     defaultReason: { mistaken: 'Verified at home: mistaken', register: 'Verified at home: true', refer: 'Clear symptoms: referred to a designated hospital' },
     done: { mistaken: 'Case closed', register: 'Registered onto the watch list', refer: 'Registered and referred' },
   },
@@ -37,7 +37,7 @@ const en: typeof zh = {
   },
   register: { title: { patrol: 'Patrol registration', doctor_survey: 'Survey registration' }, submit: 'Register onto the watch list', done: 'Registered onto the watch list', pinHint: 'Drag the red pin or tap the map to place the home' },
   form: {
-    step: { identity: 'Identity', health: 'Health', trajectory: 'Travel', management: 'Management', residence: 'Residence' },
+    step: { identity: 'Identity', health: 'Health', trajectory: 'Travel', management: 'Manage', residence: 'Home' },
     prev: 'Back', next: 'Next', choose: 'Choose', ok: 'OK', cancel: 'Cancel', confirm: 'Confirm', save: 'Save', addRow: 'Add a row', removeRow: 'Remove this row',
     useHere: 'Use my position (±{m} m)', pickOnMap: 'Pick on the map', noLocation: 'No position chosen yet', locationDefault: 'The report\'s position unless you choose one',
     householdNeedsLocation: 'Choose a position to list the nearest households', noHouseholds: 'No registered household nearby',
@@ -101,7 +101,16 @@ const en: typeof zh = {
     },
     checkedOffline: 'Checked offline (signature and expiry)', unknownHolder: 'Unknown holder', record: 'Record and let pass', recordRefusal: 'Record and turn back', next: 'Scan the next',
     feverRegistered: 'Fever: registered onto the watch list; take the person to the observation point', feverReported: 'Fever: reported; the grid worker will follow up',
-    noCamera: 'This browser cannot use the camera: take a photo or type the code', cameraRefused: 'The camera could not be opened ({msg}): take a photo or type the code', photoInstead: 'Take a photo of the code',
+    noCamera: 'This browser cannot use the camera: take a photo or type the code',
+    camera: {
+      notFound: 'No camera found on this phone: take a photo of the code or type it below',
+      notAllowed: 'Camera permission was refused: allow the camera for this site in the browser\'s settings (the lock or ⋮ menu beside the address), then reload; meanwhile take a photo or type the code',
+      inUse: 'The camera is in use by another app: close it and reload, or take a photo or type the code',
+      constraints: 'This phone\'s camera cannot be used for scanning: take a photo or type the code',
+      insecure: 'The browser blocks the camera on this page (it needs a secure https address): take a photo or type the code',
+      other: 'The camera could not be opened: take a photo or type the code',
+    },
+    photoInstead: 'Take a photo of the code',
     noCodeInPhoto: 'No QR code found in the photo', typeCode: 'or paste the pass code', check: 'Check',
   },
   checkpoint: {

@@ -25,7 +25,7 @@ export default {
   symptom: { fever: '发热', cough: '咳嗽', fatigue: '乏力', shortBreath: '气促', none: '无' },
   verify: {
     title: '入户核实', outcome: '核实结果', mistaken: '情况有误，结案', register: '情况属实，登记纳入隔离观察', refer: '有症状，转送定点医院',
-    reason: '核实说明', hospital: '定点医院', personForm: '人员信息', submit: '提交核实结果',
+    reason: '核实说明', hospital: '定点医院', needHospital: '请填写转送的定点医院', personForm: '人员信息', submit: '提交核实结果',
     defaultReason: { mistaken: '经入户核实，情况有误', register: '经入户核实，情况属实', refer: '有明显症状，转送定点医院' },
     done: { mistaken: '已结案', register: '已登记纳入观察', refer: '已登记并转诊' },
   },
@@ -99,7 +99,16 @@ export default {
     },
     checkedOffline: '离线核验（签名与有效期）', unknownHolder: '未知持证人', record: '记录并放行', recordRefusal: '记录并拦截', next: '继续扫码',
     feverRegistered: '体温异常：已登记纳入隔离观察，请引导至临时观察点', feverReported: '体温异常：已上报，网格员将跟进核实',
-    noCamera: '此浏览器无法使用摄像头，请拍照或输入', cameraRefused: '无法打开摄像头（{msg}），请拍照或输入', photoInstead: '拍照识别二维码',
+    noCamera: '此浏览器无法使用摄像头，请拍照或输入',
+    camera: {
+      notFound: '未找到摄像头，请拍照识别或在下方输入编码',
+      notAllowed: '摄像头权限被拒绝：请在浏览器设置中（地址栏旁的锁形或 ⋮ 菜单）允许本网站使用摄像头，然后刷新；也可拍照或输入编码',
+      inUse: '摄像头正被其他应用占用，请关闭该应用后刷新，或拍照、输入编码',
+      constraints: '此手机的摄像头无法用于扫码，请拍照或输入编码',
+      insecure: '浏览器禁止此页面使用摄像头（需要 https 安全地址），请拍照或输入编码',
+      other: '无法打开摄像头，请拍照或输入编码',
+    },
+    photoInstead: '拍照识别二维码',
     noCodeInPhoto: '照片中未识别到二维码', typeCode: '或粘贴通行证编码', check: '核验',
   },
   checkpoint: {
