@@ -33,7 +33,7 @@ describe('registering a person', () => {
       // a grid worker does not read the community above their grid
       grid: { id: f.nodes.gridA, name: '第一网格', communityName: null },
       status: 'watching',
-      observationDays: 14,
+      observationDays: (Date.parse(body.observationEnd) - Date.parse(body.observationStart)) / 86_400_000,
     });
     // grids are named 第1网格 in every community: those who see further read the community too
     expect((await commander.get(`/api/persons/${r.body.id}`)).body.grid).toMatchObject({ name: '第一网格', communityName: '东一社区' });
