@@ -335,6 +335,17 @@ describe('command center in chromium', () => {
       await page.goto(`${stack.baseUrl}/m`);
       await expect.poll(() => panelCounts(page), { timeout: 60_000 }).toEqual(await apiCounts(''));
       await saveScreenshot(page, 'phone-390x844.png');
+      // the open alerts, from the overview's count, fit the phone
+      const { rows: [alert] } = await stack.t.app.db.ownerPool.query(
+        `insert into alerts (tenant_id, person_id, kind, detail)
+         select tenant_id, id, 'abnormal_reading', '{"temperature": 38.4, "source": "self_report"}' from persons
+          where tenant_id = $1 and status = 'watching' and grid_id is not null order by id limit 1 returning id`, [stack.city.tenantId]);
+      await page.reload();
+      await byTestId(page, 'overview-openAlerts').click();
+      await page.locator(`[data-testid="alert-row"][data-id="${alert.id}"]`).waitFor();
+      await byTestId(page, 'alert-list').scrollIntoViewIfNeeded();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await saveScreenshot(page, 'phone-alerts-390x844.png');
     } finally {
       await page.setViewportSize({ width: 1920, height: 1080 });
     }
