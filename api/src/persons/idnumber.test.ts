@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, idCheckDigit, isMobilePhone, makeResidentId, normalizeMobilePhone, parseResidentId } from './idnumber.ts';
+import { ageOn, idCheckDigit, isMobilePhone, makeResidentId, normalizeContactPhone, normalizeMobilePhone, parseResidentId } from './idnumber.ts';
 
 describe('resident ID (GB 11643)', () => {
   it('computes the published check digit', () => {
@@ -48,5 +48,12 @@ describe('resident ID (GB 11643)', () => {
     for (const typed of ['138 0013 800', '8613800138003', '+1 138 0013 8003', '138.0013.8003', '027-8888 6666']) {
       expect(normalizeMobilePhone(typed), typed).toBe(typed.trim());
     }
+  });
+
+  it('takes a contact number typed with spaces or brackets: a mobile as its 11 digits, a landline without them', () => {
+    expect(normalizeContactPhone('+86 138 0013 8003')).toBe('13800138003');
+    expect(normalizeContactPhone('(027) 8888 6666')).toBe('02788886666');
+    expect(normalizeContactPhone('027-8888 6666')).toBe('027-88886666');
+    expect(normalizeContactPhone(' 12345 ')).toBe('12345');
   });
 });

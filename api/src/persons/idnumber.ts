@@ -73,3 +73,13 @@ export function normalizeMobilePhone(input: string): string {
   const digits = typed.replace(/[\s-]/g, '').replace(/^(\+|00)86/, '');
   return isMobilePhone(digits) ? digits : typed;
 }
+
+/**
+ * A contact number as typed: a mobile as normalizeMobilePhone takes it, else a landline without its
+ * spaces and brackets ("(027) 8888 6666" → 02788886666; "027-8888 6666" → 027-88886666).
+ */
+export function normalizeContactPhone(input: string): string {
+  const mobile = normalizeMobilePhone(input);
+  if (isMobilePhone(mobile)) return mobile;
+  return input.trim().replace(/[\s()（）]/g, '');
+}

@@ -1,8 +1,8 @@
 // The person register's API shapes (requirements §5.1): one field table drives the create and
 // patch schemas and the column mapping, so a field is declared once.
-import { z } from '../http/zod.ts';
+import { said, z } from '../http/zod.ts';
 import { Location } from '../geo/point.ts';
-import { normalizeMobilePhone } from './idnumber.ts';
+import { normalizeContactPhone, normalizeMobilePhone } from './idnumber.ts';
 import { SEVERITIES, STATUSES } from './status.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -78,7 +78,8 @@ export const MobilePhoneInput = z.string().transform(normalizeMobilePhone);
 const personal = {
   idNumber: z.string().trim().min(5).max(30),
   phone: MobilePhoneInput,
-  emergencyPhone: z.string().trim().regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'must be a mobile number or a landline like 027-88886666'),
+  emergencyPhone: z.string().transform(normalizeContactPhone)
+    .pipe(z.string().regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, said('must be a mobile number or a landline like 027-88886666', '须为手机号或固定电话，如 027-88886666'))),
   address: text(200),
 };
 
