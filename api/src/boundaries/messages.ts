@@ -1,7 +1,8 @@
 // Chinese texts of the boundary import: the file parser's refusals (geodata/src/import) and the
-// validation problems of a report. Problems are stored and saved in English (validation-queries.ts);
-// a report goes out with each problem's message in the request's language (http/lang.ts), built from
-// the problem's fields and the details of its English message. Codes and fields never change.
+// validation problems of a report. Problems are stored with their English message and their details
+// as values (params, validation-queries.ts and the mapping); a report goes out with each problem's
+// message in the request's language (http/lang.ts), built from its fields and params. Codes and
+// fields never change. The parser's refusals still carry their details only in the English message.
 import type { BoundaryFileError } from '../../../geodata/src/import/index.ts';
 import type { Lang } from '../http/lang.ts';
 import type { ProblemOut, Report } from './schema.ts';
@@ -89,39 +90,38 @@ const GEOMETRY_ZH: Record<string, string> = {
 const feat = (p: ProblemOut) => `要素 ${p.featureIndex}${p.code ? `（${p.code}）` : ' '}`;
 const area = (a: number | null | undefined) => (a == null ? '' : `${Math.round(a * 100) / 100} m²`);
 
-/** One problem's message in Chinese; a message it cannot read keeps its English after the kind. */
+/** One problem's message in Chinese, from its fields and params; without them, the kind with the English. */
 export function problemZh(p: ProblemOut): string {
-  const m = p.message;
-  let x: RegExpExecArray | null;
+  const v = (p.params ?? {}) as Record<string, unknown>;
+  const has = (...keys: string[]) => keys.every((k) => v[k] !== undefined && v[k] !== null);
   switch (p.problem) {
     case 'empty_geometry':
       return `${feat(p)}没有几何图形`;
     case 'not_polygon':
-      if ((x = /is a (\w+), not a polygon$/.exec(m))) return `${feat(p)}是${GEOMETRY_ZH[x[1]] ?? x[1]}，不是多边形`;
+      if (has('geometryType')) return `${feat(p)}是${GEOMETRY_ZH[String(v.geometryType)] ?? v.geometryType}，不是多边形`;
       break;
     case 'invalid_geometry':
-      if ((x = /is not a valid polygon: (.*?)( \(repair refused\))?$/.exec(m))) {
-        return `${feat(p)}不是有效的多边形：${REASON_ZH[x[1]] ?? x[1]}${x[2] ? '（已拒绝修复）' : ''}`;
-      }
+      if (has('reason')) return `${feat(p)}不是有效的多边形：${REASON_ZH[String(v.reason)] ?? v.reason}${v.repairRefused ? '（已拒绝修复）' : ''}`;
       break;
     case 'multipart':
-      if ((x = /is in (\d+) separate parts$/.exec(m))) return `网格 ${p.code} 由 ${x[1]} 个互不相连的部分组成`;
+      if (has('parts')) return `网格 ${p.code} 由 ${v.parts} 个互不相连的部分组成`;
       break;
     case 'sliver':
-      if ((x = /is a sliver of (.*) m² \(below (.*) m²\)$/.exec(m))) return `${p.code ?? `要素 ${p.featureIndex}`} 是碎片，面积 ${x[1]} m²（小于 ${x[2]} m²）`;
+      if (has('belowM2')) return `${p.code ?? `要素 ${p.featureIndex}`} 是碎片，面积 ${area(p.areaM2)}（小于 ${v.belowM2} m²）`;
       break;
     case 'duplicate_code':
-      if ((x = /is also the code of feature (\d+)$/.exec(m))) return `要素 ${p.featureIndex} 的编码 ${p.code} 与要素 ${x[1]} 的编码重复`;
+      if (has('firstFeature')) return `要素 ${p.featureIndex} 的编码 ${p.code} 与要素 ${v.firstFeature} 的编码重复`;
       break;
     case 'missing_parent':
-      if ((x = /\(level (\d+)\) lies in no level-(\d+) node/.exec(m))) return `${p.code}（第 ${x[1]} 级）不在文件或现有辖区树中任何第 ${x[2]} 级节点之内`;
-      if ((x = /\(level (\d+)\) has no parent code$/.exec(m))) return `${p.code}（第 ${x[1]} 级）没有上级编码`;
+      if (has('level', 'derived')) {
+        return v.derived
+          ? `${p.code}（第 ${v.level} 级）不在文件或现有辖区树中任何第 ${Number(v.level) - 1} 级节点之内`
+          : `${p.code}（第 ${v.level} 级）没有上级编码`;
+      }
       break;
     case 'bad_level_order':
-      if (/is a level-1 node \(the city\) but names a parent/.test(m)) return `${p.code} 是第 1 级节点（市），但填写了上级 ${p.otherCode}`;
-      if ((x = /is on level (\d+) but its parent .* is on level (\S+) \(must be (\d+)\)$/.exec(m))) {
-        return `${p.code} 为第 ${x[1]} 级，但其上级 ${p.otherCode} 为第 ${x[2]} 级（应为第 ${x[3]} 级）`;
-      }
+      if (has('parentLevel', 'expected')) return `${p.code} 为第 ${v.level} 级，但其上级 ${p.otherCode} 为第 ${v.parentLevel} 级（应为第 ${v.expected} 级）`;
+      if (v.level === 1) return `${p.code} 是第 1 级节点（市），但填写了上级 ${p.otherCode}`;
       break;
     case 'unknown_parent':
       return `${p.code} 的上级 ${p.otherCode} 既不在文件中，也不在保留的现有辖区树中`;
@@ -133,24 +133,24 @@ export function problemZh(p: ProblemOut): string {
       return `${p.code} 有 ${area(p.areaM2)} 未被任何下级覆盖`;
     // problems of the attribute mapping (geodata/src/import/mapping.ts)
     case 'missing_code':
-      if ((x = /^feature (\d+): no code in "(.*)"$/.exec(m))) return `要素 ${x[1]}：属性“${x[2]}”中没有编码`;
+      if (has('property')) return `要素 ${p.featureIndex}：属性“${v.property}”中没有编码`;
       break;
     case 'missing_name':
-      if ((x = /^feature (\d+): no name in "(.*)"$/.exec(m))) return `要素 ${x[1]}：属性“${x[2]}”中没有名称`;
+      if (has('property')) return `要素 ${p.featureIndex}：属性“${v.property}”中没有名称`;
       break;
     case 'bad_level':
-      if ((x = /^feature (\d+): level (.*) is none of /.exec(m))) return `要素 ${x[1]}：层级 ${x[2]} 无效，须为 1–5 或 市、区/县、街道/乡镇、社区/村、网格`;
+      if (has('value')) return `要素 ${p.featureIndex}：层级 ${v.value} 无效，须为 1–5 或 市、区/县、街道/乡镇、社区/村、网格`;
       break;
     case 'bad_parent_code':
-      if ((x = /^feature (\d+): the parent code (.*) is the node's own code$/.exec(m))) return `要素 ${x[1]}：上级编码 ${x[2]} 与自身编码相同`;
+      if (has('value')) return `要素 ${p.featureIndex}：上级编码 ${v.value} 与自身编码相同`;
       break;
     case 'control_characters':
-      if ((x = /^feature (\d+): the (code|name|parent code) (.*) holds a control character$/.exec(m))) {
-        return `要素 ${x[1]}：${{ code: '编码', name: '名称', 'parent code': '上级编码' }[x[2]]} ${x[3]} 含有控制字符`;
+      if (has('part', 'value')) {
+        return `要素 ${p.featureIndex}：${{ code: '编码', name: '名称', parentCode: '上级编码' }[String(v.part)] ?? v.part} ${JSON.stringify(v.value)} 含有控制字符`;
       }
       break;
   }
-  return `${PROBLEM_ZH[p.problem] ?? '问题'}（${m}）`;
+  return `${PROBLEM_ZH[p.problem] ?? '问题'}（${p.message}）`;
 }
 
 const PROBLEM_ZH: Record<string, string> = {

@@ -86,7 +86,7 @@ export const setRepair = (t: number, nodeId: number, accept: boolean) =>
 
 export const problems = (t: number, i: number) =>
   sql`select p.id::text as id, p.severity, p.problem, p.feature_index, p.code, p.other_code, p.area_m2,
-             st_x(p.location) as lon, st_y(p.location) as lat, p.message, p.repairable
+             st_x(p.location) as lon, st_y(p.location) as lat, p.message, p.repairable, p.params
         from boundary_import_problems p
        where p.tenant_id = ${t} and p.import_id = ${i}
        order by p.severity, p.feature_index nulls last, p.problem, p.id`;

@@ -44,6 +44,7 @@ const Problem = z.object({
   location: z.tuple([z.number(), z.number()]).nullable().optional(),
   message: z.string(),
   repairable: z.boolean().optional(),
+  params: z.record(z.string(), z.unknown()).optional().openapi({ description: 'What the message says, as values (reason, parts, levels, property, value …)' }),
 });
 const NodeRef = z.object({ code: z.string(), name: z.string(), level: z.number() });
 const Counts = z.object({ nodes: z.number(), byLevel: z.record(z.string(), z.number()) });

@@ -105,7 +105,7 @@ function stagedRows(file: ParsedBoundaryFile, mapping: BoundaryMapping): { rows:
     const n = byIndex.get(f.index);
     return { idx: f.index, code: n?.code ?? null, name: n?.name ?? null, level: n?.level ?? null, parent_code: n?.parentCode ?? null, geometry: f.geometry };
   });
-  return { rows, problems: mapped.problems.map((p) => ({ index: p.index, problem: p.problem, message: p.message, field: p.field })) };
+  return { rows, problems: mapped.problems.map((p) => ({ index: p.index, problem: p.problem, message: p.message, field: p.field, params: p.params })) };
 }
 
 export async function createImport(app: AppContext, scoped: Scoped, user: Principal, upload: UploadedFile, fields: UploadFields, ip?: string | null) {

@@ -46,6 +46,7 @@ interface ProblemRow {
   lat: number | null;
   message: string;
   repairable: boolean | null;
+  params: Record<string, unknown>;
 }
 
 function toProblem(r: ProblemRow): ProblemOut {
@@ -54,6 +55,7 @@ function toProblem(r: ProblemRow): ProblemOut {
   if (r.area_m2 != null) p.areaM2 = Math.round(r.area_m2 * 100) / 100;
   if (r.lon != null && r.lat != null) p.location = [r.lon, r.lat];
   if (r.repairable != null) p.repairable = r.repairable;
+  if (r.params && Object.keys(r.params).length) p.params = r.params;
   return p;
 }
 

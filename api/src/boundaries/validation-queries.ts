@@ -117,23 +117,24 @@ type Thresholds = { sliverM2: number; toleranceM2: number };
 export const NOISE_M2 = 0.01;
 
 const insertProblem = sql`insert into boundary_import_problems
-  (tenant_id, import_id, severity, problem, feature_index, code, other_code, area_m2, location, geom, message, repairable)`;
+  (tenant_id, import_id, severity, problem, feature_index, code, other_code, area_m2, location, geom, message, repairable, params)`;
 
 export const mapperProblems = (t: number, i: number) =>
   sql`${insertProblem}
-      select ${t}, ${i}, 'error', m.problem, m.index, null, null, null, null, null, m.message, null
-        from boundary_imports b, jsonb_to_recordset(b.mapper_problems) as m (index integer, problem text, message text)
+      select ${t}, ${i}, 'error', m.problem, m.index, null, null, null, null, null, m.message, null, coalesce(m.params, '{}'::jsonb)
+        from boundary_imports b, jsonb_to_recordset(b.mapper_problems) as m (index integer, problem text, message text, params jsonb)
        where b.tenant_id = ${t} and b.id = ${i}`;
 
 /** Per-feature geometry problems: empty, not a polygon, invalid (with where and whether repairable). */
 export const geometryProblems = (t: number, i: number) => [
   sql`${insertProblem}
       select ${t}, ${i}, 'error', 'empty_geometry', s.feature_index, s.code, null, null, null, null,
-             format('feature %s%s has no geometry', s.feature_index, coalesce(' (' || s.code || ')', '')), null
+             format('feature %s%s has no geometry', s.feature_index, coalesce(' (' || s.code || ')', '')), null, '{}'::jsonb
         from boundary_import_nodes s where ${nodes(t, i)} and s.origin = 'file' and (s.geom is null or st_isempty(s.geom))`,
   sql`${insertProblem}
       select ${t}, ${i}, 'error', 'not_polygon', s.feature_index, s.code, null, null, st_pointonsurface(s.geom), null,
-             format('feature %s%s is a %s, not a polygon', s.feature_index, coalesce(' (' || s.code || ')', ''), initcap(geometrytype(s.geom))), null
+             format('feature %s%s is a %s, not a polygon', s.feature_index, coalesce(' (' || s.code || ')', ''), initcap(geometrytype(s.geom))), null,
+             jsonb_build_object('geometryType', initcap(geometrytype(s.geom)))
         from boundary_import_nodes s
        where ${nodes(t, i)} and s.origin = 'file' and s.geom is not null and not st_isempty(s.geom)
          and geometrytype(s.geom) not in ('POLYGON', 'MULTIPOLYGON')`,
@@ -141,7 +142,8 @@ export const geometryProblems = (t: number, i: number) => [
       select ${t}, ${i}, 'error', 'invalid_geometry', s.feature_index, s.code, null, null, d.location, d.location,
              format('feature %s%s is not a valid polygon: %s%s', s.feature_index, coalesce(' (' || s.code || ')', ''), d.reason,
                     case when s.repair = 'refused' then ' (repair refused)' else '' end),
-             not st_isempty(st_collectionextract(st_makevalid(s.geom_raw), 3))
+             not st_isempty(st_collectionextract(st_makevalid(s.geom_raw), 3)),
+             jsonb_build_object('reason', d.reason, 'repairRefused', s.repair = 'refused')
         from boundary_import_nodes s
         cross join lateral st_isvaliddetail(s.geom) d
        where ${nodes(t, i)} and s.origin = 'file' and s.geom is not null and not st_isempty(s.geom)
@@ -152,7 +154,8 @@ export const geometryProblems = (t: number, i: number) => [
 export const shapeProblems = (t: number, i: number, th: Thresholds) => [
   sql`${insertProblem}
       select ${t}, ${i}, 'warning', 'multipart', s.feature_index, s.code, null, s.area_m2, st_pointonsurface(x.rest), x.rest,
-             format('grid %s is in %s separate parts', s.code, st_numgeometries(s.geom)), null
+             format('grid %s is in %s separate parts', s.code, st_numgeometries(s.geom)), null,
+             jsonb_build_object('parts', st_numgeometries(s.geom))
         from boundary_import_nodes s
         cross join lateral (select st_collect(d.geom order by st_area(d.geom) desc) filter (where d.path[1] <> x1.largest) as rest
                               from st_dump(s.geom) d,
@@ -160,7 +163,8 @@ export const shapeProblems = (t: number, i: number, th: Thresholds) => [
        where ${nodes(t, i)} and s.origin = 'file' and s.usable and s.level = 5 and st_numgeometries(s.geom) > 1`,
   sql`${insertProblem}
       select ${t}, ${i}, 'warning', 'sliver', s.feature_index, s.code, null, s.area_m2, st_pointonsurface(s.geom), s.geom,
-             format('%s is a sliver of %s m² (below %s m²)', coalesce(s.code, 'feature ' || s.feature_index), round(s.area_m2::numeric, 2), ${th.sliverM2}::float8), null
+             format('%s is a sliver of %s m² (below %s m²)', coalesce(s.code, 'feature ' || s.feature_index), round(s.area_m2::numeric, 2), ${th.sliverM2}::float8), null,
+             jsonb_build_object('belowM2', ${th.sliverM2}::float8)
         from boundary_import_nodes s
        where ${nodes(t, i)} and s.origin = 'file' and s.usable and s.area_m2 < ${th.sliverM2}::float8`,
 ];
@@ -169,7 +173,8 @@ export const shapeProblems = (t: number, i: number, th: Thresholds) => [
 export const treeProblems = (t: number, i: number, parentsDerived: boolean) => [
   sql`${insertProblem}
       select ${t}, ${i}, 'error', 'duplicate_code', s.feature_index, s.code, null, null, null, null,
-             format('code %s of feature %s is also the code of feature %s', s.code, s.feature_index, f.first), null
+             format('code %s of feature %s is also the code of feature %s', s.code, s.feature_index, f.first), null,
+             jsonb_build_object('firstFeature', f.first)
         from boundary_import_nodes s
         join (select code, min(feature_index) as first from boundary_import_nodes
                where tenant_id = ${t} and import_id = ${i} and origin = 'file' and code is not null
@@ -179,25 +184,28 @@ export const treeProblems = (t: number, i: number, parentsDerived: boolean) => [
       select ${t}, ${i}, 'error', 'missing_parent', s.feature_index, s.code, null, null, null, null,
              ${parentsDerived
                ? sql`format('%s (level %s) lies in no level-%s node of the file or of the current tree', s.code, s.level, s.level - 1)`
-               : sql`format('%s (level %s) has no parent code', s.code, s.level)`}, null
+               : sql`format('%s (level %s) has no parent code', s.code, s.level)`}, null,
+             jsonb_build_object('level', s.level, 'derived', ${parentsDerived}::boolean)
         from boundary_import_nodes s
        where ${nodes(t, i)} and s.origin = 'file' and s.level > 1 and s.parent_code is null
          ${parentsDerived ? sql`and s.usable` : sql``}`,
   sql`${insertProblem}
       select ${t}, ${i}, 'error', 'bad_level_order', s.feature_index, s.code, s.parent_code, null, null, null,
-             format('%s is a level-1 node (the city) but names a parent %s', s.code, s.parent_code), null
+             format('%s is a level-1 node (the city) but names a parent %s', s.code, s.parent_code), null,
+             jsonb_build_object('level', 1)
         from boundary_import_nodes s
        where ${nodes(t, i)} and s.origin = 'file' and s.level = 1 and s.parent_code is not null`,
   sql`${insertProblem}
       select ${t}, ${i}, 'error', 'unknown_parent', s.feature_index, s.code, s.parent_code, null, null, null,
-             format('the parent %s of %s is neither in the file nor in the part of the current tree that stays', s.parent_code, s.code), null
+             format('the parent %s of %s is neither in the file nor in the part of the current tree that stays', s.parent_code, s.code), null, '{}'::jsonb
         from boundary_import_nodes s
        where ${nodes(t, i)} and s.origin = 'file' and s.level > 1 and s.parent_code is not null
          and not exists (select 1 from boundary_import_nodes p
                           where p.tenant_id = ${t} and p.import_id = ${i} and p.origin in ('file', 'kept') and p.code = s.parent_code)`,
   sql`${insertProblem}
       select ${t}, ${i}, 'error', 'bad_level_order', s.feature_index, s.code, s.parent_code, null, null, null,
-             format('%s is on level %s but its parent %s is on level %s (must be %s)', s.code, s.level, s.parent_code, p.level, s.level - 1), null
+             format('%s is on level %s but its parent %s is on level %s (must be %s)', s.code, s.level, s.parent_code, p.level, s.level - 1), null,
+             jsonb_build_object('level', s.level, 'parentLevel', p.level, 'expected', s.level - 1)
         from boundary_import_nodes s
         cross join lateral (select p.level from boundary_import_nodes p
                              where p.tenant_id = ${t} and p.import_id = ${i} and p.origin in ('file', 'kept') and p.code = s.parent_code
@@ -210,7 +218,7 @@ export const overlapProblems = (t: number, i: number, th: Thresholds) =>
   sql`${insertProblem}
       select ${t}, ${i}, case when x.area >= ${th.toleranceM2}::float8 then 'error' else 'warning' end, 'overlap',
              x.feature_index, x.code, x.other_code, x.area, st_pointonsurface(x.geom), x.geom,
-             format('%s and %s overlap by %s m²', x.code, x.other_code, round(x.area::numeric, 2)), null
+             format('%s and %s overlap by %s m²', x.code, x.other_code, round(x.area::numeric, 2)), null, '{}'::jsonb
         from (select case when a.origin = 'file' then a.feature_index else b.feature_index end as feature_index,
                      case when a.origin = 'file' then a.code else b.code end as code,
                      case when a.origin = 'file' then b.code else a.code end as other_code,
@@ -229,7 +237,7 @@ export const outsideProblems = (t: number, i: number, th: Thresholds) =>
   sql`${insertProblem}
       select ${t}, ${i}, case when x.area >= ${th.toleranceM2}::float8 then 'error' else 'warning' end, 'outside_parent',
              c.feature_index, c.code, p.code, x.area, st_pointonsurface(x.geom), x.geom,
-             format('%s of %s lies outside its parent %s', round(x.area::numeric, 2) || ' m²', c.code, p.code), null
+             format('%s of %s lies outside its parent %s', round(x.area::numeric, 2) || ' m²', c.code, p.code), null, '{}'::jsonb
         from boundary_import_nodes c
         join boundary_import_nodes p
           on p.tenant_id = ${t} and p.import_id = ${i} and p.origin in ('file', 'kept') and p.usable
@@ -247,7 +255,7 @@ export const outsideProblems = (t: number, i: number, th: Thresholds) =>
 export const gapProblems = (t: number, i: number, th: Thresholds) =>
   sql`${insertProblem}
       select ${t}, ${i}, 'error', 'gap', null, p.code, null, x.area, st_pointonsurface(x.geom), x.geom,
-             format('%s m² of %s is covered by none of its children', round(x.area::numeric, 2), p.code), null
+             format('%s m² of %s is covered by none of its children', round(x.area::numeric, 2), p.code), null, '{}'::jsonb
         from (select c.parent_code, c.level, st_union(c.geom) filter (where c.usable) as children
                 from boundary_import_nodes c
                where c.tenant_id = ${t} and c.import_id = ${i} and c.origin in ('file', 'kept') and c.level > 1

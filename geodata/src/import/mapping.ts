@@ -75,16 +75,16 @@ function assertMappedPropertiesExist(propertyNames: string[], mapping: BoundaryM
 function nodeOf(feature: ImportedFeature, mapping: BoundaryMapping): { node: BoundaryNode } | { problems: MappingProblem[] } {
   const { index, properties } = feature;
   const problems: MappingProblem[] = [];
-  const problem = (kind: MappingProblem['problem'], field: string, message: string) =>
-    problems.push({ index, problem: kind, field, message: `feature ${index}: ${message}` });
+  const problem = (kind: MappingProblem['problem'], field: string, message: string, params: MappingProblem['params'] = {}) =>
+    problems.push({ index, problem: kind, field, message: `feature ${index}: ${message}`, params: { property: field, ...params } });
 
   const code = textOf(properties[mapping.code]);
   if (!code) problem('missing_code', mapping.code, `no code in "${mapping.code}"`);
-  else if (hasControlCharacter(code)) problem('control_characters', mapping.code, `the code ${JSON.stringify(code)} holds a control character`);
+  else if (hasControlCharacter(code)) problem('control_characters', mapping.code, `the code ${JSON.stringify(code)} holds a control character`, { part: 'code', value: code });
 
   const name = textOf(properties[mapping.name]);
   if (!name) problem('missing_name', mapping.name, `no name in "${mapping.name}"`);
-  else if (hasControlCharacter(name)) problem('control_characters', mapping.name, `the name ${JSON.stringify(name)} holds a control character`);
+  else if (hasControlCharacter(name)) problem('control_characters', mapping.name, `the name ${JSON.stringify(name)} holds a control character`, { part: 'name', value: name });
 
   let level: Level | null = null;
   if ('fixed' in mapping.level) level = mapping.level.fixed;
@@ -92,16 +92,16 @@ function nodeOf(feature: ImportedFeature, mapping: BoundaryMapping): { node: Bou
     const value = properties[mapping.level.property];
     level = levelOf(value);
     if (level === null) {
-      problem('bad_level', mapping.level.property, `level ${JSON.stringify(value ?? null)} is none of 1–5, 市, 区/县, 街道/乡镇, 社区/村, 网格`);
+      problem('bad_level', mapping.level.property, `level ${JSON.stringify(value ?? null)} is none of 1–5, 市, 区/县, 街道/乡镇, 社区/村, 网格`, { value: JSON.stringify(value ?? null) });
     }
   }
 
   const parentCode = mapping.parentCode ? textOf(properties[mapping.parentCode]) || null : null;
   if (parentCode && mapping.parentCode) {
     if (hasControlCharacter(parentCode)) {
-      problem('control_characters', mapping.parentCode, `the parent code ${JSON.stringify(parentCode)} holds a control character`);
+      problem('control_characters', mapping.parentCode, `the parent code ${JSON.stringify(parentCode)} holds a control character`, { part: 'parentCode', value: parentCode });
     } else if (parentCode === code) {
-      problem('bad_parent_code', mapping.parentCode, `the parent code ${JSON.stringify(parentCode)} is the node's own code`);
+      problem('bad_parent_code', mapping.parentCode, `the parent code ${JSON.stringify(parentCode)} is the node's own code`, { value: JSON.stringify(parentCode) });
     }
   }
 

@@ -60,4 +60,6 @@ export interface MappingProblem {
   message: string;
   /** The file's property the problem is in. */
   field: string;
+  /** What the message says, as values (`property`, `value`, `part`): other languages build theirs from them. */
+  params: Record<string, string | null>;
 }
