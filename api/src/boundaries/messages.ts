@@ -2,7 +2,7 @@
 // validation problems of a report. Problems are stored with their English message and their details
 // as values (params, validation-queries.ts and the mapping); a report goes out with each problem's
 // message in the request's language (http/lang.ts), built from its fields and params. Codes and
-// fields never change. The parser's refusals still carry their details only in the English message.
+// fields never change. The file parser's refusals carry their details as params too.
 import type { BoundaryFileError } from '../../../geodata/src/import/index.ts';
 import type { Lang } from '../http/lang.ts';
 import type { ProblemOut, Report } from './schema.ts';
@@ -30,40 +30,36 @@ const FILE_ERROR_ZH: Record<string, string> = {
   invalid_zip: '压缩包无法解压（已损坏、已加密或压缩方式不受支持）',
 };
 
-/** A parser refusal in Chinese: whole sentences where the detail matters, else the kind with the English detail. */
-export function fileErrorZh(err: Pick<BoundaryFileError, 'code' | 'message'>): string {
-  const m = err.message;
-  let x: RegExpExecArray | null;
+/** A parser refusal in Chinese: whole sentences from its params where the detail matters, else the kind with the English detail. */
+export function fileErrorZh(err: Pick<BoundaryFileError, 'code' | 'message' | 'params'>): string {
+  const v = err.params ?? {};
+  const has = (...keys: string[]) => keys.every((k) => v[k] !== undefined);
   switch (err.code) {
     case 'invalid_json':
-      if ((x = /^the file looks like JSON but cannot be read: ([\s\S]*)$/.exec(m))) return `文件看起来是 JSON 但无法读取：${x[1]}`;
+      if (has('detail')) return `文件看起来是 JSON 但无法读取：${v.detail}`;
       break;
     case 'coordinates_out_of_range':
-      if ((x = /^feature (\d+): coordinate \((.*?)\) does not become a longitude\/latitude \(got (.*?)\)/.exec(m))) {
-        return `要素 ${x[1]} 的坐标（${x[2]}）无法换算为经纬度（换算结果为 ${x[3]}）；文件的坐标系与所述不符或未注明，请选择正确的坐标系或附上 .prj 文件`;
+      if (has('feature', 'coordinate', 'got')) {
+        return `要素 ${v.feature} 的坐标（${v.coordinate}）无法换算为经纬度（换算结果为 ${v.got}）；文件的坐标系与所述不符或未注明，请选择正确的坐标系或附上 .prj 文件`;
       }
       break;
     case 'missing_prj':
-      if ((x = /^(.*) comes without a \.prj and its coordinates \((.*?)\) are not longitude\/latitude/.exec(m))) {
-        return `${x[1]} 缺少 .prj 文件，且其坐标（${x[2]}）不是经纬度，请附上对应的 .prj 文件`;
-      }
+      if (has('file', 'coordinates')) return `${v.file} 缺少 .prj 文件，且其坐标（${v.coordinates}）不是经纬度，请附上对应的 .prj 文件`;
       break;
     case 'unsupported_crs':
-      if ((x = /^the file's coordinate system (.*) is not supported; supported are (.*)$/.exec(m))) return `不支持文件的坐标系 ${x[1]}；支持的坐标系：${x[2]}`;
+      if (has('found', 'supported')) return `不支持文件的坐标系 ${v.found}；支持的坐标系：${v.supported}`;
       break;
     case 'no_features':
-      if ((x = /^(.*) holds no features$/.exec(m))) return `${x[1]} 中没有任何要素`;
+      if (has('file')) return `${v.file} 中没有任何要素`;
       break;
     case 'invalid_geojson':
-      if ((x = /^feature (\d+) is not a GeoJSON Feature$/.exec(m))) return `要素 ${x[1]} 不是 GeoJSON Feature`;
+      if (has('feature')) return `要素 ${v.feature} 不是 GeoJSON Feature`;
       break;
     case 'unknown_property':
-      if ((x = /^the (\w+) property "(.*)" is not in the file \(its properties: (.*)\)$/.exec(m))) {
-        return `字段对应中的${ROLE_ZH[x[1]] ?? x[1]}属性“${x[2]}”在文件中不存在（现有属性：${x[3]}）`;
-      }
+      if (has('role', 'property', 'has')) return `字段对应中的${ROLE_ZH[String(v.role)] ?? v.role}属性“${v.property}”在文件中不存在（现有属性：${v.has}）`;
       break;
   }
-  return `${FILE_ERROR_ZH[err.code] ?? '边界文件无法导入'}（${m}）`;
+  return `${FILE_ERROR_ZH[err.code] ?? '边界文件无法导入'}（${err.message}）`;
 }
 
 const ROLE_ZH: Record<string, string> = { level: '层级', code: '编码', name: '名称', parentCode: '上级编码', parent: '上级编码' };

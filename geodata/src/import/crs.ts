@@ -57,6 +57,7 @@ export function unsupportedCrs(found: string): BoundaryFileError {
     'unsupported_crs',
     `the file's coordinate system ${found} is not supported; supported are ${SUPPORTED_CRS_TEXT}`,
     'crs',
+    { found, supported: SUPPORTED_CRS_TEXT },
   );
 }
 

@@ -10,7 +10,7 @@ export function readGeoJson(text: string): SourceFile {
   try {
     root = JSON.parse(text);
   } catch (e) {
-    throw new BoundaryFileError('invalid_json', `the file looks like JSON but cannot be read: ${(e as Error).message}`);
+    throw new BoundaryFileError('invalid_json', `the file looks like JSON but cannot be read: ${(e as Error).message}`, 'file', { detail: (e as Error).message });
   }
   const doc = (root ?? {}) as { type?: unknown; features?: unknown; crs?: unknown };
   return { format: 'geojson', crs: declaredCrs(doc.crs), features: featuresOf(doc) };
@@ -26,7 +26,7 @@ function featuresOf(doc: { type?: unknown; features?: unknown }): SourceFeature[
 function asSourceFeature(f: unknown, index = 0): SourceFeature {
   const feature = (f ?? {}) as { type?: unknown; properties?: unknown; geometry?: unknown };
   if (feature.type !== 'Feature') {
-    throw new BoundaryFileError('invalid_geojson', `feature ${index} is not a GeoJSON Feature`);
+    throw new BoundaryFileError('invalid_geojson', `feature ${index} is not a GeoJSON Feature`, 'file', { feature: index });
   }
   const properties = feature.properties && typeof feature.properties === 'object' ? (feature.properties as Record<string, unknown>) : {};
   return { properties, geometry: feature.geometry ?? null };

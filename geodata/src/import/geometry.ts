@@ -76,6 +76,7 @@ function position(p: unknown, toWgs84: PointTransform, index: number): Position 
       'coordinates_out_of_range',
       `feature ${index}: coordinate (${x}, ${y}) does not become a longitude/latitude (got ${lon}, ${lat}); the file's coordinate system is not what it says or is not stated`,
       'crs',
+      { feature: index, coordinate: `${x}, ${y}`, got: `${lon}, ${lat}` },
     );
   }
   return [round(lon), round(lat)];

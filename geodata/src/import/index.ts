@@ -26,7 +26,7 @@ export async function parseBoundaryFile(
     throw new BoundaryFileError('file_too_large', `${fileName} has ${data.length} bytes; at most ${limits.maxFileBytes} are accepted`);
   }
   const source = readSource(data, fileName, limits);
-  if (!source.features.length) throw new BoundaryFileError('no_features', `${fileName} holds no features`);
+  if (!source.features.length) throw new BoundaryFileError('no_features', `${fileName} holds no features`, 'file', { file: fileName });
   if (source.features.length > limits.maxFeatures) {
     throw new BoundaryFileError('too_many_features', `${fileName} has ${source.features.length} features; at most ${limits.maxFeatures} are accepted`);
   }

@@ -68,7 +68,7 @@ function assertMappedPropertiesExist(propertyNames: string[], mapping: BoundaryM
   for (const [role, property] of roles) {
     if (property === undefined || propertyNames.includes(property)) continue;
     const has = propertyNames.length ? propertyNames.map((p) => `"${p}"`).join(', ') : 'none';
-    throw new BoundaryFileError('unknown_property', `the ${role} property "${property}" is not in the file (its properties: ${has})`, 'mapping');
+    throw new BoundaryFileError('unknown_property', `the ${role} property "${property}" is not in the file (its properties: ${has})`, 'mapping', { role, property, has });
   }
 }
 

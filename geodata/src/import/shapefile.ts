@@ -60,5 +60,6 @@ function crsWithoutPrj(shp: Buffer, shpName: string): SourceCrs | null {
     'missing_prj',
     `${shpName} comes without a .prj and its coordinates (x ${xmin}…${xmax}, y ${ymin}…${ymax}) are not longitude/latitude; add the .prj that belongs to it`,
     'crs',
+    { file: shpName, coordinates: `x ${xmin}…${xmax}, y ${ymin}…${ymax}` },
   );
 }

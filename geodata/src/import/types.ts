@@ -36,6 +36,8 @@ export class BoundaryFileError extends Error {
     readonly code: string,
     message: string,
     readonly field: 'file' | 'crs' | 'mapping' = 'file',
+    /** What the message says, as values: other languages build their sentence from them. */
+    readonly params: Record<string, string | number> = {},
   ) {
     super(message);
   }
