@@ -1,6 +1,7 @@
 // Defects of the phone forms found by a browser walk, each checked where a user would notice it
-// (390×844): the refer outcome of a verification without a hospital, the English person form's step
-// labels, the checkpoint scanner's camera problem in plain words, and the citizens' declaration in
+// (390×844): the refer outcome of a verification without a hospital, a verification the server
+// refuses, the English person form's step labels, the checkpoint scanner's camera problem in plain
+// words, and the citizens' declaration in
 // English (its title, grade and class names, no sex chosen for the resident), reached by signing in
 // with a phone number typed with spaces. Screenshots go to test-artifacts/phone-forms-*.png.
 import type { Page } from 'playwright-core';
@@ -89,6 +90,38 @@ describe('field app', () => {
     await byTestId(page, 'form-submit').click();
     await byTestId(page, 'person-detail').waitFor({ timeout: 60_000 });
     expect(sent).toHaveLength(1);
+  });
+
+  it('says the refusal of a verification (an ID number already registered) where the worker is looking, and the task stays open', { timeout: LONG }, async () => {
+    const worker = await stack.login('gridworker');
+    const idNumber = makeResidentId('420106', '1979-04-05', 321, 'female');
+    const { personBody } = await import('../../api/src/test/people.ts');
+    const first = await worker.post('/api/persons', personBody(places.gridA, { idNumber, sex: 'female', age: undefined }));
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const citizen = await citizenClient(stack.t, stack.city.code);
+    const filed = await citizen.post('/api/citizen/reports', {
+      subjectName: '钱重复', subjectPhone: '139 1234 5680', fever: true, temperature: 38.1, location: places.gridA, address: '示范市东一社区 7 号楼 202',
+    });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const taskId = (await (await stack.login('commander')).get(`/api/reports/${filed.body.id}`)).body.task.id as number;
+
+    const { page } = await phone();
+    await signInField(page, stack, 'gridworker');
+    await page.goto(`${stack.baseUrl}/field/tasks/${taskId}/verify`);
+    await byTestId(page, 'person-form').waitFor({ timeout: 60_000 });
+    await byTestId(page, 'outcome-register').click();
+    await page.locator('[data-field="idNumber"] input').fill(idNumber);
+    for (let i = 0; i < 4; i++) await byTestId(page, 'form-next').click();
+    await byTestId(page, 'use-position').click();
+    await byTestId(page, 'form-submit').scrollIntoViewIfNeeded();
+    await byTestId(page, 'form-submit').click();
+    // The refusal (the draft's check or the server's answer) is said where the worker is looking.
+    const said = page.locator('.van-toast:visible, .van-field__error-message:visible', { hasText: '已登记' }).first();
+    await said.waitFor({ timeout: 20_000 });
+    const box = await said.boundingBox();
+    expect(box && box.y >= 0 && box.y + box.height <= 844).toBe(true);
+    await saveScreenshot(page, 'phone-forms-verify-refused.png');
+    expect((await worker.get(`/api/tasks/${taskId}`)).body.state).toBe('open');
   });
 
   it('fits the person form\'s step labels side by side in English', { timeout: LONG }, async () => {
