@@ -68,11 +68,21 @@ export function plainZh(issue: ZodError['issues'][number]): string | undefined {
   return undefined;
 }
 
+/**
+ * Unique indexes a request can run into past the service's own check: a row the caller's
+ * jurisdiction hides (row-level security) still holds the value. The refusal names the field, never
+ * the other row or the index.
+ */
+const UNIQUE_REFUSALS: Record<string, () => AppError> = {
+  persons_id_number_unique: () => conflict('a person with this ID number is already registered', 'idNumber').withZh('该身份证号的人员已登记'),
+  users_username: () => conflict('this username is taken', 'username').withZh('该用户名已被使用'),
+};
+
 /** Maps PostgreSQL errors the API can explain; anything else is a 500. */
 function fromPg(err: { code?: string; constraint?: string; column?: string; message: string }): AppError | undefined {
   switch (err.code) {
     case '23505':
-      return conflict(`duplicate value (${err.constraint ?? 'unique constraint'})`).withZh(`该值已存在，不能重复（${err.constraint ?? '唯一约束'}）`);
+      return (err.constraint && UNIQUE_REFUSALS[err.constraint]?.()) ?? conflict('this value already exists').withZh('该值已存在，不能重复');
     case '23514':
       return unprocessable(`value violates rule ${err.constraint ?? ''}`.trim(), err.column).withZh(`数据不符合规则 ${err.constraint ?? ''}`.trim());
     case '42501':

@@ -84,6 +84,19 @@ describe('registering a person', () => {
     expect(again.body.error.field).toBe('idNumber');
   });
 
+  it('refuses an ID number registered outside the caller\'s jurisdiction on the ID field, naming neither the person nor the index', async () => {
+    const community = await t.login(`${f.prefix}community`);
+    const body = personBody(f.points.gridB);
+    const first = await community.post('/api/persons', body);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    for (const lang of ['en', 'zh-CN']) {
+      const r = await worker.post('/api/persons', { ...personBody(f.points.gridA), idNumber: body.idNumber, sex: body.sex, age: body.age }, { 'accept-language': lang });
+      expect([r.status, r.body.error.field], JSON.stringify(r.body)).toEqual([409, 'idNumber']);
+      expect(r.body.error.message).toMatch(lang === 'en' ? /already registered/ : /已登记/);
+      expect(r.body.error.message).not.toMatch(new RegExp(`${first.body.id}|unique|persons_`));
+    }
+  });
+
   it('records all five groups of §5.1 and returns them', async () => {
     const body = personBody(f.points.gridA, {
       nativePlace: '湖北省武汉市', arrivalCategory: 'returning_worker', emergencyPhone: '027-88886666',
