@@ -82,7 +82,7 @@ const UNIQUE_REFUSALS: Record<string, () => AppError> = {
 function fromPg(err: { code?: string; constraint?: string; column?: string; message: string }): AppError | undefined {
   switch (err.code) {
     case '23505':
-      return (err.constraint && UNIQUE_REFUSALS[err.constraint]?.()) ?? conflict('this value already exists').withZh('该值已存在，不能重复');
+      return (err.constraint ? UNIQUE_REFUSALS[err.constraint]?.() : undefined) ?? conflict('this value already exists').withZh('该值已存在，不能重复');
     case '23514':
       return unprocessable(`value violates rule ${err.constraint ?? ''}`.trim(), err.column).withZh(`数据不符合规则 ${err.constraint ?? ''}`.trim());
     case '42501':

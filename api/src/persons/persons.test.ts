@@ -90,7 +90,7 @@ describe('registering a person', () => {
     const first = await community.post('/api/persons', body);
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     for (const lang of ['en', 'zh-CN']) {
-      const r = await worker.post('/api/persons', { ...personBody(f.points.gridA), idNumber: body.idNumber, sex: body.sex, age: body.age }, { 'accept-language': lang });
+      const r = await worker.post('/api/persons', { ...personBody(f.points.gridA), idNumber: body.idNumber }, { 'accept-language': lang });
       expect([r.status, r.body.error.field], JSON.stringify(r.body)).toEqual([409, 'idNumber']);
       expect(r.body.error.message).toMatch(lang === 'en' ? /already registered/ : /已登记/);
       expect(r.body.error.message).not.toMatch(new RegExp(`${first.body.id}|unique|persons_`));
@@ -167,6 +167,22 @@ describe('status machine through the API', () => {
       ['status', 'confirmed', 'cured', null],
     ]);
     expect(got.body.events[1].actor.name).toBe('网格员 刘芳');
+  });
+
+  it('answers a registration, an edit and a status change with the server-written reasons in the language asked for', async () => {
+    const en = { 'accept-language': 'en' };
+    const created = await worker.post('/api/persons', personBody(f.points.gridA), en);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // typed as the server writes an abnormal check's reason: read like one
+    const moved = await moveStatus(worker, created.body.id, { to: 'suspected', reason: '检查异常：咳嗽' }, en);
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.events.at(-1).reason).toBe('Abnormal check: cough');
+    const edited = await worker.patch(`/api/persons/${created.body.id}`, { nativePlace: '湖北', version: moved.body.version }, en);
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.events.map((e: any) => e.reason)).toContain('Abnormal check: cough');
+    // Chinese (and no stated language) reads the record as written
+    const zh = await worker.get(`/api/persons/${created.body.id}`, { 'accept-language': 'zh-CN' });
+    expect(zh.body.events.map((e: any) => e.reason)).toContain('检查异常：咳嗽');
   });
 
   it('refuses an invalid transition with 409 and a clear message, changing nothing', async () => {

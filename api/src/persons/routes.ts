@@ -10,10 +10,15 @@ import { personForm } from './form.ts';
 import { personDataRoutes } from '../person-data/routes.ts';
 import { addNote, changeStatus, createPerson, getEvent, getPerson, listPersons, listTemperatures, revealPerson, updatePerson, validatePersonDraft } from './service.ts';
 
-/** The person's version as an ETag, for If-Match on the next change. */
-function tagged<T extends { version: number }>(ctx: Koa.Context, person: T): T {
+/**
+ * A person as answered: its version as an ETag, for If-Match on the next change, and its events'
+ * server-written reasons in English when English is asked for (records are read as written
+ * otherwise; the apps send the user's choice).
+ */
+function tagged<T extends { version: number; events: { reason: string | null }[] }>(ctx: Koa.Context, person: T): T {
   ctx.set('ETag', etagOf(person.version));
-  return person;
+  const asked = ctx.get('accept-language');
+  return asked && asked.trim() !== '*' ? { ...person, events: eventsIn(person.events, langOf(asked)) } : person;
 }
 
 export function personRoutes(routes: Routes, app: AppContext): void {
@@ -37,7 +42,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     access: { permission: 'person:write' },
     body: PersonCreate,
     status: 201,
-    handler: ({ scoped, user, body, ctx }) => createPerson(app, scoped, user, body, ctx.ip || null),
+    handler: async ({ scoped, user, body, ctx }) => tagged(ctx, await createPerson(app, scoped, user, body, ctx.ip || null)),
   });
   routes.add({
     method: 'get',
@@ -63,12 +68,7 @@ export function personRoutes(routes: Routes, app: AppContext): void {
     tags,
     access: { permission: 'person:read' },
     params: IdParams,
-    handler: async ({ scoped, user, params, ctx }) => {
-      const person = await getPerson(app, scoped, user, params.id, ctx.ip);
-      // Records are read as written unless English is asked for (the apps send the user's choice).
-      const asked = ctx.get('accept-language');
-      return tagged(ctx, asked && asked.trim() !== '*' ? { ...person, events: eventsIn(person.events, langOf(asked)) } : person);
-    },
+    handler: async ({ scoped, user, params, ctx }) => tagged(ctx, await getPerson(app, scoped, user, params.id, ctx.ip)),
   });
   routes.add({
     method: 'patch',
