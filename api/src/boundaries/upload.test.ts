@@ -99,6 +99,24 @@ describe('refused uploads', () => {
     // Another route still refuses a multipart body.
     const other = await fetch(`${t.baseUrl}/api/persons`, { method: 'POST', headers: { cookie }, body: form });
     expect(other.status).toBe(415);
+    // A body cut off inside its file part (no closing boundary): refused, and the server lives on.
+    const cut = await fetch(`${t.baseUrl}/api/boundaries/imports`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'multipart/form-data; boundary=XB', 'accept-language': 'zh-CN' },
+      body: `--XB\r\nContent-Disposition: form-data; name="file"; filename="a.geojson"\r\n\r\n${'x'.repeat(3000)}`,
+    });
+    const cutBody = await cut.json();
+    expect([cut.status, cutBody.error.field], JSON.stringify(cutBody)).toEqual([400, 'body']);
+    expect(cutBody.error.message).toMatch(/不完整/);
+    expect((await fetch(`${t.baseUrl}/api/health`)).status).toBe(200);
+    // Parts other than the one file are refused in the request's language too.
+    const twoFiles = new FormData();
+    twoFiles.append('file', new Blob(['{}']), 'a.geojson');
+    twoFiles.append('other', new Blob(['{}']), 'b.geojson');
+    const extra = await fetch(`${t.baseUrl}/api/boundaries/imports`, { method: 'POST', headers: { cookie, 'accept-language': 'zh-CN' }, body: twoFiles });
+    const extraBody = await extra.json();
+    expect([extra.status, extraBody.error.field]).toEqual([400, 'body']);
+    expect(extraBody.error.message).toMatch(/只能上传一个文件/);
     const badCrs = await admin.upload(tree, { crs: 'mars' });
     expect(badCrs.status).toBe(400);
     expect(badCrs.body.error.field).toBe('crs');

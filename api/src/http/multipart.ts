@@ -26,6 +26,9 @@ const LIMITS = { files: 1, fields: 20, parts: 21, fieldSize: 256 * 1024 };
 const sizeZh = (bytes: number) =>
   bytes >= 2 ** 20 ? `${+(bytes / 2 ** 20).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} 字节`;
 
+const incomplete = (err: Error) =>
+  badRequest(`malformed multipart body: ${err.message}`, 'body').withZh('上传的内容不完整或格式有误，请重新上传');
+
 const tooLarge = (field: string, max: number) =>
   new AppError(413, 'too_large', `${field} is larger than ${max} bytes`, field, { Connection: 'close' }).withZh(`文件过大，最大 ${sizeZh(max)}`);
 
@@ -65,12 +68,14 @@ function parse(ctx: Koa.Context, fileField: string, max: number): Promise<{ fiel
     bb.on('file', (name, stream, info) => {
       if (name !== fileField || file) {
         stream.resume();
-        fail(badRequest(`unexpected file part "${name}" (only one file, "${fileField}")`, name));
+        fail(badRequest(`unexpected file part "${name}" (only one file, "${fileField}")`, name).withZh(`只能上传一个文件（表单字段 ${fileField}），多余的文件部分：${name}`));
         return;
       }
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => fail(tooLarge(fileField, max)));
+      // a body that ends inside the file part errors on the file's stream, not only on busboy
+      stream.on('error', (err: Error) => fail(incomplete(err)));
       stream.on('end', () => {
         // a file name is only ever shown and stored, never a path: control characters and slashes go
         const fileName = (info.filename ?? fileField).replace(/[\u0000-\u001F\u007F/\\]/g, '_');
@@ -79,13 +84,14 @@ function parse(ctx: Koa.Context, fileField: string, max: number): Promise<{ fiel
     });
     bb.on('field', (name, value, info) => {
       if (info.valueTruncated) fail(badRequest(`${name} is longer than ${LIMITS.fieldSize} bytes`, name).withZh(`表单字段 ${name} 超过 ${sizeZh(LIMITS.fieldSize)} 的长度上限`));
-      else if (name in fields) fail(badRequest(`${name} is given twice`, name));
+      else if (name in fields) fail(badRequest(`${name} is given twice`, name).withZh(`表单字段 ${name} 重复`));
       else fields[name] = value;
     });
-    for (const event of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const) {
-      bb.on(event, () => fail(badRequest(`too many parts in the form (${event.replace('Limit', '')})`, 'body')));
+    bb.on('filesLimit', () => fail(badRequest(`only one file may be uploaded (the part "${fileField}")`, 'body').withZh(`只能上传一个文件（表单字段 ${fileField}）`)));
+    for (const event of ['partsLimit', 'fieldsLimit'] as const) {
+      bb.on(event, () => fail(badRequest(`too many parts in the form (${event.replace('Limit', '')})`, 'body').withZh('表单的部分过多')));
     }
-    bb.on('error', (err: Error) => fail(badRequest(`malformed multipart body: ${err.message}`, 'body').withZh('上传的内容不完整或格式有误，请重新上传')));
+    bb.on('error', (err: Error) => fail(incomplete(err)));
     bb.on('close', () => {
       if (!failed) resolve({ fields, file });
     });
