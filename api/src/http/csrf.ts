@@ -21,7 +21,9 @@ export function isCrossSite(method: string, headers: { fetchSite?: string; origi
 export function sameSiteWrites(): Koa.Middleware {
   return async (ctx, next) => {
     const headers = { fetchSite: ctx.get('sec-fetch-site') || undefined, origin: ctx.get('origin') || undefined, authorization: ctx.get('authorization') || undefined };
-    if (isCrossSite(ctx.method, headers, ctx.origin)) {
+    // this site as the browser names it (Koa's ctx.origin is the request's Origin header itself);
+    // behind a trusted proxy, Koa's protocol and host are the forwarded ones
+    if (isCrossSite(ctx.method, headers, `${ctx.protocol}://${ctx.host}`)) {
       throw new AppError(403, 'cross_site_request', 'a request that changes data must come from this site\'s own pages');
     }
     await next();
