@@ -104,3 +104,20 @@ describe('control characters in input', () => {
     expect(text.status).toBe(200);
   });
 });
+
+describe('numbers in paths and queries', () => {
+  it('are read only as decimal digits: "0x10", " 1", "1e1" and "" never name another record', async () => {
+    const admin = await t.login(`${f.prefix}admin`);
+    for (const id of ['0x10', '%201', '1e1', '0b1', '1%20']) {
+      const r = await admin.post(`/api/users/${id}/disable`, {});
+      expect([id, r.status, r.body.error.field]).toEqual([id, 400, 'id']);
+    }
+    const zh = await admin.get('/api/users?departmentId=0x1&page=1', { 'accept-language': 'zh-CN' });
+    expect([zh.status, zh.body.error.field, zh.body.error.message]).toEqual([400, 'departmentId', '部门：须为十进制数字']);
+    expect((await admin.get('/api/users?page=')).status).toBe(400);
+    expect((await admin.get('/api/users?page=2')).status).toBe(200);
+    // a tile row keeps its suffix, a coordinate its sign and decimals
+    expect((await admin.get('/api/tiles/grids/0/0/0.pbf')).status).toBe(200);
+    expect((await admin.get('/api/stats/heatmap?bbox=-1.5,-1.5,1.5,1.5&zoom=3')).status).not.toBe(500);
+  });
+});

@@ -15,6 +15,7 @@ import { idempotent } from '../idempotency/idempotency.ts';
 import { writeAudit } from '../audit/audit.ts';
 import { steppedUp, stepUpRequired } from '../auth/second-factor.ts';
 import { AppError, fromZod, forbidden, unauthorized } from './errors.ts';
+import { fieldLabel } from './field-labels.ts';
 import { langOf, zodErrorMap, type Lang } from './lang.ts';
 import { readMultipart, type MultipartSpec, type UploadedFile } from './multipart.ts';
 
@@ -282,9 +283,35 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' 
     }
     return undefined as T;
   }
+  if (where !== 'body') {
+    const field = numberTextProblem(schema, value);
+    if (field) {
+      throw new AppError(400, 'invalid_input', `${fieldLabel(field, 'en')}: a number written in decimal digits`, field).withZh(`${fieldLabel(field, 'zh-CN')}：须为十进制数字`);
+    }
+  }
   const r = schema.safeParse(value ?? {}, { error: zodErrorMap[lang] });
   if (!r.success) throw fromZod(r.error, where, lang);
   return r.data;
+}
+
+type Def = { type: string; shape?: Record<string, ZodType>; innerType?: ZodType; coerce?: boolean };
+const defOf = (schema: ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/**
+ * The first path or query parameter declared as a number whose text is not plainly one: zod's
+ * coercion is JavaScript's Number(), which reads "0x10" as 16, " 1" as 1 and "" as 0, so a
+ * malformed id would act on another record.
+ */
+function numberTextProblem(schema: ZodType, value: unknown): string | null {
+  const def = defOf(schema);
+  if (def.type !== 'object' || !def.shape || !value || typeof value !== 'object') return null;
+  for (const [key, field] of Object.entries(def.shape)) {
+    let inner = defOf(field);
+    while (inner.innerType) inner = defOf(inner.innerType);
+    const text = (value as Record<string, unknown>)[key];
+    if (inner.type === 'number' && inner.coerce && typeof text === 'string' && !/^-?\d{1,15}(\.\d{1,15})?$/.test(text)) return key;
+  }
+  return null;
 }
 
 /** Path parameter `id`: a positive integer. */
