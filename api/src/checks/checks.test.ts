@@ -49,6 +49,8 @@ describe('check rules', () => {
       expect(r.status, field).toBe(400);
       expect(r.body.error.field, JSON.stringify(r.body)).toBe(field);
     }
+    const zh = await s.admin.request('PUT', '/api/check-rules', { ...good, timezone: 'Mars/Olympus' }, { 'accept-language': 'zh-CN' });
+    expect(zh.body.error.message).toMatch(/须为 IANA 时区名称/);
     expect((await s.admin.get('/api/check-rules')).body.checkTimes).toEqual(['09:00', '15:00']);
   });
 });

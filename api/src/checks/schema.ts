@@ -1,6 +1,6 @@
 // API shapes of checks, self-reports, rules, photos and release (requirements §4.1.6, §4.1.8).
 import { Location, NearPoint } from '../geo/point.ts';
-import { z } from '../http/zod.ts';
+import { said, z } from '../http/zod.ts';
 import { versionField } from '../persons/schema.ts';
 import { isTimeZone } from '../time-zone.ts';
 
@@ -84,7 +84,7 @@ export const CheckRules = z
     observationDays: z.number().int().min(1).max(60).openapi({ description: 'Observation length for persons without an observation end date' }),
     feverThreshold: temperature.refine((v) => v >= 36 && v <= 40, 'between 36.0 and 40.0').openapi({ example: 37.3 }),
     selfReportOverdueHours: z.number().int().min(1).max(168),
-    timezone: z.string().refine(isTimeZone, 'an IANA time zone like Asia/Shanghai'),
+    timezone: z.string().refine(isTimeZone, said('an IANA time zone like Asia/Shanghai', '须为 IANA 时区名称，如 Asia/Shanghai')),
   })
   .openapi('CheckRules');
 export type CheckRules = z.infer<typeof CheckRules>;

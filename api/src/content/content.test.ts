@@ -68,6 +68,9 @@ describe('content lifecycle', () => {
     await admin.post(`/api/articles/${guide.body.id}/publish`);
     const items = (await publicList('guide')).body.items;
     expect(items).toEqual([expect.objectContaining({ id: guide.body.id, url: 'https://example.org/self-check', summary: '' })]);
+    // a scheme typed in capitals is a link like any other (stored as browsers read it)
+    const shouted = await admin.post('/api/articles', { kind: 'guide', title: '指引', url: 'HTTPS://example.org/A' });
+    expect([shouted.status, shouted.body.url], JSON.stringify(shouted.body)).toEqual([201, 'https://example.org/A']);
     const unlinked = await admin.patch(`/api/articles/${guide.body.id}`, { url: null });
     expect(unlinked.status).toBe(400);
     expect(unlinked.body.error.field).toBe('url');

@@ -8,7 +8,11 @@ const tenant = z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'tenant code').openap
 const kind = z.enum(['publicity', 'news', 'guide']).openapi({ description: 'publicity 宣传, news 新闻, guide 自查指引 (a link)' });
 const title = z.string().trim().min(1).max(200);
 const body = z.string().max(50000);
-const url = z.url({ protocol: /^https?$/ }).max(2000);
+// stored with its scheme in lower case, as the database's check (and every browser) reads it
+const url = z
+  .url({ protocol: /^https?$/i })
+  .max(2000)
+  .transform((u) => u.replace(/^https?/i, (scheme) => scheme.toLowerCase()));
 const page = {
   page: z.coerce.number().int().min(1).max(100000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
