@@ -143,6 +143,16 @@ describe('settings in the admin console', () => {
     await byTestId(page, 'menu-settings-jobs').click();
     await byTestId(page, 'job-run-anonymise').waitFor();
     await byTestId(page, 'job-run-anonymise').click();
+    // irreversible: asked once more, and a refusal runs nothing
+    const box = page.locator('.el-message-box');
+    await box.waitFor();
+    expect(await box.innerText()).toMatch(/不可撤销/);
+    await box.locator('.el-button', { hasText: '取消' }).click();
+    await box.waitFor({ state: 'hidden' });
+    expect(await stack.t.app.db.ownerPool.query(`select 1 from job_runs where tenant_id = $1 and job = 'anonymise' and trigger = 'manual'`, [stack.city.tenantId]).then((r) => r.rowCount)).toBe(0);
+    await byTestId(page, 'job-run-anonymise').click();
+    await box.waitFor();
+    await box.locator('.el-button--primary').click();
     await waitFor(page, `document.querySelector('[data-testid="job-status-anonymise"]')?.textContent.trim() === '成功'`);
     expect(Number(await byTestId(page, 'job-rows-anonymise').innerText())).toBeGreaterThanOrEqual(1);
     const { rows: [after] } = await stack.t.app.db.ownerPool.query(
@@ -173,6 +183,12 @@ describe('settings in the admin console', () => {
     await byTestId(page, 'menu-settings-overdue').click();
     const referral = field('overdue-referralDueHours');
     await referral.waitFor();
+    // a value out of range is said under the field and cannot be saved (not clamped behind the admin's back)
+    await referral.fill('999');
+    await referral.press('Tab');
+    await page.locator('.el-form-item__error', { hasText: '1–72' }).waitFor();
+    expect(await byTestId(page, 'overdue-save').isDisabled()).toBe(true);
+    await saveScreenshot(page, 'admin-settings-overdue-out-of-range.png');
     await referral.fill('4');
     await referral.press('Tab');
     await byTestId(page, 'overdue-save').click();

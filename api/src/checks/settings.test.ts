@@ -19,7 +19,7 @@ const put = (c: Client, path: string, body: unknown) => c.request('PUT', path, b
 /** Observed around the real today: the preview and the job work at the server's clock. */
 const today = () => ({ observationStart: shanghaiDay(-1), observationEnd: shanghaiDay(10) });
 const auditOf = (action: string, tenantId = s.f.tenantId) =>
-  ownerRows(s, 'select user_id, object_id, result, detail from audit_log where tenant_id = $1 and action = $2 order by id', [tenantId, action]);
+  ownerRows(s, 'select user_id, object_id, result, detail, host(ip) ip from audit_log where tenant_id = $1 and action = $2 order by id', [tenantId, action]);
 const countTasks = async () => (await ownerRows(s, `select count(*)::int n from tasks where tenant_id = $1`, [s.f.tenantId]))[0].n as number;
 const rulesBody = async (c: Client = s.admin) => {
   const { checksPerDay, updatedAt, ...rules } = (await c.get('/api/check-rules')).body;
@@ -96,6 +96,8 @@ describe('check rule preview', () => {
     const last = (await auditOf('check_rules.update')).at(-1)!;
     expect(last.detail.before.feverThreshold).toBe(rules.feverThreshold);
     expect(last.detail.after).toMatchObject({ ...rules, feverThreshold: 37.5 });
+    // the request's address, as every audited request records it (the route did not pass it on)
+    expect(last.ip).toBe('127.0.0.1');
     expect((await put(s.admin, '/api/check-rules', rules)).status).toBe(200);
   });
 });

@@ -5,6 +5,7 @@
 import net from 'node:net';
 import type Koa from 'koa';
 import { AppError } from './errors.ts';
+import { requestAddress } from '../audit/audit.ts';
 
 export type ProxyTrust = { kind: 'none' } | { kind: 'hops'; hops: number } | { kind: 'addresses'; list: net.BlockList; text: string };
 
@@ -74,7 +75,7 @@ export function clientAddress(trust: ProxyTrust): Koa.Middleware {
     const peer = ctx.req.socket.remoteAddress ?? '';
     if (!isTrusted(trust, peer)) for (const h of FORWARDED) delete ctx.req.headers[h];
     ctx.request.ip = clientIp(peer, ctx.get('x-forwarded-for') || undefined, trust);
-    await next();
+    await requestAddress.run(ctx.request.ip || null, next);
   };
 }
 

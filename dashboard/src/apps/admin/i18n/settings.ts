@@ -24,13 +24,13 @@ export default {
       },
       overdue: {
         title: '超期与解除', hint: '超过时限的任务在工作人员手机上标为超期；观察期满且期间无异常读数的人员进入解除隔离名单。',
-        selfReportOverdueHours: '居民自报超期（小时）', selfReportHint: '已绑定的居家观察居民超过此时间未自报，为其网格员生成督促任务',
+        selfReportOverdueHours: '居民自报超期（小时）', outOfRange: '须为 {min}–{max} 之间的整数', selfReportHint: '已绑定的居家观察居民超过此时间未自报，为其网格员生成督促任务',
         referralDueHours: '转诊任务时限（小时）', referralHint: '检查异常后生成的转诊任务须在此时间内完成，否则标为超期',
         observationDays: '观察期（天）', observationHint: '未填写观察结束日期的人员按此天数观察；期满且无异常读数即可解除隔离',
       },
       jobs: {
         title: '定时任务', name: '任务', schedule: '计划', lastRun: '上次运行', result: '结果', rows: '影响行数', nextRun: '下次运行', action: '操作',
-        runNow: '立即运行', running: '运行中', scheduledOnlyShort: '按计划运行', scheduledOnly: '全系统任务作用于所有单位，只按计划运行，不能由单位管理员启动', never: '尚未运行', perTenant: '本辖区', installation: '全系统', ranOk: '{name} 已运行：影响 {rows} 行', ranError: '{name} 运行出错：{message}',
+        runNow: '立即运行', running: '运行中', scheduledOnlyShort: '按计划运行', scheduledOnly: '全系统任务作用于所有单位，只按计划运行，不能由单位管理员启动', never: '尚未运行', perTenant: '本辖区', installation: '全系统', ranOk: '{name} 已运行：影响 {rows} 行', ranError: '{name} 运行出错：{message}', confirmRun: '立即运行“{name}”？', confirmAnonymise: '将立即匿名化解除隔离已满保留期限的人员的个人信息（姓名、证件号码、电话、住址、位置），此操作不可撤销。确定立即运行？', confirm: '立即运行', cancel: '取消',
         trigger: { schedule: '定时', manual: '手动' },
         statusName: { running: '运行中', ok: '成功', error: '出错', skipped: '跳过' },
         label: { 'check-tasks': '生成检查任务', 'self-report-overdue': '自报超期督促', housekeeping: '过期数据清理', anonymise: '个人信息到期匿名化' },
@@ -68,13 +68,13 @@ export default {
       },
       overdue: {
         title: 'Overdue & release', hint: 'Tasks past their time are marked overdue on the staff\'s phones; persons whose observation ended without an abnormal reading join the release list.',
-        selfReportOverdueHours: 'Self-report overdue after (hours)', selfReportHint: 'A bound resident under observation without a self-report for this long gets a reminder task for their grid worker',
+        selfReportOverdueHours: 'Self-report overdue after (hours)', outOfRange: 'A whole number from {min} to {max}', selfReportHint: 'A bound resident under observation without a self-report for this long gets a reminder task for their grid worker',
         referralDueHours: 'Referral deadline (hours)', referralHint: 'A referral after an abnormal reading is overdue after this long',
         observationDays: 'Observation (days)', observationHint: 'For persons without an observation end date; release is possible once it has passed without an abnormal reading',
       },
       jobs: {
         title: 'Scheduled jobs', name: 'Job', schedule: 'Schedule', lastRun: 'Last run', result: 'Result', rows: 'Rows', nextRun: 'Next run', action: '',
-        runNow: 'Run now', running: 'Running', scheduledOnlyShort: 'On schedule', scheduledOnly: 'A job of the whole installation acts on every tenant: it runs on its schedule only, never started by a tenant\'s administrator', never: 'Never run', perTenant: 'This tenant', installation: 'Installation', ranOk: '{name} ran: {rows} rows', ranError: '{name} failed: {message}',
+        runNow: 'Run now', running: 'Running', scheduledOnlyShort: 'On schedule', scheduledOnly: 'A job of the whole installation acts on every tenant: it runs on its schedule only, never started by a tenant\'s administrator', never: 'Never run', perTenant: 'This tenant', installation: 'Installation', ranOk: '{name} ran: {rows} rows', ranError: '{name} failed: {message}', confirmRun: 'Run “{name}” now?', confirmAnonymise: 'This anonymises at once the personal data (name, ID number, phones, address, position) of persons released longer ago than the retention period. It cannot be undone. Run it now?', confirm: 'Run now', cancel: 'Cancel',
         trigger: { schedule: 'scheduled', manual: 'by hand' },
         statusName: { running: 'Running', ok: 'OK', error: 'Error', skipped: 'Skipped' },
         label: { 'check-tasks': 'Check tasks', 'self-report-overdue': 'Overdue self-reports', housekeeping: 'Housekeeping', anonymise: 'Retention of personal data' },
