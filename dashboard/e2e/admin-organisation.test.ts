@@ -189,16 +189,21 @@ describe('organisation in the admin console', () => {
     // (shown in words, their code beside), and no sign-ins.
     const table = page.locator('[data-testid="audit-table"]');
     await expect.poll(() => table.textContent()).toContain('auth.login');
-    // a filter the API refuses says so (an action code is letters, _ and .)
-    await byTestId(page, 'audit-action').fill('新建');
-    await byTestId(page, 'audit-action').press('Enter');
-    await page.locator('.el-message--error', { hasText: 'action' }).waitFor();
-    await byTestId(page, 'audit-action').fill('user');
-    await byTestId(page, 'audit-action').press('Enter');
+    // actions are found by their Chinese name: 新建用户 is user.create alone
+    const actionInput = page.locator('[data-testid="audit-action"] input');
+    await actionInput.fill('新建用户');
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'user.create' }).first().waitFor();
+    await actionInput.press('Enter');
     await expect.poll(() => table.textContent()).not.toContain('auth.login');
     const rows = table.locator('.el-table__row');
     expect(await rows.count()).toBeGreaterThan(0);
-    for (const code of await table.locator('[data-testid^="audit-action-"] + .code').allTextContents()) expect(code.trim()).toMatch(/^user\./);
+    for (const code of await table.locator('[data-testid^="audit-action-"] + .code').allTextContents()) expect(code.trim()).toBe('user.create');
+    // and a group by the start of its code: user.* is every action on accounts
+    await byTestId(page, 'audit-action').click();
+    await actionInput.fill('user.*');
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'user.*' }).first().waitFor();
+    await actionInput.press('Enter');
+    await expect.poll(async () => (await table.locator('[data-testid^="audit-action-"] + .code').allTextContents()).every((c) => c.trim().startsWith('user.'))).toBe(true);
     expect(await table.textContent()).toContain('新建用户');
     // by the acting user and by result too
     await byTestId(page, 'audit-user').fill(stack.username('admin').toUpperCase());

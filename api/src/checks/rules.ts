@@ -125,7 +125,7 @@ export async function putOverdueRelease(app: AppContext, scoped: Scoped, user: P
     const after = overdueReleaseOf(await loadRow(tx, user.tenantId));
     const values = ({ updatedAt, ...v }: OverdueReleaseSettings) => v;
     await auditTx(tx, {
-      tenantId: user.tenantId, userId: user.userId, action: 'overdue_release.update', objectType: 'check_rules', objectId: user.tenantId,
+      tenantId: user.tenantId, userId: user.userId, action: 'overdue_release.update', objectType: 'tenant_settings', objectId: user.tenantId,
       result: 'ok', detail: { before: values(before), after: values(after) },
     });
     return { before, after };

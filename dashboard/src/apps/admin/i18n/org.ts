@@ -49,7 +49,7 @@ export default {
       audit: {
         title: '审计日志', at: '时间', user: '用户', action: '操作', object: '对象', ip: 'IP', result: '结果', detail: '详情',
         readOnly: '审计记录只读：任何人（含数据库所有者）都不能修改或删除；保留至少 180 天。', from: '起', to: '止',
-        actionFilter: '操作（编码开头，如 person）', userFilter: '用户名或姓名', resultFilter: '结果', anyResult: '全部结果', rawJson: '原始记录（JSON）', noDetail: '—',
+        actionFilter: '操作（输入名称或编码查找）', actionGroup: '全部{group}操作', userFilter: '用户名或姓名', resultFilter: '结果', anyResult: '全部结果', rawJson: '原始记录（JSON）', noDetail: '—',
         results: { ok: '成功', denied: '拒绝', error: '失败' },
         actions: {
           'access.denied': '越权访问被拒', 'alert.acknowledge': '确认预警', 'audit.read': '查阅审计日志',
@@ -83,6 +83,15 @@ export default {
           filter: '筛选条件', filters: '筛选条件', personId: '人员', runId: '运行', mode: '方式', outcome: '结果', path: '路径', method: '方法',
           message: '信息', fileName: '文件名', imported: '已导入', invalid: '无效', roles: '角色', refused: '拒绝原因', masked: '脱敏', seconds: '秒数',
           name: '名称', parentId: '上级', username: '用户名', displayName: '姓名', phone: '电话', roleIds: '角色', positionIds: '岗位', scopeIds: '管辖范围', departmentId: '部门', active: '启用',
+          statuses: '检查对象状态', checkTimes: '检查时间', feverThreshold: '发热阈值（℃）', observationDays: '观察天数', selfReportOverdueHours: '自报超期（小时）',
+          referralDueHours: '转诊时限（小时）', timezone: '时区', schools: '学校', grades: '年级', classes: '班级', title: '标题', kind: '类型', status: '状态',
+          trigger: '触发方式', rowsAffected: '影响行数', read: '读取行数', written: '写入行数', valid: '有效', userIds: '用户', permissions: '权限', file: '文件',
+          bytes: '字节数', publishedAt: '发布时间', url: '链接', code: '编码', created: '新建', detail: '详情', error: '错误',
+        },
+        detailValues: {
+          ok: '成功', error: '出错', skipped: '跳过', running: '运行中', manual: '手动', schedule: '按计划', valid_rows: '只导入有效行', all_or_nothing: '全部或不导入',
+          true: '是', false: '否', watching: '医学观察', suspected: '疑似', confirmed: '确诊', cured: '治愈', dead: '死亡', released: '解除隔离', closed: '排除结案',
+          publicity: '宣传', news: '新闻', guide: '自查指引', draft: '草稿', published: '已发布', password: '密码错误', running_job: '任务运行中',
         },
       },
     },
@@ -137,7 +146,7 @@ export default {
       audit: {
         title: 'Audit log', at: 'Time', user: 'User', action: 'Action', object: 'Object', ip: 'IP', result: 'Result', detail: 'Detail',
         readOnly: 'Audit records are read-only: nobody (the database owner included) can change or delete them; kept at least 180 days.', from: 'From', to: 'To',
-        actionFilter: 'Action (start of the code, e.g. person)', userFilter: 'Username or name', resultFilter: 'Result', anyResult: 'Any result', rawJson: 'Raw record (JSON)', noDetail: '—',
+        actionFilter: 'Action (type a name or code)', actionGroup: 'Every {group} action', userFilter: 'Username or name', resultFilter: 'Result', anyResult: 'Any result', rawJson: 'Raw record (JSON)', noDetail: '—',
         results: { ok: 'Succeeded', denied: 'Denied', error: 'Failed' },
         actions: {
           'access.denied': 'Access denied', 'alert.acknowledge': 'Alert acknowledged', 'audit.read': 'Audit log read',
@@ -171,6 +180,15 @@ export default {
           filter: 'Filter', filters: 'Filters', personId: 'Person', runId: 'Run', mode: 'Mode', outcome: 'Outcome', path: 'Path', method: 'Method',
           message: 'Message', fileName: 'File', imported: 'Imported', invalid: 'Invalid', roles: 'Roles', refused: 'Refused', masked: 'Masked', seconds: 'Seconds',
           name: 'Name', parentId: 'Parent', username: 'Username', displayName: 'Name', phone: 'Phone', roleIds: 'Roles', positionIds: 'Positions', scopeIds: 'Jurisdiction', departmentId: 'Department', active: 'Active',
+          statuses: 'Statuses checked', checkTimes: 'Check times', feverThreshold: 'Fever threshold (℃)', observationDays: 'Observation days', selfReportOverdueHours: 'Self-report overdue (hours)',
+          referralDueHours: 'Referral due (hours)', timezone: 'Time zone', schools: 'Schools', grades: 'Grades', classes: 'Classes', title: 'Title', kind: 'Kind', status: 'Status',
+          trigger: 'Trigger', rowsAffected: 'Rows affected', read: 'Rows read', written: 'Rows written', valid: 'Valid', userIds: 'Users', permissions: 'Permissions', file: 'File',
+          bytes: 'Bytes', publishedAt: 'Published', url: 'Link', code: 'Code', created: 'Created', detail: 'Detail', error: 'Error',
+        },
+        detailValues: {
+          ok: 'succeeded', error: 'failed', skipped: 'skipped', running: 'running', manual: 'by hand', schedule: 'on schedule', valid_rows: 'valid rows only', all_or_nothing: 'all or nothing',
+          true: 'yes', false: 'no', watching: 'under observation', suspected: 'suspected', confirmed: 'confirmed', cured: 'cured', dead: 'dead', released: 'released', closed: 'closed',
+          publicity: 'publicity', news: 'news', guide: 'guide', draft: 'draft', published: 'published', password: 'wrong password', running_job: 'job running',
         },
       },
     },
