@@ -107,7 +107,7 @@ begin
              case when f.address_matches > 1 then jsonb_build_object('field', 'address', 'message', format('地址匹配到 %s 户，请填写所属户编号或经纬度', f.address_matches))
                   when f.address_matches = 0 then jsonb_build_object('field', 'address', 'message', '地址在您辖区的住户中找不到，请填写经纬度或所属户编号') end,
              case when f.home_refused then jsonb_build_object('field', 'householdId', 'message', '所属户不存在或不在您的辖区内') end,
-             case when f.outside then jsonb_build_object('field', 'location', 'message', '位置不在您辖区的任何网格内') end,
+             case when f.outside then jsonb_build_object('field', 'location', 'message', '不在您辖区的任何网格内') end,
              case when f.registered then jsonb_build_object('field', 'idNumber', 'message', '该证件号码已登记') end),
              '$[*] ? (@ != null)') end as errs
       from flagged f

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problemZh } from './messages.ts';
+import { fileErrorZh, problemZh } from './messages.ts';
 import type { ProblemOut } from './schema.ts';
 
 const problem = (p: Partial<ProblemOut>): ProblemOut => ({ id: '1', severity: 'error', problem: 'x', featureIndex: 3, code: 'g1', message: 'whatever the English says', ...p });
@@ -14,5 +14,12 @@ describe('a problem in Chinese', () => {
 
   it('says its kind with the English when it has no params (a report validated before they were kept)', () => {
     expect(problemZh(problem({ problem: 'multipart', message: 'grid g1 is in 2 separate parts' }))).toBe('多部件（grid g1 is in 2 separate parts）');
+  });
+});
+
+describe('a file refusal in Chinese', () => {
+  it('says an empty file is empty and names a file of no known format, without the English', () => {
+    expect(fileErrorZh({ code: 'empty_file', message: 'empty.geojson is empty (0 bytes)', params: { file: 'empty.geojson' } })).toBe('empty.geojson 是空文件（0 字节），请重新选择边界文件');
+    expect(fileErrorZh({ code: 'unknown_format', message: 'x', params: { file: 'a.txt' } })).toBe('无法识别 a.txt 的文件格式，须为 GeoJSON、Shapefile 压缩包（.zip）、KML 或 KMZ');
   });
 });

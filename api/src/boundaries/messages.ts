@@ -10,6 +10,7 @@ import type { ProblemOut, Report } from './schema.ts';
 /** What each refusal of the file parser says in Chinese; its English detail follows. */
 const FILE_ERROR_ZH: Record<string, string> = {
   file_too_large: '文件过大',
+  empty_file: '文件是空的',
   no_features: '文件中没有任何要素',
   too_many_features: '文件中的要素过多',
   unknown_format: '无法识别文件格式，须为 GeoJSON、Shapefile 压缩包（.zip）、KML 或 KMZ',
@@ -51,6 +52,12 @@ export function fileErrorZh(err: Pick<BoundaryFileError, 'code' | 'message' | 'p
       break;
     case 'no_features':
       if (has('file')) return `${v.file} 中没有任何要素`;
+      break;
+    case 'empty_file':
+      if (has('file')) return `${v.file} 是空文件（0 字节），请重新选择边界文件`;
+      break;
+    case 'unknown_format':
+      if (has('file')) return `无法识别 ${v.file} 的文件格式，须为 GeoJSON、Shapefile 压缩包（.zip）、KML 或 KMZ`;
       break;
     case 'invalid_geojson':
       if (has('feature')) return `要素 ${v.feature} 不是 GeoJSON Feature`;

@@ -41,7 +41,7 @@ export const conflict = (message: string, field?: string) => new AppError(409, '
 export const unprocessable = (message: string, field?: string) => new AppError(422, 'unprocessable', message, field);
 
 /** Turns a zod failure into a 400 naming the first offending field. */
-export function fromZod(err: ZodError, where: 'body' | 'query' | 'params', lang: Lang = 'en'): AppError {
+export function fromZod(err: ZodError, where: 'body' | 'query' | 'params', lang: Lang = 'en', labels?: Record<string, string>): AppError {
   const issue = err.issues[0];
   const path = issue.path.map(String);
   let field = path.join('.');
@@ -55,7 +55,7 @@ export function fromZod(err: ZodError, where: 'body' | 'query' | 'params', lang:
   // the issue's message is already in the request's language (route.ts parses with zod's Chinese),
   // in zod's generic words: the commonest cases of a form get plainer ones
   if (lang === 'zh-CN') {
-    error.withZh(issue.code === 'unrecognized_keys' ? `${field}：不认识的字段` : `${field ? fieldLabel(field, 'zh-CN') : where}：${zhOf(message) ?? plainZh(issue) ?? message}`);
+    error.withZh(issue.code === 'unrecognized_keys' ? `${field}：不认识的字段` : `${field ? fieldLabel(field, 'zh-CN', labels) : where}：${zhOf(message) ?? plainZh(issue) ?? message}`);
   }
   return error;
 }

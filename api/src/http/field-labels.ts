@@ -13,6 +13,7 @@ const ZH = new Map<string, string>(Object.entries({
   jurisdictionId: '管辖范围', parentId: '上级部门', addressDetail: '详细地址', location: '位置', deviceTime: '设备时间',
   selfReportOverdueHours: '自报逾期时长', referralDueHours: '转诊时限', observationDays: '观察天数', checkTimes: '检查时间',
   otp: '验证码', smsCode: '验证码', hubeiHistory: '湖北旅居史', hubeiHistoryRecent: '近期湖北旅居史', q: '搜索',
+  scopeIds: '管辖范围', roleIds: '角色', positionIds: '岗位', permissions: '权限', timezone: '时区', feverThreshold: '发热阈值', statuses: '检查对象状态',
 }));
 
 /** Adds the names of fields described elsewhere (the person workbook's columns). */
@@ -25,10 +26,13 @@ function leaf(path: string): string {
   return path.split('.').filter((p) => !/^\d+$/.test(p)).at(-1) ?? path;
 }
 
-/** The field as a screen names it: its Chinese label, or its words in English ("subjectName" → "Subject name"). */
-export function fieldLabel(path: string, lang: Lang): string {
+/**
+ * The field as a screen names it: its Chinese label (the route's own first: a department's name is
+ * 名称, a person's 姓名), or its words in English ("subjectName" → "Subject name").
+ */
+export function fieldLabel(path: string, lang: Lang, own?: Record<string, string>): string {
   const key = leaf(path);
-  if (lang === 'zh-CN') return ZH.get(key) ?? key;
+  if (lang === 'zh-CN') return own?.[key] ?? ZH.get(key) ?? key;
   const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

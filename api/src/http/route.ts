@@ -85,6 +85,8 @@ export interface RouteSpec<P, Q, B> {
    * the validated input says so (a role change among other edits, a full ID number among fields).
    */
   stepUp?: true | ((input: { body: B; query: Q }) => boolean);
+  /** What this route's fields are called on its screen where the shared names (field-labels.ts) do not fit (zh). */
+  labels?: Record<string, string>;
   /** Returns the JSON body; a handler that writes ctx.body itself returns undefined. */
   handler(input: RouteInput<P, Q, B>): Promise<unknown>;
 }
@@ -135,11 +137,11 @@ export class Routes {
       // (before an upload is read)
       if (spec.stepUp === true && user && !steppedUp(this.app, user)) throw stepUpRequired();
       const lang = langOf(ctx.get('accept-language'));
-      const params = parse(spec.params, ctx.params, 'params', lang);
-      const query = parse(spec.query, ctx.query, 'query', lang);
+      const params = parse(spec.params, ctx.params, 'params', lang, spec.labels);
+      const query = parse(spec.query, ctx.query, 'query', lang, spec.labels);
       // Access and parameters are checked before an upload is read.
       const form = spec.multipart ? await readMultipart(ctx, spec.multipart) : undefined;
-      const body = parse(spec.body, form ? form.fields : (ctx.request as { body?: unknown }).body, 'body', lang);
+      const body = parse(spec.body, form ? form.fields : (ctx.request as { body?: unknown }).body, 'body', lang, spec.labels);
       if (typeof spec.stepUp === 'function' && user && spec.stepUp({ body, query }) && !steppedUp(this.app, user)) throw stepUpRequired();
       // The request's caller, built once: the identity the route's access admits.
       const who = 'public' in spec.access ? undefined : 'citizen' in spec.access ? citizen : user;
@@ -267,12 +269,12 @@ export function controlCharacterField(value: unknown): string | null {
   return null;
 }
 
-function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params', lang: Lang): T {
+function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params', lang: Lang, labels?: Record<string, string>): T {
   const bad = controlCharacterField(value);
   if (bad !== null) {
     const field = bad.replace(/[^\x20-\x7E]/g, '?');
     throw new AppError(400, 'invalid_input', `${where}${field ? `.${field}` : ''}: control characters (such as NUL) and direction overrides are not allowed`, field || where)
-      .withZh(`${field || where}：不允许控制字符（如 NUL）或文字方向控制符`);
+      .withZh(`${field ? fieldLabel(field, 'zh-CN', labels) : where}：不允许控制字符（如 NUL）或文字方向控制符`);
   }
   if (!schema) {
     if (where === 'body' && value !== undefined && !(typeof value === 'object' && value && Object.keys(value).length === 0)) {
@@ -286,11 +288,11 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' 
   if (where !== 'body') {
     const field = numberTextProblem(schema, value);
     if (field) {
-      throw new AppError(400, 'invalid_input', `${fieldLabel(field, 'en')}: a number written in decimal digits`, field).withZh(`${fieldLabel(field, 'zh-CN')}：须为十进制数字`);
+      throw new AppError(400, 'invalid_input', `${fieldLabel(field, 'en')}: a number written in decimal digits`, field).withZh(`${fieldLabel(field, 'zh-CN', labels)}：须为十进制数字`);
     }
   }
   const r = schema.safeParse(value ?? {}, { error: zodErrorMap[lang] });
-  if (!r.success) throw fromZod(r.error, where, lang);
+  if (!r.success) throw fromZod(r.error, where, lang, labels);
   return r.data;
 }
 

@@ -125,7 +125,9 @@ export const SECTION_NO: Record<string, number> = {
   inspectorAttendance: 39, visitContact: 40, releaseNoticeIssued: 41, note: 42,
 };
 
-export const headerOf = (key: string) => COLUMNS.find((c) => c.key === key)?.header ?? key;
+/** Fields the checks name that are no one column: the place comes from coordinates, an address or a household. */
+const OTHER_HEADERS: Record<string, string> = { location: '位置' };
+export const headerOf = (key: string) => COLUMNS.find((c) => c.key === key)?.header ?? OTHER_HEADERS[key] ?? key;
 
 /** A header as typed by people: half-width, no spaces, asterisks or bracketed hints, lower case. */
 export function headerKey(s: string): string {

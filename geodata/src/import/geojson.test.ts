@@ -96,6 +96,8 @@ describe('GeoJSON', () => {
     expect([other.code, other.field]).toEqual(['unknown_format', 'file']);
     const empty = await refusal(parseBoundaryFile(json({ type: 'FeatureCollection', features: [] }), 'a.json', { crs: 'wgs84' }));
     expect([empty.code, empty.field]).toEqual(['no_features', 'file']);
+    const nothing = await refusal(parseBoundaryFile(Buffer.alloc(0), 'empty.geojson', { crs: 'wgs84' }));
+    expect([nothing.code, nothing.field, nothing.params]).toEqual(['empty_file', 'file', { file: 'empty.geojson' }]);
   });
 
   it('refuses a file over the size limit and one with too many features', async () => {

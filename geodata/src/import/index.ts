@@ -25,6 +25,7 @@ export async function parseBoundaryFile(
   if (data.length > limits.maxFileBytes) {
     throw new BoundaryFileError('file_too_large', `${fileName} has ${data.length} bytes; at most ${limits.maxFileBytes} are accepted`);
   }
+  if (data.length === 0) throw new BoundaryFileError('empty_file', `${fileName} is empty (0 bytes)`, 'file', { file: fileName });
   const source = readSource(data, fileName, limits);
   if (!source.features.length) throw new BoundaryFileError('no_features', `${fileName} holds no features`, 'file', { file: fileName });
   if (source.features.length > limits.maxFeatures) {
@@ -38,7 +39,7 @@ function readSource(data: Buffer, fileName: string, limits: BoundaryFileLimits):
   const text = leadingText(data);
   if (text.startsWith('{') || text.startsWith('[')) return readGeoJson(utf8(data));
   if (text.startsWith('<')) return readKml(data);
-  throw new BoundaryFileError('unknown_format', `${fileName} is none of GeoJSON, a zipped Shapefile, KML or KMZ`);
+  throw new BoundaryFileError('unknown_format', `${fileName} is none of GeoJSON, a zipped Shapefile, KML or KMZ`, 'file', { file: fileName });
 }
 
 /** A zip is a Shapefile when it holds a .shp, else a KMZ when it holds a .kml. */
