@@ -90,7 +90,8 @@ const USER_COLUMNS = sql`u.id, u.username, u.display_name, u.department_id, d.na
   coalesce((select json_agg(json_build_object('id', r.id, 'code', r.code, 'name', r.name) order by r.id) from user_roles ur
               join roles r on r.tenant_id = ur.tenant_id and r.id = ur.role_id
              where ur.tenant_id = u.tenant_id and ur.user_id = u.id), '[]') as roles,
-  coalesce((select json_agg(json_build_object('id', j.id, 'name', j.name, 'level', j.level, 'path', j.path::text) order by j.path)
+  coalesce((select json_agg(json_build_object('id', j.id, 'name', j.name, 'level', j.level, 'path', j.path::text,
+                'parentName', (select up.name from jurisdictions up where up.tenant_id = j.tenant_id and up.id = j.parent_id)) order by j.path)
               from user_scopes us join jurisdictions j on j.tenant_id = us.tenant_id and j.id = us.jurisdiction_id
              where us.tenant_id = u.tenant_id and us.user_id = u.id), '[]') as scope`;
 

@@ -31,7 +31,7 @@ export function userOut(r: Record<string, any>) {
     department: r.department_id == null ? null : { id: Number(r.department_id), name: r.department_name as string },
     positions: r.positions as { id: number; name: string }[],
     roles: r.roles as { id: number; code: string; name: string }[],
-    scope: r.scope as { id: number; name: string; level: number; path: string }[],
+    scope: r.scope as { id: number; name: string; level: number; path: string; parentName: string | null }[],
     phoneMasked: (r.phone_masked ?? null) as string | null,
     status,
     lockedUntil: locked ? r.locked_until : null,

@@ -3,7 +3,7 @@ import type zh from './zh-CN';
 
 const en: typeof zh = {
   apps: { admin: 'Grid Epidemic Control — Admin', command: 'Grid Epidemic Control — Command Center', field: 'Epidemic control — field', signin: 'Grid Epidemic Control' },
-  role: { commander: 'Commander', street_staff: 'Street staff', community_staff: 'Community staff', grid_worker: 'Grid worker', doctor: 'Community doctor', checkpoint: 'Checkpoint staff', admin: 'Administrator' },
+  role: { commander: 'Commander', street_staff: 'Street staff', community_staff: 'Community staff', grid_worker: 'Grid worker', doctor: 'Community doctor', checkpoint: 'Checkpoint staff', admin: 'System administrator', security_admin: 'Security administrator', audit_admin: 'Audit administrator' },
   lang: { label: 'Language', zh: '中文', en: 'English' },
   login: {
     title: 'Staff sign-in', username: 'Username', password: 'Password', submit: 'Sign in', busy: 'Signing in…',

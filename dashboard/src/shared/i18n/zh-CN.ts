@@ -1,7 +1,7 @@
 // Words every app shares (domain vocabulary, languages, sign-in), Simplified Chinese (default).
 export default {
   apps: { admin: '网格化社区疫情防控 · 管理后台', command: '网格化社区疫情防控指挥中心', field: '疫情防控外勤', signin: '网格化社区疫情防控系统' },
-  role: { commander: '指挥部领导', street_staff: '街道工作人员', community_staff: '社区工作人员', grid_worker: '网格员', doctor: '社区医生', checkpoint: '卡口人员', admin: '管理员' },
+  role: { commander: '指挥部领导', street_staff: '街道工作人员', community_staff: '社区工作人员', grid_worker: '网格员', doctor: '社区医生', checkpoint: '卡口人员', admin: '系统管理员', security_admin: '安全管理员', audit_admin: '审计管理员' },
   lang: { label: '语言', zh: '中文', en: 'English' },
   login: {
     title: '工作人员登录', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…',
