@@ -131,11 +131,11 @@ function normaliseText(s: string): string {
     .trim();
 }
 
-const MAX_USERS_UNPACKED_BYTES = 64 * 1024 * 1024;
+// a users workbook of the largest allowed row count unpacks to well under this; more is refused before exceljs holds it all in memory
+const MAX_USERS_UNPACKED_BYTES = 12 * 1024 * 1024;
 
 /** Reads the first sheet: the header row (found among the first five, * marks ignored) and every non-blank row. */
 export async function readUserSheet(data: Buffer, maxRows: number): Promise<UserSheetRow[]> {
-  // a users workbook of at most a few thousand rows unpacks to a few MB
   const problem = await workbookZipRefusal(data, MAX_USERS_UNPACKED_BYTES);
   if (problem) throw new SheetError(problem.message, problem.messageZh);
   const wb = new ExcelJS.Workbook();
