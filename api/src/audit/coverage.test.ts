@@ -6,6 +6,7 @@ import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
 import { makeResidentId } from '../persons/idnumber.ts';
 import { versionOf } from '../test/people.ts';
+import { deniedBursts } from '../http/route.ts';
 
 let t: TestApp;
 let f: Fixture;
@@ -53,6 +54,20 @@ describe('what the audit trail records', () => {
     expect(await rows('access.denied')).toContainEqual(expect.objectContaining({
       object_type: 'route', object_id: 'POST /api/persons/:id/reveal', result: 'denied', detail: expect.objectContaining({ path: `/api/persons/${id}/reveal` }),
     }));
+  });
+
+  it('a burst of one refusal as one record a minute, with the count of the others', async () => {
+    const checkpoint = await t.login(`${f.prefix}checkpoint`);
+    const before = (await rows('access.denied')).filter((r) => r.object_id === 'GET /api/users').length;
+    for (let i = 0; i < 20; i++) expect((await checkpoint.get('/api/users')).status).toBe(403);
+    const burst = (await rows('access.denied')).filter((r) => r.object_id === 'GET /api/users');
+    expect(burst.length - before).toBe(1);
+    // the next record after the minute carries the 19 it did not write one by one
+    const key = [...deniedBursts.seen.keys()].find((k) => k.endsWith(':GET /api/users'))!;
+    deniedBursts.seen.get(key)!.at -= deniedBursts.windowMs;
+    expect((await checkpoint.get('/api/users')).status).toBe(403);
+    const after = (await rows('access.denied')).filter((r) => r.object_id === 'GET /api/users');
+    expect(after.at(-1)!.detail).toMatchObject({ alsoRefused: 19 });
   });
 
   it('a read of the audit trail, with what was looked for', async () => {

@@ -126,10 +126,14 @@ export class Routes {
         checkAccess(spec.access, user, citizen);
       } catch (err) {
         // A signed-in user refused a permission (a reveal, an export, the audit log, …) is recorded.
-        if (user && err instanceof AppError && err.status === 403) {
+        // A burst of the same refusal is one record a minute with the count of those it stands for,
+        // so a signed-in client cannot flood the trail.
+        const route = `${spec.method.toUpperCase()} ${spec.path}`;
+        const repeated = user && err instanceof AppError && err.status === 403 ? deniedBursts.note(`${user.tenantId}:${user.userId}:${route}`) : null;
+        if (user && repeated !== null && repeated >= 0) {
           await writeAudit(this.app.db.pool, {
-            tenantId: user.tenantId, userId: user.userId, action: 'access.denied', objectType: 'route', objectId: `${spec.method.toUpperCase()} ${spec.path}`,
-            ip: ctx.ip || null, result: 'denied', detail: { path: ctx.path, reason: err.message },
+            tenantId: user.tenantId, userId: user.userId, action: 'access.denied', objectType: 'route', objectId: route,
+            ip: ctx.ip || null, result: 'denied', detail: { path: ctx.path, reason: (err as Error).message, ...(repeated > 0 ? { alsoRefused: repeated } : {}) },
           });
         }
         throw err;
@@ -268,6 +272,26 @@ export function controlCharacterField(value: unknown): string | null {
   }
   return null;
 }
+
+/**
+ * Refusals of one user and route: the first is recorded at once, those within the next minute are
+ * counted and go with the next record after it. note() answers the count to record (≥ 0), or -1
+ * when the refusal is only counted. Bounded: the map is cleared past 10,000 keys.
+ */
+export const deniedBursts = {
+  windowMs: 60_000,
+  seen: new Map<string, { at: number; count: number }>(),
+  note(key: string, now = Date.now()): number {
+    const last = this.seen.get(key);
+    if (last && now - last.at < this.windowMs) {
+      last.count++;
+      return -1;
+    }
+    if (this.seen.size >= 10_000) this.seen.clear();
+    this.seen.set(key, { at: now, count: 0 });
+    return last?.count ?? 0;
+  },
+};
 
 function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params', lang: Lang, labels?: Record<string, string>): T {
   const bad = controlCharacterField(value);
