@@ -70,6 +70,20 @@ describe('what the audit trail records', () => {
     expect(after.at(-1)!.detail).toMatchObject({ alsoRefused: 19 });
   });
 
+  it('reads without the organisation screens: the ids a record names come with their names', async () => {
+    const admin = await t.login(`${f.prefix}admin`);
+    const roles = (await admin.get('/api/roles')).body as { id: number; code: string; name: string }[];
+    const gridWorker = roles.find((r) => r.code === 'grid_worker')!;
+    const made = await admin.post('/api/users', { username: `${f.prefix}named`, displayName: '审计可读', scopeIds: [f.nodes.gridA], roleIds: [gridWorker.id] });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const page = (await auditor.get('/api/audit?action=user.create')).body;
+    const record = page.items.find((i: { objectId: string }) => i.objectId === String(made.body.user.id));
+    expect(record.detail.roleIds).toEqual([gridWorker.id]);
+    expect(page.names.role[gridWorker.id]).toBe(gridWorker.name);
+    expect(page.names.jurisdiction[f.nodes.gridA]).toBe('东一社区 · 第一网格');
+    expect(page.names.user[made.body.user.id]).toBe('审计可读');
+  });
+
   it('a read of the audit trail, with what was looked for', async () => {
     expect((await auditor.get('/api/audit?action=person.create')).status).toBe(200);
     expect(await rows('audit.read')).toContainEqual(expect.objectContaining({ object_type: 'audit_log', detail: expect.objectContaining({ filter: expect.objectContaining({ action: 'person.create' }) }) }));

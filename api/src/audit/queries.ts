@@ -58,3 +58,16 @@ export const chains = (tenantId?: number) =>
 /** A page of a tenant's chain with stored and recomputed hashes (owner connection). */
 export const links = (tenantId: number, afterSeq: number, limit: number) =>
   sql`select id, seq, prev_hash, hash, expected from app.audit_links(${tenantId}::int, ${afterSeq}::bigint, ${limit}::int)`;
+
+/** Ids the records name, by kind (role, position, department, jurisdiction, user). */
+export type NamedIds = Record<'role' | 'position' | 'department' | 'jurisdiction' | 'user', number[]>;
+
+/** The names of the ids the records name, so the trail reads without rights to the organisation screens. */
+export const namesOf = (tenantId: number, ids: NamedIds) =>
+  sql`select 'role' as kind, id, name from roles where tenant_id = ${tenantId} and id = any(${ids.role}::bigint[])
+      union all select 'position', id, name from positions where tenant_id = ${tenantId} and id = any(${ids.position}::bigint[])
+      union all select 'department', id, name from departments where tenant_id = ${tenantId} and id = any(${ids.department}::bigint[])
+      union all select 'jurisdiction', j.id, coalesce(p.name || ' · ', '') || j.name from jurisdictions j
+                  left join jurisdictions p on p.tenant_id = j.tenant_id and p.id = j.parent_id and j.level >= 4
+                 where j.tenant_id = ${tenantId} and j.id = any(${ids.jurisdiction}::bigint[])
+      union all select 'user', id, coalesce(display_name, username) from users where tenant_id = ${tenantId} and id = any(${ids.user}::bigint[])`;
