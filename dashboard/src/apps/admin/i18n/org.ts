@@ -37,7 +37,7 @@ export default {
         title: '从 Excel 导入用户', mode: '导入方式', allOrNothing: '全部成功才导入', validRows: '只导入正确的行',
         choose: '选择文件（.xlsx）', upload: '上传并导入', rows: '共 {rows} 行：正确 {valid} 行，错误 {invalid} 行，已导入 {imported} 行',
         nothing: '存在错误，按“全部成功才导入”未写入任何用户。请修改后重新上传，或改为“只导入正确的行”。',
-        row: '行', column: '列', message: '问题', created: '已创建的用户及临时密码（只显示这一次）',
+        row: '行', column: '列', message: '问题', created: '已创建的用户及临时密码（只显示这一次）', copyPasswords: '复制用户名和临时密码', copied: '已复制 {n} 个账号', copyFailed: '浏览器不允许复制，请手工抄录',
       },
       roles: {
         title: '角色与权限', code: '编码', builtin: '内置', custom: '自定义', duty: '三员', users: '用户数', permissions: '权限',
@@ -133,7 +133,7 @@ export default {
         title: 'Import users from Excel', mode: 'Mode', allOrNothing: 'All or nothing', validRows: 'Import the valid rows',
         choose: 'Choose a file (.xlsx)', upload: 'Upload and import', rows: '{rows} rows: {valid} valid, {invalid} with errors, {imported} imported',
         nothing: 'There are errors: in all-or-nothing mode no user was written. Fix the file and upload again, or import the valid rows.',
-        row: 'Row', column: 'Column', message: 'Problem', created: 'Created users and temporary passwords (shown only once)',
+        row: 'Row', column: 'Column', message: 'Problem', created: 'Created users and temporary passwords (shown only once)', copyPasswords: 'Copy usernames and temporary passwords', copied: '{n} accounts copied', copyFailed: 'The browser does not allow copying: write them down',
       },
       roles: {
         title: 'Roles & permissions', code: 'Code', builtin: 'Built-in', custom: 'Custom', duty: 'Duty', users: 'Users', permissions: 'Permissions',
