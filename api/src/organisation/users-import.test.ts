@@ -144,7 +144,7 @@ describe('users import', () => {
     const bomb = declareSize(await zipOf({ ...(await filesOf(await workbook([]))), 'xl/media/zeros.bin': Buffer.alloc(1000) }), 'xl/media/zeros.bin', 2 ** 30);
     const refused = await upload(bomb);
     expect([refused.status, refused.body.error.field]).toEqual([400, 'file']);
-    expect(refused.body.error.message).toMatch(/unpacks to more than 64 MB/);
+    expect(refused.body.error.message).toMatch(/unpacks to more than 12 MB/);
     const badMode = await upload(await workbook([]), 'sometimes');
     expect([badMode.status, badMode.body.error.field]).toEqual([400, 'mode']);
   });
