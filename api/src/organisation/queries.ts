@@ -51,6 +51,10 @@ export const setPositionRoles = (tenantId: number, positionId: number, roleIds: 
 export const usersOfPosition = (tenantId: number, positionId: number) =>
   sql`select user_id from user_positions where tenant_id = ${tenantId} and position_id = ${positionId}`;
 
+/** The role ids a position carries now. */
+export const positionRoleIds = (tenantId: number, positionId: number) =>
+  sql`select role_id from position_roles where tenant_id = ${tenantId} and position_id = ${positionId} order by role_id`;
+
 // ---- roles ----
 export const roles = (tenantId: number) =>
   sql`select r.id, r.code, r.name, r.active, r.builtin, r.duty, r.created_at,
@@ -194,6 +198,37 @@ export const dutyConflicts = (tenantId: number, userIds: number[]) =>
         from held h join users u on u.tenant_id = ${tenantId} and u.id = h.user_id
        group by h.user_id, u.username
       having count(distinct h.duty) > 1`;
+
+/**
+ * One organisation change at a time per tenant (transaction-level advisory lock): the checks that
+ * read the tree, the duty holders or the role names and the write that follows see the same state.
+ */
+export const lockOrganisation = (tenantId: number) => sql`select pg_advisory_xact_lock(7301031, ${tenantId}::integer)`;
+
+/**
+ * Who holds each duty (三员分立) now: active users with the duty's role, directly or through an
+ * active position (what app.session_principal grants).
+ */
+export const dutyHolders = (tenantId: number) =>
+  sql`select distinct x.user_id, u.username, r.duty from (
+        select ur.user_id, ur.role_id from user_roles ur where ur.tenant_id = ${tenantId}
+        union
+        select up.user_id, pr.role_id from user_positions up
+          join positions p on p.tenant_id = up.tenant_id and p.id = up.position_id and p.active
+          join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+         where up.tenant_id = ${tenantId}) x
+        join roles r on r.tenant_id = ${tenantId} and r.id = x.role_id and r.active and r.duty is not null
+        join users u on u.tenant_id = ${tenantId} and u.id = x.user_id and u.active
+       order by r.duty, u.username`;
+
+/** The duties a user is given, directly or through any position (active or not), account active or not. */
+export const dutiesAssigned = (tenantId: number, userId: number) =>
+  sql`select distinct r.duty from roles r
+       where r.tenant_id = ${tenantId} and r.duty is not null
+         and (exists (select 1 from user_roles ur where ur.tenant_id = r.tenant_id and ur.user_id = ${userId} and ur.role_id = r.id)
+              or exists (select 1 from user_positions up join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+                          where up.tenant_id = r.tenant_id and up.user_id = ${userId} and pr.role_id = r.id))
+       order by r.duty`;
 
 /** Jurisdiction nodes among `ids` that the caller sees (row-level security keeps the others out). */
 export const visibleNodes = (tenantId: number, ids: number[]) =>

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
-import { assertNoDutyConflict, auditingDutyRefusal, DUTY_ZH, DutyConflictError } from './duties.ts';
+import { assertDutyRules, assertNoDutyConflict, assertNotAddingHeldDuty, auditingDutyRefusal, DUTY_ZH, dutyHolders, DutyRuleError } from './duties.ts';
 import * as q from './queries.ts';
 import type { z } from '../http/zod.ts';
 import { type DepartmentCreate, type DepartmentPatch, type PositionCreate, type PositionPatch, type RoleCreate, type RolePatch } from './schema.ts';
@@ -92,6 +92,10 @@ export function createPosition(app: AppContext, scoped: Scoped, user: Principal,
       // A position is held by users: one that combines duties would make every holder combine them.
       await assertRolesCompatible(tx, user.tenantId, input.roleIds);
     }
+    if (input.roleIds.length) {
+      const before = await dutyHolders(tx, user.tenantId);
+      assertNotAddingHeldDuty(await tx.rows(q.rolesByIds(user.tenantId, input.roleIds)), before, 'roleIds');
+    }
     const row = await tx.one<{ id: string }>(q.insertPosition(user.tenantId, input.departmentId, input.name));
     const positionId = Number(row!.id);
     if (input.roleIds.length) await tx.query(q.setPositionRoles(user.tenantId, positionId, [...new Set(input.roleIds)]));
@@ -103,18 +107,20 @@ async function assertRolesCompatible(tx: Tx, tenantId: number, roleIds: number[]
   const roles = await tx.rows<{ code: string; name: string; duty: string | null }>(q.rolesByIds(tenantId, roleIds));
   const withDuty = roles.filter((r) => r.duty);
   if (new Set(withDuty.map((r) => r.duty)).size > 1) {
-    throw new DutyConflictError(
+    throw new DutyRuleError(
       409,
       'conflict',
       `separation of duties (三员分立): roles ${withDuty.map((r) => `${r.name} (${r.duty} administrator)`).join(' and ')} cannot be combined`,
       'roleIds',
       withDuty.map((r) => r.code).sort(),
+      'duty_conflict',
     ).withZh(`三员分立：系统管理员、安全管理员、审计管理员角色不能合并（${withDuty.map((r) => r.name).join('、')}）`);
   }
 }
 
 export function updatePosition(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof PositionPatch>, ip: string | null = null) {
   return audited(app, scoped, user, input.active === false ? 'position.disable' : 'position.update', 'position', input, ip, async (tx) => {
+    const before = await dutyHolders(tx, user.tenantId);
     if (!(await tx.one(q.positionById(user.tenantId, id)))) throw notFound('position');
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
@@ -127,10 +133,14 @@ export function updatePosition(app: AppContext, scoped: Scoped, user: Principal,
     if (input.roleIds) {
       await requireRoles(tx, user.tenantId, input.roleIds, 'roleIds');
       await assertRolesCompatible(tx, user.tenantId, input.roleIds);
+      const had = new Set((await tx.rows<{ role_id: string }>(q.positionRoleIds(user.tenantId, id))).map((r) => Number(r.role_id)));
       await tx.query(q.setPositionRoles(user.tenantId, id, [...new Set(input.roleIds)]));
       const holders = (await tx.rows<{ user_id: string }>(q.usersOfPosition(user.tenantId, id))).map((r) => Number(r.user_id));
       await assertNoDutyConflict(tx, user.tenantId, holders, 'roleIds');
+      const added = input.roleIds.filter((r) => !had.has(r));
+      if (added.length) assertNotAddingHeldDuty(await tx.rows(q.rolesByIds(user.tenantId, added)), before, 'roleIds');
     }
+    await assertDutyRules(tx, user.tenantId, user.userId, before, input.roleIds ? 'roleIds' : input.active !== undefined ? 'active' : undefined);
     return { id };
   }, id);
 }

@@ -130,6 +130,20 @@ describe('users import', () => {
     expect(audit.rows.map((a) => a.detail.imported)).toEqual([0, 0, 3]);
   });
 
+  it('gives the security or audit duty to nobody while an account holds it (三员分立), as an error of the row', async () => {
+    const r = await upload(await workbook([
+      [`${p()}shadow1`, '影子审计', '', '', '', '审计管理员', gridA()],
+      [`${p()}shadow2`, '影子安全', '', '安全管理员部门', '安全管理员', '', gridA()],
+      [`${p()}plain1`, '普通', '', '', '', '指挥部领导', gridA()],
+    ]), 'valid_rows', 'zh-CN');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.errors.map((e: any) => `${e.row}:${e.column}:${e.message}`)).toEqual([
+      `2:角色:三员分立：审计管理员职责已由 ${p()}auditor 担任，只能由系统运维人员改授他人`,
+      `3:角色:三员分立：安全管理员职责已由 ${p()}secadmin 担任，只能由系统运维人员改授他人`,
+    ]);
+    expect(r.body.created.map((c: any) => c.username)).toEqual([`${p()}plain1`]);
+  });
+
   it('refuses a file that is not a workbook or lacks required columns, naming the file', async () => {
     const junk = await upload(Buffer.from('not a workbook'));
     expect([junk.status, junk.body.error.field]).toEqual([400, 'file']);

@@ -11,7 +11,7 @@ import { badRequest, plainZh } from '../http/errors.ts';
 import type { Lang } from '../http/lang.ts';
 import { zhOf } from '../http/zod.ts';
 import type { UploadedFile } from '../http/multipart.ts';
-import { DUTY_ZH } from './duties.ts';
+import { assertDutyRules, DUTY_NAMES, DUTY_ZH, dutyHolders, GUARDED_DUTIES, type DutyHolders } from './duties.ts';
 import * as q from './queries.ts';
 import { UserCreate, type UserCreateInput } from './schema.ts';
 import { buildUserTemplate, columnHeader, readUserSheet, SheetError, type UserColumnKey, type UserSheetRow } from './users-excel.ts';
@@ -27,9 +27,13 @@ interface Lookups {
   scopes: Map<string, number>;
   scopeLabels: string[];
   existing: Set<string>;
+  /** Who holds each duty now, and the security or audit duties given by rows above (one account each, while nobody holds it). */
+  dutyHolders: DutyHolders;
+  dutiesGiven: Set<string>;
 }
 
 async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promise<Lookups> {
+  const holders = await dutyHolders(tx, tenantId);
   const deps = await tx.rows(q.departments(tenantId));
   const poss = await tx.rows(q.positions(tenantId));
   const roles = await tx.rows(q.roles(tenantId));
@@ -56,6 +60,8 @@ async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promi
     scopes,
     scopeLabels: nodes.map((n) => `${n.name} (${n.code})`),
     existing: new Set((await tx.rows<{ username: string }>(q.existingUsernames(tenantId, usernames))).map((r) => r.username)),
+    dutyHolders: holders,
+    dutiesGiven: new Set(),
   };
 }
 
@@ -124,6 +130,18 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>, lang: 
     err('roles', `separation of duties (三员分立): the ${[...duties].join(', ')} administrator roles cannot be combined`,
       `三员分立：${[...duties].map((d) => DUTY_ZH[d] ?? d).join('、')}角色不能兼任`);
   }
+  // the system administrator gives the security or audit duty only while nobody holds it, to one account
+  const guarded = duties.size > 1 ? [] : [...duties].filter((d) => GUARDED_DUTIES.includes(d));
+  for (const d of guarded) {
+    const holders = [...l.dutyHolders.get(d)!.values()];
+    if (holders.length) {
+      err('roles', `separation of duties (三员分立): the ${DUTY_NAMES[d]} duty is held by ${holders.join(', ')}; only the system operator gives it to another account`,
+        `三员分立：${DUTY_ZH[d]}职责已由 ${holders.join('、')} 担任，只能由系统运维人员改授他人`);
+    } else if (l.dutiesGiven.has(d)) {
+      err('roles', `separation of duties (三员分立): the ${DUTY_NAMES[d]} duty is given to one account only, and a row above has it`,
+        `三员分立：${DUTY_ZH[d]}职责只能授予一个账号，上面的行已有`);
+    }
+  }
   const scopeId = r.scope ? l.scopes.get(r.scope) ?? l.scopes.get(/\(([^()]+)\)\s*$/.exec(r.scope)?.[1] ?? '') : undefined;
   if (r.scope && scopeId == null) err('scope', `no jurisdiction node “${r.scope}” in your jurisdiction`, `您的辖区内没有辖区节点“${r.scope}”`);
   const parsed = UserCreate.safeParse({
@@ -142,6 +160,7 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>, lang: 
   if (key && l.existing.has(key)) err('username', `username ${r.username} already exists`, `用户名 ${r.username} 已存在`);
   else if (key && seen.has(key)) err('username', `username ${r.username} is also in row ${seen.get(key)}`, `用户名 ${r.username} 与第 ${seen.get(key)} 行重复`);
   if (key && !seen.has(key)) seen.set(key, r.row);
+  if (!errors.length) guarded.forEach((d) => l.dutiesGiven.add(d));
   return errors.length ? { errors } : { input: parsed.data!, errors };
 }
 
@@ -156,6 +175,7 @@ export async function importUsers(app: AppContext, scoped: Scoped, user: Princip
   if (!rows.length) throw badRequest('file: the sheet has no user rows under the header', 'file').withZh('表格的表头下没有用户行');
   const outcome = await scoped(async (tx) => {
     const l = await loadLookups(tx, user.tenantId, rows.map((r) => r.username ?? '').filter(Boolean));
+    const before = l.dutyHolders;
     const seen = new Map<string, number>();
     const checked = rows.map((r) => ({ row: r.row, ...checkRow(r, l, seen, lang) }));
     const errors = checked.flatMap((c) => c.errors);
@@ -167,6 +187,7 @@ export async function importUsers(app: AppContext, scoped: Scoped, user: Princip
         const id = await insertUser(app, tx, user.tenantId, c.input!, await hashPassword(password));
         created.push({ row: c.row, id, username: c.input!.username, temporaryPassword: password });
       }
+      await assertDutyRules(tx, user.tenantId, user.userId, before, 'roleIds');
     }
     const invalid = checked.length - valid.length;
     await auditTx(tx, {

@@ -11,7 +11,7 @@ import { maskPhone } from '../crypto/pii.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
-import { assertNoDutyConflict, auditingDutyRefusal } from './duties.ts';
+import { assertDutyRules, assertNoDutyConflict, assertNotDutyAccount, auditingDutyRefusal, dutyHolders } from './duties.ts';
 import * as q from './queries.ts';
 import type { UserCreateInput, UserPatchInput } from './schema.ts';
 import type { z } from '../http/zod.ts';
@@ -113,12 +113,18 @@ async function assign(tx: Tx, tenantId: number, id: number, input: Partial<UserC
 
 const auditDetail = (input: Partial<UserCreateInput>) => ({ ...input, phone: input.phone ? maskPhone(input.phone) : input.phone });
 
+/** The request field that gives or takes roles, for a duty refusal. */
+const assignmentField = (input: Partial<UserCreateInput>) =>
+  input.roleIds?.length ? 'roleIds' : input.positionIds?.length ? 'positionIds' : input.roleIds ? 'roleIds' : input.positionIds ? 'positionIds' : undefined;
+
 export async function createUser(app: AppContext, scoped: Scoped, user: Principal, input: UserCreateInput, ip: string | null) {
   const password = temporaryPassword();
   const hash = await hashPassword(password);
   const id = await auditingDutyRefusal(app, user, 'user.create', 'user', undefined, ip, () =>
     scoped(async (tx) => {
+      const before = await dutyHolders(tx, user.tenantId);
       const created = await insertUser(app, tx, user.tenantId, input, hash);
+      await assertDutyRules(tx, user.tenantId, user.userId, before, assignmentField(input));
       await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.create', objectType: 'user', objectId: created, ip, result: 'ok', detail: auditDetail(input) });
       return created;
     }),
@@ -128,8 +134,10 @@ export async function createUser(app: AppContext, scoped: Scoped, user: Principa
 
 export async function updateUser(app: AppContext, scoped: Scoped, user: Principal, id: number, input: UserPatchInput, ip: string | null) {
   await auditingDutyRefusal(app, user, 'user.update', 'user', id, ip, () => scoped(async (tx) => {
+    const before = await dutyHolders(tx, user.tenantId);
     const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
+    await assertNotDutyAccount(tx, user.tenantId, id, target.username);
     await checkReferences(tx, user.tenantId, input);
     const sets: Sql[] = [];
     if (input.displayName !== undefined) sets.push(sql`display_name = ${input.displayName}`);
@@ -140,6 +148,7 @@ export async function updateUser(app: AppContext, scoped: Scoped, user: Principa
     }
     await tx.query(q.updateUser(user.tenantId, id, sets));
     await assign(tx, user.tenantId, id, input);
+    await assertDutyRules(tx, user.tenantId, user.userId, before, assignmentField(input));
     await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.update', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
   }));
   return getUser(app, scoped, user, id);
@@ -147,7 +156,11 @@ export async function updateUser(app: AppContext, scoped: Scoped, user: Principa
 
 type AccountAction = 'disable' | 'enable' | 'unlock' | 'password_reset' | 'totp_reset';
 
-/** Disable, enable, unlock, reset the password or the second factor of an account (audited); a password reset returns the new temporary password. */
+/**
+ * Disable, enable, unlock, reset the password or the second factor of an account (audited); a
+ * password reset returns the new temporary password. The security and audit administrators'
+ * accounts are only unlocked or enabled here (duties.ts); enabling one is giving its duty.
+ */
 export async function accountAction(app: AppContext, scoped: Scoped, user: Principal, id: number, action: AccountAction, ip: string | null) {
   if (id === user.userId && action !== 'enable' && action !== 'unlock') {
     throw conflict(`you cannot ${{ disable: 'disable your own account', password_reset: 'reset your own password here (use the password change)', totp_reset: 'reset your own second factor here (remove it under account security)' }[action]}`)
@@ -155,9 +168,11 @@ export async function accountAction(app: AppContext, scoped: Scoped, user: Princ
   }
   const password = action === 'password_reset' ? temporaryPassword() : undefined;
   const hash = password ? await hashPassword(password) : undefined;
-  await scoped(async (tx) => {
+  await auditingDutyRefusal(app, user, `user.${action}`, 'user', id, ip, () => scoped(async (tx) => {
+    const before = action === 'disable' || action === 'enable' ? await dutyHolders(tx, user.tenantId) : undefined;
     const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
+    if (action !== 'enable' && action !== 'unlock') await assertNotDutyAccount(tx, user.tenantId, id, target.username);
     const sets: Sql[] = {
       disable: [sql`active = false`],
       enable: [sql`active = true`],
@@ -167,11 +182,12 @@ export async function accountAction(app: AppContext, scoped: Scoped, user: Princ
       totp_reset: [sql`totp_secret_enc = null`, sql`totp_pending_enc = null`, sql`totp_enabled_at = null`],
     }[action];
     await tx.query(q.updateUser(user.tenantId, id, sets));
+    if (before) await assertDutyRules(tx, user.tenantId, user.userId, before, undefined);
     // A disabled account or a reset password ends the user's sessions at once.
     if (action === 'disable' || action === 'password_reset' || action === 'totp_reset') await tx.query(q.revokeSessions(user.tenantId, id));
     // sign-ins of the name blocked after failures (from any address) may be tried again
     if (action === 'unlock' || action === 'password_reset') await tx.query(loginUnblock(target.username));
     await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok' });
-  });
+  }));
   return { user: await getUser(app, scoped, user, id), ...(password ? { temporaryPassword: password } : {}) };
 }
