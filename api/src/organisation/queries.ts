@@ -22,6 +22,10 @@ export const isDepartmentOrDescendant = (tenantId: number, id: number, candidate
         union select d.id from departments d join sub on d.parent_id = sub.id where d.tenant_id = ${tenantId})
       select exists (select 1 from sub where id = ${candidate}) as inside`;
 
+/** Active sub-departments (direct children) of a department. */
+export const activeSubDepartments = (tenantId: number, id: number) =>
+  sql`select id, name from departments where tenant_id = ${tenantId} and parent_id = ${id} and active order by name, id`;
+
 export const updateDepartment = (tenantId: number, id: number, sets: Sql[]) =>
   sql`update departments set ${join(sets)} where tenant_id = ${tenantId} and id = ${id} returning id`;
 
@@ -54,6 +58,21 @@ export const usersOfPosition = (tenantId: number, positionId: number) =>
 /** The role ids a position carries now. */
 export const positionRoleIds = (tenantId: number, positionId: number) =>
   sql`select role_id from position_roles where tenant_id = ${tenantId} and position_id = ${positionId} order by role_id`;
+
+/** Active users holding a role, directly or through an active position (who lose it when it is disabled). */
+export const activeHoldersOfRole = (tenantId: number, roleId: number) =>
+  sql`select count(distinct x.user_id)::int as n from (
+        select ur.user_id from user_roles ur where ur.tenant_id = ${tenantId} and ur.role_id = ${roleId}
+        union select up.user_id from user_positions up
+          join positions p on p.tenant_id = up.tenant_id and p.id = up.position_id and p.active
+          join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+         where up.tenant_id = ${tenantId} and pr.role_id = ${roleId}) x
+        join users u on u.tenant_id = ${tenantId} and u.id = x.user_id and u.active`;
+
+/** Active users holding a position (who lose its roles when it is disabled). */
+export const activeHoldersOfPosition = (tenantId: number, positionId: number) =>
+  sql`select count(*)::int as n from user_positions up join users u on u.tenant_id = up.tenant_id and u.id = up.user_id and u.active
+       where up.tenant_id = ${tenantId} and up.position_id = ${positionId}`;
 
 // ---- roles ----
 export const roles = (tenantId: number) =>

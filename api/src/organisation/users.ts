@@ -16,7 +16,7 @@ import * as q from './queries.ts';
 import type { UserCreateInput, UserPatchInput } from './schema.ts';
 import type { z } from '../http/zod.ts';
 import type { UserListQuery } from './schema.ts';
-import { requireRoles } from './structure.ts';
+import { disabledReference, requireRoles } from './structure.ts';
 
 export type UserStatus = 'active' | 'disabled' | 'locked';
 
@@ -71,15 +71,31 @@ export function temporaryPassword(): string {
   return chars.join('');
 }
 
-/** Checks references inside the caller's transaction: 400 naming the field of the first bad one. */
-async function checkReferences(tx: Tx, tenantId: number, input: Partial<UserCreateInput>): Promise<void> {
+/** What a user holds now: references they keep may be disabled since (only new ones must be active). */
+interface Held {
+  departmentId: number | null;
+  positionIds: number[];
+  roleIds: number[];
+}
+
+const NOTHING_HELD: Held = { departmentId: null, positionIds: [], roleIds: [] };
+
+/**
+ * Checks references inside the caller's transaction: 400 naming the field of the first unknown one,
+ * 409 for a disabled department, position or role given anew (the Excel import refuses them too).
+ */
+async function checkReferences(tx: Tx, tenantId: number, input: Partial<UserCreateInput>, held: Held = NOTHING_HELD): Promise<void> {
   if (input.departmentId) {
-    if (!(await tx.one(q.departmentById(tenantId, input.departmentId)))) throw badRequest(`departmentId: department ${input.departmentId} does not exist`, 'departmentId').withZh(`所属部门不存在（编号 ${input.departmentId}）`);
+    const d = await tx.one<{ name: string; active: boolean }>(q.departmentById(tenantId, input.departmentId));
+    if (!d) throw badRequest(`departmentId: department ${input.departmentId} does not exist`, 'departmentId').withZh(`所属部门不存在（编号 ${input.departmentId}）`);
+    if (!d.active && input.departmentId !== held.departmentId) throw disabledReference('departmentId', 'department', d.name);
   }
   for (const pid of input.positionIds ?? []) {
-    if (!(await tx.one(q.positionById(tenantId, pid)))) throw badRequest(`positionIds: position ${pid} does not exist`, 'positionIds').withZh(`岗位不存在（编号 ${pid}）`);
+    const p = await tx.one<{ name: string; active: boolean }>(q.positionById(tenantId, pid));
+    if (!p) throw badRequest(`positionIds: position ${pid} does not exist`, 'positionIds').withZh(`岗位不存在（编号 ${pid}）`);
+    if (!p.active && !held.positionIds.includes(pid)) throw disabledReference('positionIds', 'position', p.name);
   }
-  await requireRoles(tx, tenantId, input.roleIds ?? [], 'roleIds');
+  await requireRoles(tx, tenantId, input.roleIds ?? [], 'roleIds', held.roleIds);
   if (input.scopeIds?.length) {
     const visible = new Set((await tx.rows<{ id: string }>(q.visibleNodes(tenantId, input.scopeIds))).map((r) => Number(r.id)));
     const outside = input.scopeIds.filter((i) => !visible.has(i));
@@ -135,10 +151,15 @@ export async function createUser(app: AppContext, scoped: Scoped, user: Principa
 export async function updateUser(app: AppContext, scoped: Scoped, user: Principal, id: number, input: UserPatchInput, ip: string | null) {
   await auditingDutyRefusal(app, user, 'user.update', 'user', id, ip, () => scoped(async (tx) => {
     const before = await dutyHolders(tx, user.tenantId);
-    const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
+    const target = await tx.one<{ username: string; department_id: string | null }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
     await assertNotDutyAccount(tx, user.tenantId, id, target.username);
-    await checkReferences(tx, user.tenantId, input);
+    const has = await tx.one<{ position_ids: string[]; role_ids: string[] }>(q.userAssignments(user.tenantId, id));
+    await checkReferences(tx, user.tenantId, input, {
+      departmentId: target.department_id == null ? null : Number(target.department_id),
+      positionIds: has!.position_ids.map(Number),
+      roleIds: has!.role_ids.map(Number),
+    });
     const sets: Sql[] = [];
     if (input.displayName !== undefined) sets.push(sql`display_name = ${input.displayName}`);
     if (input.departmentId !== undefined) sets.push(sql`department_id = ${input.departmentId}`);
