@@ -209,9 +209,17 @@ function checkPermissions(permissions: string[]): string[] {
   return [...new Set(permissions)];
 }
 
+/** 409 on `name` when another role of the tenant has this name (the Excel import finds roles by name). */
+async function assertRoleNameFree(tx: Tx, tenantId: number, name: string, exceptId: number | null): Promise<void> {
+  await tx.query(q.lockOrganisation(tenantId));
+  const other = await tx.one<{ code: string }>(q.rolesNamed(tenantId, name, exceptId));
+  if (other) throw conflict(`name: the role ${other.code} is named “${name}” already; role names are unique`, 'name').withZh(`角色名称“${name}”已被角色 ${other.code} 使用，角色名称不能重复`);
+}
+
 export function createRole(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof RoleCreate>, ip: string | null = null) {
   return audited(app, scoped, user, 'role.create', 'role', input, ip, async (tx) => {
     const permissions = checkPermissions(input.permissions);
+    await assertRoleNameFree(tx, user.tenantId, input.name, null);
     const row = await tx.one<{ id: string }>(q.insertRole(user.tenantId, input.code, input.name)).catch((err) => {
       if (err?.code === '23505') throw conflict(`code: a role with code ${input.code} already exists`, 'code').withZh(`角色编码 ${input.code} 已存在`);
       throw err;
@@ -230,6 +238,7 @@ export function updateRole(app: AppContext, scoped: Scoped, user: Principal, id:
       throw conflict(`the ${role.duty} administrator role is fixed (separation of duties, 三员分立): its permissions cannot change and it cannot be disabled`, input.permissions ? 'permissions' : 'active')
         .withZh(`三员分立：内置的${DUTY_ZH[role.duty] ?? role.duty}角色固定，不能修改权限或停用`);
     }
+    if (input.name !== undefined) await assertRoleNameFree(tx, user.tenantId, input.name, id);
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
     if (input.active !== undefined) sets.push(sql`active = ${input.active}`);

@@ -20,10 +20,17 @@ import { insertUser, temporaryPassword } from './users.ts';
 export const MAX_IMPORT_ROWS = 2000;
 export const maxImportBytes = () => 5 * 1024 * 1024;
 
+interface ImportRole {
+  id: number;
+  code: string;
+  duty: string | null;
+}
+
 interface Lookups {
   departments: Map<string, number>;
   positions: { id: number; name: string; departmentId: number; departmentName: string; duties: string[] }[];
-  roles: Map<string, { id: number; duty: string | null }>;
+  /** Active roles by code, and by name (a name several roles share is ambiguous: written before names were unique). */
+  roles: { byCode: Map<string, ImportRole>; byName: Map<string, ImportRole[]> };
   scopes: Map<string, number>;
   scopeLabels: string[];
   existing: Set<string>;
@@ -38,10 +45,12 @@ async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promi
   const poss = await tx.rows(q.positions(tenantId));
   const roles = await tx.rows(q.roles(tenantId));
   const nodes = await tx.rows<{ id: string; code: string; name: string }>(q.scopeNodes(tenantId));
-  const roleMap = new Map<string, { id: number; duty: string | null }>();
+  const byCode = new Map<string, ImportRole>();
+  const byName = new Map<string, ImportRole[]>();
   for (const r of roles.filter((r) => r.active)) {
-    roleMap.set(r.name, { id: Number(r.id), duty: r.duty });
-    roleMap.set(r.code, { id: Number(r.id), duty: r.duty });
+    const role = { id: Number(r.id), code: r.code as string, duty: r.duty as string | null };
+    byCode.set(role.code, role);
+    byName.set(r.name, [...(byName.get(r.name) ?? []), role]);
   }
   const scopes = new Map<string, number>();
   for (const n of nodes) {
@@ -56,7 +65,7 @@ async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promi
         id: Number(p.id), name: p.name, departmentId: Number(p.department_id), departmentName: p.department_name,
         duties: (p.roles as { duty: string | null }[]).map((r) => r.duty).filter((d): d is string => !!d),
       })),
-    roles: roleMap,
+    roles: { byCode, byName },
     scopes,
     scopeLabels: nodes.map((n) => `${n.name} (${n.code})`),
     existing: new Set((await tx.rows<{ username: string }>(q.existingUsernames(tenantId, usernames))).map((r) => r.username)),
@@ -68,7 +77,7 @@ async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promi
 /** GET /api/users/template.xlsx: the template with this tenant's departments, positions, roles and the caller's nodes. */
 export async function userTemplate(app: AppContext, scoped: Scoped, user: Principal, ctx: Koa.Context): Promise<void> {
   const l = await scoped((tx) => loadLookups(tx, user.tenantId, []));
-  const roleNames = [...new Set([...l.roles.entries()].filter(([k]) => !/^[a-z_0-9]+$/.test(k)).map(([k]) => k))];
+  const roleNames = [...l.roles.byName.keys()];
   const wb = buildUserTemplate({
     departments: [...l.departments.keys()],
     positions: [...new Set(l.positions.map((p) => p.name))],
@@ -119,8 +128,13 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>, lang: 
   }
   const roleIds: number[] = [];
   for (const name of (r.roles ?? '').split(/[、,，;；]/).map((s) => s.trim()).filter(Boolean)) {
-    const role = l.roles.get(name);
-    if (!role) err('roles', `no active role named “${name}”`, `没有名为“${name}”的启用角色`);
+    // the code first (it cannot be ambiguous), then the name
+    const named = l.roles.byName.get(name) ?? [];
+    const role = l.roles.byCode.get(name) ?? (named.length === 1 ? named[0] : undefined);
+    if (!role && named.length > 1) {
+      err('roles', `several roles are named “${name}”: write the role's code instead (${named.map((r) => r.code).join(', ')})`,
+        `有多个角色名为“${name}”，请改填角色编码（${named.map((r) => r.code).join('、')}）`);
+    } else if (!role) err('roles', `no active role named “${name}”`, `没有名为“${name}”的启用角色`);
     else {
       roleIds.push(role.id);
       if (role.duty) duties.add(role.duty);
