@@ -68,6 +68,21 @@ describe('departments and positions', () => {
     }
   });
 
+  it('two moves at once cannot make a cycle (the check and the write under one per-tenant lock)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const a = await admin.post('/api/departments', { name: `环A${i}` });
+      const b = await admin.post('/api/departments', { name: `环B${i}` });
+      const [ab, ba] = await Promise.all([
+        admin.patch(`/api/departments/${a.body.id}`, { parentId: b.body.id }),
+        admin.patch(`/api/departments/${b.body.id}`, { parentId: a.body.id }),
+      ]);
+      expect([ab.status, ba.status].sort()).toEqual([200, 400]);
+      const list = (await admin.get('/api/departments')).body as { id: number; parentId: number | null }[];
+      const parent = (id: number) => list.find((d) => d.id === id)!.parentId;
+      expect(parent(a.body.id) === b.body.id && parent(b.body.id) === a.body.id).toBe(false);
+    }
+  });
+
   it('creates a position with roles; unknown roles and departments are named', async () => {
     const dep = await admin.post('/api/departments', { name: '网格中心' });
     const bad = await admin.post('/api/positions', { name: '专职网格员', departmentId: dep.body.id, roleIds: [987654] });

@@ -59,12 +59,15 @@ export function createDepartment(app: AppContext, scoped: Scoped, user: Principa
 }
 
 /**
- * Rename, move or disable/enable a department. A disabled department takes no new parts: it is
- * refused while it has active sub-departments, and a department is not moved under, or enabled
- * beneath, a disabled one.
+ * Rename, move or disable/enable a department. Under the tenant's organisation lock, taken before
+ * anything is read: the cycle check and the move see the same tree, so two moves at once (A under
+ * B, B under A) cannot make a loop. A disabled department takes no new parts: it is refused while
+ * it has active sub-departments, and a department is not moved under, or enabled beneath, a
+ * disabled one.
  */
 export function updateDepartment(app: AppContext, scoped: Scoped, user: Principal, id: number, input: Input<typeof DepartmentPatch>, ip: string | null = null) {
   return audited(app, scoped, user, input.active === false ? 'department.disable' : 'department.update', 'department', input, ip, async (tx) => {
+    await tx.query(q.lockOrganisation(user.tenantId));
     const current = await tx.one<{ parent_id: string | null; active: boolean }>(q.departmentById(user.tenantId, id));
     if (!current) throw notFound('department');
     const sets: Sql[] = [];
