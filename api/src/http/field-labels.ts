@@ -13,6 +13,7 @@ const ZH = new Map<string, string>(Object.entries({
   jurisdictionId: '管辖范围', parentId: '上级部门', addressDetail: '详细地址', location: '位置', deviceTime: '设备时间',
   selfReportOverdueHours: '自报逾期时长', referralDueHours: '转诊时限', observationDays: '观察天数', checkTimes: '检查时间',
   otp: '验证码', smsCode: '验证码', hubeiHistory: '湖北旅居史', hubeiHistoryRecent: '近期湖北旅居史', q: '搜索',
+  permissions: '权限', positionIds: '岗位', roleIds: '角色', scopeIds: '管辖范围',
 }));
 
 /** Adds the names of fields described elsewhere (the person workbook's columns). */

@@ -250,6 +250,8 @@ describe('roles and the permission matrix', () => {
     expect(code.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^Code: lower-case letters/) });
     const codeZh = await secadmin.post('/api/roles', { code: 'Bad Code', name: 'x' }, { 'accept-language': 'zh-CN' });
     expect([codeZh.status, codeZh.body.error.message]).toEqual([400, '编码：角色编码须为 2–40 个小写字母、数字或 _，以字母开头']);
+    const badFormat = await secadmin.post('/api/roles', { code: 'fmt_probe', name: 'x', permissions: ['Person Read'] }, { 'accept-language': 'zh-CN' });
+    expect([badFormat.status, badFormat.body.error.field, badFormat.body.error.message]).toEqual([400, 'permissions.0', '权限：须为权限编码，如 person:read']);
     const made = await secadmin.post('/api/roles', { code: 'ip_probe', name: '地址探针' });
     expect(made.status).toBe(201);
     expect((await auditOf('role.create', made.body.id))[0].ip).toMatch(/\d/);
