@@ -68,9 +68,7 @@ describe('departments and positions', () => {
     }
   });
 
-  // Against a server database only: the embedded one serialises its clients (no race to lose), and
-  // two requests at once there, one of them refused, once left the next session lookup answering
-  // nothing (seen once in this file; not reproduced).
+  // Against a server database only: the embedded one serialises its clients, so there is no race to lose.
   it.runIf(inject('dbMode') === 'server')('two moves at once cannot make a cycle (the check and the write under one per-tenant lock)', async () => {
     for (let i = 0; i < 5; i++) {
       const a = await admin.post('/api/departments', { name: `环A${i}` });

@@ -92,6 +92,8 @@ export const rolesByIds = (tenantId: number, ids: number[]) =>
 export const roleById = (tenantId: number, id: number) =>
   sql`select id, code, name, duty, active, builtin from roles where tenant_id = ${tenantId} and id = ${id}`;
 
+export const roleByCode = (tenantId: number, code: string) => sql`select id from roles where tenant_id = ${tenantId} and code = ${code}`;
+
 /** Other roles of the tenant with this name (names are compared trimmed and case-insensitively). */
 export const rolesNamed = (tenantId: number, name: string, exceptId: number | null) =>
   sql`select id, code from roles where tenant_id = ${tenantId} and lower(btrim(name)) = lower(btrim(${name})) and id is distinct from ${exceptId}`;

@@ -223,10 +223,11 @@ export function createRole(app: AppContext, scoped: Scoped, user: Principal, inp
   return audited(app, scoped, user, 'role.create', 'role', input, ip, async (tx) => {
     const permissions = checkPermissions(input.permissions);
     await assertRoleNameFree(tx, user.tenantId, input.name, null);
-    const row = await tx.one<{ id: string }>(q.insertRole(user.tenantId, input.code, input.name)).catch((err) => {
-      if (err?.code === '23505') throw conflict(`code: a role with code ${input.code} already exists`, 'code').withZh(`角色编码 ${input.code} 已存在`);
-      throw err;
-    });
+    // Checked before the insert (under the lock) rather than read from the unique violation: a
+    // database error caught and answered as a refusal would hand its connection back to the pool,
+    // and the embedded database's socket can leave a stray reply behind an error (db/scope.ts).
+    if (await tx.one(q.roleByCode(user.tenantId, input.code))) throw conflict(`code: a role with code ${input.code} already exists`, 'code').withZh(`角色编码 ${input.code} 已存在`);
+    const row = await tx.one<{ id: string }>(q.insertRole(user.tenantId, input.code, input.name));
     const roleId = Number(row!.id);
     if (permissions.length) await tx.query(q.setRolePermissions(user.tenantId, roleId, permissions));
     return { id: roleId };
