@@ -55,6 +55,10 @@ export const setPositionRoles = (tenantId: number, positionId: number, roleIds: 
 export const usersOfPosition = (tenantId: number, positionId: number) =>
   sql`select user_id from user_positions where tenant_id = ${tenantId} and position_id = ${positionId}`;
 
+/** A role's permission codes now (for the audit's before and after). */
+export const rolePermissions = (tenantId: number, roleId: number) =>
+  sql`select permission_code from role_permissions where tenant_id = ${tenantId} and role_id = ${roleId} order by permission_code`;
+
 /** The role ids a position carries now. */
 export const positionRoleIds = (tenantId: number, positionId: number) =>
   sql`select role_id from position_roles where tenant_id = ${tenantId} and position_id = ${positionId} order by role_id`;

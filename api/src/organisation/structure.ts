@@ -8,24 +8,46 @@ import type { Tx, Scoped } from '../db/scope.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { AppError, badRequest, conflict, notFound } from '../http/errors.ts';
 import { assertDutyRules, assertNoDutyConflict, assertNotAddingHeldDuty, auditingDutyRefusal, DUTY_ZH, dutyHolders, DutyRuleError } from './duties.ts';
+import { changed, sentKeys } from './audit-change.ts';
 import * as q from './queries.ts';
 import type { z } from '../http/zod.ts';
 import { type DepartmentCreate, type DepartmentPatch, type PositionCreate, type PositionPatch, type RoleCreate, type RolePatch } from './schema.ts';
 
 type Input<T extends z.ZodType> = z.infer<T>;
 
-/** Runs a change and audits it in its transaction; a duty refusal is audited as denied on its own. */
-async function audited<T extends { id: number }>(
+/**
+ * Runs a change and audits it in its transaction, with the `audit` detail the change returns (the
+ * fields before and after) or else the input; a duty refusal is audited as denied on its own.
+ */
+async function audited<T extends { id: number; audit?: Record<string, unknown> }>(
   app: AppContext, scoped: Scoped, user: Principal, action: string, objectType: string, detail: Record<string, unknown>, ip: string | null,
   fn: (tx: Tx) => Promise<T>, objectId?: number,
-): Promise<T> {
+): Promise<Omit<T, 'audit'>> {
   return auditingDutyRefusal(app, user, action, objectType, objectId, ip, () =>
     scoped(async (tx) => {
-      const r = await fn(tx);
-      await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action, objectType, objectId: r.id, ip, result: 'ok', detail });
+      const { audit, ...r } = await fn(tx);
+      await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action, objectType, objectId: r.id, ip, result: 'ok', detail: audit ?? detail });
       return r;
     }),
   );
+}
+
+// What the audit keeps of each thing, before and after a change.
+async function departmentState(tx: Tx, tenantId: number, id: number) {
+  const d = await tx.one<{ name: string; parent_id: string | null; active: boolean }>(q.departmentById(tenantId, id));
+  return d && { name: d.name, parentId: d.parent_id == null ? null : Number(d.parent_id), active: d.active };
+}
+
+async function positionState(tx: Tx, tenantId: number, id: number) {
+  const p = await tx.one<{ name: string; department_id: string; active: boolean }>(q.positionById(tenantId, id));
+  const roleIds = (await tx.rows<{ role_id: string }>(q.positionRoleIds(tenantId, id))).map((r) => Number(r.role_id));
+  return p && { name: p.name, departmentId: Number(p.department_id), active: p.active, roleIds };
+}
+
+async function roleState(tx: Tx, tenantId: number, id: number) {
+  const r = await tx.one<{ name: string; active: boolean }>(q.roleById(tenantId, id));
+  const permissions = (await tx.rows<{ permission_code: string }>(q.rolePermissions(tenantId, id))).map((x) => x.permission_code);
+  return r && { name: r.name, active: r.active, permissions };
 }
 
 // ---- departments ----
@@ -70,6 +92,7 @@ export function updateDepartment(app: AppContext, scoped: Scoped, user: Principa
     await tx.query(q.lockOrganisation(user.tenantId));
     const current = await tx.one<{ parent_id: string | null; active: boolean }>(q.departmentById(user.tenantId, id));
     if (!current) throw notFound('department');
+    const was = (await departmentState(tx, user.tenantId, id))!;
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
     if (input.active !== undefined) sets.push(sql`active = ${input.active}`);
@@ -94,7 +117,7 @@ export function updateDepartment(app: AppContext, scoped: Scoped, user: Principa
       if (parentId != null) await requireDepartment(tx, user.tenantId, parentId, 'active', 'parent');
     }
     if (sets.length) await tx.query(q.updateDepartment(user.tenantId, id, sets));
-    return { id };
+    return { id, audit: changed(was, (await departmentState(tx, user.tenantId, id))!, sentKeys(input)) };
   }, id);
 }
 
@@ -160,6 +183,7 @@ export function updatePosition(app: AppContext, scoped: Scoped, user: Principal,
     const before = await dutyHolders(tx, user.tenantId);
     const current = await tx.one<{ department_id: string; active: boolean }>(q.positionById(user.tenantId, id));
     if (!current) throw notFound('position');
+    const was = (await positionState(tx, user.tenantId, id))!;
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
     if (input.active !== undefined) sets.push(sql`active = ${input.active}`);
@@ -185,7 +209,8 @@ export function updatePosition(app: AppContext, scoped: Scoped, user: Principal,
       if (added.length) assertNotAddingHeldDuty(await tx.rows(q.rolesByIds(user.tenantId, added)), before, 'roleIds');
     }
     await assertDutyRules(tx, user.tenantId, user.userId, before, input.roleIds ? 'roleIds' : input.active !== undefined ? 'active' : undefined);
-    return losing === undefined ? { id } : { id, usersLosingIt: losing };
+    const audit = { ...changed(was, (await positionState(tx, user.tenantId, id))!, sentKeys(input)), ...(losing === undefined ? {} : { usersLosingIt: losing }) };
+    return losing === undefined ? { id, audit } : { id, usersLosingIt: losing, audit };
   }, id);
 }
 
@@ -238,6 +263,7 @@ export function updateRole(app: AppContext, scoped: Scoped, user: Principal, id:
   return audited(app, scoped, user, input.active === false ? 'role.disable' : 'role.update', 'role', input, ip, async (tx) => {
     const role = await tx.one<{ duty: string | null; builtin: boolean; active: boolean }>(q.roleById(user.tenantId, id));
     if (!role) throw notFound('role');
+    const was = (await roleState(tx, user.tenantId, id))!;
     if (role.duty && (input.permissions !== undefined || input.active !== undefined)) {
       throw conflict(`the ${role.duty} administrator role is fixed (separation of duties, 三员分立): its permissions cannot change and it cannot be disabled`, input.permissions ? 'permissions' : 'active')
         .withZh(`三员分立：内置的${DUTY_ZH[role.duty] ?? role.duty}角色固定，不能修改权限或停用`);
@@ -250,6 +276,7 @@ export function updateRole(app: AppContext, scoped: Scoped, user: Principal, id:
     const losing = input.active === false && role.active ? (await tx.one<{ n: number }>(q.activeHoldersOfRole(user.tenantId, id)))!.n : undefined;
     if (sets.length) await tx.query(q.updateRole(user.tenantId, id, sets));
     if (input.permissions) await tx.query(q.setRolePermissions(user.tenantId, id, checkPermissions(input.permissions)));
-    return losing === undefined ? { id } : { id, usersLosingIt: losing };
+    const audit = { ...changed(was, (await roleState(tx, user.tenantId, id))!, sentKeys(input)), ...(losing === undefined ? {} : { usersLosingIt: losing }) };
+    return losing === undefined ? { id, audit } : { id, usersLosingIt: losing, audit };
   }, id);
 }

@@ -11,6 +11,7 @@ import { maskPhone } from '../crypto/pii.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
+import { changed, sentKeys } from './audit-change.ts';
 import { assertDutyRules, assertNoDutyConflict, assertNotDutyAccount, auditingDutyRefusal, dutyHolders } from './duties.ts';
 import * as q from './queries.ts';
 import type { UserCreateInput, UserPatchInput } from './schema.ts';
@@ -129,6 +130,22 @@ async function assign(tx: Tx, tenantId: number, id: number, input: Partial<UserC
 
 const auditDetail = (input: Partial<UserCreateInput>) => ({ ...input, phone: input.phone ? maskPhone(input.phone) : input.phone });
 
+/** What the audit keeps of a user before and after a change: no password hash, the phone masked. */
+async function userState(tx: Tx, tenantId: number, id: number) {
+  const u = userOut((await tx.one(q.userById(tenantId, id)))!);
+  return {
+    displayName: u.displayName,
+    departmentId: u.department?.id ?? null,
+    positionIds: u.positions.map((p) => p.id),
+    roleIds: u.roles.map((r) => r.id),
+    scopeIds: u.scope.map((j) => j.id),
+    phone: u.phoneMasked,
+    status: u.status,
+    mustChangePassword: u.mustChangePassword,
+    totpEnabled: u.totpEnabled,
+  };
+}
+
 /** The request field that gives or takes roles, for a duty refusal. */
 const assignmentField = (input: Partial<UserCreateInput>) =>
   input.roleIds?.length ? 'roleIds' : input.positionIds?.length ? 'positionIds' : input.roleIds ? 'roleIds' : input.positionIds ? 'positionIds' : undefined;
@@ -154,6 +171,7 @@ export async function updateUser(app: AppContext, scoped: Scoped, user: Principa
     const target = await tx.one<{ username: string; department_id: string | null }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
     await assertNotDutyAccount(tx, user.tenantId, id, target.username);
+    const was = await userState(tx, user.tenantId, id);
     const has = await tx.one<{ position_ids: string[]; role_ids: string[] }>(q.userAssignments(user.tenantId, id));
     await checkReferences(tx, user.tenantId, input, {
       departmentId: target.department_id == null ? null : Number(target.department_id),
@@ -170,7 +188,8 @@ export async function updateUser(app: AppContext, scoped: Scoped, user: Principa
     await tx.query(q.updateUser(user.tenantId, id, sets));
     await assign(tx, user.tenantId, id, input);
     await assertDutyRules(tx, user.tenantId, user.userId, before, assignmentField(input));
-    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.update', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
+    const detail = changed(was, await userState(tx, user.tenantId, id), sentKeys(input));
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.update', objectType: 'user', objectId: id, ip, result: 'ok', detail });
   }));
   return getUser(app, scoped, user, id);
 }
@@ -194,6 +213,7 @@ export async function accountAction(app: AppContext, scoped: Scoped, user: Princ
     const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
     if (action !== 'enable' && action !== 'unlock') await assertNotDutyAccount(tx, user.tenantId, id, target.username);
+    const was = await userState(tx, user.tenantId, id);
     const sets: Sql[] = {
       disable: [sql`active = false`],
       enable: [sql`active = true`],
@@ -208,7 +228,9 @@ export async function accountAction(app: AppContext, scoped: Scoped, user: Princ
     if (action === 'disable' || action === 'password_reset' || action === 'totp_reset') await tx.query(q.revokeSessions(user.tenantId, id));
     // sign-ins of the name blocked after failures (from any address) may be tried again
     if (action === 'unlock' || action === 'password_reset') await tx.query(loginUnblock(target.username));
-    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok' });
+    // the account's state before and after (a reset's new password is never recorded)
+    const detail = changed(was, await userState(tx, user.tenantId, id), ['status', 'mustChangePassword', 'totpEnabled']);
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok', detail });
   }));
   return { user: await getUser(app, scoped, user, id), ...(password ? { temporaryPassword: password } : {}) };
 }
