@@ -6,6 +6,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
+import { resetPassword } from '../tenants/service.ts';
 import { DEMO_PASSWORD } from './seed.ts';
 
 let t: TestApp;
@@ -122,8 +123,10 @@ describe('setting up the second factor', () => {
       expect(keep.status).toBe(409);
       expect(keep.body.error.code).toBe('totp_required_by_policy');
 
-      // A lost phone: the system administrator resets the factor; the auditor's sessions end and
-      // they sign in with the password, to set up a new one.
+      // A lost phone: the system administrator may not reset an audit administrator's factor
+      // (三员分立, organisation/duties.ts); the system operator does (npm run tenant --
+      // reset-password --totp): the auditor's sessions end, and they sign in with a temporary
+      // password, to change it and set up a new factor.
       const sysadmin = await strict.login(`${g.prefix}admin`);
       const secretOfSys = await enrol(sysadmin);
       expect(secretOfSys).not.toBe(secret);
@@ -131,13 +134,15 @@ describe('setting up the second factor', () => {
       // the users list says who has a factor (what the reset applies to)
       const listed = (await sysadmin.get(`/api/users?q=${g.prefix}auditor`)).body.items;
       expect(listed.map((u: { username: string; totpEnabled: boolean }) => [u.username, u.totpEnabled])).toEqual([[`${g.prefix}auditor`, true]]);
-      const reset = await sysadmin.post(`/api/users/${me.userId}/totp-reset`);
-      expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+      const notHis = await sysadmin.post(`/api/users/${me.userId}/totp-reset`);
+      expect([notHis.status, notHis.body.error?.code]).toEqual([403, 'duty_account']);
+      expect((await admin.get('/api/auth/me')).status).toBe(200);
+      const reset = await resetPassword(strict.app.db.ownerPool, { code: g.code, username: `${g.prefix}auditor`, totp: true });
       expect((await admin.get('/api/auth/me')).status).toBe(401);
-      const again = await strict.login(`${g.prefix}auditor`);
-      expect((await again.get('/api/auth/me')).body).toMatchObject({ mustEnrolTotp: true, totpEnabled: false });
-      const audited = (await strict.app.db.ownerPool.query(`select user_id, object_id from audit_log where tenant_id = $1 and action = 'user.totp_reset'`, [g.tenantId])).rows;
-      expect(audited).toEqual([{ user_id: expect.anything(), object_id: String(me.userId) }]);
+      const again = await strict.login(`${g.prefix}auditor`, reset.temporaryPassword);
+      expect((await again.get('/api/auth/me')).body).toMatchObject({ mustEnrolTotp: true, totpEnabled: false, mustChangePassword: true });
+      const audited = (await strict.app.db.ownerPool.query(`select user_id, object_id, detail from audit_log where tenant_id = $1 and action = 'user.totp_reset' and result = 'ok'`, [g.tenantId])).rows;
+      expect(audited).toEqual([{ user_id: null, object_id: String(me.userId), detail: { by: 'system operator' } }]);
       expect((await sysadmin.post(`/api/users/${(await sysadmin.get('/api/auth/me')).body.userId}/totp-reset`)).status).toBe(409);
     } finally {
       await strict.close();

@@ -41,7 +41,8 @@ describe('三员分立', () => {
     expect(viaPosition.status).toBe(409);
     expect(viaPosition.body.error.message).toMatch(/security administrator \(role security_admin via position/);
 
-    const ok = await user({ roleIds: [roles.audit_admin] });
+    // (a second system administrator: the security and audit duties have their holders already, duty-accounts.test.ts)
+    const ok = await user({ roleIds: [roles.admin] });
     expect(ok.status).toBe(201);
     const edit = await admin.patch(`/api/users/${ok.body.user.id}`, { positionIds: [secPosition.id] });
     expect([edit.status, edit.body.error.code]).toEqual([409, 'duty_conflict']);
@@ -53,7 +54,7 @@ describe('三员分立', () => {
     const both = await admin.post('/api/positions', { name: '全能管理员', departmentId: dep.body.id, roleIds: [roles.admin, roles.security_admin] });
     expect([both.status, both.body.error.field]).toEqual([409, 'roleIds']);
     const pos = await admin.post('/api/positions', { name: '审计岗', departmentId: dep.body.id, roleIds: [roles.commander] });
-    const holder = await user({ positionIds: [pos.body.id], roleIds: [roles.security_admin] });
+    const holder = await user({ positionIds: [pos.body.id], roleIds: [roles.admin] });
     expect(holder.status).toBe(201);
     const r = await admin.patch(`/api/positions/${pos.body.id}`, { roleIds: [roles.audit_admin] });
     expect([r.status, r.body.error.code]).toEqual([409, 'duty_conflict']);
@@ -67,8 +68,8 @@ describe('三员分立', () => {
     const created = await denied('user.create');
     expect(created.length).toBe(before + 1);
     expect(created.at(-1)).toMatchObject({ ip: expect.stringMatching(/\d/), detail: { reason: 'duty_conflict', roles: ['admin', 'audit_admin'] } });
-    const ok = await user({ roleIds: [roles.audit_admin] });
-    expect((await admin.patch(`/api/users/${ok.body.user.id}`, { roleIds: [roles.audit_admin, roles.security_admin] })).status).toBe(409);
+    const ok = await user({ roleIds: [roles.admin] });
+    expect((await admin.patch(`/api/users/${ok.body.user.id}`, { roleIds: [roles.admin, roles.security_admin] })).status).toBe(409);
     expect((await denied('user.update')).at(-1)).toMatchObject({ object_id: String(ok.body.user.id), detail: { reason: 'duty_conflict' } });
     const dep = await admin.post('/api/departments', { name: '审计科' });
     const both = await admin.post('/api/positions', { name: '兼任岗', departmentId: dep.body.id, roleIds: [roles.admin, roles.audit_admin] }, { 'accept-language': 'zh-CN' });

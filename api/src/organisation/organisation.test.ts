@@ -1,6 +1,6 @@
 // Organisation API: departments, positions, roles and users — CRUD, validation naming the field,
 // rights that change at the next request, forced password change, reset and unlock, audit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createFixture, type Fixture } from '../test/fixture.ts';
 import { createTestApp, type Client, type TestApp } from '../test/harness.ts';
 
@@ -65,6 +65,22 @@ describe('departments and positions', () => {
     // every change records the caller's address
     for (const [action, id] of [['department.create', top.body.id], ['department.disable', sub.body.id]] as const) {
       expect((await auditOf(action, id))[0].ip, action).toMatch(/\d/);
+    }
+  });
+
+  // Against a server database only: the embedded one serialises its clients, so there is no race to lose.
+  it.runIf(inject('dbMode') === 'server')('two moves at once cannot make a cycle (the check and the write under one per-tenant lock)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const a = await admin.post('/api/departments', { name: `环A${i}` });
+      const b = await admin.post('/api/departments', { name: `环B${i}` });
+      const [ab, ba] = await Promise.all([
+        admin.patch(`/api/departments/${a.body.id}`, { parentId: b.body.id }),
+        admin.patch(`/api/departments/${b.body.id}`, { parentId: a.body.id }),
+      ]);
+      expect([ab.status, ba.status].sort()).toEqual([200, 400]);
+      const list = (await admin.get('/api/departments')).body as { id: number; parentId: number | null }[];
+      const parent = (id: number) => list.find((d) => d.id === id)!.parentId;
+      expect(parent(a.body.id) === b.body.id && parent(b.body.id) === a.body.id).toBe(false);
     }
   });
 
@@ -232,6 +248,8 @@ describe('roles and the permission matrix', () => {
     expect(code.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^Code: lower-case letters/) });
     const codeZh = await secadmin.post('/api/roles', { code: 'Bad Code', name: 'x' }, { 'accept-language': 'zh-CN' });
     expect([codeZh.status, codeZh.body.error.message]).toEqual([400, '编码：角色编码须为 2–40 个小写字母、数字或 _，以字母开头']);
+    const badFormat = await secadmin.post('/api/roles', { code: 'fmt_probe', name: 'x', permissions: ['Person Read'] }, { 'accept-language': 'zh-CN' });
+    expect([badFormat.status, badFormat.body.error.field, badFormat.body.error.message]).toEqual([400, 'permissions.0', '权限：须为权限编码，如 person:read']);
     const made = await secadmin.post('/api/roles', { code: 'ip_probe', name: '地址探针' });
     expect(made.status).toBe(201);
     expect((await auditOf('role.create', made.body.id))[0].ip).toMatch(/\d/);

@@ -22,6 +22,10 @@ export const isDepartmentOrDescendant = (tenantId: number, id: number, candidate
         union select d.id from departments d join sub on d.parent_id = sub.id where d.tenant_id = ${tenantId})
       select exists (select 1 from sub where id = ${candidate}) as inside`;
 
+/** Active sub-departments (direct children) of a department. */
+export const activeSubDepartments = (tenantId: number, id: number) =>
+  sql`select id, name from departments where tenant_id = ${tenantId} and parent_id = ${id} and active order by name, id`;
+
 export const updateDepartment = (tenantId: number, id: number, sets: Sql[]) =>
   sql`update departments set ${join(sets)} where tenant_id = ${tenantId} and id = ${id} returning id`;
 
@@ -51,6 +55,29 @@ export const setPositionRoles = (tenantId: number, positionId: number, roleIds: 
 export const usersOfPosition = (tenantId: number, positionId: number) =>
   sql`select user_id from user_positions where tenant_id = ${tenantId} and position_id = ${positionId}`;
 
+/** A role's permission codes now (for the audit's before and after). */
+export const rolePermissions = (tenantId: number, roleId: number) =>
+  sql`select permission_code from role_permissions where tenant_id = ${tenantId} and role_id = ${roleId} order by permission_code`;
+
+/** The role ids a position carries now. */
+export const positionRoleIds = (tenantId: number, positionId: number) =>
+  sql`select role_id from position_roles where tenant_id = ${tenantId} and position_id = ${positionId} order by role_id`;
+
+/** Active users holding a role, directly or through an active position (who lose it when it is disabled). */
+export const activeHoldersOfRole = (tenantId: number, roleId: number) =>
+  sql`select count(distinct x.user_id)::int as n from (
+        select ur.user_id from user_roles ur where ur.tenant_id = ${tenantId} and ur.role_id = ${roleId}
+        union select up.user_id from user_positions up
+          join positions p on p.tenant_id = up.tenant_id and p.id = up.position_id and p.active
+          join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+         where up.tenant_id = ${tenantId} and pr.role_id = ${roleId}) x
+        join users u on u.tenant_id = ${tenantId} and u.id = x.user_id and u.active`;
+
+/** Active users holding a position (who lose its roles when it is disabled). */
+export const activeHoldersOfPosition = (tenantId: number, positionId: number) =>
+  sql`select count(*)::int as n from user_positions up join users u on u.tenant_id = up.tenant_id and u.id = up.user_id and u.active
+       where up.tenant_id = ${tenantId} and up.position_id = ${positionId}`;
+
 // ---- roles ----
 export const roles = (tenantId: number) =>
   sql`select r.id, r.code, r.name, r.active, r.builtin, r.duty, r.created_at,
@@ -68,6 +95,12 @@ export const rolesByIds = (tenantId: number, ids: number[]) =>
 
 export const roleById = (tenantId: number, id: number) =>
   sql`select id, code, name, duty, active, builtin from roles where tenant_id = ${tenantId} and id = ${id}`;
+
+export const roleByCode = (tenantId: number, code: string) => sql`select id from roles where tenant_id = ${tenantId} and code = ${code}`;
+
+/** Other roles of the tenant with this name (names are compared trimmed and case-insensitively). */
+export const rolesNamed = (tenantId: number, name: string, exceptId: number | null) =>
+  sql`select id, code from roles where tenant_id = ${tenantId} and lower(btrim(name)) = lower(btrim(${name})) and id is distinct from ${exceptId}`;
 
 export const insertRole = (tenantId: number, code: string, name: string) =>
   sql`insert into roles (tenant_id, code, name) values (${tenantId}, ${code}, ${name}) returning id`;
@@ -195,6 +228,37 @@ export const dutyConflicts = (tenantId: number, userIds: number[]) =>
         from held h join users u on u.tenant_id = ${tenantId} and u.id = h.user_id
        group by h.user_id, u.username
       having count(distinct h.duty) > 1`;
+
+/**
+ * One organisation change at a time per tenant (transaction-level advisory lock): the checks that
+ * read the tree, the duty holders or the role names and the write that follows see the same state.
+ */
+export const lockOrganisation = (tenantId: number) => sql`select pg_advisory_xact_lock(7301031, ${tenantId}::integer)`;
+
+/**
+ * Who holds each duty (三员分立) now: active users with the duty's role, directly or through an
+ * active position (what app.session_principal grants).
+ */
+export const dutyHolders = (tenantId: number) =>
+  sql`select distinct x.user_id, u.username, r.duty from (
+        select ur.user_id, ur.role_id from user_roles ur where ur.tenant_id = ${tenantId}
+        union
+        select up.user_id, pr.role_id from user_positions up
+          join positions p on p.tenant_id = up.tenant_id and p.id = up.position_id and p.active
+          join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+         where up.tenant_id = ${tenantId}) x
+        join roles r on r.tenant_id = ${tenantId} and r.id = x.role_id and r.active and r.duty is not null
+        join users u on u.tenant_id = ${tenantId} and u.id = x.user_id and u.active
+       order by r.duty, u.username`;
+
+/** The duties a user is given, directly or through any position (active or not), account active or not. */
+export const dutiesAssigned = (tenantId: number, userId: number) =>
+  sql`select distinct r.duty from roles r
+       where r.tenant_id = ${tenantId} and r.duty is not null
+         and (exists (select 1 from user_roles ur where ur.tenant_id = r.tenant_id and ur.user_id = ${userId} and ur.role_id = r.id)
+              or exists (select 1 from user_positions up join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+                          where up.tenant_id = r.tenant_id and up.user_id = ${userId} and pr.role_id = r.id))
+       order by r.duty`;
 
 /** Jurisdiction nodes among `ids` that the caller sees (row-level security keeps the others out). */
 export const visibleNodes = (tenantId: number, ids: number[]) =>

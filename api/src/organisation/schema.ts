@@ -16,7 +16,7 @@ export const PositionPatch = z
   .strictObject({ name: name(60).optional(), departmentId: id.optional(), roleIds: ids.optional(), active: z.boolean().optional() })
   .openapi('PositionPatch');
 
-const permissionCode = z.string().regex(/^[a-z_]+:[a-z_]+$/, 'a permission code such as person:read');
+const permissionCode = z.string().regex(/^[a-z_]+:[a-z_]+$/, said('a permission code such as person:read', '须为权限编码，如 person:read'));
 export const RoleCreate = z
   .strictObject({
     code: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, said('lower-case letters, digits and _, 2–40 characters, starting with a letter', '角色编码须为 2–40 个小写字母、数字或 _，以字母开头')),
@@ -28,6 +28,7 @@ export const RolePatch = z
   .strictObject({ name: name(40).optional(), permissions: z.array(permissionCode).max(100).optional(), active: z.boolean().optional() })
   .openapi('RolePatch');
 
+const CHOOSE_A_NODE = said('choose at least one jurisdiction node', '请至少选择一个辖区节点');
 const username = z.string().trim().regex(/^[A-Za-z0-9_.@-]{3,64}$/, said('3–64 letters, digits or _ . @ -', '用户名须为 3–64 个字母、数字或 _ . @ -'));
 const phone = MobilePhoneInput.pipe(z.string().regex(/^1[3-9]\d{9}$/, said('an 11-digit mainland mobile number', '手机号须为 11 位大陆手机号码')));
 
@@ -38,7 +39,7 @@ export const UserCreate = z
     departmentId: id.nullable().optional(),
     positionIds: ids.default([]),
     roleIds: ids.default([]),
-    scopeIds: ids.min(1, 'choose at least one jurisdiction node'),
+    scopeIds: ids.min(1, CHOOSE_A_NODE),
     phone: phone.nullable().optional(),
   })
   .openapi('UserCreate');
@@ -49,7 +50,7 @@ export const UserPatch = z
     departmentId: id.nullable().optional(),
     positionIds: ids.optional(),
     roleIds: ids.optional(),
-    scopeIds: ids.min(1, 'choose at least one jurisdiction node').optional(),
+    scopeIds: ids.min(1, CHOOSE_A_NODE).optional(),
     phone: phone.nullable().optional(),
   })
   .openapi('UserPatch');

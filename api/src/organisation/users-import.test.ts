@@ -130,6 +130,42 @@ describe('users import', () => {
     expect(audit.rows.map((a) => a.detail.imported)).toEqual([0, 0, 3]);
   });
 
+  it('gives the security or audit duty to nobody while an account holds it (三员分立), as an error of the row', async () => {
+    const r = await upload(await workbook([
+      [`${p()}shadow1`, '影子审计', '', '', '', '审计管理员', gridA()],
+      [`${p()}shadow2`, '影子安全', '', '安全管理员部门', '安全管理员', '', gridA()],
+      [`${p()}plain1`, '普通', '', '', '', '指挥部领导', gridA()],
+    ]), 'valid_rows', 'zh-CN');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.errors.map((e: any) => `${e.row}:${e.column}:${e.message}`)).toEqual([
+      `2:角色:三员分立：审计管理员职责已由 ${p()}auditor 担任，只能由系统运维人员改授他人`,
+      `3:角色:三员分立：安全管理员职责已由 ${p()}secadmin 担任，只能由系统运维人员改授他人`,
+    ]);
+    expect(r.body.created.map((c: any) => c.username)).toEqual([`${p()}plain1`]);
+  });
+
+  it('finds a role by its code first, then its name; a name two roles share is an error of the row; names are unique from now on', async () => {
+    const sec = await t.login(`${p()}secadmin`);
+    const copy = await sec.post('/api/roles', { code: 'fake_admin', name: '管理员', permissions: ['jurisdiction:read'] });
+    expect([copy.status, copy.body.error.field]).toEqual([409, 'name']);
+    expect(copy.body.error.message).toMatch(/role admin is named “管理员” already/);
+    const other = await sec.post('/api/roles', { code: 'other_role', name: '其他角色' });
+    expect(other.status).toBe(201);
+    const rename = await sec.patch(`/api/roles/${other.body.id}`, { name: ' 管理员 ' }, { 'accept-language': 'zh-CN' });
+    expect([rename.status, rename.body.error.field, rename.body.error.message]).toEqual([409, 'name', '角色名称“管理员”已被角色 admin 使用，角色名称不能重复']);
+    expect((await sec.patch(`/api/roles/${other.body.id}`, { name: '其他角色' })).status).toBe(200);
+    // a name two roles share from before this rule
+    await t.app.db.ownerPool.query(`insert into roles (tenant_id, code, name) values ($1, 'old_commander', '指挥部领导')`, [f.tenantId]);
+    const r = await upload(await workbook([
+      [`${p()}amb1`, '同名', '', '', '', '指挥部领导', gridA()],
+      [`${p()}amb2`, '编码', '', '', '', 'commander', gridA()],
+    ]), 'valid_rows');
+    expect(r.body.errors).toMatchObject([{ row: 2, column: '角色', message: 'several roles are named “指挥部领导”: write the role\'s code instead (commander, old_commander)' }]);
+    expect(r.body.created.map((c: any) => c.username)).toEqual([`${p()}amb2`]);
+    const admin = await t.login(`${p()}admin`);
+    expect((await admin.get(`/api/users/${r.body.created[0].id}`)).body.roles.map((x: any) => x.code)).toEqual(['commander']);
+  });
+
   it('refuses a file that is not a workbook or lacks required columns, naming the file', async () => {
     const junk = await upload(Buffer.from('not a workbook'));
     expect([junk.status, junk.body.error.field]).toEqual([400, 'file']);

@@ -11,7 +11,7 @@ import { badRequest, plainZh } from '../http/errors.ts';
 import type { Lang } from '../http/lang.ts';
 import { zhOf } from '../http/zod.ts';
 import type { UploadedFile } from '../http/multipart.ts';
-import { DUTY_ZH } from './duties.ts';
+import { assertDutyRules, DUTY_NAMES, DUTY_ZH, dutyHolders, GUARDED_DUTIES, type DutyHolders } from './duties.ts';
 import * as q from './queries.ts';
 import { UserCreate, type UserCreateInput } from './schema.ts';
 import { buildUserTemplate, columnHeader, readUserSheet, SheetError, type UserColumnKey, type UserSheetRow } from './users-excel.ts';
@@ -20,24 +20,37 @@ import { insertUser, temporaryPassword } from './users.ts';
 export const MAX_IMPORT_ROWS = 2000;
 export const maxImportBytes = () => 5 * 1024 * 1024;
 
+interface ImportRole {
+  id: number;
+  code: string;
+  duty: string | null;
+}
+
 interface Lookups {
   departments: Map<string, number>;
   positions: { id: number; name: string; departmentId: number; departmentName: string; duties: string[] }[];
-  roles: Map<string, { id: number; duty: string | null }>;
+  /** Active roles by code, and by name (a name several roles share is ambiguous: written before names were unique). */
+  roles: { byCode: Map<string, ImportRole>; byName: Map<string, ImportRole[]> };
   scopes: Map<string, number>;
   scopeLabels: string[];
   existing: Set<string>;
+  /** Who holds each duty now, and the security or audit duties given by rows above (one account each, while nobody holds it). */
+  dutyHolders: DutyHolders;
+  dutiesGiven: Set<string>;
 }
 
 async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promise<Lookups> {
+  const holders = await dutyHolders(tx, tenantId);
   const deps = await tx.rows(q.departments(tenantId));
   const poss = await tx.rows(q.positions(tenantId));
   const roles = await tx.rows(q.roles(tenantId));
   const nodes = await tx.rows<{ id: string; code: string; name: string }>(q.scopeNodes(tenantId));
-  const roleMap = new Map<string, { id: number; duty: string | null }>();
+  const byCode = new Map<string, ImportRole>();
+  const byName = new Map<string, ImportRole[]>();
   for (const r of roles.filter((r) => r.active)) {
-    roleMap.set(r.name, { id: Number(r.id), duty: r.duty });
-    roleMap.set(r.code, { id: Number(r.id), duty: r.duty });
+    const role = { id: Number(r.id), code: r.code as string, duty: r.duty as string | null };
+    byCode.set(role.code, role);
+    byName.set(r.name, [...(byName.get(r.name) ?? []), role]);
   }
   const scopes = new Map<string, number>();
   for (const n of nodes) {
@@ -52,17 +65,19 @@ async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promi
         id: Number(p.id), name: p.name, departmentId: Number(p.department_id), departmentName: p.department_name,
         duties: (p.roles as { duty: string | null }[]).map((r) => r.duty).filter((d): d is string => !!d),
       })),
-    roles: roleMap,
+    roles: { byCode, byName },
     scopes,
     scopeLabels: nodes.map((n) => `${n.name} (${n.code})`),
     existing: new Set((await tx.rows<{ username: string }>(q.existingUsernames(tenantId, usernames))).map((r) => r.username)),
+    dutyHolders: holders,
+    dutiesGiven: new Set(),
   };
 }
 
 /** GET /api/users/template.xlsx: the template with this tenant's departments, positions, roles and the caller's nodes. */
 export async function userTemplate(app: AppContext, scoped: Scoped, user: Principal, ctx: Koa.Context): Promise<void> {
   const l = await scoped((tx) => loadLookups(tx, user.tenantId, []));
-  const roleNames = [...new Set([...l.roles.entries()].filter(([k]) => !/^[a-z_0-9]+$/.test(k)).map(([k]) => k))];
+  const roleNames = [...l.roles.byName.keys()];
   const wb = buildUserTemplate({
     departments: [...l.departments.keys()],
     positions: [...new Set(l.positions.map((p) => p.name))],
@@ -113,8 +128,13 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>, lang: 
   }
   const roleIds: number[] = [];
   for (const name of (r.roles ?? '').split(/[、,，;；]/).map((s) => s.trim()).filter(Boolean)) {
-    const role = l.roles.get(name);
-    if (!role) err('roles', `no active role named “${name}”`, `没有名为“${name}”的启用角色`);
+    // the code first (it cannot be ambiguous), then the name
+    const named = l.roles.byName.get(name) ?? [];
+    const role = l.roles.byCode.get(name) ?? (named.length === 1 ? named[0] : undefined);
+    if (!role && named.length > 1) {
+      err('roles', `several roles are named “${name}”: write the role's code instead (${named.map((r) => r.code).join(', ')})`,
+        `有多个角色名为“${name}”，请改填角色编码（${named.map((r) => r.code).join('、')}）`);
+    } else if (!role) err('roles', `no active role named “${name}”`, `没有名为“${name}”的启用角色`);
     else {
       roleIds.push(role.id);
       if (role.duty) duties.add(role.duty);
@@ -123,6 +143,18 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>, lang: 
   if (duties.size > 1) {
     err('roles', `separation of duties (三员分立): the ${[...duties].join(', ')} administrator roles cannot be combined`,
       `三员分立：${[...duties].map((d) => DUTY_ZH[d] ?? d).join('、')}角色不能兼任`);
+  }
+  // the system administrator gives the security or audit duty only while nobody holds it, to one account
+  const guarded = duties.size > 1 ? [] : [...duties].filter((d) => GUARDED_DUTIES.includes(d));
+  for (const d of guarded) {
+    const holders = [...l.dutyHolders.get(d)!.values()];
+    if (holders.length) {
+      err('roles', `separation of duties (三员分立): the ${DUTY_NAMES[d]} duty is held by ${holders.join(', ')}; only the system operator gives it to another account`,
+        `三员分立：${DUTY_ZH[d]}职责已由 ${holders.join('、')} 担任，只能由系统运维人员改授他人`);
+    } else if (l.dutiesGiven.has(d)) {
+      err('roles', `separation of duties (三员分立): the ${DUTY_NAMES[d]} duty is given to one account only, and a row above has it`,
+        `三员分立：${DUTY_ZH[d]}职责只能授予一个账号，上面的行已有`);
+    }
   }
   const scopeId = r.scope ? l.scopes.get(r.scope) ?? l.scopes.get(/\(([^()]+)\)\s*$/.exec(r.scope)?.[1] ?? '') : undefined;
   if (r.scope && scopeId == null) err('scope', `no jurisdiction node “${r.scope}” in your jurisdiction`, `您的辖区内没有辖区节点“${r.scope}”`);
@@ -142,6 +174,7 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>, lang: 
   if (key && l.existing.has(key)) err('username', `username ${r.username} already exists`, `用户名 ${r.username} 已存在`);
   else if (key && seen.has(key)) err('username', `username ${r.username} is also in row ${seen.get(key)}`, `用户名 ${r.username} 与第 ${seen.get(key)} 行重复`);
   if (key && !seen.has(key)) seen.set(key, r.row);
+  if (!errors.length) guarded.forEach((d) => l.dutiesGiven.add(d));
   return errors.length ? { errors } : { input: parsed.data!, errors };
 }
 
@@ -156,6 +189,7 @@ export async function importUsers(app: AppContext, scoped: Scoped, user: Princip
   if (!rows.length) throw badRequest('file: the sheet has no user rows under the header', 'file').withZh('表格的表头下没有用户行');
   const outcome = await scoped(async (tx) => {
     const l = await loadLookups(tx, user.tenantId, rows.map((r) => r.username ?? '').filter(Boolean));
+    const before = l.dutyHolders;
     const seen = new Map<string, number>();
     const checked = rows.map((r) => ({ row: r.row, ...checkRow(r, l, seen, lang) }));
     const errors = checked.flatMap((c) => c.errors);
@@ -167,6 +201,7 @@ export async function importUsers(app: AppContext, scoped: Scoped, user: Princip
         const id = await insertUser(app, tx, user.tenantId, c.input!, await hashPassword(password));
         created.push({ row: c.row, id, username: c.input!.username, temporaryPassword: password });
       }
+      await assertDutyRules(tx, user.tenantId, user.userId, before, 'roleIds');
     }
     const invalid = checked.length - valid.length;
     await auditTx(tx, {

@@ -11,12 +11,13 @@ import { maskPhone } from '../crypto/pii.ts';
 import type { Tx, Scoped } from '../db/scope.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
-import { assertNoDutyConflict, auditingDutyRefusal } from './duties.ts';
+import { changed, sentKeys } from './audit-change.ts';
+import { assertDutyRules, assertNoDutyConflict, assertNotDutyAccount, auditingDutyRefusal, dutyHolders } from './duties.ts';
 import * as q from './queries.ts';
 import type { UserCreateInput, UserPatchInput } from './schema.ts';
 import type { z } from '../http/zod.ts';
 import type { UserListQuery } from './schema.ts';
-import { requireRoles } from './structure.ts';
+import { disabledReference, requireRoles } from './structure.ts';
 
 export type UserStatus = 'active' | 'disabled' | 'locked';
 
@@ -71,15 +72,31 @@ export function temporaryPassword(): string {
   return chars.join('');
 }
 
-/** Checks references inside the caller's transaction: 400 naming the field of the first bad one. */
-async function checkReferences(tx: Tx, tenantId: number, input: Partial<UserCreateInput>): Promise<void> {
+/** What a user holds now: references they keep may be disabled since (only new ones must be active). */
+interface Held {
+  departmentId: number | null;
+  positionIds: number[];
+  roleIds: number[];
+}
+
+const NOTHING_HELD: Held = { departmentId: null, positionIds: [], roleIds: [] };
+
+/**
+ * Checks references inside the caller's transaction: 400 naming the field of the first unknown one,
+ * 409 for a disabled department, position or role given anew (the Excel import refuses them too).
+ */
+async function checkReferences(tx: Tx, tenantId: number, input: Partial<UserCreateInput>, held: Held = NOTHING_HELD): Promise<void> {
   if (input.departmentId) {
-    if (!(await tx.one(q.departmentById(tenantId, input.departmentId)))) throw badRequest(`departmentId: department ${input.departmentId} does not exist`, 'departmentId').withZh(`所属部门不存在（编号 ${input.departmentId}）`);
+    const d = await tx.one<{ name: string; active: boolean }>(q.departmentById(tenantId, input.departmentId));
+    if (!d) throw badRequest(`departmentId: department ${input.departmentId} does not exist`, 'departmentId').withZh(`所属部门不存在（编号 ${input.departmentId}）`);
+    if (!d.active && input.departmentId !== held.departmentId) throw disabledReference('departmentId', 'department', d.name);
   }
   for (const pid of input.positionIds ?? []) {
-    if (!(await tx.one(q.positionById(tenantId, pid)))) throw badRequest(`positionIds: position ${pid} does not exist`, 'positionIds').withZh(`岗位不存在（编号 ${pid}）`);
+    const p = await tx.one<{ name: string; active: boolean }>(q.positionById(tenantId, pid));
+    if (!p) throw badRequest(`positionIds: position ${pid} does not exist`, 'positionIds').withZh(`岗位不存在（编号 ${pid}）`);
+    if (!p.active && !held.positionIds.includes(pid)) throw disabledReference('positionIds', 'position', p.name);
   }
-  await requireRoles(tx, tenantId, input.roleIds ?? [], 'roleIds');
+  await requireRoles(tx, tenantId, input.roleIds ?? [], 'roleIds', held.roleIds);
   if (input.scopeIds?.length) {
     const visible = new Set((await tx.rows<{ id: string }>(q.visibleNodes(tenantId, input.scopeIds))).map((r) => Number(r.id)));
     const outside = input.scopeIds.filter((i) => !visible.has(i));
@@ -113,12 +130,34 @@ async function assign(tx: Tx, tenantId: number, id: number, input: Partial<UserC
 
 const auditDetail = (input: Partial<UserCreateInput>) => ({ ...input, phone: input.phone ? maskPhone(input.phone) : input.phone });
 
+/** What the audit keeps of a user before and after a change: no password hash, the phone masked. */
+async function userState(tx: Tx, tenantId: number, id: number) {
+  const u = userOut((await tx.one(q.userById(tenantId, id)))!);
+  return {
+    displayName: u.displayName,
+    departmentId: u.department?.id ?? null,
+    positionIds: u.positions.map((p) => p.id),
+    roleIds: u.roles.map((r) => r.id),
+    scopeIds: u.scope.map((j) => j.id),
+    phone: u.phoneMasked,
+    status: u.status,
+    mustChangePassword: u.mustChangePassword,
+    totpEnabled: u.totpEnabled,
+  };
+}
+
+/** The request field that gives or takes roles, for a duty refusal. */
+const assignmentField = (input: Partial<UserCreateInput>) =>
+  input.roleIds?.length ? 'roleIds' : input.positionIds?.length ? 'positionIds' : input.roleIds ? 'roleIds' : input.positionIds ? 'positionIds' : undefined;
+
 export async function createUser(app: AppContext, scoped: Scoped, user: Principal, input: UserCreateInput, ip: string | null) {
   const password = temporaryPassword();
   const hash = await hashPassword(password);
   const id = await auditingDutyRefusal(app, user, 'user.create', 'user', undefined, ip, () =>
     scoped(async (tx) => {
+      const before = await dutyHolders(tx, user.tenantId);
       const created = await insertUser(app, tx, user.tenantId, input, hash);
+      await assertDutyRules(tx, user.tenantId, user.userId, before, assignmentField(input));
       await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.create', objectType: 'user', objectId: created, ip, result: 'ok', detail: auditDetail(input) });
       return created;
     }),
@@ -128,9 +167,17 @@ export async function createUser(app: AppContext, scoped: Scoped, user: Principa
 
 export async function updateUser(app: AppContext, scoped: Scoped, user: Principal, id: number, input: UserPatchInput, ip: string | null) {
   await auditingDutyRefusal(app, user, 'user.update', 'user', id, ip, () => scoped(async (tx) => {
-    const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
+    const before = await dutyHolders(tx, user.tenantId);
+    const target = await tx.one<{ username: string; department_id: string | null }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
-    await checkReferences(tx, user.tenantId, input);
+    await assertNotDutyAccount(tx, user.tenantId, id, target.username);
+    const was = await userState(tx, user.tenantId, id);
+    const has = await tx.one<{ position_ids: string[]; role_ids: string[] }>(q.userAssignments(user.tenantId, id));
+    await checkReferences(tx, user.tenantId, input, {
+      departmentId: target.department_id == null ? null : Number(target.department_id),
+      positionIds: has!.position_ids.map(Number),
+      roleIds: has!.role_ids.map(Number),
+    });
     const sets: Sql[] = [];
     if (input.displayName !== undefined) sets.push(sql`display_name = ${input.displayName}`);
     if (input.departmentId !== undefined) sets.push(sql`department_id = ${input.departmentId}`);
@@ -140,14 +187,20 @@ export async function updateUser(app: AppContext, scoped: Scoped, user: Principa
     }
     await tx.query(q.updateUser(user.tenantId, id, sets));
     await assign(tx, user.tenantId, id, input);
-    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.update', objectType: 'user', objectId: id, ip, result: 'ok', detail: auditDetail(input) });
+    await assertDutyRules(tx, user.tenantId, user.userId, before, assignmentField(input));
+    const detail = changed(was, await userState(tx, user.tenantId, id), sentKeys(input));
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: 'user.update', objectType: 'user', objectId: id, ip, result: 'ok', detail });
   }));
   return getUser(app, scoped, user, id);
 }
 
 type AccountAction = 'disable' | 'enable' | 'unlock' | 'password_reset' | 'totp_reset';
 
-/** Disable, enable, unlock, reset the password or the second factor of an account (audited); a password reset returns the new temporary password. */
+/**
+ * Disable, enable, unlock, reset the password or the second factor of an account (audited); a
+ * password reset returns the new temporary password. The security and audit administrators'
+ * accounts are only unlocked or enabled here (duties.ts); enabling one is giving its duty.
+ */
 export async function accountAction(app: AppContext, scoped: Scoped, user: Principal, id: number, action: AccountAction, ip: string | null) {
   if (id === user.userId && action !== 'enable' && action !== 'unlock') {
     throw conflict(`you cannot ${{ disable: 'disable your own account', password_reset: 'reset your own password here (use the password change)', totp_reset: 'reset your own second factor here (remove it under account security)' }[action]}`)
@@ -155,9 +208,12 @@ export async function accountAction(app: AppContext, scoped: Scoped, user: Princ
   }
   const password = action === 'password_reset' ? temporaryPassword() : undefined;
   const hash = password ? await hashPassword(password) : undefined;
-  await scoped(async (tx) => {
+  await auditingDutyRefusal(app, user, `user.${action}`, 'user', id, ip, () => scoped(async (tx) => {
+    const before = action === 'disable' || action === 'enable' ? await dutyHolders(tx, user.tenantId) : undefined;
     const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
+    if (action !== 'enable' && action !== 'unlock') await assertNotDutyAccount(tx, user.tenantId, id, target.username);
+    const was = await userState(tx, user.tenantId, id);
     const sets: Sql[] = {
       disable: [sql`active = false`],
       enable: [sql`active = true`],
@@ -167,11 +223,14 @@ export async function accountAction(app: AppContext, scoped: Scoped, user: Princ
       totp_reset: [sql`totp_secret_enc = null`, sql`totp_pending_enc = null`, sql`totp_enabled_at = null`],
     }[action];
     await tx.query(q.updateUser(user.tenantId, id, sets));
+    if (before) await assertDutyRules(tx, user.tenantId, user.userId, before, undefined);
     // A disabled account or a reset password ends the user's sessions at once.
     if (action === 'disable' || action === 'password_reset' || action === 'totp_reset') await tx.query(q.revokeSessions(user.tenantId, id));
     // sign-ins of the name blocked after failures (from any address) may be tried again
     if (action === 'unlock' || action === 'password_reset') await tx.query(loginUnblock(target.username));
-    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok' });
-  });
+    // the account's state before and after (a reset's new password is never recorded)
+    const detail = changed(was, await userState(tx, user.tenantId, id), ['status', 'mustChangePassword', 'totpEnabled']);
+    await auditTx(tx, { tenantId: user.tenantId, userId: user.userId, action: `user.${action}`, objectType: 'user', objectId: id, ip, result: 'ok', detail });
+  }));
   return { user: await getUser(app, scoped, user, id), ...(password ? { temporaryPassword: password } : {}) };
 }
