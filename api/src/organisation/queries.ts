@@ -15,6 +15,12 @@ export const departmentById = (tenantId: number, id: number) =>
 export const insertDepartment = (tenantId: number, parentId: number | null, name: string) =>
   sql`insert into departments (tenant_id, parent_id, name) values (${tenantId}, ${parentId}, ${name}) returning id`;
 
+/** An active department of that name under the same parent (other than `exceptId`): names are told apart by their parent. */
+export const siblingNamed = (tenantId: number, parentId: number | null, name: string, exceptId: number | null) =>
+  sql`select id from departments
+       where tenant_id = ${tenantId} and active and parent_id is not distinct from ${parentId}::bigint and name = ${name}
+         and id is distinct from ${exceptId}::bigint limit 1`;
+
 /** Whether `candidate` is `id` itself or lies under it (a move there would make a cycle). */
 export const isDepartmentOrDescendant = (tenantId: number, id: number, candidate: number) =>
   sql`with recursive sub as (

@@ -72,9 +72,18 @@ async function requireDepartment(tx: Tx, tenantId: number, id: number, field: st
   return d;
 }
 
+/** Two active departments under one parent never share a name (the Excel import finds departments by name). */
+async function requireUniqueName(tx: Tx, tenantId: number, parentId: number | null, name: string, exceptId: number | null): Promise<void> {
+  if (await tx.one(q.siblingNamed(tenantId, parentId, name, exceptId))) {
+    throw conflict(`name: a department named “${name}” already exists under the same parent`, 'name').withZh(`同一上级下已有名为“${name}”的部门`);
+  }
+}
+
 export function createDepartment(app: AppContext, scoped: Scoped, user: Principal, input: Input<typeof DepartmentCreate>, ip: string | null = null) {
   return audited(app, scoped, user, 'department.create', 'department', input, ip, async (tx) => {
+    await tx.query(q.lockOrganisation(user.tenantId));
     if (input.parentId) await requireDepartment(tx, user.tenantId, input.parentId, 'parentId', 'parent');
+    await requireUniqueName(tx, user.tenantId, input.parentId ?? null, input.name, null);
     const row = await tx.one<{ id: string }>(q.insertDepartment(user.tenantId, input.parentId ?? null, input.name));
     return { id: Number(row!.id) };
   });
@@ -115,6 +124,10 @@ export function updateDepartment(app: AppContext, scoped: Scoped, user: Principa
     if (input.active === true && !current.active) {
       const parentId = input.parentId !== undefined ? input.parentId : current.parent_id == null ? null : Number(current.parent_id);
       if (parentId != null) await requireDepartment(tx, user.tenantId, parentId, 'active', 'parent');
+    }
+    if (input.name !== undefined || input.parentId !== undefined || input.active === true) {
+      const parentId = input.parentId !== undefined ? input.parentId : current.parent_id == null ? null : Number(current.parent_id);
+      if (becomesActive) await requireUniqueName(tx, user.tenantId, parentId, input.name ?? was.name, id);
     }
     if (sets.length) await tx.query(q.updateDepartment(user.tenantId, id, sets));
     return { id, audit: changed(was, (await departmentState(tx, user.tenantId, id))!, sentKeys(input)) };

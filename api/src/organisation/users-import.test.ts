@@ -166,6 +166,21 @@ describe('users import', () => {
     expect((await admin.get(`/api/users/${r.body.created[0].id}`)).body.roles.map((x: any) => x.code)).toEqual(['commander']);
   });
 
+  it('refuses a department name two departments carry (under different parents) instead of picking one; siblings never share a name', async () => {
+    const admin = await t.login(`${p()}admin`);
+    const [a, b] = await Promise.all(['甲指挥部', '乙指挥部'].map(async (name) => (await admin.post('/api/departments', { name })).body.id as number));
+    expect((await admin.post('/api/departments', { name: '流调组', parentId: a })).status).toBe(201);
+    const twin = await admin.post('/api/departments', { name: '流调组', parentId: a }, { 'accept-language': 'zh-CN' });
+    expect([twin.status, twin.body.error.field, twin.body.error.message]).toEqual([409, 'name', '同一上级下已有名为“流调组”的部门']);
+    const other = await admin.post('/api/departments', { name: '流调组', parentId: b });
+    expect(other.status).toBe(201);
+    // renaming or moving into a clash is refused the same way
+    expect((await admin.patch(`/api/departments/${other.body.id}`, { parentId: a })).status).toBe(409);
+    const r = await upload(await workbook([[`${p()}dup1`, '同名部门', '', '流调组', '', '', gridA()]]), 'valid_rows');
+    expect(r.body.errors).toMatchObject([{ row: 2, column: '部门', message: expect.stringMatching(/several departments are named “流调组”/) }]);
+    expect(r.body.created).toEqual([]);
+  });
+
   it('refuses a file that is not a workbook or lacks required columns, naming the file', async () => {
     const junk = await upload(Buffer.from('not a workbook'));
     expect([junk.status, junk.body.error.field]).toEqual([400, 'file']);

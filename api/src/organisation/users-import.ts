@@ -27,7 +27,7 @@ interface ImportRole {
 }
 
 interface Lookups {
-  departments: Map<string, number>;
+  departments: Map<string, number | null>;
   positions: { id: number; name: string; departmentId: number; departmentName: string; duties: string[] }[];
   /** Active roles by code, and by name (a name several roles share is ambiguous: written before names were unique). */
   roles: { byCode: Map<string, ImportRole>; byName: Map<string, ImportRole[]> };
@@ -37,6 +37,13 @@ interface Lookups {
   /** Who holds each duty now, and the security or audit duties given by rows above (one account each, while nobody holds it). */
   dutyHolders: DutyHolders;
   dutiesGiven: Set<string>;
+}
+
+/** Active departments by name; a name that several carry (under different parents) maps to null: ambiguous. */
+function departmentsByName(deps: { id: string; name: string }[]): Map<string, number | null> {
+  const out = new Map<string, number | null>();
+  for (const d of deps) out.set(d.name, out.has(d.name) ? null : Number(d.id));
+  return out;
 }
 
 async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promise<Lookups> {
@@ -58,7 +65,7 @@ async function loadLookups(tx: Tx, tenantId: number, usernames: string[]): Promi
     scopes.set(`${n.name} (${n.code})`, Number(n.id));
   }
   return {
-    departments: new Map(deps.filter((d) => d.active).map((d) => [d.name, Number(d.id)])),
+    departments: departmentsByName(deps.filter((d) => d.active) as { id: string; name: string }[]),
     positions: poss
       .filter((p) => p.active)
       .map((p) => ({
@@ -107,7 +114,9 @@ function checkRow(r: UserSheetRow, l: Lookups, seen: Map<string, number>, lang: 
   let departmentId: number | null = null;
   if (r.department) {
     departmentId = l.departments.get(r.department) ?? null;
-    if (departmentId == null) err('department', `no active department named “${r.department}”`, `没有名为“${r.department}”的启用部门`);
+    if (l.departments.get(r.department) === null) {
+      err('department', `several departments are named “${r.department}”: rename one in the console so that a row can name it`, `有多个部门名为“${r.department}”，请先在管理后台中改名以区分`);
+    } else if (departmentId == null) err('department', `no active department named “${r.department}”`, `没有名为“${r.department}”的启用部门`);
   }
   const positionIds: number[] = [];
   const duties = new Set<string>();
