@@ -51,6 +51,10 @@ describe('departments and positions', () => {
     const cycle = await admin.patch(`/api/departments/${top.body.id}`, { parentId: sub.body.id });
     expect(cycle.status).toBe(400);
     expect(cycle.body.error.field).toBe('parentId');
+    const noDepartment = await admin.post('/api/positions', { name: '流调员', departmentId: null }, { 'accept-language': 'zh-CN' });
+    expect([noDepartment.status, noDepartment.body.error.field, noDepartment.body.error.message]).toEqual([400, 'departmentId', '部门：请选择岗位所属部门']);
+    const emptyZh = await admin.post('/api/departments', { name: '  ' }, { 'accept-language': 'zh-CN' });
+    expect(emptyZh.body.error.message).toBe('名称：不能为空');
     const empty = await admin.post('/api/departments', { name: '  ' });
     expect(empty.status).toBe(400);
     expect(empty.body.error.field).toBe('name');

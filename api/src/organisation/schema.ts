@@ -11,7 +11,8 @@ export const DepartmentPatch = z
   .strictObject({ name: name(60).optional(), parentId: id.nullable().optional(), active: z.boolean().optional() })
   .openapi('DepartmentPatch');
 
-export const PositionCreate = z.strictObject({ name: name(60), departmentId: id, roleIds: ids.default([]) }).openapi('PositionCreate');
+const positionDepartment = z.number({ error: said('choose the department of the position', '请选择岗位所属部门') }).int().positive();
+export const PositionCreate = z.strictObject({ name: name(60), departmentId: positionDepartment, roleIds: ids.default([]) }).openapi('PositionCreate');
 export const PositionPatch = z
   .strictObject({ name: name(60).optional(), departmentId: id.optional(), roleIds: ids.optional(), active: z.boolean().optional() })
   .openapi('PositionPatch');
