@@ -62,6 +62,13 @@ describe('organisation in the admin console', () => {
     expect(await byTestId(page, `user-toggle-${self}`).count()).toBe(0);
     expect(await byTestId(page, `user-reset-${self}`).count()).toBe(0);
     await saveScreenshot(page, 'admin-org-users-self.png');
+    // the audit administrator's account is the system operator's: no edit, reset or disable here
+    const auditor = stack.username('auditor');
+    await byTestId(page, 'users-search').fill(auditor);
+    await byTestId(page, 'users-search').press('Enter');
+    await byTestId(page, `user-operator-${auditor}`).waitFor();
+    for (const button of ['edit', 'reset', 'toggle']) expect(await byTestId(page, `user-${button}-${auditor}`).count()).toBe(0);
+    await saveScreenshot(page, 'admin-org-users-auditor.png');
     await byTestId(page, 'users-search').fill('');
     await byTestId(page, 'users-search').press('Enter');
 

@@ -132,7 +132,12 @@ const USER_COLUMNS = sql`u.id, u.username, u.display_name, u.department_id, d.na
   coalesce((select json_agg(json_build_object('id', j.id, 'name', j.name, 'level', j.level, 'path', j.path::text,
                 'parentName', (select up.name from jurisdictions up where up.tenant_id = j.tenant_id and up.id = j.parent_id)) order by j.path)
               from user_scopes us join jurisdictions j on j.tenant_id = us.tenant_id and j.id = us.jurisdiction_id
-             where us.tenant_id = u.tenant_id and us.user_id = u.id), '[]') as scope`;
+             where us.tenant_id = u.tenant_id and us.user_id = u.id), '[]') as scope,
+  (select array_agg(distinct r.duty order by r.duty) from roles r
+    where r.tenant_id = u.tenant_id and r.duty is not null
+      and (exists (select 1 from user_roles ur where ur.tenant_id = r.tenant_id and ur.user_id = u.id and ur.role_id = r.id)
+           or exists (select 1 from user_positions up join position_roles pr on pr.tenant_id = up.tenant_id and pr.position_id = up.position_id
+                       where up.tenant_id = r.tenant_id and up.user_id = u.id and pr.role_id = r.id))) as duties`;
 
 export interface UserFilter {
   text?: string;

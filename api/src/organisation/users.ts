@@ -38,6 +38,8 @@ export function userOut(r: Record<string, any>) {
     lockedUntil: locked ? r.locked_until : null,
     mustChangePassword: r.must_change_password as boolean,
     totpEnabled: r.totp_enabled as boolean,
+    /** The 三员 duties the account holds, directly or through a position (the console offers only what the rules allow). */
+    duties: (r.duties ?? []) as string[],
     isDemo: r.is_demo as boolean,
     createdAt: r.created_at,
   };

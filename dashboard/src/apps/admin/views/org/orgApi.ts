@@ -10,7 +10,7 @@ export interface Role { id: number; code: string; name: string; active: boolean;
 export type UserStatus = 'active' | 'disabled' | 'locked';
 export interface OrgUser {
   id: number; username: string; displayName: string; department: { id: number; name: string } | null;
-  positions: { id: number; name: string }[]; roles: RoleRef[]; scope: { id: number; name: string; level: number; path: string; parentName: string | null }[];
+  positions: { id: number; name: string }[]; roles: RoleRef[]; scope: { id: number; name: string; level: number; path: string; parentName: string | null }[]; duties?: string[];
   phoneMasked: string | null; status: UserStatus; mustChangePassword: boolean; isDemo: boolean;
   /** Has a second factor (absent from servers that do not say). */
   totpEnabled?: boolean;
