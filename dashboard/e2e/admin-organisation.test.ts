@@ -80,7 +80,8 @@ describe('organisation in the admin console', () => {
     await byTestId(page, 'user-department').click();
     await byTestId(page, `department-option-${deps.child.id}`).click();
     await expect.poll(() => byTestId(page, 'user-department').innerText()).toContain(`${deps.parent.name} / ${deps.child.name}`);
-    await byTestId(page, 'user-phone').fill('13700001234');
+    // typed as people write it: the field takes it whole, the server keeps the 11 digits
+    await byTestId(page, 'user-phone').fill('+86 137 0000 1234');
     await byTestId(page, 'user-roles').click();
     await page.locator('[data-testid="role-option-commander"]').click();
     await page.keyboard.press('Escape');
