@@ -110,7 +110,7 @@ export function buildApp(app: AppContext): Koa {
   koa.use(clientAddress(app.config.trustProxy));
   koa.use(errorBoundary(app.log));
   koa.use(securityHeaders());
-  koa.use(sameSiteWrites());
+  koa.use(sameSiteWrites(app.config.publicOrigins));
   koa.use(staticFiles());
   koa.use(jsonOnly(routes));
   // Photos arrive as base64 JSON (5 MB of image ≈ 6.7 MB of text); every other body stays small.

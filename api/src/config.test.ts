@@ -22,6 +22,12 @@ describe('configuration', () => {
     }
   });
 
+  it('reads the public origins of the pages, and refuses one with a path', () => {
+    expect(loadConfig({ DATA_DIR: dir(), PUBLIC_ORIGINS: 'https://GEC.example.cn, http://10.0.0.5:8080' }).publicOrigins).toEqual(['https://gec.example.cn', 'http://10.0.0.5:8080']);
+    expect(loadConfig({ DATA_DIR: dir() }).publicOrigins).toEqual([]);
+    expect(() => loadConfig({ DATA_DIR: dir(), PUBLIC_ORIGINS: 'https://gec.example.cn/admin' })).toThrow(/PUBLIC_ORIGINS:/);
+  });
+
   it('generates secrets once into DATA_DIR outside production and keeps them', () => {
     const d = dir();
     const a = loadConfig({ DATA_DIR: d });

@@ -39,6 +39,10 @@ const EnvSchema = z.object({
   BASEMAP_PMTILES: z.string().min(1).optional(),
   BASEMAP_GCJ02: z.enum(['true', 'false']).default('false'),
   BASEMAP_ATTRIBUTION: z.string().max(500).default(''),
+  PUBLIC_ORIGINS: z.string().max(2000).default('').refine(
+    (v) => v.split(',').map((o) => o.trim()).filter(Boolean).every((o) => /^https?:\/\/[^/\s]+$/i.test(o)),
+    'a comma-separated list of origins like https://gec.example.cn (scheme and host, no path)',
+  ),
   TRUST_PROXY: z.string().max(2000).default('').superRefine((v, ctx) => {
     try {
       parseTrustProxy(v);
@@ -91,6 +95,8 @@ export interface Config {
   anonymiseAfterDays: number;
   /** Which proxies' forwarded headers are believed (http/client-ip.ts); none by default. */
   trustProxy: ProxyTrust;
+  /** Origins the site's own pages are served from, besides the request's own protocol and host (a proxy that rewrites Host). */
+  publicOrigins: string[];
   /**
    * Whether administrators (holders of a duty permission: user:manage, role:manage, audit:read)
    * must set up a second factor before anything else answers; required in production by default.
@@ -129,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secrets,
     map: { basemap: basemapOf(e), gcj02: e.BASEMAP_GCJ02 === 'true' },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    publicOrigins: e.PUBLIC_ORIGINS.split(',').map((o) => o.trim().toLowerCase()).filter(Boolean),
     loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
     anonymiseAfterDays: e.ANONYMISE_AFTER_DAYS,
     adminTotp: e.ADMIN_TOTP ?? (e.NODE_ENV === 'production' ? 'required' : 'optional'),

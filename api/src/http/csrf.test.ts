@@ -25,6 +25,9 @@ describe('cross-site writes', () => {
     expect(isCrossSite('POST', {}, own)).toBe(false);
     expect(isCrossSite('GET', { fetchSite: 'cross-site' }, own)).toBe(false);
     expect(isCrossSite('POST', { fetchSite: 'cross-site', authorization: 'Bearer x' }, own)).toBe(false);
+    // a page served through a proxy that rewrites Host: its origin is one of the configured public ones
+    expect(isCrossSite('POST', { origin: 'https://GEC.example.cn' }, ['http://127.0.0.1:3000', own])).toBe(false);
+    expect(isCrossSite('POST', { origin: 'https://gec.example.cn.evil.example' }, ['http://127.0.0.1:3000', own])).toBe(true);
   });
 
   it('with the session cookie are refused before they act: an alert acknowledgement, a release, logout', async () => {

@@ -100,6 +100,7 @@ export async function serveApp(db: Database, overrides: Partial<Config> = {}): P
     sms: { provider: 'log', perAddressPerHour: 100_000 },
     secrets: { session: randomBytes(32), fieldKey: randomBytes(32), lookupKey: randomBytes(32) },
     trustProxy: { kind: 'none' },
+    publicOrigins: [],
     // every test signs in from 127.0.0.1; the tests of the per-address throttle set their own
     loginFailuresPerAddress: 100_000,
     anonymiseAfterDays: 180,
