@@ -32,6 +32,12 @@ export function expectedVersion(ctx: Koa.Context | undefined, bodyVersion: numbe
   return v;
 }
 
+/** The version an edit names, from the body or If-Match, when naming it is optional (the organisation's records). */
+export function optionalVersion(ctx: Koa.Context | undefined, bodyVersion: number | undefined): number | undefined {
+  if (bodyVersion === undefined && !ctx?.get('if-match')?.trim()) return undefined;
+  return expectedVersion(ctx, bodyVersion);
+}
+
 /** 409 when the record moved on since the client read it. */
 export function checkVersion(what: string, current: number, expected: number): void {
   if (current !== expected) {

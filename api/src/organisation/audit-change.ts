@@ -13,5 +13,6 @@ export function changed<T extends Record<string, unknown>>(before: T, after: T, 
   return { before: b, after: a };
 }
 
-/** The keys of an input that were sent (undefined means not sent). */
-export const sentKeys = <T extends object>(input: T) => Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined) as (keyof T & string)[];
+/** The keys of an input that were sent (undefined means not sent), but the version the edit names, which is no field of the record. */
+export const sentKeys = <T extends object>(input: T) =>
+  Object.keys(input).filter((k) => k !== 'version' && (input as Record<string, unknown>)[k] !== undefined) as Exclude<keyof T & string, 'version'>[];

@@ -212,6 +212,35 @@ describe('first sign-in, reset and unlock', () => {
   });
 });
 
+describe('concurrent edits of the organisation', () => {
+  it('apply one of two edits made on the same version; the other is told the record moved on (409), by body or If-Match', async () => {
+    const u = await newUser();
+    const read = (await admin.get(`/api/users/${u.id}`)).body;
+    const [a, b] = await Promise.all([
+      admin.patch(`/api/users/${u.id}`, { displayName: '甲改', version: read.version }),
+      admin.patch(`/api/users/${u.id}`, { displayName: '乙改', version: read.version }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect([a, b].find((r) => r.status === 409)!.body.error).toMatchObject({ code: 'stale_version', field: 'version' });
+    const now = (await admin.get(`/api/users/${u.id}`)).body;
+    expect(now.version).toBe(read.version + 1);
+    expect((await admin.patch(`/api/users/${u.id}`, { displayName: '丙改' }, { 'if-match': `"${read.version}"` })).status).toBe(409);
+    expect((await admin.patch(`/api/users/${u.id}`, { displayName: '丙改' }, { 'if-match': `"${now.version}"` })).status).toBe(200);
+    // an account action is a change too
+    expect((await admin.post(`/api/users/${u.id}/disable`, {})).status).toBe(200);
+    expect((await admin.patch(`/api/users/${u.id}`, { displayName: '丁改', version: now.version + 1 })).status).toBe(409);
+    // a department, a position and a role the same way; without a version an edit applies as before
+    const dep = (await admin.post('/api/departments', { name: '版本测试部' })).body;
+    const depRead = ((await admin.get('/api/departments')).body as { id: number; version: number }[]).find((d) => d.id === dep.id)!;
+    expect((await admin.patch(`/api/departments/${dep.id}`, { name: '版本测试部一', version: depRead.version })).status).toBe(200);
+    expect((await admin.patch(`/api/departments/${dep.id}`, { name: '版本测试部二', version: depRead.version })).status).toBe(409);
+    expect((await admin.patch(`/api/departments/${dep.id}`, { name: '版本测试部三' })).status).toBe(200);
+    const pos = (await admin.post('/api/positions', { name: '版本岗', departmentId: dep.id })).body;
+    const posRead = ((await admin.get('/api/positions')).body as { id: number; version: number }[]).find((p) => p.id === pos.id)!;
+    expect((await admin.patch(`/api/positions/${pos.id}`, { name: '版本岗一', version: posRead.version + 5 })).status).toBe(409);
+  });
+});
+
 describe('roles and the permission matrix', () => {
   it('a role permission change applies at the user\'s next request', async () => {
     const create = await secadmin.post('/api/roles', { code: `viewer_${Date.now().toString(36)}`, name: '只读', permissions: ['jurisdiction:read'] });

@@ -1,10 +1,10 @@
 // All SQL of the organisation feature: departments, positions, roles, users (run inside withScope:
 // row-level security keeps every statement in the caller's tenant).
-import { and, join, sql, type Sql } from '../db/sql.ts';
+import { and, join, raw, sql, type Sql } from '../db/sql.ts';
 
 // ---- departments ----
 export const departments = (tenantId: number) =>
-  sql`select d.id, d.parent_id, d.name, d.active, d.created_at,
+  sql`select d.id, d.parent_id, d.name, d.active, d.version, d.created_at,
              (select count(*)::int from users u where u.tenant_id = d.tenant_id and u.department_id = d.id) as users,
              (select count(*)::int from positions p where p.tenant_id = d.tenant_id and p.department_id = d.id) as positions
         from departments d where d.tenant_id = ${tenantId} order by d.name, d.id`;
@@ -37,7 +37,7 @@ export const updateDepartment = (tenantId: number, id: number, sets: Sql[]) =>
 
 // ---- positions ----
 export const positions = (tenantId: number) =>
-  sql`select p.id, p.department_id, d.name as department_name, p.name, p.active, p.created_at,
+  sql`select p.id, p.department_id, d.name as department_name, p.name, p.active, p.version, p.created_at,
              coalesce((select json_agg(json_build_object('id', r.id, 'code', r.code, 'name', r.name, 'duty', r.duty) order by r.code)
                          from position_roles pr join roles r on r.tenant_id = pr.tenant_id and r.id = pr.role_id
                         where pr.tenant_id = p.tenant_id and pr.position_id = p.id), '[]') as roles,
@@ -86,7 +86,7 @@ export const activeHoldersOfPosition = (tenantId: number, positionId: number) =>
 
 // ---- roles ----
 export const roles = (tenantId: number) =>
-  sql`select r.id, r.code, r.name, r.active, r.builtin, r.duty, r.created_at,
+  sql`select r.id, r.code, r.name, r.active, r.builtin, r.duty, r.version, r.created_at,
              coalesce((select array_agg(rp.permission_code order by rp.permission_code) from role_permissions rp
                         where rp.tenant_id = r.tenant_id and rp.role_id = r.id), '{}') as permissions,
              (select count(distinct u)::int from (
@@ -121,7 +121,7 @@ export const setRolePermissions = (tenantId: number, roleId: number, permissions
 export const permissionCatalogue = () => sql`select code, description from permissions order by code`;
 
 // ---- users ----
-const USER_COLUMNS = sql`u.id, u.username, u.display_name, u.department_id, d.name as department_name, u.phone_masked,
+const USER_COLUMNS = sql`u.id, u.username, u.display_name, u.department_id, d.name as department_name, u.phone_masked, u.version,
   u.active, greatest(u.locked_until, app.login_name_blocked_until(u.username)) as locked_until, u.must_change_password, u.totp_secret_enc is not null as totp_enabled, u.is_demo, u.created_at, u.updated_at,
   coalesce((select json_agg(json_build_object('id', p.id, 'name', p.name) order by p.id) from user_positions up
               join positions p on p.tenant_id = up.tenant_id and p.id = up.position_id
@@ -281,3 +281,18 @@ export const revokeSessions = (tenantId: number, userId: number) =>
 /** The caller's jurisdiction nodes (row-level security) by code, for the Excel template and import. */
 export const scopeNodes = (tenantId: number) =>
   sql`select id, code, name from jurisdictions where tenant_id = ${tenantId} order by path limit 20000`;
+
+/** The organisation's tables whose records carry a version (migration 0044). */
+export type Versioned = 'users' | 'departments' | 'positions' | 'roles';
+
+/**
+ * Takes the record's next version for an edit, if it is still at `expected` (when given): the row
+ * stays locked to the transaction, so a second edit of the same version waits and then finds none.
+ */
+export const claimVersion = (table: Versioned, tenantId: number, id: number, expected: number | undefined) =>
+  sql`update ${raw(table)} set version = version + 1
+       where tenant_id = ${tenantId} and id = ${id}${expected === undefined ? sql`` : sql` and version = ${expected}`}
+   returning version`;
+
+export const versionOf = (table: Versioned, tenantId: number, id: number) =>
+  sql`select version from ${raw(table)} where tenant_id = ${tenantId} and id = ${id}`;

@@ -3,6 +3,7 @@
 // administrator (role:manage) keeps roles and their permissions (三员分立).
 import type { AppContext } from '../context.ts';
 import { langOf } from '../http/lang.ts';
+import { optionalVersion } from '../http/precondition.ts';
 import { IdParams, type Access, type Routes } from '../http/route.ts';
 import { z } from '../http/zod.ts';
 import { permissionMatrix } from './matrix.ts';
@@ -30,7 +31,7 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
   });
   add({
     method: 'patch', path: '/api/departments/:id', summary: 'Rename, move (never under itself) or disable/enable a department', tags, access: users, params: IdParams, body: DepartmentPatch,
-    handler: ({ scoped, user, params, body, ctx }) => updateDepartment(app, scoped, user, params.id, body, ip(ctx)),
+    handler: ({ scoped, user, params, body, ctx }) => updateDepartment(app, scoped, user, params.id, { ...body, version: optionalVersion(ctx, body.version) }, ip(ctx)),
   });
 
   add({ method: 'get', path: '/api/positions', summary: 'Positions (岗位) with their department and roles', tags, access: users, handler: ({ scoped, user }) => listPositions(app, scoped, user) });
@@ -41,7 +42,7 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
   });
   add({
     method: 'patch', path: '/api/positions/:id', summary: 'Rename, move, change the roles of (its holders\' rights change at their next request) or disable a position', tags, access: users,
-    params: IdParams, body: PositionPatch, stepUp: ({ body }) => body.roleIds !== undefined, handler: ({ scoped, user, params, body, ctx }) => updatePosition(app, scoped, user, params.id, body, ip(ctx)),
+    params: IdParams, body: PositionPatch, stepUp: ({ body }) => body.roleIds !== undefined, handler: ({ scoped, user, params, body, ctx }) => updatePosition(app, scoped, user, params.id, { ...body, version: optionalVersion(ctx, body.version) }, ip(ctx)),
   });
 
   add({ method: 'get', path: '/api/roles', summary: 'Roles with their permissions, duty (三员分立) and number of users', tags, access: rolesRead, handler: ({ scoped, user }) => listRoles(app, scoped, user) });
@@ -55,7 +56,7 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
   });
   add({
     method: 'patch', path: '/api/roles/:id', summary: 'Rename a role, set its permissions (its users\' rights change at their next request) or disable it', tags, access: roles,
-    params: IdParams, body: RolePatch, stepUp: true, handler: ({ scoped, user, params, body, ctx }) => updateRole(app, scoped, user, params.id, body, ip(ctx)),
+    params: IdParams, body: RolePatch, stepUp: true, handler: ({ scoped, user, params, body, ctx }) => updateRole(app, scoped, user, params.id, { ...body, version: optionalVersion(ctx, body.version) }, ip(ctx)),
   });
 
   add({ method: 'get', path: '/api/users', summary: 'Staff users with search (name, username or whole phone), filters and paging; phones masked', tags, access: users, query: UserListQuery, handler: ({ scoped, user, query }) => listUsers(app, scoped, user, query) });
@@ -81,7 +82,7 @@ export function organisationRoutes(routes: Routes, app: AppContext): void {
   add({
     method: 'patch', path: '/api/users/:id', summary: 'Edit a user: name, department, positions, roles, scope, phone', tags, access: users, params: IdParams, body: UserPatch,
     stepUp: ({ body }) => body.roleIds !== undefined || body.positionIds !== undefined,
-    handler: ({ scoped, user, params, body, ctx }) => updateUser(app, scoped, user, params.id, body, ip(ctx)),
+    handler: ({ scoped, user, params, body, ctx }) => updateUser(app, scoped, user, params.id, { ...body, version: optionalVersion(ctx, body.version) }, ip(ctx)),
   });
   for (const [action, summary] of [
     ['disable', 'Disable a user (sessions end at once; never deleted: history refers to users)'],

@@ -5,16 +5,18 @@ import { MobilePhoneInput } from '../persons/schema.ts';
 const name = (max: number) => z.string().trim().min(1).max(max);
 const id = z.number().int().positive();
 const ids = z.array(id).max(50);
+/** The version the edit's author read (GET gives it; If-Match carries it too): a stale one is refused. */
+const version = z.number().int().min(1).optional();
 
 export const DepartmentCreate = z.strictObject({ name: name(60), parentId: id.nullable().optional() }).openapi('DepartmentCreate');
 export const DepartmentPatch = z
-  .strictObject({ name: name(60).optional(), parentId: id.nullable().optional(), active: z.boolean().optional() })
+  .strictObject({ name: name(60).optional(), parentId: id.nullable().optional(), active: z.boolean().optional(), version })
   .openapi('DepartmentPatch');
 
 const positionDepartment = z.number({ error: said('choose the department of the position', '请选择岗位所属部门') }).int().positive();
 export const PositionCreate = z.strictObject({ name: name(60), departmentId: positionDepartment, roleIds: ids.default([]) }).openapi('PositionCreate');
 export const PositionPatch = z
-  .strictObject({ name: name(60).optional(), departmentId: id.optional(), roleIds: ids.optional(), active: z.boolean().optional() })
+  .strictObject({ name: name(60).optional(), departmentId: id.optional(), roleIds: ids.optional(), active: z.boolean().optional(), version })
   .openapi('PositionPatch');
 
 const permissionCode = z.string().regex(/^[a-z_]+:[a-z_]+$/, said('a permission code such as person:read', '须为权限编码，如 person:read'));
@@ -26,7 +28,7 @@ export const RoleCreate = z
   })
   .openapi('RoleCreate');
 export const RolePatch = z
-  .strictObject({ name: name(40).optional(), permissions: z.array(permissionCode).max(100).optional(), active: z.boolean().optional() })
+  .strictObject({ name: name(40).optional(), permissions: z.array(permissionCode).max(100).optional(), active: z.boolean().optional(), version })
   .openapi('RolePatch');
 
 const CHOOSE_A_NODE = said('choose at least one jurisdiction node', '请至少选择一个辖区节点');
@@ -53,6 +55,7 @@ export const UserPatch = z
     roleIds: ids.optional(),
     scopeIds: ids.min(1, CHOOSE_A_NODE).optional(),
     phone: phone.nullable().optional(),
+    version,
   })
   .openapi('UserPatch');
 

@@ -10,6 +10,7 @@ import { AppError, badRequest, conflict, notFound } from '../http/errors.ts';
 import { assertDutyRules, assertNoDutyConflict, assertNotAddingHeldDuty, auditingDutyRefusal, DUTY_ZH, dutyHolders, DutyRuleError } from './duties.ts';
 import { changed, sentKeys } from './audit-change.ts';
 import * as q from './queries.ts';
+import { takeVersion } from './versions.ts';
 import type { z } from '../http/zod.ts';
 import { type DepartmentCreate, type DepartmentPatch, type PositionCreate, type PositionPatch, type RoleCreate, type RolePatch } from './schema.ts';
 
@@ -53,7 +54,7 @@ async function roleState(tx: Tx, tenantId: number, id: number) {
 // ---- departments ----
 export async function listDepartments(app: AppContext, scoped: Scoped, user: Principal) {
   const rows = await scoped((tx) => tx.rows(q.departments(user.tenantId)));
-  return rows.map((r) => ({ id: Number(r.id), parentId: r.parent_id == null ? null : Number(r.parent_id), name: r.name, active: r.active, users: r.users, positions: r.positions }));
+  return rows.map((r) => ({ id: Number(r.id), parentId: r.parent_id == null ? null : Number(r.parent_id), name: r.name, active: r.active, version: r.version as number, users: r.users, positions: r.positions }));
 }
 
 const NOUN_ZH: Record<string, string> = { department: '部门', position: '岗位', role: '角色', 'parent department': '上级部门' };
@@ -101,6 +102,7 @@ export function updateDepartment(app: AppContext, scoped: Scoped, user: Principa
     await tx.query(q.lockOrganisation(user.tenantId));
     const current = await tx.one<{ parent_id: string | null; active: boolean }>(q.departmentById(user.tenantId, id));
     if (!current) throw notFound('department');
+    await takeVersion(tx, 'departments', user.tenantId, id, input.version, 'the department');
     const was = (await departmentState(tx, user.tenantId, id))!;
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
@@ -138,7 +140,7 @@ export function updateDepartment(app: AppContext, scoped: Scoped, user: Principa
 export async function listPositions(app: AppContext, scoped: Scoped, user: Principal) {
   const rows = await scoped((tx) => tx.rows(q.positions(user.tenantId)));
   return rows.map((r) => ({
-    id: Number(r.id), departmentId: Number(r.department_id), departmentName: r.department_name, name: r.name, active: r.active,
+    id: Number(r.id), departmentId: Number(r.department_id), departmentName: r.department_name, name: r.name, active: r.active, version: r.version as number,
     roles: r.roles as unknown[], users: r.users,
   }));
 }
@@ -196,6 +198,7 @@ export function updatePosition(app: AppContext, scoped: Scoped, user: Principal,
     const before = await dutyHolders(tx, user.tenantId);
     const current = await tx.one<{ department_id: string; active: boolean }>(q.positionById(user.tenantId, id));
     if (!current) throw notFound('position');
+    await takeVersion(tx, 'positions', user.tenantId, id, input.version, 'the position');
     const was = (await positionState(tx, user.tenantId, id))!;
     const sets: Sql[] = [];
     if (input.name !== undefined) sets.push(sql`name = ${input.name}`);
@@ -231,7 +234,7 @@ export function updatePosition(app: AppContext, scoped: Scoped, user: Principal,
 export async function listRoles(app: AppContext, scoped: Scoped, user: Principal) {
   const rows = await scoped((tx) => tx.rows(q.roles(user.tenantId)));
   return rows.map((r) => ({
-    id: Number(r.id), code: r.code, name: r.name, active: r.active, builtin: r.builtin, duty: r.duty, permissions: r.permissions as string[], users: r.users,
+    id: Number(r.id), code: r.code, name: r.name, active: r.active, builtin: r.builtin, duty: r.duty, version: r.version as number, permissions: r.permissions as string[], users: r.users,
   }));
 }
 
@@ -276,6 +279,7 @@ export function updateRole(app: AppContext, scoped: Scoped, user: Principal, id:
   return audited(app, scoped, user, input.active === false ? 'role.disable' : 'role.update', 'role', input, ip, async (tx) => {
     const role = await tx.one<{ duty: string | null; builtin: boolean; active: boolean }>(q.roleById(user.tenantId, id));
     if (!role) throw notFound('role');
+    await takeVersion(tx, 'roles', user.tenantId, id, input.version, 'the role');
     const was = (await roleState(tx, user.tenantId, id))!;
     if (role.duty && (input.permissions !== undefined || input.active !== undefined)) {
       throw conflict(`the ${role.duty} administrator role is fixed (separation of duties, 三员分立): its permissions cannot change and it cannot be disabled`, input.permissions ? 'permissions' : 'active')

@@ -14,6 +14,7 @@ import { badRequest, conflict, notFound } from '../http/errors.ts';
 import { changed, sentKeys } from './audit-change.ts';
 import { assertDutyRules, assertNoDutyConflict, assertNotDutyAccount, auditingDutyRefusal, dutyHolders } from './duties.ts';
 import * as q from './queries.ts';
+import { takeVersion } from './versions.ts';
 import type { UserCreateInput, UserPatchInput } from './schema.ts';
 import type { z } from '../http/zod.ts';
 import type { UserListQuery } from './schema.ts';
@@ -38,6 +39,7 @@ export function userOut(r: Record<string, any>) {
     lockedUntil: locked ? r.locked_until : null,
     mustChangePassword: r.must_change_password as boolean,
     totpEnabled: r.totp_enabled as boolean,
+    version: r.version as number,
     /** The 三员 duties the account holds, directly or through a position (the console offers only what the rules allow). */
     duties: (r.duties ?? []) as string[],
     isDemo: r.is_demo as boolean,
@@ -173,6 +175,7 @@ export async function updateUser(app: AppContext, scoped: Scoped, user: Principa
     const target = await tx.one<{ username: string; department_id: string | null }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
     await assertNotDutyAccount(tx, user.tenantId, id, target.username);
+    await takeVersion(tx, 'users', user.tenantId, id, input.version, 'the user');
     const was = await userState(tx, user.tenantId, id);
     const has = await tx.one<{ position_ids: string[]; role_ids: string[] }>(q.userAssignments(user.tenantId, id));
     await checkReferences(tx, user.tenantId, input, {
@@ -215,6 +218,8 @@ export async function accountAction(app: AppContext, scoped: Scoped, user: Princ
     const target = await tx.one<{ username: string }>(q.userById(user.tenantId, id));
     if (!target) throw notFound('user');
     if (action !== 'enable' && action !== 'unlock') await assertNotDutyAccount(tx, user.tenantId, id, target.username);
+    // an action changes the account too: an edit read before it is stale after it
+    await takeVersion(tx, 'users', user.tenantId, id, undefined, 'the user');
     const was = await userState(tx, user.tenantId, id);
     const sets: Sql[] = {
       disable: [sql`active = false`],

@@ -3,14 +3,15 @@ import { ElMessageBox } from 'element-plus';
 import { request } from '@shared/api/client';
 
 export type Duty = 'system' | 'security' | 'audit';
-export interface Department { id: number; parentId: number | null; name: string; active: boolean; users: number; positions: number }
+// `version`: what an edit names, so an edit made meanwhile by someone else is refused (409) instead of overwritten
+export interface Department { id: number; parentId: number | null; name: string; active: boolean; version: number; users: number; positions: number }
 export interface RoleRef { id: number; code: string; name: string; duty?: Duty | null }
-export interface Position { id: number; departmentId: number; departmentName: string; name: string; active: boolean; roles: RoleRef[]; users: number }
-export interface Role { id: number; code: string; name: string; active: boolean; builtin: boolean; duty: Duty | null; permissions: string[]; users: number }
+export interface Position { id: number; departmentId: number; departmentName: string; name: string; active: boolean; version: number; roles: RoleRef[]; users: number }
+export interface Role { id: number; code: string; name: string; active: boolean; builtin: boolean; duty: Duty | null; version: number; permissions: string[]; users: number }
 export type UserStatus = 'active' | 'disabled' | 'locked';
 export interface OrgUser {
   id: number; username: string; displayName: string; department: { id: number; name: string } | null;
-  positions: { id: number; name: string }[]; roles: RoleRef[]; scope: { id: number; name: string; level: number; path: string; parentName: string | null }[]; duties?: string[];
+  positions: { id: number; name: string }[]; roles: RoleRef[]; scope: { id: number; name: string; level: number; path: string; parentName: string | null }[]; duties?: string[]; version: number;
   phoneMasked: string | null; status: UserStatus; mustChangePassword: boolean; isDemo: boolean;
   /** Has a second factor (absent from servers that do not say). */
   totpEnabled?: boolean;
