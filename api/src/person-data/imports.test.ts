@@ -206,7 +206,7 @@ describe('importing a messy workbook', () => {
   it('the same file again: every row is now a duplicate of a registered person, or as wrong as before', async () => {
     const up = await uploadWorkbook(t.baseUrl, cookie, workbook, 'valid_rows');
     const job = await finished(up.body.id);
-    expect(job).toMatchObject({ valid: 1, written: 1 }); // 褚四 has no ID number
+    expect(job, JSON.stringify(job)).toMatchObject({ valid: 1, written: 1 }); // 褚四 has no ID number
     const report = await errorReport(up.body.id);
     expect(report.get(3)).toMatch(/该证件号码已登记/);
   });
