@@ -70,13 +70,10 @@ function chooseHeader(scanned: { rowNo: number; values: CellPrimitive[] }[]): Sh
  * WorkbookFormatError when the file is not a workbook or no header row is found.
  */
 export async function* readSheet(data: Buffer, onHeader: (h: SheetHeader) => void): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([data]), {
-    sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit',
-  });
   let header: SheetHeader | undefined;
   const scanned: { rowNo: number; values: CellPrimitive[] }[] = [];
   try {
-    for await (const sheet of reader) {
+    for await (const sheet of worksheets(data)) {
       for await (const row of sheet as unknown as AsyncIterable<{ number: number; values: unknown }>) {
         const values = rowValues(row);
         if (!header) {
@@ -97,6 +94,30 @@ export async function* readSheet(data: Buffer, onHeader: (h: SheetHeader) => voi
   if (!header) {
     header = settle(scanned, onHeader);
     for (const r of scanned) if (r.rowNo > header.rowNo) yield toRow(header, r.rowNo, r.values);
+  }
+}
+
+const openReader = (data: Buffer) =>
+  new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([data]), {
+    sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit',
+  });
+
+/**
+ * The workbook's worksheets. exceljs's streaming reader now and then loses xl/workbook.xml when it
+ * sits behind the worksheet in the zip (its model stays undefined and it fails on "reading
+ * 'sheets'" before a single row; seen twice on a loaded CI machine, never reproduced alone): the
+ * whole buffer is here, so that failure, and only before any sheet was given, is read once more.
+ */
+async function* worksheets(data: Buffer): AsyncGenerator<unknown> {
+  let given = false;
+  try {
+    for await (const sheet of openReader(data)) {
+      given = true;
+      yield sheet;
+    }
+  } catch (err) {
+    if (given || !/reading 'sheets'/.test(String((err as Error)?.message))) throw err;
+    for await (const sheet of openReader(data)) yield sheet;
   }
 }
 
