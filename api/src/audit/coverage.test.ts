@@ -82,6 +82,7 @@ describe('what the audit trail records', () => {
     expect(page.names.role[gridWorker.id]).toBe(gridWorker.name);
     expect(page.names.jurisdiction[f.nodes.gridA]).toBe('东一社区 · 第一网格');
     expect(page.names.user[made.body.user.id]).toBe('审计可读');
+    expect(page.idKeys).toMatchObject({ roleIds: 'role', scopeIds: 'jurisdiction' });
   });
 
   it('a read of the audit trail, with what was looked for', async () => {

@@ -71,8 +71,11 @@ export function auditRoutes(routes: Routes, app: AppContext): void {
           id: r.id, at: r.at, user: r.user_id == null ? null : { id: r.user_id, username: r.username, displayName: r.display_name },
           action: r.action, objectType: r.object_type, objectId: r.object_id, ip: r.ip, result: r.result, detail: r.detail,
         })),
-        // what the records' ids name (roles, positions, departments, nodes, users), by kind and id
+        // what the records' ids name (roles, positions, departments, nodes, users), by kind and id,
+        // and which detail keys and object types hold such ids (the screen reads them from here)
         names,
+        idKeys: ID_KEYS,
+        objectKinds: OBJECT_KINDS,
         total: rows[0]?.total ?? 0,
         page: query.page,
         pageSize: query.pageSize,
